@@ -1,0 +1,180 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A request as the simulator received it, kept for test assertions. */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+  at: number;
+}
+
+export interface SimResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** An object is sent as JSON; a string or bytes as they are. */
+  body?: unknown;
+}
+
+/**
+ * A fault a test injects for the next matching request(s). Faults are consumed in order;
+ * `times` repeats one (default 1). The request is always read in full first, so
+ * `dropAfterBody` models "the provider got the body and the connection died".
+ */
+export interface Fault {
+  /** Only requests whose path contains this string consume the fault. */
+  path?: string;
+  times?: number;
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  delayMs?: number;
+  dropAfterBody?: boolean;
+  /** Drop the connection after the body was read, but still act on the request (it "arrived"). */
+  acceptThenDrop?: boolean;
+  malformed?: boolean;
+  html?: boolean;
+  hugeBytes?: number;
+}
+
+export type Handler = (req: ReceivedRequest, params: Record<string, string>) => SimResponse | Promise<SimResponse>;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  keys: string[];
+  handler: Handler;
+}
+
+/** Bodies above this are refused before they are buffered (real APIs cap requests too). */
+const MAX_BODY = 80 * 1024 * 1024;
+
+/**
+ * A strict loopback HTTP server that a provider simulator is built on: routes, a record of
+ * every request, and fault injection. Listens on 127.0.0.1 only.
+ */
+export class SimServer {
+  readonly received: ReceivedRequest[] = [];
+  private readonly routes: Route[] = [];
+  private faults: Fault[] = [];
+  private server: Server | undefined;
+  private url = '';
+
+  route(method: string, path: string, handler: Handler): void {
+    const keys: string[] = [];
+    const pattern = new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}|:(\w+)/g, (_m, a: string, b: string) => { keys.push(a ?? b); return '([^/]+)'; })}$`);
+    this.routes.push({ method, pattern, keys, handler });
+  }
+
+  inject(...faults: Fault[]): void {
+    this.faults.push(...faults);
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  get baseUrl(): string {
+    if (!this.url) throw new Error('simulator is not started');
+    return this.url;
+  }
+
+  async start(port = 0): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 5000;
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', () => resolve());
+    });
+    const { port: actual } = this.server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${actual}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
+    if (!s) return;
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  private takeFault(path: string): Fault | undefined {
+    const i = this.faults.findIndex((f) => !f.path || path.includes(f.path));
+    if (i < 0) return undefined;
+    const f = this.faults[i]!;
+    if (f.times && f.times > 1) this.faults[i] = { ...f, times: f.times - 1 };
+    else this.faults.splice(i, 1);
+    return f;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooBig = false;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_BODY) tooBig = true;
+      else chunks.push(chunk);
+    }
+    const u = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const received: ReceivedRequest = { method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: req.headers, body: Buffer.concat(chunks), at: Date.now() };
+    this.received.push(received);
+    if (tooBig) return send(res, { status: 413, body: 'Request Entity Too Large', headers: { 'content-type': 'text/plain' } });
+
+    const fault = this.takeFault(u.pathname);
+    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault?.dropAfterBody) return void res.socket?.destroy();
+    if (fault?.html) return send(res, { status: fault.status ?? 502, headers: { 'content-type': 'text/html' }, body: '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>' });
+    if (fault?.malformed) return send(res, { status: fault.status ?? 200, headers: { 'content-type': 'application/json' }, body: '{"messages": [ {"id": ' });
+    if (fault?.hugeBytes) return send(res, { status: fault.status ?? 500, headers: { 'content-type': 'application/json' }, body: Buffer.alloc(fault.hugeBytes, 0x61) });
+    if (fault && fault.status !== undefined && !fault.acceptThenDrop) return send(res, { status: fault.status, headers: fault.headers ?? {}, body: fault.body ?? '' });
+
+    const route = this.routes.find((r) => r.method === received.method && r.pattern.test(u.pathname));
+    let answer: SimResponse;
+    if (!route) answer = { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not Found' };
+    else {
+      const m = route.pattern.exec(u.pathname)!;
+      const params = Object.fromEntries(route.keys.map((k, i) => [k, decodeURIComponent(m[i + 1] ?? '')]));
+      try {
+        answer = await route.handler(received, params);
+      } catch (e) {
+        answer = { status: 500, headers: { 'content-type': 'text/plain' }, body: `simulator error: ${(e as Error).message}` };
+      }
+    }
+    if (fault?.acceptThenDrop) return void res.socket?.destroy();
+    send(res, answer);
+  }
+}
+
+function send(res: ServerResponse, r: SimResponse): void {
+  const headers: Record<string, string> = { ...(r.headers ?? {}) };
+  let payload: string | Buffer = '';
+  if (Buffer.isBuffer(r.body) || typeof r.body === 'string') payload = r.body;
+  else if (r.body !== undefined) {
+    payload = JSON.stringify(r.body);
+    headers['content-type'] ??= 'application/json; charset=utf-8';
+  }
+  res.writeHead(r.status, headers);
+  res.end(payload);
+}
+
+/** Helpers the provider simulators share for strict checks. */
+export function header(req: ReceivedRequest, name: string): string | undefined {
+  const v = req.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function mediaType(req: ReceivedRequest): string {
+  return (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+export function jsonBody(req: ReceivedRequest): unknown {
+  try {
+    return JSON.parse(req.body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,69 @@
+import { contract, events, type Area, type Contract, type EventName, type EventSubscriptions, type Reply, type Transport } from './contract.ts';
+import { OperatorError } from './errors.ts';
+import type { z } from 'zod';
+import type { FileHandle } from './sends.ts';
+
+type ReplyFn<Def> = Def extends { input: infer I extends z.ZodType; output: infer O extends z.ZodType }
+  ? undefined extends z.input<I>
+    ? (input?: z.input<I>) => Promise<Reply<z.output<O>>>
+    : (input: z.input<I>) => Promise<Reply<z.output<O>>>
+  : never;
+
+/**
+ * What `window.operator` is: one method per contract channel, grouped by area, each answering a
+ * `Reply` (errors are values, because Electron's IPC flattens thrown errors to a message);
+ * `on.<event>` subscriptions that return their unsubscribe; and `files.add`, the one
+ * transport-specific call (a path through webUtils in Electron, an upload in the harness).
+ */
+export type OperatorBridge = { [A in Area]: { [M in keyof Contract[A]]: ReplyFn<Contract[A][M]> } } & {
+  on: EventSubscriptions;
+  files: { add(file: File): Promise<Reply<FileHandle>> };
+};
+
+/** Builds the bridge's contract methods from the contract itself over any transport. */
+export function buildBridge(transport: Transport, addFile: (file: File) => Promise<Reply<FileHandle>>): OperatorBridge {
+  const api: Record<string, Record<string, unknown>> = {};
+  for (const [area, methods] of Object.entries(contract)) {
+    const group: Record<string, unknown> = {};
+    for (const method of Object.keys(methods)) {
+      const channel = `${area}.${method}`;
+      group[method] = (input?: unknown) => transport.call(channel, input);
+    }
+    api[area] = group;
+  }
+  (api.files as Record<string, unknown>).add = addFile;
+  const on: Record<string, unknown> = {};
+  for (const name of Object.keys(events) as EventName[]) {
+    on[name] = (listener: (payload: unknown) => void) => transport.subscribe(name, listener);
+  }
+  api.on = on;
+  return api as unknown as OperatorBridge;
+}
+
+type CallFn<Def> = Def extends { input: infer I extends z.ZodType; output: infer O extends z.ZodType }
+  ? undefined extends z.input<I>
+    ? (input?: z.input<I>) => Promise<z.output<O>>
+    : (input: z.input<I>) => Promise<z.output<O>>
+  : never;
+
+/** The renderer's client: the bridge with replies unwrapped, errors thrown as `OperatorError`. */
+export type OperatorClient = { [A in Area]: { [M in keyof Contract[A]]: CallFn<Contract[A][M]> } } & {
+  on: EventSubscriptions;
+  files: { add(file: File): Promise<FileHandle> };
+};
+
+function unwrap<T>(reply: Reply<T>): T {
+  if (reply.ok) return reply.value;
+  throw new OperatorError(reply.error);
+}
+
+export function clientFromBridge(bridge: OperatorBridge): OperatorClient {
+  const client: Record<string, unknown> = { on: bridge.on };
+  for (const area of [...Object.keys(contract), 'files']) {
+    const src = (bridge as unknown as Record<string, Record<string, (i?: unknown) => Promise<Reply>>>)[area]!;
+    const group: Record<string, unknown> = {};
+    for (const [method, fn] of Object.entries(src)) group[method] = async (input?: unknown) => unwrap(await fn(input));
+    client[area] = group;
+  }
+  return client as unknown as OperatorClient;
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { accountCreateSchema, accountUpdateSchema, accountViewSchema, checkResultSchema } from './accounts.ts';
+import { sendErrorSchema } from './errors.ts';
+import { outgoingMessageSchema } from './messages/index.ts';
+import { providerIdSchema } from './providers.ts';
+import { attemptSchema, fileHandleSchema, sendStatusSchema, sendSummarySchema } from './sends.ts';
+
+/**
+ * The IPC contract: every channel the renderer may call, with runtime schemas for its input and
+ * output, and every event the main process pushes. The preload client, the main-process
+ * handlers and the browser bridge are all derived from this one object; a channel that is not
+ * here does not exist.
+ */
+function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output };
+}
+const none = z.undefined();
+const id = z.object({ id: z.string().min(1).max(64) });
+const ok = z.object({ ok: z.literal(true) });
+
+export const languageSchema = z.enum(['ru', 'en']);
+export type Language = z.infer<typeof languageSchema>;
+
+export const settingsSchema = z.object({ language: languageSchema });
+
+export const historyQuerySchema = z.object({
+  text: z.string().max(200).optional(),
+  provider: providerIdSchema.optional(),
+  accountId: z.string().max(64).optional(),
+  statuses: z.array(sendStatusSchema).max(8).optional(),
+  recipient: z.string().max(200).optional(),
+  from: z.number().optional(),
+  to: z.number().optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+export type HistoryQuery = z.input<typeof historyQuerySchema>;
+
+export const sendDetailSchema = sendSummarySchema.extend({
+  message: outgoingMessageSchema,
+  attempts: z.array(attemptSchema),
+  operationId: z.string().optional(),
+  /** A ready-to-paste cURL of the last request, with every secret replaced by a placeholder. */
+  curl: z.string().optional(),
+});
+export type SendDetail = z.infer<typeof sendDetailSchema>;
+
+export const sendRequestSchema = z.object({
+  accountId: z.string().min(1).max(64),
+  message: outgoingMessageSchema,
+  scheduledAt: z.number().int().positive().optional(),
+  groupId: z.string().max(64).optional(),
+});
+export type SendRequest = z.infer<typeof sendRequestSchema>;
+
+export const contract = {
+  app: {
+    info: call(none, z.object({ version: z.string(), dataDir: z.string(), sandboxOffered: z.boolean(), secretStorage: z.enum(['os', 'basic_text', 'unavailable', 'test']) })),
+  },
+  settings: {
+    get: call(none, settingsSchema),
+    set: call(settingsSchema.partial(), settingsSchema),
+  },
+  accounts: {
+    list: call(none, z.array(accountViewSchema)),
+    create: call(accountCreateSchema, accountViewSchema),
+    update: call(accountUpdateSchema, accountViewSchema),
+    remove: call(id, ok),
+    check: call(id, checkResultSchema),
+    createSandbox: call(none, z.array(accountViewSchema)),
+  },
+  sends: {
+    /** Writes the send ahead, then waits for its first attempt to settle (or the schedule). */
+    send: call(sendRequestSchema, sendSummarySchema),
+    retry: call(id, sendSummarySchema),
+    cancel: call(id, sendSummarySchema),
+    /** The operator's decision on an `outcome_unknown` send. */
+    resolve: call(z.object({ id: z.string().min(1).max(64), as: z.enum(['sent', 'send_again']) }), sendSummarySchema),
+  },
+  history: {
+    list: call(historyQuerySchema, z.object({ items: z.array(sendSummarySchema), nextCursor: z.string().optional() })),
+    get: call(id, sendDetailSchema),
+  },
+  files: {
+    /** Electron only: the preload resolves a dropped File to its path and registers it here. */
+    register: call(z.object({ path: z.string().min(1).max(4096) }), fileHandleSchema),
+    forget: call(id, ok),
+  },
+} as const;
+
+export const events = {
+  historyChanged: z.object({ ids: z.array(z.string()) }),
+  sendProgress: z.object({ sendId: z.string(), sent: z.number(), total: z.number() }),
+} as const;
+
+export type Contract = typeof contract;
+export type Area = keyof Contract;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+type Method<A extends Area> = keyof Contract[A] & string;
+export type ChannelName = { [A in Area]: `${A}.${Method<A>}` }[Area];
+type Def<C extends ChannelName> = C extends `${infer A extends Area}.${infer M}` ? (M extends keyof Contract[A] ? Contract[A][M] : never) : never;
+export type ChannelInput<C extends ChannelName> = Def<C> extends { input: infer I extends z.ZodType } ? z.input<I> : never;
+export type ChannelOutput<C extends ChannelName> = Def<C> extends { output: infer O extends z.ZodType } ? z.output<O> : never;
+
+export interface ChannelDef {
+  input: z.ZodType;
+  output: z.ZodType;
+}
+
+/** Every channel by its wire name (`area.method`). */
+export const channels: ReadonlyMap<string, ChannelDef> = new Map(
+  Object.entries(contract).flatMap(([area, methods]) =>
+    Object.entries(methods as Record<string, ChannelDef>).map(([method, def]) => [`${area}.${method}`, def] as const),
+  ),
+);
+
+/** What crosses every transport for a call: a value, or one `SendError`. Never a thrown Error. */
+export const replySchema = z.union([z.object({ ok: z.literal(true), value: z.unknown() }), z.object({ ok: z.literal(false), error: sendErrorSchema })]);
+export type Reply<T = unknown> = { ok: true; value: T } | { ok: false; error: z.infer<typeof sendErrorSchema> };
+
+export type EventSubscriptions = {
+  [E in EventName]: (listener: (payload: EventPayload<E>) => void) => () => void;
+};
+
+/**
+ * The transport a client is built on: the preload's ipcRenderer or the harness's HTTP bridge.
+ * Nothing above it knows which one it has.
+ */
+export interface Transport {
+  call(channel: string, input: unknown): Promise<Reply>;
+  subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/**
+ * The one error model every layer speaks. Adapters map provider statuses and bodies into it;
+ * the UI picks its words by `kind` and `reason` from the dictionary, and shows `providerText`
+ * (the provider's own words, already redacted) underneath, so nothing above the adapters
+ * parses provider JSON.
+ */
+export const errorKinds = [
+  'invalid',
+  'unauthorized',
+  'forbidden',
+  'payment_required',
+  'not_found',
+  'conflict',
+  'too_large',
+  'rate_limited',
+  'provider_error',
+  'network',
+  'outcome_unknown',
+] as const;
+export type ErrorKind = (typeof errorKinds)[number];
+
+export const sendErrorSchema = z.object({
+  kind: z.enum(errorKinds),
+  /** Plain English for logs and for the operator when the dictionary has nothing better. */
+  message: z.string(),
+  /** A machine reason within the kind (e.g. `too_long`, `unknown_channel`), looked up in the dictionary. */
+  reason: z.string().optional(),
+  /** The message field the error concerns, as a dotted path of the composer's message (`text`, `buttons.0.2.url`). */
+  field: z.string().optional(),
+  /** A limit the input broke, for "4097 / 4096"-style messages. */
+  limit: z.number().optional(),
+  providerStatus: z.number().int().optional(),
+  providerCode: z.string().optional(),
+  /** The provider's own explanation, redacted and capped. */
+  providerText: z.string().optional(),
+  /** For `rate_limited` and retryable waits: when the provider will accept again (epoch ms). */
+  retryAt: z.number().optional(),
+});
+export type SendError = z.infer<typeof sendErrorSchema>;
+
+export function sendError(kind: ErrorKind, message: string, extra: Omit<Partial<SendError>, 'kind' | 'message'> = {}): SendError {
+  return { kind, message, ...extra };
+}
+
+/** Thrown by clients (preload, web bridge) when a contract call answers with an error. */
+export class OperatorError extends Error {
+  readonly error: SendError;
+  constructor(error: SendError) {
+    super(error.message);
+    this.name = 'OperatorError';
+    this.error = error;
+  }
+}
+
+export function isOperatorError(e: unknown): e is OperatorError {
+  return e instanceof OperatorError;
+}
+
+/** Turns zod issues into one `invalid` error naming the first offending field. */
+export function invalidFromZod(issues: readonly z.core.$ZodIssue[]): SendError {
+  const first = issues[0];
+  const field = first ? first.path.map(String).join('.') : undefined;
+  let reason = 'invalid_value';
+  let limit: number | undefined;
+  if (first?.code === 'too_big') {
+    reason = 'too_long';
+    limit = Number(first.maximum);
+  } else if (first?.code === 'too_small') {
+    reason = Number(first.minimum) <= 1 ? 'required' : 'too_short';
+    limit = Number(first.minimum);
+  } else if (first?.code === 'invalid_type' && first.input === undefined) {
+    reason = 'required';
+  } else if (first?.code === 'custom' && typeof first.params?.reason === 'string') {
+    reason = first.params.reason;
+    if (typeof first.params.limit === 'number') limit = first.params.limit;
+  } else if (first?.code === 'invalid_format') {
+    reason = 'bad_format';
+  }
+  return {
+    kind: 'invalid',
+    message: first ? `${field || 'input'}: ${first.message}` : 'Invalid input',
+    reason,
+    ...(field ? { field } : {}),
+    ...(limit !== undefined && Number.isFinite(limit) ? { limit } : {}),
+  };
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { FieldProblem } from './problems.ts';
+
+/**
+ * A Green-API text message as the composer produces it. One shape serves both connection
+ * forms of the provider; the account's form decides the wire format and the length limit
+ * (v1 `/v1/messages`: `text.body` ≤ 4096; current `sendMessage`: `message` ≤ 20 000).
+ */
+export const greenApiForms = ['v1', 'instance'] as const;
+export type GreenApiForm = (typeof greenApiForms)[number];
+
+export const greenApiLimits = {
+  textMax: { v1: 4096, instance: 20_000 } satisfies Record<GreenApiForm, number>,
+} as const;
+
+/** v1 individual ids are the full international number, digits only, no `+` (green-api.md §4). */
+export const individualIdPattern = /^\d{7,15}$/;
+/** Old-style `<digits>-<digits>` groups, and new-style long numeric group ids (instance form only). */
+export const groupIdPatternV1 = /^\d{7,15}-\d{6,12}$/;
+export const groupIdPatternInstance = /^(\d{7,15}-\d{6,12}|\d{15,20})$/;
+
+export const greenApiMessageSchema = z.object({
+  provider: z.literal('greenapi'),
+  recipientType: z.enum(['individual', 'group']),
+  to: z.string(),
+  text: z.string(),
+});
+export type GreenApiMessage = z.infer<typeof greenApiMessageSchema>;
+
+/** Strips what operators paste around a number (`+`, spaces, dashes in phones, a `@c.us` suffix). */
+export function normalizeGreenApiRecipient(recipientType: GreenApiMessage['recipientType'], raw: string): string {
+  const trimmed = raw.trim().replace(/@(c|g)\.us$/, '');
+  if (recipientType === 'individual') return trimmed.replace(/^\+/, '').replace(/[\s()-]/g, '');
+  return trimmed.replace(/\s/g, '');
+}
+
+/** Every rule the composer shows live and the host enforces again before anything is sent. */
+export function checkGreenApiMessage(msg: GreenApiMessage, form: GreenApiForm): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const to = normalizeGreenApiRecipient(msg.recipientType, msg.to);
+  if (!to) problems.push({ field: 'to', reason: 'required' });
+  else if (msg.recipientType === 'individual' && !individualIdPattern.test(to)) problems.push({ field: 'to', reason: 'bad_phone' });
+  else if (msg.recipientType === 'group' && !(form === 'v1' ? groupIdPatternV1 : groupIdPatternInstance).test(to))
+    problems.push({ field: 'to', reason: 'bad_group_id' });
+  const max = greenApiLimits.textMax[form];
+  if (msg.text.trim().length === 0) problems.push({ field: 'text', reason: 'required' });
+  else if (msg.text.length > max) problems.push({ field: 'text', reason: 'too_long', limit: max });
+  return problems;
+}
