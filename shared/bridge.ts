@@ -1,4 +1,4 @@
-import { contract, events, type Area, type Contract, type EventName, type EventSubscriptions, type Reply, type Transport } from './contract.ts';
+import { contract, events, preloadOnlyChannels, type Area, type Contract, type EventName, type EventSubscriptions, type Reply, type Transport } from './contract.ts';
 import { OperatorError } from './errors.ts';
 import type { z } from 'zod';
 import type { FileHandle } from './sends.ts';
@@ -15,9 +15,10 @@ type ReplyFn<Def> = Def extends { input: infer I extends z.ZodType; output: infe
  * `on.<event>` subscriptions that return their unsubscribe; and `files.add`, the one
  * transport-specific call (a path through webUtils in Electron, an upload in the harness).
  */
-export type OperatorBridge = { [A in Area]: { [M in keyof Contract[A]]: ReplyFn<Contract[A][M]> } } & {
+type BridgeMethods = { [A in Area]: { [M in keyof Contract[A]]: ReplyFn<Contract[A][M]> } };
+export type OperatorBridge = Omit<BridgeMethods, 'files'> & {
   on: EventSubscriptions;
-  files: { add(file: File): Promise<Reply<FileHandle>> };
+  files: Omit<BridgeMethods['files'], 'register'> & { add(file: File): Promise<Reply<FileHandle>> };
 };
 
 /** Builds the bridge's contract methods from the contract itself over any transport. */
@@ -27,6 +28,7 @@ export function buildBridge(transport: Transport, addFile: (file: File) => Promi
     const group: Record<string, unknown> = {};
     for (const method of Object.keys(methods)) {
       const channel = `${area}.${method}`;
+      if (preloadOnlyChannels.has(channel)) continue;
       group[method] = (input?: unknown) => transport.call(channel, input);
     }
     api[area] = group;
@@ -47,9 +49,10 @@ type CallFn<Def> = Def extends { input: infer I extends z.ZodType; output: infer
   : never;
 
 /** The renderer's client: the bridge with replies unwrapped, errors thrown as `OperatorError`. */
-export type OperatorClient = { [A in Area]: { [M in keyof Contract[A]]: CallFn<Contract[A][M]> } } & {
+type ClientMethods = { [A in Area]: { [M in keyof Contract[A]]: CallFn<Contract[A][M]> } };
+export type OperatorClient = Omit<ClientMethods, 'files'> & {
   on: EventSubscriptions;
-  files: { add(file: File): Promise<FileHandle> };
+  files: Omit<ClientMethods['files'], 'register'> & { add(file: File): Promise<FileHandle> };
 };
 
 function unwrap<T>(reply: Reply<T>): T {

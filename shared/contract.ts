@@ -88,6 +88,12 @@ export const contract = {
   },
 } as const;
 
+/**
+ * Channels only the preload itself calls: the renderer never sees them. `files.register` takes a
+ * path, and a page must never be able to name a path on disk.
+ */
+export const preloadOnlyChannels: ReadonlySet<string> = new Set(['files.register']);
+
 export const events = {
   historyChanged: z.object({ ids: z.array(z.string()) }),
   sendProgress: z.object({ sendId: z.string(), sent: z.number(), total: z.number() }),

@@ -52,10 +52,19 @@ export interface ProviderAdapter<M> {
   /** True when a repeat with the same idempotency key cannot create a second message. */
   idempotent: boolean;
   /** Checks every rule the provider documents; `[]` when the message may go. */
-  check(message: M, account: AdapterAccount): FieldProblem[];
+  check(message: M, account: AdapterAccount, file?: (id: string) => LocalFile): FieldProblem[];
   send(ctx: AdapterContext, message: M): Promise<AttemptResult>;
   /** A read-only call that proves the credentials work, where the provider has one. */
   checkConnection?(ctx: AdapterContext): Promise<{ ok: boolean; reason: string; detail?: string }>;
+  /** The provider's documented pace for this message, enforced before the provider refuses. */
+  rateRules?(message: M, account: AdapterAccount): RateRule[];
   /** Text for history lists and search: recipient and a preview of the content. */
-  describe(message: M): { recipient: string; preview: string; searchText: string };
+  describe(message: M, file?: (id: string) => LocalFile): { recipient: string; preview: string; searchText: string };
+}
+
+/** A pace rule for one key (per token and method, or per chat): at most `limit` requests per `windowMs`. */
+export interface RateRule {
+  key: string;
+  limit: number;
+  windowMs: number;
 }

@@ -1,0 +1,95 @@
+import { test as base, chromium, _electron, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromiumArgs, electronSkipReason, findChromium, findElectron, root } from './targets.ts';
+
+export type Target = 'harness' | 'electron';
+
+/** A running app: its page, its data directory, and a way to restart it on the same data. */
+export interface RunningApp {
+  page: Page;
+  dataDir: string;
+  restart(): Promise<Page>;
+}
+
+async function startHarness(dataDir: string, port = 0): Promise<{ url: string; proc: ChildProcess; port: number }> {
+  const proc = spawn(process.execPath, [join(root, 'electron/web/serve.ts')], {
+    env: { ...process.env, PORT: String(port), OPERATOR_DATA_DIR: dataDir, OPERATOR_TIMEOUT_MS: '5000' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /on (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    proc.once('exit', (code) => reject(new Error(`harness exited with ${code}: ${err}`)));
+  });
+  return { url, proc, port: Number(new URL(url).port) };
+}
+
+function stop(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null) return resolve();
+    proc.once('exit', () => resolve());
+    proc.kill('SIGTERM');
+  });
+}
+
+/**
+ * The same specs run on both targets: the built renderer in Chromium through the harness's
+ * loopback bridge, and the real Electron app where its binary is installed.
+ */
+export function appTest(target: Target) {
+  return base.extend<{ app: RunningApp }>({
+    app: async ({}, use, testInfo) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'operator-e2e-'));
+      if (target === 'electron') {
+        const executablePath = findElectron();
+        testInfo.skip(!executablePath, electronSkipReason);
+        let app = await _electron.launch({ executablePath: executablePath!, args: [root], env: { ...process.env, OPERATOR_DATA_DIR: dataDir } as Record<string, string> });
+        const running: RunningApp = {
+          page: await app.firstWindow(),
+          dataDir,
+          async restart() {
+            await app.close();
+            app = await _electron.launch({ executablePath: executablePath!, args: [root], env: { ...process.env, OPERATOR_DATA_DIR: dataDir } as Record<string, string> });
+            running.page = await app.firstWindow();
+            return running.page;
+          },
+        };
+        await use(running);
+        await app.close();
+      } else {
+        const executablePath = findChromium();
+        if (!executablePath) throw new Error('No Chromium found: install it with `apt-get install chromium` or set CHROMIUM_PATH.');
+        const browser = await chromium.launch({ executablePath, args: chromiumArgs });
+        const context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 820 } });
+        let harness = await startHarness(dataDir);
+        const running: RunningApp = {
+          page: await context.newPage(),
+          dataDir,
+          async restart() {
+            await stop(harness.proc);
+            harness = await startHarness(dataDir, harness.port);
+            await running.page.goto(harness.url);
+            return running.page;
+          },
+        };
+        await running.page.goto(harness.url);
+        await use(running);
+        await browser.close();
+        await stop(harness.proc);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
+}
+
+export const targets: Target[] = ['harness', 'electron'];
+export { electronSkipReason };

@@ -1,0 +1,77 @@
+import { expect } from '@playwright/test';
+import { GreenApiV1Simulator } from '../electron/sandbox/green-api-v1.ts';
+import { appTest, targets } from './fixtures.ts';
+
+const TOKEN = 'gr.e2e-secret-token-4f9a1b2c';
+
+for (const target of targets) {
+  const test = appTest(target);
+
+  test.describe(`Green-API slice [${target}]`, () => {
+    let sim: GreenApiV1Simulator;
+    test.beforeEach(async () => {
+      sim = new GreenApiV1Simulator({ tokens: [TOKEN] });
+      await sim.start();
+    });
+    test.afterEach(async () => {
+      await sim.stop();
+    });
+
+    test('an operator adds a Green-API account, sends a text from the composer and finds it in the history', async ({ app }) => {
+      const { page } = app;
+      await page.getByRole('button', { name: 'Аккаунты' }).click();
+      await page.getByRole('button', { name: 'Добавить аккаунт' }).first().click();
+      const form = page.getByRole('form', { name: 'Добавить аккаунт' });
+      await form.getByLabel('Провайдер').selectOption('greenapi');
+      await form.getByLabel('Название').fill('Поддержка WhatsApp');
+      await form.getByLabel('Базовый URL').fill(sim.server.baseUrl);
+      await form.getByLabel('Токен').fill(TOKEN);
+      await form.getByRole('button', { name: 'Сохранить' }).click();
+      await expect(page.getByText('Поддержка WhatsApp')).toBeVisible();
+      await expect(page.getByText(TOKEN)).toHaveCount(0);
+
+      await page.getByRole('button', { name: 'WhatsApp' }).click();
+      const composer = page.getByRole('form', { name: 'Green-API (WhatsApp)' });
+      await composer.getByLabel('Номер или ID группы').fill('+7 900 123-45-67');
+      const text = 'Добрый день! Заказ №42 отправлен.';
+      await composer.getByLabel('Текст сообщения').fill(text);
+      await expect(composer.getByTestId('counter')).toHaveText(`${text.length} / 4096`);
+      await composer.getByRole('button', { name: /Отправить/ }).click();
+
+      await expect(composer.locator('.last-result [data-status="sent"]')).toBeVisible();
+      expect(sim.messages).toHaveLength(1);
+      expect(sim.messages[0]).toMatchObject({ to: '79001234567', recipientType: 'individual', body: text });
+      const request = sim.server.received.at(-1)!;
+      expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`);
+      expect(JSON.parse(request.body.toString())).toEqual({ to: '79001234567', type: 'text', text: { body: text } });
+
+      await expect(page.getByRole('complementary', { name: 'Недавние отправки этому получателю' }).getByText('Отправлено')).toBeVisible();
+      await page.getByRole('button', { name: 'История' }).click();
+      const row = page.getByRole('option').filter({ hasText: '79001234567' });
+      await expect(row).toHaveCount(1);
+      await expect(row.getByText('Отправлено')).toBeVisible();
+      await row.click();
+      await expect(page.getByTestId('provider-message-id')).toHaveText(sim.messages[0]!.id);
+      await expect(page.getByTestId('attempt')).toHaveCount(1);
+    });
+
+    test('a text over 4096 characters is refused in the composer with its reason and never sent', async ({ app }) => {
+      const { page } = app;
+      await page.getByRole('button', { name: 'Аккаунты' }).click();
+      await page.getByRole('button', { name: 'Добавить аккаунт' }).first().click();
+      const form = page.getByRole('form', { name: 'Добавить аккаунт' });
+      await form.getByLabel('Название').fill('WA');
+      await form.getByLabel('Базовый URL').fill(sim.server.baseUrl);
+      await form.getByLabel('Токен').fill(TOKEN);
+      await form.getByRole('button', { name: 'Сохранить' }).click();
+      await page.getByRole('button', { name: 'WhatsApp' }).click();
+      const composer = page.getByRole('form', { name: 'Green-API (WhatsApp)' });
+      await composer.getByLabel('Номер или ID группы').fill('79001234567');
+      await composer.getByLabel('Текст сообщения').fill('я'.repeat(4097));
+      await expect(composer.getByTestId('counter')).toHaveText('4097 / 4096');
+      await expect(composer.getByRole('button', { name: /Отправить/ })).toBeDisabled();
+      await expect(composer.getByRole('status').filter({ hasText: 'Слишком длинно: не больше 4096' })).toBeVisible();
+      expect(sim.server.received).toHaveLength(0);
+    });
+  });
+}

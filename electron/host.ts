@@ -1,0 +1,173 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { contract, channels, type Area, type Contract, type EventName, type EventPayload, type Reply } from '../shared/contract.ts';
+import { invalidFromZod, OperatorError, sendError, type SendError } from '../shared/errors.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { FileRegistry } from './files/registry.ts';
+import { openHistory } from './history/store.ts';
+import { curlOf } from './outbox/curl.ts';
+import { RateLimiter } from './outbox/limiter.ts';
+import { Outbox } from './outbox/outbox.ts';
+import { adapterFor } from './providers/index.ts';
+import { SandboxRuntime, sandboxSettings } from './sandbox/runtime.ts';
+import { AccountsService, type SettingsStore } from './vault/accounts.ts';
+import type { SecretBox } from './vault/secret-box.ts';
+
+/** Every handler, typed from the contract: parsed input in, contract output out. */
+export type Handlers = {
+  [A in Area]: {
+    [M in keyof Contract[A]]: Contract[A][M] extends { input: infer I extends z.ZodType; output: infer O extends z.ZodType } ? (input: z.output<I>) => Promise<z.input<O>> | z.input<O> : never;
+  };
+};
+
+export interface HostOptions {
+  dataDir: string;
+  settings: SettingsStore;
+  secretBox: SecretBox;
+  version: string;
+  clock?: Clock;
+  /** Start the in-process simulators behind the Sandbox accounts (default: yes). */
+  sandbox?: boolean;
+  timeoutMs?: number;
+}
+
+type Listener = (payload: unknown) => void;
+
+export interface Host {
+  handlers: Handlers;
+  /** Parses the input, runs the handler, parses the output: the one entry every transport uses. */
+  dispatch(channel: string, input: unknown): Promise<Reply>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  files: FileRegistry;
+  outbox: Outbox;
+  sandbox: SandboxRuntime | undefined;
+  close(): Promise<void>;
+}
+
+const sandboxNames = { pachca: 'Pachca · Sandbox', diadoc: 'Diadoc · Sandbox', market: 'Market · Sandbox', greenapi: 'Green-API · Sandbox' } as const;
+
+function toSendError(e: unknown): SendError {
+  if (e instanceof OperatorError) return e.error;
+  // Never echo an unexpected exception's text: it may carry a path or a header.
+  console.error('[host] unexpected error:', e instanceof Error ? e.stack : e);
+  return sendError('provider_error', 'Something went wrong inside the app; the details are in its log.', { reason: 'internal' });
+}
+
+/**
+ * Builds the service graph with no Electron import, so tests, the benchmark and the browser
+ * harness run the very services the app runs.
+ */
+export async function createHost(opts: HostOptions): Promise<Host> {
+  const clock = opts.clock ?? systemClock;
+  mkdirSync(opts.dataDir, { recursive: true });
+  const history = openHistory(join(opts.dataDir, 'history.sqlite'), { now: () => clock.now() });
+  const listeners = new Map<string, Set<Listener>>();
+  const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
+    for (const l of listeners.get(event) ?? []) l(payload);
+  };
+  const sandbox = opts.sandbox === false ? undefined : new SandboxRuntime();
+  await sandbox?.start();
+  const accounts = new AccountsService({ store: opts.settings, box: opts.secretBox, ...(sandbox ? { sandbox } : {}), now: () => clock.now() });
+  const files = new FileRegistry(opts.dataDir, history);
+  const limiter = new RateLimiter(history, clock);
+  const outbox = new Outbox({ history, accounts, files, limiter, clock, emit, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+  outbox.recover();
+
+  const handlers: Handlers = {
+    app: {
+      info: () => ({
+        version: opts.version,
+        dataDir: opts.dataDir,
+        sandboxOffered: sandbox !== undefined && !accounts.list().some((a) => a.sandbox),
+        secretStorage: opts.secretBox.kind,
+      }),
+    },
+    settings: {
+      get: () => ({ language: opts.settings.get('language') === 'en' ? 'en' : 'ru' }),
+      set: (input) => {
+        if (input.language) opts.settings.set('language', input.language);
+        return { language: opts.settings.get('language') === 'en' ? 'en' : 'ru' };
+      },
+    },
+    accounts: {
+      list: () => accounts.list(),
+      create: (input) => accounts.create(input),
+      update: (input) => accounts.update(input),
+      remove: ({ id }) => {
+        accounts.remove(id);
+        return { ok: true as const };
+      },
+      check: async ({ id }) => {
+        const { adapter: account, view } = await accounts.resolve(id);
+        const adapter = adapterFor(view.provider);
+        if (!adapter.checkConnection) return { ok: false, reason: 'no_check_call', checkedAt: clock.now() };
+        const r = await adapter.checkConnection({ account, file: (f) => files.get(f), idempotencyKey: '', timeoutMs: 15_000, now: () => clock.now() });
+        return { ...r, checkedAt: clock.now() };
+      },
+      createSandbox: () => {
+        if (!sandbox) throw new OperatorError(sendError('not_found', 'The sandbox is switched off in this build.', { reason: 'sandbox_off' }));
+        return accounts.createSandboxAccounts(sandboxNames, sandboxSettings);
+      },
+    },
+    sends: {
+      send: (input) => outbox.submit(input),
+      retry: ({ id }) => outbox.resolve(id, 'send_again'),
+      cancel: ({ id }) => outbox.cancel(id),
+      resolve: ({ id, as }) => outbox.resolve(id, as),
+    },
+    history: {
+      list: (q) => history.list(q),
+      get: ({ id }) => {
+        const s = history.get(id);
+        if (!s) throw new OperatorError(sendError('not_found', 'There is no such send.', { reason: 'send_missing' }));
+        const last = s.attempts.at(-1)?.exchanges.at(-1);
+        return { ...s.summary, message: s.message, attempts: s.attempts, operationId: s.operationId, ...(last ? { curl: curlOf(last) } : {}) };
+      },
+    },
+    files: {
+      register: ({ path }) => files.register(path),
+      forget: ({ id }) => {
+        files.forget(id);
+        return { ok: true as const };
+      },
+    },
+  };
+
+  async function dispatch(channel: string, input: unknown): Promise<Reply> {
+    const def = channels.get(channel);
+    if (!def) return { ok: false, error: sendError('invalid', `There is no channel "${channel.slice(0, 80)}".`, { reason: 'unknown_channel' }) };
+    const parsed = def.input.safeParse(input);
+    if (!parsed.success) return { ok: false, error: invalidFromZod(parsed.error.issues) };
+    const [area, method] = channel.split('.') as [string, string];
+    const fn = (handlers as unknown as Record<string, Record<string, (i: unknown) => unknown>>)[area]![method]!;
+    try {
+      const value = await fn(parsed.data);
+      // Parsing the output strips anything the contract does not name: no field slips out by accident.
+      return { ok: true, value: def.output.parse(value) };
+    } catch (e) {
+      return { ok: false, error: toSendError(e) };
+    }
+  }
+
+  return {
+    handlers,
+    dispatch,
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener as Listener);
+      return () => set.delete(listener as Listener);
+    },
+    files,
+    outbox,
+    sandbox,
+    async close() {
+      await outbox.close();
+      await sandbox?.stop();
+      history.close();
+    },
+  };
+}
+
+export { contract };

@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import { maskSecret, type AccountCreate, type AccountSettings, type AccountUpdate, type AccountView, type SecretsInput } from '../../shared/accounts.ts';
+import { OperatorError, sendError } from '../../shared/errors.ts';
+import { officialBaseUrls, type ProviderId } from '../../shared/providers.ts';
+import type { AdapterAccount } from '../providers/types.ts';
+import { boxProtects, type SecretBox } from './secret-box.ts';
+
+/** The non-secret settings store: electron-store in the app, the same file format (conf) elsewhere. */
+export interface SettingsStore {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+}
+
+interface StoredSecret {
+  /** Ciphertext from the secret box, or (only with the operator's consent) base64 plain text. */
+  value: string;
+  scheme: 'box' | 'plain';
+  mask: string;
+}
+
+interface StoredAccount {
+  id: string;
+  name: string;
+  provider: ProviderId;
+  baseUrl: string;
+  settings: AccountSettings;
+  isDefault: boolean;
+  sandbox: boolean;
+  plaintextSecrets: boolean;
+  createdAt: number;
+  secrets: { token?: StoredSecret; clientId?: StoredSecret };
+}
+
+/** Where sandbox accounts really point: the in-process simulators, whose ports change per start. */
+export interface SandboxEndpoints {
+  baseUrl(provider: ProviderId): string;
+  tokenFor(provider: ProviderId): string;
+  clientId(provider: ProviderId): string | undefined;
+}
+
+const KEY = 'accounts';
+const noSecret = { set: false, mask: '' };
+
+function invalid(field: string, reason: string, message: string): OperatorError {
+  return new OperatorError(sendError('invalid', message, { field, reason }));
+}
+
+/**
+ * Accounts and their secrets. Secrets go into the box before they touch the settings file and
+ * come out only in `resolve`, for the outbox; every view the renderer gets carries a mask.
+ */
+export class AccountsService {
+  private readonly store: SettingsStore;
+  private readonly box: SecretBox;
+  private readonly sandbox: SandboxEndpoints | undefined;
+  private readonly now: () => number;
+
+  constructor(deps: { store: SettingsStore; box: SecretBox; sandbox?: SandboxEndpoints; now?: () => number }) {
+    this.store = deps.store;
+    this.box = deps.box;
+    this.sandbox = deps.sandbox;
+    this.now = deps.now ?? Date.now;
+  }
+
+  private all(): StoredAccount[] {
+    const v = this.store.get(KEY);
+    return Array.isArray(v) ? (v as StoredAccount[]) : [];
+  }
+
+  private save(accounts: StoredAccount[]): void {
+    this.store.set(KEY, accounts);
+  }
+
+  private view(a: StoredAccount): AccountView {
+    return {
+      id: a.id,
+      name: a.name,
+      provider: a.provider,
+      baseUrl: a.sandbox ? 'sandbox' : a.baseUrl,
+      settings: a.settings,
+      secretState: {
+        token: a.secrets.token ? { set: true, mask: a.secrets.token.mask } : a.sandbox ? { set: true, mask: 'sandbox' } : noSecret,
+        ...(a.settings.provider === 'diadoc' && a.settings.authScheme === 'legacy' ? { clientId: a.secrets.clientId ? { set: true, mask: a.secrets.clientId.mask } : noSecret } : {}),
+      },
+      isDefault: a.isDefault,
+      sandbox: a.sandbox,
+      plaintextSecrets: a.plaintextSecrets,
+      createdAt: a.createdAt,
+    };
+  }
+
+  list(): AccountView[] {
+    return this.all().map((a) => this.view(a));
+  }
+
+  find(id: string): AccountView | undefined {
+    const a = this.all().find((x) => x.id === id);
+    return a ? this.view(a) : undefined;
+  }
+
+  private get(id: string): StoredAccount {
+    const a = this.all().find((x) => x.id === id);
+    if (!a) throw new OperatorError(sendError('not_found', 'There is no such account.', { reason: 'account_missing', field: 'accountId' }));
+    return a;
+  }
+
+  private async seal(plain: string, allowPlain: boolean): Promise<StoredSecret> {
+    if (boxProtects(this.box)) return { value: await this.box.encrypt(plain), scheme: 'box', mask: maskSecret(plain) };
+    if (!allowPlain) {
+      throw new OperatorError(
+        sendError('invalid', 'This computer has no protected secret storage; the token would be stored unencrypted. Confirm to store it anyway.', { reason: 'secret_storage_unprotected', field: 'allowPlaintextSecrets' }),
+      );
+    }
+    // The operator agreed: keep whatever obfuscation the box offers (basic_text), else plain base64.
+    if (this.box.kind === 'basic_text') return { value: await this.box.encrypt(plain), scheme: 'box', mask: maskSecret(plain) };
+    return { value: Buffer.from(plain, 'utf8').toString('base64'), scheme: 'plain', mask: maskSecret(plain) };
+  }
+
+  private async open(s: StoredSecret): Promise<string> {
+    return s.scheme === 'plain' ? Buffer.from(s.value, 'base64').toString('utf8') : this.box.decrypt(s.value);
+  }
+
+  private requireSettings(settings: AccountSettings, secrets: StoredAccount['secrets'], incoming: SecretsInput): void {
+    if (!secrets.token && !incoming.token) throw invalid('secrets.token', 'required', 'A token is required.');
+    if (settings.provider === 'diadoc' && settings.authScheme === 'legacy' && !secrets.clientId && !incoming.clientId)
+      throw invalid('secrets.clientId', 'required', 'The legacy Diadoc scheme needs the API client id.');
+    if (settings.provider === 'greenapi' && settings.form === 'instance' && !settings.idInstance)
+      throw invalid('settings.idInstance', 'required', 'The instance form needs the idInstance number.');
+  }
+
+  private async sealAll(current: StoredAccount['secrets'], incoming: SecretsInput, allowPlain: boolean): Promise<StoredAccount['secrets']> {
+    const out = { ...current };
+    if (incoming.token) out.token = await this.seal(incoming.token, allowPlain);
+    if (incoming.clientId) out.clientId = await this.seal(incoming.clientId, allowPlain);
+    return out;
+  }
+
+  private withDefault(accounts: StoredAccount[], chosen: StoredAccount): StoredAccount[] {
+    return accounts.map((a) => (a.provider === chosen.provider ? { ...a, isDefault: a.id === chosen.id } : a));
+  }
+
+  async create(input: AccountCreate): Promise<AccountView> {
+    const settings = input.settings;
+    this.requireSettings(settings, {}, input.secrets);
+    const allowPlain = input.allowPlaintextSecrets === true;
+    const secrets = await this.sealAll({}, input.secrets, allowPlain);
+    const accounts = this.all();
+    const first = !accounts.some((a) => a.provider === settings.provider);
+    const account: StoredAccount = {
+      id: `a_${randomUUID().slice(0, 13)}`,
+      name: input.name,
+      provider: settings.provider,
+      baseUrl: input.baseUrl ?? officialBaseUrls[settings.provider],
+      settings,
+      isDefault: input.isDefault ?? first,
+      sandbox: false,
+      plaintextSecrets: Object.values(secrets).some((s) => s && !boxProtects(this.box)),
+      createdAt: this.now(),
+      secrets,
+    };
+    let next = [...accounts, account];
+    if (account.isDefault) next = this.withDefault(next, account);
+    this.save(next);
+    return this.view(account);
+  }
+
+  async update(input: AccountUpdate): Promise<AccountView> {
+    const current = this.get(input.id);
+    if (input.settings && input.settings.provider !== current.provider) throw invalid('settings.provider', 'provider_fixed', 'An account cannot change its provider.');
+    if (current.sandbox && (input.baseUrl || input.secrets)) throw invalid('baseUrl', 'sandbox_fixed', 'A sandbox account always talks to the built-in simulator.');
+    const settings = input.settings ?? current.settings;
+    const incoming = input.secrets ?? {};
+    if (!current.sandbox) this.requireSettings(settings, current.secrets, incoming);
+    const secrets = await this.sealAll(current.secrets, incoming, input.allowPlaintextSecrets === true || current.plaintextSecrets);
+    const updated: StoredAccount = {
+      ...current,
+      name: input.name ?? current.name,
+      baseUrl: input.baseUrl ?? current.baseUrl,
+      settings,
+      secrets,
+      isDefault: input.isDefault ?? current.isDefault,
+      plaintextSecrets: current.plaintextSecrets || (Object.keys(incoming).length > 0 && !boxProtects(this.box)),
+    };
+    let next = this.all().map((a) => (a.id === updated.id ? updated : a));
+    if (input.isDefault) next = this.withDefault(next, updated);
+    this.save(next);
+    return this.view(updated);
+  }
+
+  remove(id: string): void {
+    const gone = this.get(id);
+    let rest = this.all().filter((a) => a.id !== id);
+    if (gone.isDefault) {
+      const heir = rest.find((a) => a.provider === gone.provider);
+      if (heir) rest = this.withDefault(rest, heir);
+    }
+    this.save(rest);
+  }
+
+  /** One sandbox account per provider that has none yet; they need no credentials. */
+  createSandboxAccounts(names: Record<ProviderId, string>, settings: Record<ProviderId, AccountSettings>): AccountView[] {
+    const accounts = this.all();
+    const added: StoredAccount[] = [];
+    for (const provider of Object.keys(names) as ProviderId[]) {
+      if (accounts.some((a) => a.sandbox && a.provider === provider)) continue;
+      added.push({
+        id: `a_sbx_${provider}`,
+        name: names[provider],
+        provider,
+        baseUrl: 'sandbox',
+        settings: settings[provider],
+        isDefault: !accounts.some((a) => a.provider === provider),
+        sandbox: true,
+        plaintextSecrets: false,
+        createdAt: this.now(),
+        secrets: {},
+      });
+    }
+    this.save([...accounts, ...added]);
+    return this.list();
+  }
+
+  /** The account with its secrets opened: for the outbox and connection checks only. */
+  async resolve(id: string): Promise<{ view: AccountView; adapter: AdapterAccount }> {
+    const a = this.get(id);
+    if (a.sandbox) {
+      if (!this.sandbox) throw new OperatorError(sendError('network', 'The sandbox is not running.', { reason: 'sandbox_off' }));
+      const clientId = this.sandbox.clientId(a.provider);
+      return {
+        view: this.view(a),
+        adapter: { id: a.id, baseUrl: this.sandbox.baseUrl(a.provider), settings: a.settings, secrets: { token: this.sandbox.tokenFor(a.provider), ...(clientId ? { clientId } : {}) } },
+      };
+    }
+    const secrets: AdapterAccount['secrets'] = {};
+    if (a.secrets.token) secrets.token = await this.open(a.secrets.token);
+    if (a.secrets.clientId) secrets.clientId = await this.open(a.secrets.clientId);
+    return { view: this.view(a), adapter: { id: a.id, baseUrl: a.baseUrl, settings: a.settings, secrets } };
+  }
+}

@@ -1,0 +1,163 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { events as contractEvents, preloadOnlyChannels, type EventName, type Reply } from '../../shared/contract.ts';
+import { OperatorError, sendError } from '../../shared/errors.ts';
+import type { Host } from '../host.ts';
+import { contentSecurityPolicy } from '../security.ts';
+
+/**
+ * The browser harness's loopback bridge: the built renderer's files, `POST /rpc/<channel>` for
+ * the contract's calls, `POST /upload` for dropped files and one event stream, all behind a
+ * random token and bound to 127.0.0.1. A development and test tool: the packaged app never
+ * contains it.
+ */
+export interface Bridge {
+  url: string;
+  token: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2',
+};
+const MAX_RPC_BODY = 1024 * 1024;
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieToken(req: IncomingMessage): string {
+  const m = /(?:^|;\s*)op_token=([A-Za-z0-9_-]+)/.exec(req.headers.cookie ?? '');
+  return m?.[1] ?? '';
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+export async function startBridge(host: Host, opts: { staticDir: string; port?: number; token?: string }): Promise<Bridge> {
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  const root = normalize(opts.staticDir);
+  let origin = '';
+  const streams = new Set<ServerResponse>();
+
+  const unsubscribes = (Object.keys(contractEvents) as EventName[]).map((name) =>
+    host.on(name, (payload) => {
+      const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
+      for (const s of streams) s.write(frame);
+    }),
+  );
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+    const file = normalize(join(root, rel));
+    if (!file.startsWith(root + sep)) return json(res, 404, { error: 'not found' });
+    const info = await stat(file).catch(() => undefined);
+    const target = info?.isFile() ? file : join(root, 'index.html');
+    const headers: Record<string, string> = {
+      'content-type': TYPES[extname(target)] ?? 'application/octet-stream',
+      'x-content-type-options': 'nosniff',
+      'cache-control': target.endsWith('index.html') ? 'no-store' : 'public, max-age=31536000, immutable',
+    };
+    if (target.endsWith('.html')) {
+      headers['content-security-policy'] = contentSecurityPolicy({ connectSelf: true });
+      headers['x-frame-options'] = 'DENY';
+    }
+    res.writeHead(200, headers);
+    createReadStream(target).pipe(res);
+    void req;
+  }
+
+  async function readBody(req: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req as AsyncIterable<Buffer>) {
+      size += c.length;
+      if (size > MAX_RPC_BODY) throw new OperatorError(sendError('too_large', 'The request is too large.', { reason: 'request_too_large' }));
+      chunks.push(c);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const u = new URL(req.url ?? '/', 'http://127.0.0.1');
+      // A page on another origin that resolves to 127.0.0.1 (DNS rebinding) is turned away.
+      if (req.headers.host !== new URL(origin).host) return json(res, 421, { error: 'wrong host' });
+      const queryToken = u.searchParams.get('token');
+      if (queryToken && same(queryToken, token) && req.method === 'GET' && !u.pathname.startsWith('/rpc/')) {
+        res.setHeader('set-cookie', `op_token=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      } else if (!same(cookieToken(req), token)) {
+        return json(res, 401, { error: 'The harness token is missing; open the URL printed by `npm run web`.' });
+      }
+
+      if (req.method === 'POST' && u.pathname.startsWith('/rpc/')) {
+        // The cookie alone could ride along on a cross-site form; the header cannot.
+        if (req.headers['x-operator'] !== '1') return json(res, 403, { error: 'missing x-operator header' });
+        let input: unknown;
+        try {
+          const text = await readBody(req);
+          input = text ? (JSON.parse(text) as unknown) : undefined;
+        } catch (e) {
+          const error = e instanceof OperatorError ? e.error : sendError('invalid', 'The request body is not JSON.', { reason: 'bad_json' });
+          return json(res, 200, { ok: false, error } satisfies Reply);
+        }
+        const channel = decodeURIComponent(u.pathname.slice('/rpc/'.length));
+        if (preloadOnlyChannels.has(channel)) return json(res, 200, { ok: false, error: sendError('forbidden', 'This call is not available to the page.', { reason: 'preload_only' }) } satisfies Reply);
+        return json(res, 200, await host.dispatch(channel, input));
+      }
+      if (req.method === 'POST' && u.pathname === '/upload') {
+        if (req.headers['x-operator'] !== '1') return json(res, 403, { error: 'missing x-operator header' });
+        const name = (u.searchParams.get('name') ?? '').slice(0, 255) || 'file';
+        const size = Number(req.headers['content-length'] ?? 0);
+        try {
+          const handle = await host.files.adopt(req as AsyncIterable<Uint8Array>, name, size);
+          return json(res, 200, { ok: true, value: handle } satisfies Reply);
+        } catch (e) {
+          req.resume();
+          const error = e instanceof OperatorError ? e.error : sendError('invalid', 'The file could not be stored.', { reason: 'file_unreadable' });
+          return json(res, 200, { ok: false, error } satisfies Reply);
+        }
+      }
+      if (req.method === 'GET' && u.pathname === '/events') {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.write(': connected\n\n');
+        streams.add(res);
+        req.on('close', () => streams.delete(res));
+        return;
+      }
+      if (req.method === 'GET') return serveStatic(req, res, u.pathname);
+      return json(res, 405, { error: 'method not allowed' });
+    })().catch((e: unknown) => {
+      console.error('[bridge]', e);
+      if (!res.headersSent) json(res, 500, { error: 'internal error' });
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}/?token=${token}`,
+    token,
+    server,
+    async close() {
+      for (const u of unsubscribes) u();
+      for (const s of streams) s.end();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

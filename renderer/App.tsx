@@ -1,0 +1,68 @@
+import { lazy, Suspense } from 'react';
+import type { ProviderId } from '../shared/providers.ts';
+import { useLiveHistory, useSetLanguage } from './api.ts';
+import { GreenApiComposer } from './composers/GreenApiComposer.tsx';
+import { useT, type DictKey } from './i18n/index.ts';
+import { useUi, type View } from './store.ts';
+import { Toasts } from './ui/Toasts.tsx';
+
+// Views the operator opens less often load on demand, keeping the first paint light.
+const HistoryView = lazy(() => import('./history/HistoryView.tsx').then((m) => ({ default: m.HistoryView })));
+const AccountsView = lazy(() => import('./accounts/AccountsView.tsx').then((m) => ({ default: m.AccountsView })));
+const PachcaComposer = lazy(() => import('./composers/PachcaComposer.tsx').then((m) => ({ default: m.PachcaComposer })));
+const DiadocComposer = lazy(() => import('./composers/DiadocComposer.tsx').then((m) => ({ default: m.DiadocComposer })));
+const MarketComposer = lazy(() => import('./composers/MarketComposer.tsx').then((m) => ({ default: m.MarketComposer })));
+
+const composerViews: ProviderId[] = ['pachca', 'diadoc', 'market', 'greenapi'];
+const otherViews: View[] = ['history', 'accounts'];
+
+function Main({ view }: { view: View }) {
+  switch (view) {
+    case 'greenapi': return <GreenApiComposer />;
+    case 'pachca': return <PachcaComposer />;
+    case 'diadoc': return <DiadocComposer />;
+    case 'market': return <MarketComposer />;
+    case 'history': return <HistoryView />;
+    case 'accounts': return <AccountsView />;
+    default: return <GreenApiComposer />;
+  }
+}
+
+export function App() {
+  const { t, lang } = useT();
+  const view = useUi((s) => s.view);
+  const setView = useUi((s) => s.setView);
+  const setLanguage = useSetLanguage();
+  useLiveHistory();
+  document.documentElement.lang = lang;
+
+  const navButton = (v: View) => (
+    <li key={v}>
+      <button type="button" className={`nav-item nav-${v}`} aria-current={view === v ? 'page' : undefined} onClick={() => setView(v)}>
+        {t(`nav.${v}` as DictKey)}
+      </button>
+    </li>
+  );
+  return (
+    <div className="app">
+      <nav className="rail" aria-label={t('app.title')}>
+        <ul>{composerViews.map(navButton)}</ul>
+        <hr />
+        <ul>{otherViews.map(navButton)}</ul>
+        <label className="lang">
+          <span className="sr-only">{t('settings.language')}</span>
+          <select value={lang} onChange={(e) => setLanguage.mutate(e.target.value as 'ru' | 'en')} aria-label={t('settings.language')}>
+            <option value="ru">Русский</option>
+            <option value="en">English</option>
+          </select>
+        </label>
+      </nav>
+      <main className="main">
+        <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+          <Main view={view} />
+        </Suspense>
+      </main>
+      <Toasts />
+    </div>
+  );
+}

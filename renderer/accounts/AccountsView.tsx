@@ -1,0 +1,75 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { AccountCreate, AccountView, CheckResult } from '../../shared/accounts.ts';
+import { isOperatorError } from '../../shared/errors.ts';
+import { client, keys, useAccounts, useAppInfo } from '../api.ts';
+import { describeError, hasKey, useT } from '../i18n/index.ts';
+import { useUi } from '../store.ts';
+import { AccountForm } from './AccountForm.tsx';
+
+export function AccountsView() {
+  const { t } = useT();
+  const accounts = useAccounts();
+  const info = useAppInfo();
+  const qc = useQueryClient();
+  const toast = useUi((s) => s.toast);
+  const [editing, setEditing] = useState<AccountView | 'new' | undefined>();
+  const [checks, setChecks] = useState<Record<string, CheckResult>>({});
+  const refresh = () => qc.invalidateQueries({ queryKey: keys.accounts });
+  const onError = (e: unknown) => toast({ tone: 'error', text: isOperatorError(e) ? describeError(t, e.error) : String(e) });
+  const unprotected = info.data?.secretStorage === 'basic_text' || info.data?.secretStorage === 'unavailable';
+
+  const remove = useMutation({ mutationFn: (id: string) => client.accounts.remove({ id }), onSuccess: refresh, onError });
+  const makeDefault = useMutation({ mutationFn: (id: string) => client.accounts.update({ id, isDefault: true }), onSuccess: refresh, onError });
+  const sandbox = useMutation({ mutationFn: () => client.accounts.createSandbox(), onSuccess: refresh, onError });
+  const check = useMutation({ mutationFn: (id: string) => client.accounts.check({ id }), onSuccess: (r, id) => setChecks((c) => ({ ...c, [id]: r })), onError });
+
+  const submit = async (input: AccountCreate) => {
+    if (editing && editing !== 'new') {
+      const { settings, name, baseUrl, secrets, allowPlaintextSecrets } = input;
+      await client.accounts.update({ id: editing.id, name, settings, ...(baseUrl ? { baseUrl } : {}), ...(Object.keys(secrets).length ? { secrets } : {}), ...(allowPlaintextSecrets ? { allowPlaintextSecrets } : {}) });
+      toast({ tone: 'ok', text: t('accounts.saved') });
+    } else {
+      await client.accounts.create(input);
+      toast({ tone: 'ok', text: t('accounts.created') });
+    }
+    setEditing(undefined);
+    await refresh();
+  };
+
+  const list = accounts.data ?? [];
+  return (
+    <section className="accounts" aria-label={t('accounts.title')}>
+      <header className="row">
+        <h1>{t('accounts.title')}</h1>
+        <button type="button" className="primary" onClick={() => setEditing('new')}>{t('accounts.add')}</button>
+        {info.data?.sandboxOffered && <button type="button" onClick={() => sandbox.mutate()}>{t('accounts.createSandbox')}</button>}
+      </header>
+      {editing && <AccountForm key={editing === 'new' ? 'new' : editing.id} {...(editing !== 'new' ? { existing: editing } : {})} unprotected={unprotected} onSubmit={submit} onCancel={() => setEditing(undefined)} />}
+      {list.length === 0 && !editing && <p className="muted">{t('accounts.none')}</p>}
+      <ul className="account-list">
+        {list.map((a) => {
+          const c = checks[a.id];
+          return (
+            <li key={a.id} className={`account provider-${a.provider}`} data-account-id={a.id}>
+              <div className="account-main">
+                <strong>{a.name}</strong> <span className="muted">{t(`provider.${a.provider}`)}</span>
+                {a.sandbox && <span className="badge sandbox">{t('common.sandbox')}</span>}
+                {a.isDefault && <span className="badge">{t('accounts.default')}</span>}
+                {a.plaintextSecrets && <span className="badge warn">{t('accounts.plaintext')}</span>}
+                <div className="muted small">{a.baseUrl} · {a.secretState.token.set ? a.secretState.token.mask : '—'}</div>
+                {c && <div className={c.ok ? 'ok small' : 'error small'} role="status">{c.ok ? t('accounts.checkOk') : t('accounts.checkFail')}{hasKey(`reason.${c.reason}`) ? ` — ${t(`reason.${c.reason}` as never)}` : c.reason ? ` — ${c.reason}` : ''}{c.detail ? ` (${c.detail})` : ''}</div>}
+              </div>
+              <div className="row">
+                <button type="button" onClick={() => check.mutate(a.id)}>{t('accounts.check')}</button>
+                <button type="button" onClick={() => setEditing(a)}>{t('common.edit')}</button>
+                {!a.isDefault && <button type="button" onClick={() => makeDefault.mutate(a.id)}>{t('accounts.makeDefault')}</button>}
+                <button type="button" className="danger" onClick={() => { if (window.confirm(t('accounts.confirmDelete', { name: a.name }))) remove.mutate(a.id); }}>{t('common.delete')}</button>
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,78 @@
+import { QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { clientFromBridge, type OperatorBridge, type OperatorClient } from '../shared/bridge.ts';
+import type { HistoryQuery } from '../shared/contract.ts';
+import { createWebBridge } from './transport/web.ts';
+
+declare global {
+  interface Window {
+    /** Exposed by the Electron preload; absent in the browser harness. */
+    operator?: OperatorBridge;
+  }
+}
+
+/** The typed client over whichever transport this window has; nothing above it knows which. */
+export const client: OperatorClient = clientFromBridge(window.operator ?? createWebBridge());
+
+export const queryClient = new QueryClient({
+  defaultOptions: { queries: { staleTime: 30_000, refetchOnWindowFocus: false, retry: false }, mutations: { retry: false } },
+});
+
+export const keys = {
+  info: ['app', 'info'] as const,
+  settings: ['settings'] as const,
+  accounts: ['accounts'] as const,
+  history: ['history'] as const,
+  historyList: (q: HistoryQuery) => ['history', 'list', q] as const,
+  send: (id: string) => ['history', 'send', id] as const,
+};
+
+export function useAppInfo() {
+  return useQuery({ queryKey: keys.info, queryFn: () => client.app.info() });
+}
+
+export function useSettings() {
+  return useQuery({ queryKey: keys.settings, queryFn: () => client.settings.get(), staleTime: Infinity });
+}
+
+export function useSetLanguage() {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: (language: 'ru' | 'en') => client.settings.set({ language }), onSuccess: (s) => qc.setQueryData(keys.settings, s) });
+}
+
+export function useAccounts() {
+  return useQuery({ queryKey: keys.accounts, queryFn: () => client.accounts.list() });
+}
+
+export function useHistoryPages(q: Omit<HistoryQuery, 'cursor'>) {
+  return useInfiniteQuery({
+    queryKey: keys.historyList(q),
+    queryFn: ({ pageParam }) => client.history.list({ ...q, ...(pageParam ? { cursor: pageParam } : {}) }),
+    initialPageParam: '' as string,
+    getNextPageParam: (last) => last.nextCursor,
+    staleTime: 5_000,
+  });
+}
+
+export function useSendDetail(id: string | undefined) {
+  return useQuery({ queryKey: keys.send(id ?? ''), queryFn: () => client.history.get({ id: id! }), enabled: !!id });
+}
+
+/**
+ * Keeps history queries fresh from the main process's "history changed" events, batched per
+ * frame so a burst of status changes costs one refetch.
+ */
+export function useLiveHistory(): void {
+  const qc = useQueryClient();
+  useEffect(() => {
+    let scheduled = false;
+    return client.on.historyChanged(() => {
+      if (scheduled) return;
+      scheduled = true;
+      requestAnimationFrame(() => {
+        scheduled = false;
+        void qc.invalidateQueries({ queryKey: keys.history });
+      });
+    });
+  }, [qc]);
+}

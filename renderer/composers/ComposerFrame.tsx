@@ -1,0 +1,133 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, type ReactNode } from 'react';
+import type { AccountView } from '../../shared/accounts.ts';
+import { isOperatorError } from '../../shared/errors.ts';
+import type { FieldProblem } from '../../shared/messages/problems.ts';
+import type { ProviderId } from '../../shared/providers.ts';
+import type { SendSummary } from '../../shared/sends.ts';
+import { client, keys, useAccounts } from '../api.ts';
+import { describeError, hasKey, useT, type DictKey } from '../i18n/index.ts';
+import { useUi } from '../store.ts';
+import { StatusBadge } from '../ui/StatusBadge.tsx';
+
+/** The account this composer sends with: the operator's last choice, else the provider's default. */
+export function useComposerAccount(provider: ProviderId): AccountView | undefined {
+  const accounts = useAccounts().data ?? [];
+  const chosen = useUi((s) => s.accountByProvider[provider]);
+  const mine = accounts.filter((a) => a.provider === provider);
+  return mine.find((a) => a.id === chosen) ?? mine.find((a) => a.isDefault) ?? mine[0];
+}
+
+export function problemText(t: ReturnType<typeof useT>['t'], p: FieldProblem): string {
+  const reasonKey = `reason.${p.reason}`;
+  const fieldKey = `field.${p.field}`;
+  const reason = hasKey(reasonKey) ? t(reasonKey, { limit: p.limit ?? '' }) : p.reason;
+  return `${hasKey(fieldKey) ? t(fieldKey) : p.field}: ${reason}`;
+}
+
+interface Props {
+  provider: ProviderId;
+  problems: FieldProblem[];
+  /** Counters and size badges shown beside the send button. */
+  limits: ReactNode;
+  /** Sends with the chosen account; resolves with the first send made. */
+  send(accountId: string): Promise<SendSummary>;
+  onSent(): void;
+  children: ReactNode;
+}
+
+export function ComposerFrame({ provider, problems, limits, send, onSent, children }: Props) {
+  const { t } = useT();
+  const accounts = (useAccounts().data ?? []).filter((a) => a.provider === provider);
+  const account = useComposerAccount(provider);
+  const setAccount = useUi((s) => s.setAccount);
+  const setView = useUi((s) => s.setView);
+  const selectSend = useUi((s) => s.selectSend);
+  const toast = useUi((s) => s.toast);
+  const qc = useQueryClient();
+  const formRef = useRef<HTMLFormElement>(null);
+
+  const mutation = useMutation({
+    mutationFn: () => send(account!.id),
+    onSuccess: (s) => {
+      void qc.invalidateQueries({ queryKey: keys.history });
+      const text = s.status === 'sent' ? t('composer.sent') : s.error ? `${t(`status.${s.status}` as DictKey)}: ${describeError(t, s.error)}` : t(`status.${s.status}` as DictKey);
+      toast({ tone: s.status === 'failed' ? 'error' : 'ok', text, sendId: s.id });
+      if (s.status !== 'failed') onSent();
+    },
+    onError: (e) => toast({ tone: 'error', text: isOperatorError(e) ? describeError(t, e.error) : String(e) }),
+  });
+
+  const blocked = !account ? t('composer.noAccount') : problems[0] ? t('composer.fixFirst', { problem: problemText(t, problems[0]) }) : undefined;
+  const submit = () => {
+    if (!blocked && !mutation.isPending) mutation.mutate();
+  };
+
+  useEffect(() => {
+    const form = formRef.current;
+    if (!form) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        submit();
+      }
+    };
+    form.addEventListener('keydown', onKey);
+    return () => form.removeEventListener('keydown', onKey);
+  });
+
+  if (accounts.length === 0) {
+    return (
+      <section className="composer empty" aria-label={t(`provider.${provider}`)}>
+        <p>{t('composer.noAccount')}</p>
+        <div className="row">
+          <button type="button" onClick={() => setView('accounts')}>{t('composer.addAccount')}</button>
+          <button type="button" className="primary" onClick={() => void client.accounts.createSandbox().then(() => qc.invalidateQueries({ queryKey: keys.accounts }))}>{t('composer.useSandbox')}</button>
+        </div>
+      </section>
+    );
+  }
+
+  return (
+    <form
+      ref={formRef}
+      className={`composer provider-${provider}`}
+      aria-label={t(`provider.${provider}`)}
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <header className="composer-head">
+        <h1>{t(`provider.${provider}`)}</h1>
+        <label className="inline">
+          <span>{t('composer.account')}</span>
+          <select value={account?.id ?? ''} onChange={(e) => setAccount(provider, e.target.value)} aria-label={t('composer.account')}>
+            {accounts.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+                {a.sandbox ? ` · ${t('common.sandbox')}` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        {account?.sandbox && <span className="badge sandbox" title={t('composer.sandboxNote')}>{t('common.sandbox')}</span>}
+      </header>
+      {account?.sandbox && <p className="note sandbox-note">{t('composer.sandboxNote')}</p>}
+      <div className="composer-body">{children}</div>
+      <footer className="composer-foot">
+        <div className="limits" aria-live="polite">{limits}</div>
+        {blocked && <p className="reason" role="status">{blocked}</p>}
+        {mutation.data && (
+          <p className="last-result">
+            <StatusBadge status={mutation.data.status} />{' '}
+            <button type="button" className="link" onClick={() => { selectSend(mutation.data.id); setView('history'); }}>{t('composer.openInHistory')}</button>
+          </p>
+        )}
+        <button type="submit" className="primary send" disabled={!!blocked || mutation.isPending} title={blocked ?? t('composer.sendHint')} aria-keyshortcuts="Control+Enter">
+          {mutation.isPending ? t('composer.sending') : t('composer.send')} <kbd>⌃⏎</kbd>
+        </button>
+      </footer>
+    </form>
+  );
+}

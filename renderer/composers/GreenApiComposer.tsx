@@ -1,0 +1,67 @@
+import { checkGreenApiMessage, greenApiLimits, normalizeGreenApiRecipient, type GreenApiMessage } from '../../shared/messages/green-api.ts';
+import { client } from '../api.ts';
+import { useT } from '../i18n/index.ts';
+import { Counter } from '../ui/Counter.tsx';
+import { ComposerFrame, problemText, useComposerAccount } from './ComposerFrame.tsx';
+import { RecentSends } from './RecentSends.tsx';
+import { useComposerState } from './useComposerState.ts';
+
+type Recipient = { recipientType: GreenApiMessage['recipientType']; to: string };
+
+export function GreenApiComposer() {
+  const { t } = useT();
+  const account = useComposerAccount('greenapi');
+  const form = account?.settings.provider === 'greenapi' ? account.settings.form : 'v1';
+  const keyOf = (r: Recipient) => {
+    const to = normalizeGreenApiRecipient(r.recipientType, r.to);
+    return checkGreenApiMessage({ provider: 'greenapi', recipientType: r.recipientType, to, text: 'x' }, 'instance').length === 0 ? `${r.recipientType}:${to}` : undefined;
+  };
+  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState<Recipient, { text: string }>('greenapi', { recipient: { recipientType: 'individual', to: '' }, body: { text: '' } }, keyOf);
+  const message: GreenApiMessage = { provider: 'greenapi', recipientType: recipient.recipientType, to: recipient.to, text: body.text };
+  const problems = checkGreenApiMessage(message, form);
+  const toProblem = recipient.to ? problems.find((p) => p.field === 'to') : undefined;
+  const max = greenApiLimits.textMax[form];
+  const normalized = normalizeGreenApiRecipient(recipient.recipientType, recipient.to);
+
+  return (
+    <div className="composer-layout">
+      <ComposerFrame
+        provider="greenapi"
+        problems={problems}
+        limits={<Counter count={body.text.length} max={max} label={t('field.text')} />}
+        send={(accountId) => client.sends.send({ accountId, message })}
+        onSent={clearBody}
+      >
+        <fieldset className="row">
+          <legend>{t('greenapi.recipientType')}</legend>
+          {(['individual', 'group'] as const).map((rt) => (
+            <label key={rt} className="inline">
+              <input type="radio" name="recipientType" value={rt} checked={recipient.recipientType === rt} onChange={() => setRecipient({ ...recipient, recipientType: rt })} />
+              {t(`greenapi.${rt}`)}
+            </label>
+          ))}
+        </fieldset>
+        <label className="field">
+          <span>{t('greenapi.to')}</span>
+          <input
+            name="to"
+            inputMode={recipient.recipientType === 'individual' ? 'tel' : 'text'}
+            autoComplete="off"
+            value={recipient.to}
+            placeholder={t(recipient.recipientType === 'individual' ? 'greenapi.toPlaceholderIndividual' : 'greenapi.toPlaceholderGroup')}
+            onChange={(e) => setRecipient({ ...recipient, to: e.target.value })}
+            aria-invalid={!!toProblem}
+            aria-describedby={toProblem ? 'greenapi-to-error' : undefined}
+          />
+          {toProblem && <small id="greenapi-to-error" className="error">{problemText(t, toProblem)}</small>}
+        </label>
+        <label className="field grow">
+          <span>{t('greenapi.text')}</span>
+          <textarea name="text" rows={8} value={body.text} onChange={(e) => setBody({ text: e.target.value })} aria-describedby="greenapi-format" />
+          <small id="greenapi-format" className="hint">{t('greenapi.formatHint')}</small>
+        </label>
+      </ComposerFrame>
+      <RecentSends provider="greenapi" recipient={keyOf(recipient) ? normalized : undefined} />
+    </div>
+  );
+}

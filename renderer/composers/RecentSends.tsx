@@ -1,0 +1,36 @@
+import type { ProviderId } from '../../shared/providers.ts';
+import { useHistoryPages } from '../api.ts';
+import { useT } from '../i18n/index.ts';
+import { useUi } from '../store.ts';
+import { StatusBadge } from '../ui/StatusBadge.tsx';
+
+/** The sends to the current recipient, kept in sight so the operator sees what already went out. */
+export function RecentSends({ provider, recipient }: { provider: ProviderId; recipient: string | undefined }) {
+  const { t, lang } = useT();
+  const selectSend = useUi((s) => s.selectSend);
+  const setView = useUi((s) => s.setView);
+  const q = useHistoryPages({ provider, recipient: recipient ?? '', limit: 20 });
+  const items = recipient ? (q.data?.pages[0]?.items ?? []) : [];
+  const time = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit' });
+  return (
+    <aside className="recent" aria-label={t('recent.title')}>
+      <h2>{t('recent.title')}</h2>
+      {!recipient ? (
+        <p className="muted">{t('recent.pickRecipient')}</p>
+      ) : items.length === 0 ? (
+        <p className="muted">{t('recent.none')}</p>
+      ) : (
+        <ul>
+          {items.map((s) => (
+            <li key={s.id}>
+              <button type="button" className="recent-item" onClick={() => { selectSend(s.id); setView('history'); }}>
+                <StatusBadge status={s.status} /> <time>{time.format(s.createdAt)}</time>
+                <span className="preview">«{s.preview.slice(0, 60)}»</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </aside>
+  );
+}

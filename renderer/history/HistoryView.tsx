@@ -1,0 +1,121 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import type { HistoryQuery } from '../../shared/contract.ts';
+import { providerIds, type ProviderId } from '../../shared/providers.ts';
+import { sendStatuses, type SendStatus, type SendSummary } from '../../shared/sends.ts';
+import { useAccounts, useHistoryPages } from '../api.ts';
+import { useT } from '../i18n/index.ts';
+import { useUi } from '../store.ts';
+import { StatusBadge } from '../ui/StatusBadge.tsx';
+import { SendDetailPane } from './SendDetailPane.tsx';
+
+const ROW_HEIGHT = 56;
+
+function dayStart(value: string): number | undefined {
+  return value ? new Date(`${value}T00:00:00`).getTime() : undefined;
+}
+
+export function HistoryView() {
+  const { t, lang } = useT();
+  const accounts = useAccounts().data ?? [];
+  const selected = useUi((s) => s.selectedSendId);
+  const selectSend = useUi((s) => s.selectSend);
+  const [text, setText] = useState('');
+  const [provider, setProvider] = useState<ProviderId | ''>('');
+  const [accountId, setAccountId] = useState('');
+  const [status, setStatus] = useState<SendStatus | ''>('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const deferredText = useDeferredValue(text.trim());
+
+  const query = useMemo<Omit<HistoryQuery, 'cursor'>>(() => {
+    const fromMs = dayStart(from);
+    const toMs = dayStart(to);
+    return {
+      limit: 200,
+      ...(deferredText ? { text: deferredText } : {}),
+      ...(provider ? { provider } : {}),
+      ...(accountId ? { accountId } : {}),
+      ...(status ? { statuses: [status] } : {}),
+      ...(fromMs !== undefined ? { from: fromMs } : {}),
+      ...(toMs !== undefined ? { to: toMs + 86_400_000 - 1 } : {}),
+    };
+  }, [deferredText, provider, accountId, status, from, to]);
+  const pages = useHistoryPages(query);
+  const rows: SendSummary[] = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  const last = items.at(-1);
+  useEffect(() => {
+    if (last && last.index >= rows.length - 30 && pages.hasNextPage && !pages.isFetchingNextPage) void pages.fetchNextPage();
+  }, [last?.index, rows.length, pages]);
+
+  const time = useMemo(() => new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' }), [lang]);
+
+  return (
+    <div className="history-layout">
+      <section className="history-list" aria-label={t('history.title')}>
+        <h1>{t('history.title')}</h1>
+        <div className="filters" role="search">
+          <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder={t('history.search')} aria-label={t('history.search')} />
+          <select value={provider} onChange={(e) => setProvider(e.target.value as ProviderId | '')} aria-label={t('history.allProviders')}>
+            <option value="">{t('history.allProviders')}</option>
+            {providerIds.map((p) => <option key={p} value={p}>{t(`provider.${p}`)}</option>)}
+          </select>
+          <select value={accountId} onChange={(e) => setAccountId(e.target.value)} aria-label={t('history.allAccounts')}>
+            <option value="">{t('history.allAccounts')}</option>
+            {accounts.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+          </select>
+          <select value={status} onChange={(e) => setStatus(e.target.value as SendStatus | '')} aria-label={t('history.allStatuses')}>
+            <option value="">{t('history.allStatuses')}</option>
+            {sendStatuses.map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
+          </select>
+          <label className="inline">{t('history.from')} <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} aria-label={t('history.from')} /></label>
+          <label className="inline">{t('history.to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} aria-label={t('history.to')} /></label>
+        </div>
+        <p className="muted small" aria-live="polite" data-testid="history-count">{pages.isLoading ? t('common.loading') : rows.length === 0 ? t('history.empty') : t('history.count', { count: rows.length + (pages.hasNextPage ? '+' : '') })}</p>
+        <div ref={scrollRef} className="history-scroll" data-testid="history-scroll" role="listbox" aria-label={t('history.title')} tabIndex={0}
+          onKeyDown={(e) => {
+            if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+            e.preventDefault();
+            const i = rows.findIndex((r) => r.id === selected);
+            const next = rows[Math.min(rows.length - 1, Math.max(0, i + (e.key === 'ArrowDown' ? 1 : -1)))];
+            if (next) {
+              selectSend(next.id);
+              virtualizer.scrollToIndex(rows.indexOf(next));
+            }
+          }}
+        >
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {items.map((v) => {
+              const s = rows[v.index]!;
+              return (
+                <div
+                  key={s.id}
+                  role="option"
+                  aria-selected={s.id === selected}
+                  className={`history-row${s.id === selected ? ' selected' : ''}`}
+                  style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
+                  onClick={() => selectSend(s.id)}
+                  data-send-id={s.id}
+                >
+                  <div className="row-top">
+                    <StatusBadge status={s.status} />
+                    <span className={`prov prov-${s.provider}`}>{t(`provider.${s.provider}`)}</span>
+                    {s.sandbox && <span className="badge sandbox">{t('common.sandbox')}</span>}
+                    <span className="recipient">{s.recipient}</span>
+                    <time className="muted">{time.format(s.createdAt)}</time>
+                  </div>
+                  <div className="row-preview">{s.preview}</div>
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </section>
+      <SendDetailPane id={selected} />
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { isOperatorError } from '../../shared/errors.ts';
+import { client, keys, useSendDetail } from '../api.ts';
+import { openInComposer } from '../composers/openInComposer.ts';
+import { describeError, useT } from '../i18n/index.ts';
+import { useUi } from '../store.ts';
+import { StatusBadge } from '../ui/StatusBadge.tsx';
+
+export function SendDetailPane({ id }: { id: string | undefined }) {
+  const { t, lang } = useT();
+  const detail = useSendDetail(id);
+  const qc = useQueryClient();
+  const toast = useUi((s) => s.toast);
+  const selectSend = useUi((s) => s.selectSend);
+  const [copied, setCopied] = useState(false);
+  const time = new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'medium' });
+
+  const act = useMutation({
+    mutationFn: (action: 'retry' | 'markSent' | 'cancel') =>
+      action === 'retry' ? client.sends.retry({ id: id! }) : action === 'markSent' ? client.sends.resolve({ id: id!, as: 'sent' }) : client.sends.cancel({ id: id! }),
+    onSuccess: (s) => {
+      void qc.invalidateQueries({ queryKey: keys.history });
+      if (s.id !== id) selectSend(s.id);
+    },
+    onError: (e) => toast({ tone: 'error', text: isOperatorError(e) ? describeError(t, e.error) : String(e) }),
+  });
+
+  if (!id) return <section className="detail empty"><p className="muted">{t('history.pickOne')}</p></section>;
+  if (!detail.data) return <section className="detail"><p className="muted">{detail.error ? String(detail.error) : t('common.loading')}</p></section>;
+  const d = detail.data;
+  return (
+    <section className="detail" aria-label={t('history.detail')}>
+      <header>
+        <h2>{t('history.detail')}</h2>
+        <StatusBadge status={d.status} />
+        {d.sandbox && <span className="badge sandbox">{t('common.sandbox')}</span>}
+      </header>
+      <dl className="facts">
+        <dt>{t('history.recipient')}</dt><dd>{d.recipient}</dd>
+        <dt>{t('composer.account')}</dt><dd>{d.accountName}</dd>
+        <dt>{t('history.created')}</dt><dd>{time.format(d.createdAt)}</dd>
+        {d.providerMessageId && (<><dt>{t('history.providerId')}</dt><dd data-testid="provider-message-id">{d.providerMessageId}</dd></>)}
+        {d.scheduledAt && d.status === 'scheduled' && (<><dt>{t('status.scheduled')}</dt><dd>{time.format(d.scheduledAt)}</dd></>)}
+        {d.nextAttemptAt && d.status === 'waiting' && (<><dt>{t('status.waiting')}</dt><dd>{t('history.nextAttempt', { time: time.format(d.nextAttemptAt) })}</dd></>)}
+      </dl>
+      {d.error && (
+        <p className={`error-box${d.status === 'outcome_unknown' ? ' warn' : ''}`} role="alert">
+          <strong>{t('history.error')}:</strong> {describeError(t, d.error)}
+        </p>
+      )}
+      {d.status === 'outcome_unknown' && <p className="note">{t('history.unknownExplain')}</p>}
+      <div className="row actions">
+        {d.status === 'outcome_unknown' && <button type="button" onClick={() => act.mutate('markSent')}>{t('history.markSent')}</button>}
+        {(d.status === 'failed' || d.status === 'outcome_unknown' || d.status === 'cancelled') && <button type="button" onClick={() => act.mutate('retry')}>{t('history.retry')}</button>}
+        {(d.status === 'scheduled' || d.status === 'pending' || d.status === 'waiting') && <button type="button" onClick={() => act.mutate('cancel')}>{t('history.cancel')}</button>}
+        <button type="button" onClick={() => openInComposer(d.message)}>{t('history.openInComposer')}</button>
+        {d.curl && (
+          <button type="button" onClick={() => void navigator.clipboard.writeText(d.curl!).then(() => setCopied(true), () => setCopied(false))}>
+            {copied ? t('common.copied') : t('history.copyCurl')}
+          </button>
+        )}
+      </div>
+      <h3>{t('history.message')}</h3>
+      <pre className="message-view">{d.preview}</pre>
+      <h3>{t('history.attempts')}</h3>
+      <ol className="attempts">
+        {d.attempts.map((a) => (
+          <li key={a.n} data-testid="attempt">
+            <div className="attempt-head">
+              <strong>{t('history.attempt', { n: a.n })}</strong> <time>{time.format(a.startedAt)}</time> <span className={`outcome outcome-${a.outcome}`}>{a.outcome}</span>
+              {a.error && <span className="muted"> — {describeError(t, a.error)}</span>}
+            </div>
+            {a.exchanges.map((x, i) => (
+              <details key={i}>
+                <summary>{x.method} {x.url} → {x.status ?? '—'} ({Math.round(x.durationMs)} ms)</summary>
+                <h4>{t('history.request')}</h4>
+                <pre>{Object.entries(x.requestHeaders).map(([k, v]) => `${k}: ${v}`).join('\n')}{'\n\n'}{x.requestBody}</pre>
+                <h4>{t('history.response')}</h4>
+                <pre>{x.status === undefined ? t('history.noResponse') : `${x.status}\n${Object.entries(x.responseHeaders ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${x.responseBody ?? ''}`}</pre>
+              </details>
+            ))}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

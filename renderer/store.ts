@@ -1,0 +1,66 @@
+import { create } from 'zustand';
+import { persist } from 'zustand/middleware';
+import type { ProviderId } from '../shared/providers.ts';
+
+export type View = ProviderId | 'history' | 'templates' | 'accounts';
+
+export interface Toast {
+  id: number;
+  tone: 'ok' | 'error';
+  text: string;
+  sendId?: string;
+}
+
+/**
+ * UI state and drafts only: server state (accounts, history, templates) lives in TanStack Query.
+ * Drafts persist across restarts; each provider's composer keeps its recipient and body, and
+ * bodies are also kept per recipient so switching recipients never carries text across.
+ */
+interface UiState {
+  view: View;
+  selectedSendId: string | undefined;
+  accountByProvider: Partial<Record<ProviderId, string>>;
+  composer: Partial<Record<ProviderId, Record<string, unknown>>>;
+  drafts: Record<string, Record<string, unknown>>;
+  toasts: Toast[];
+  setView(v: View): void;
+  selectSend(id: string | undefined): void;
+  setAccount(p: ProviderId, id: string): void;
+  setComposer(p: ProviderId, value: Record<string, unknown>): void;
+  setDraft(key: string, body: Record<string, unknown> | undefined): void;
+  toast(t: Omit<Toast, 'id'>): void;
+  dismiss(id: number): void;
+}
+
+let toastSeq = 0;
+
+export const useUi = create<UiState>()(
+  persist(
+    (set) => ({
+      view: 'greenapi',
+      selectedSendId: undefined,
+      accountByProvider: {},
+      composer: {},
+      drafts: {},
+      toasts: [],
+      setView: (view) => set({ view }),
+      selectSend: (selectedSendId) => set({ selectedSendId }),
+      setAccount: (p, id) => set((s) => ({ accountByProvider: { ...s.accountByProvider, [p]: id } })),
+      setComposer: (p, value) => set((s) => ({ composer: { ...s.composer, [p]: value } })),
+      setDraft: (key, body) =>
+        set((s) => {
+          const drafts = { ...s.drafts };
+          if (body) drafts[key] = body;
+          else delete drafts[key];
+          return { drafts };
+        }),
+      toast: (t) => set((s) => ({ toasts: [...s.toasts.slice(-3), { ...t, id: ++toastSeq }] })),
+      dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((x) => x.id !== id) })),
+    }),
+    {
+      name: 'operator-ui',
+      version: 1,
+      partialize: (s) => ({ view: s.view, accountByProvider: s.accountByProvider, composer: s.composer, drafts: s.drafts }),
+    },
+  ),
+);

@@ -1,0 +1,41 @@
+import { builtinModules } from 'node:module';
+import { resolve } from 'node:path';
+import { build } from 'vite';
+
+/**
+ * Bundles the two Electron entry points. main.ts becomes one ES module (Electron loads ESM
+ * mains); preload.ts becomes one CommonJS file, because a sandboxed preload can require only
+ * `electron` and must carry everything else inside it.
+ */
+const root = resolve(import.meta.dirname, '..');
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+await build({
+  configFile: false,
+  root,
+  logLevel: 'warn',
+  build: {
+    outDir: 'dist-electron',
+    emptyOutDir: true,
+    target: 'node22',
+    minify: false,
+    ssr: true,
+    lib: { entry: resolve(root, 'electron/main.ts'), formats: ['es'], fileName: () => 'main.js' },
+    rollupOptions: { external: ['electron', 'electron-store', 'conf', ...nodeBuiltins] },
+  },
+});
+
+await build({
+  configFile: false,
+  root,
+  logLevel: 'warn',
+  build: {
+    outDir: 'dist-electron',
+    emptyOutDir: false,
+    target: 'chrome130',
+    minify: true,
+    lib: { entry: resolve(root, 'electron/preload.ts'), formats: ['cjs'], fileName: () => 'preload.cjs' },
+    rollupOptions: { external: ['electron'] },
+  },
+});
+console.log('built dist-electron/main.js and dist-electron/preload.cjs');
