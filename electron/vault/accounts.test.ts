@@ -1,0 +1,81 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { accountCreateSchema } from '../../shared/accounts.ts';
+import { OperatorError } from '../../shared/errors.ts';
+import { AccountsService } from './accounts.ts';
+import { confSettings } from './conf-settings.ts';
+import { keyedSecretBox, type SecretBox } from './secret-box.ts';
+
+const TOKEN = 'pachca-secret-token-9f8e7d6c5b4a';
+
+function service(box: SecretBox = keyedSecretBox()) {
+  const dir = mkdtempSync(join(tmpdir(), 'vault-'));
+  return { dir, accounts: new AccountsService({ store: confSettings(dir), box }) };
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
+}
+
+describe('accounts and secrets', () => {
+  it('encrypts a token before it touches disk and shows the renderer only a mask', async () => {
+    const { dir, accounts } = service();
+    const view = await accounts.create({ name: 'Бот Пачки', settings: { provider: 'pachca', isBot: true }, secrets: { token: TOKEN } });
+    expect(view.secretState.token).toEqual({ set: true, mask: '••••5b4a' });
+    expect(JSON.stringify(view)).not.toContain(TOKEN);
+    for (const f of filesUnder(dir)) expect(readFileSync(f, 'utf8'), f).not.toContain(TOKEN);
+    expect((await accounts.resolve(view.id)).adapter.secrets.token).toBe(TOKEN);
+  });
+
+  it('uses the official base URL unless one is given, and keeps one default per provider', async () => {
+    const { accounts } = service();
+    const a = await accounts.create({ name: 'A', settings: { provider: 'market', businessId: '1' }, secrets: { token: 'key-aaaa-1111' } });
+    const b = await accounts.create({ name: 'B', baseUrl: 'https://proxy.corp.example/market', settings: { provider: 'market', businessId: '2' }, secrets: { token: 'key-bbbb-2222' }, isDefault: true });
+    expect(a.baseUrl).toBe('https://api.partner.market.yandex.ru');
+    expect(b.baseUrl).toBe('https://proxy.corp.example/market');
+    expect(accounts.list().filter((x) => x.isDefault).map((x) => x.id)).toEqual([b.id]);
+    accounts.remove(b.id);
+    expect(accounts.list()).toMatchObject([{ id: a.id, isDefault: true }]);
+  });
+
+  it('replaces a secret write-only and renames without touching it', async () => {
+    const { accounts } = service();
+    const v = await accounts.create({ name: 'WA', settings: { provider: 'greenapi', form: 'v1' }, secrets: { token: 'gr.first-token-1111' } });
+    await accounts.update({ id: v.id, name: 'WhatsApp поддержка' });
+    expect((await accounts.resolve(v.id)).adapter.secrets.token).toBe('gr.first-token-1111');
+    const replaced = await accounts.update({ id: v.id, secrets: { token: 'gr.second-token-2222' } });
+    expect(replaced).toMatchObject({ name: 'WhatsApp поддержка', secretState: { token: { set: true, mask: '••••2222' } } });
+    expect((await accounts.resolve(v.id)).adapter.secrets.token).toBe('gr.second-token-2222');
+  });
+
+  it('refuses an account without its token, legacy Diadoc without the client id, the instance form without idInstance', async () => {
+    const { accounts } = service();
+    const refusal = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => (e instanceof OperatorError ? e.error : e));
+    expect(await refusal(accounts.create({ name: 'x', settings: { provider: 'pachca', isBot: false }, secrets: {} }))).toMatchObject({ kind: 'invalid', field: 'secrets.token', reason: 'required' });
+    expect(await refusal(accounts.create({ name: 'x', settings: { provider: 'diadoc', authScheme: 'legacy' }, secrets: { token: 'tok-tok-tok' } }))).toMatchObject({ field: 'secrets.clientId' });
+    expect(await refusal(accounts.create({ name: 'x', settings: { provider: 'greenapi', form: 'instance' }, secrets: { token: 'tok-tok-tok' } }))).toMatchObject({ field: 'settings.idInstance' });
+    expect(accounts.list()).toEqual([]);
+  });
+
+  it('refuses an empty token, plain http, credentials in the URL and a 10 KB name at the contract', () => {
+    const base = { name: 'x', settings: { provider: 'pachca' as const, isBot: false }, secrets: { token: 'tok-tok-tok' } };
+    const issue = (input: unknown) => accountCreateSchema.safeParse(input).error?.issues[0];
+    expect(issue({ ...base, secrets: { token: '   ' } })?.path).toEqual(['secrets', 'token']);
+    expect(issue({ ...base, baseUrl: 'http://api.pachca.com' })).toMatchObject({ path: ['baseUrl'], params: { reason: 'https_required' } });
+    expect(issue({ ...base, baseUrl: 'https://user:pass@api.pachca.com' })).toMatchObject({ path: ['baseUrl'], params: { reason: 'credentials_in_url' } });
+    expect(issue({ ...base, name: 'я'.repeat(10_000) })).toMatchObject({ path: ['name'], code: 'too_big' });
+    expect(accountCreateSchema.safeParse({ ...base, baseUrl: 'http://127.0.0.1:8080' }).success).toBe(true);
+  });
+
+  it('stores nothing in clear when the OS has no protected storage, unless the operator agrees, and then says so', async () => {
+    const basic: SecretBox = { kind: 'unavailable', encrypt: () => Promise.reject(new Error('no keyring')), decrypt: () => Promise.reject(new Error('no keyring')) };
+    const { accounts } = service(basic);
+    await expect(accounts.create({ name: 'x', settings: { provider: 'pachca', isBot: false }, secrets: { token: TOKEN } })).rejects.toMatchObject({ error: { reason: 'secret_storage_unprotected' } });
+    expect(accounts.list()).toEqual([]);
+    const v = await accounts.create({ name: 'x', settings: { provider: 'pachca', isBot: false }, secrets: { token: TOKEN }, allowPlaintextSecrets: true });
+    expect(v.plaintextSecrets).toBe(true);
+    expect((await accounts.resolve(v.id)).adapter.secrets.token).toBe(TOKEN);
+  });
+});
