@@ -105,6 +105,11 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         const r = await adapter.checkConnection({ account, file: (f) => files.get(f), idempotencyKey: '', timeoutMs: 15_000, now: () => clock.now() });
         return { ...r, checkedAt: clock.now() };
       },
+      export: () => accounts.exportJson(),
+      import: ({ json }) => {
+        const added = accounts.importJson(json);
+        return { imported: added.length, accounts: added };
+      },
       createSandbox: () => {
         if (!sandbox) throw new OperatorError(sendError('not_found', 'The sandbox is switched off in this build.', { reason: 'sandbox_off' }));
         return accounts.createSandboxAccounts(sandboxNames, sandboxSettings);

@@ -91,3 +91,22 @@ export type CheckResult = z.infer<typeof checkResultSchema>;
 export function maskSecret(value: string): string {
   return value.length <= 4 ? '••••' : `••••${value.slice(-4)}`;
 }
+
+/** The export file: accounts without any secret, so it can be mailed to a colleague. */
+export const accountsExportSchema = z.object({
+  format: z.literal('operator-console.accounts'),
+  version: z.literal(1),
+  exportedAt: z.string(),
+  accounts: z
+    .array(
+      z.object({
+        name,
+        provider: z.enum(['pachca', 'diadoc', 'market', 'greenapi']),
+        baseUrl: baseUrlSchema,
+        settings: accountSettingsSchema,
+        isDefault: z.boolean().optional(),
+      }),
+    )
+    .max(500),
+});
+export type AccountsExport = z.infer<typeof accountsExportSchema>;

@@ -68,6 +68,10 @@ export const contract = {
     remove: call(id, ok),
     check: call(id, checkResultSchema),
     createSandbox: call(none, z.array(accountViewSchema)),
+    /** Accounts without secrets, as a JSON document the operator saves. */
+    export: call(none, z.object({ fileName: z.string(), json: z.string() })),
+    /** Adds the accounts of an export file; a malformed file changes nothing. Tokens must be set afterwards. */
+    import: call(z.object({ json: z.string().max(1_000_000) }), z.object({ imported: z.number().int(), accounts: z.array(accountViewSchema) })),
   },
   sends: {
     /** Writes the send ahead, then waits for its first attempt to settle (or the schedule). */

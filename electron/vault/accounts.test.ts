@@ -78,4 +78,33 @@ describe('accounts and secrets', () => {
     expect(v.plaintextSecrets).toBe(true);
     expect((await accounts.resolve(v.id)).adapter.secrets.token).toBe(TOKEN);
   });
+
+  it('exports accounts without secrets and imports them back, to be completed with a token', async () => {
+    const { accounts } = service();
+    await accounts.create({ name: 'Диадок ООО Ромашка', settings: { provider: 'diadoc', authScheme: 'legacy', fromBoxId: 'box-1@diadoc.ru' }, secrets: { token: TOKEN, clientId: 'client-id-secret-77' } });
+    const { json, fileName } = accounts.exportJson();
+    expect(fileName).toMatch(/^operator-accounts-\d{4}-\d{2}-\d{2}\.json$/);
+    expect(json).not.toContain(TOKEN);
+    expect(json).not.toContain('client-id-secret-77');
+    const other = service().accounts;
+    const [imported] = other.importJson(json);
+    expect(imported).toMatchObject({ name: 'Диадок ООО Ромашка', provider: 'diadoc', isDefault: true, secretState: { token: { set: false } } });
+    await expect(other.resolve(imported!.id)).rejects.toMatchObject({ error: { reason: 'token_not_set' } });
+  });
+
+  it('refuses a malformed import file whole and changes nothing', async () => {
+    const { accounts } = service();
+    await accounts.create({ name: 'A', settings: { provider: 'pachca', isBot: false }, secrets: { token: TOKEN } });
+    const before = accounts.list();
+    const bad = [
+      'not json at all',
+      JSON.stringify({ format: 'something-else', version: 1, exportedAt: '', accounts: [] }),
+      JSON.stringify({ format: 'operator-console.accounts', version: 1, exportedAt: '', accounts: [{ name: 'x', provider: 'pachca', baseUrl: 'http://evil.example', settings: { provider: 'pachca', isBot: false } }] }),
+      JSON.stringify({ format: 'operator-console.accounts', version: 1, exportedAt: '', accounts: [{ name: 'ok', provider: 'pachca', baseUrl: 'https://api.pachca.com/api/shared/v1', settings: { provider: 'pachca', isBot: false } }, { name: '' }] }),
+    ];
+    for (const json of bad) {
+      expect(() => accounts.importJson(json), json).toThrow(OperatorError);
+    }
+    expect(accounts.list()).toEqual(before);
+  });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { maskSecret, type AccountCreate, type AccountSettings, type AccountUpdate, type AccountView, type SecretsInput } from '../../shared/accounts.ts';
-import { OperatorError, sendError } from '../../shared/errors.ts';
+import { accountsExportSchema, maskSecret, type AccountCreate, type AccountsExport, type AccountSettings, type AccountUpdate, type AccountView, type SecretsInput } from '../../shared/accounts.ts';
+import { invalidFromZod, OperatorError, sendError } from '../../shared/errors.ts';
 import { officialBaseUrls, type ProviderId } from '../../shared/providers.ts';
 import type { AdapterAccount } from '../providers/types.ts';
 import { boxProtects, type SecretBox } from './secret-box.ts';
@@ -197,6 +197,51 @@ export class AccountsService {
     this.save(rest);
   }
 
+  exportJson(): { fileName: string; json: string } {
+    const doc: AccountsExport = {
+      format: 'operator-console.accounts',
+      version: 1,
+      exportedAt: new Date(this.now()).toISOString(),
+      accounts: this.all()
+        .filter((a) => !a.sandbox)
+        .map((a) => ({ name: a.name, provider: a.provider, baseUrl: a.baseUrl, settings: a.settings, isDefault: a.isDefault })),
+    };
+    return { fileName: `operator-accounts-${doc.exportedAt.slice(0, 10)}.json`, json: JSON.stringify(doc, null, 2) };
+  }
+
+  /** All or nothing: a file that is not JSON or not of the export's shape changes nothing. */
+  importJson(json: string): AccountView[] {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(json);
+    } catch {
+      throw new OperatorError(sendError('invalid', 'The file is not JSON.', { reason: 'import_not_json', field: 'json' }));
+    }
+    const parsed = accountsExportSchema.safeParse(raw);
+    if (!parsed.success) {
+      const e = invalidFromZod(parsed.error.issues);
+      throw new OperatorError({ ...e, reason: 'import_bad_shape', message: `The file is not an accounts export: ${e.message}` });
+    }
+    const existing = this.all();
+    const added: StoredAccount[] = parsed.data.accounts.map((a) => ({
+      id: `a_${randomUUID().slice(0, 13)}`,
+      name: a.name,
+      provider: a.provider,
+      baseUrl: a.baseUrl,
+      settings: a.settings,
+      isDefault: false,
+      sandbox: false,
+      plaintextSecrets: false,
+      createdAt: this.now(),
+      secrets: {},
+    }));
+    for (const a of added) if (a.settings.provider !== a.provider) throw invalid('json', 'import_bad_shape', 'An account’s settings are for another provider.');
+    let next = [...existing, ...added];
+    for (const a of added) if (!next.some((x) => x.provider === a.provider && x.isDefault)) next = this.withDefault(next, a);
+    this.save(next);
+    return added.map((a) => this.view(next.find((x) => x.id === a.id)!));
+  }
+
   /** One sandbox account per provider that has none yet; they need no credentials. */
   createSandboxAccounts(names: Record<ProviderId, string>, settings: Record<ProviderId, AccountSettings>): AccountView[] {
     const accounts = this.all();
@@ -231,6 +276,7 @@ export class AccountsService {
         adapter: { id: a.id, baseUrl: this.sandbox.baseUrl(a.provider), settings: a.settings, secrets: { token: this.sandbox.tokenFor(a.provider), ...(clientId ? { clientId } : {}) } },
       };
     }
+    if (!a.secrets.token) throw invalid('secrets.token', 'token_not_set', 'This account has no token yet; set it in Accounts.');
     const secrets: AdapterAccount['secrets'] = {};
     if (a.secrets.token) secrets.token = await this.open(a.secrets.token);
     if (a.secrets.clientId) secrets.clientId = await this.open(a.secrets.clientId);

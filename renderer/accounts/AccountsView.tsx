@@ -22,8 +22,28 @@ export function AccountsView() {
   const remove = useMutation({ mutationFn: (id: string) => client.accounts.remove({ id }), onSuccess: refresh, onError });
   const makeDefault = useMutation({ mutationFn: (id: string) => client.accounts.update({ id, isDefault: true }), onSuccess: refresh, onError });
   const sandbox = useMutation({ mutationFn: () => client.accounts.createSandbox(), onSuccess: refresh, onError });
+  const exportAll = useMutation({
+    mutationFn: () => client.accounts.export(),
+    onSuccess: ({ fileName, json }) => {
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+      a.download = fileName;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    },
+    onError,
+  });
+  const importFile = useMutation({
+    mutationFn: async (file: File) => client.accounts.import({ json: await file.text() }),
+    onSuccess: (r) => {
+      toast({ tone: 'ok', text: t('accounts.imported', { count: r.imported }) });
+      void refresh();
+    },
+    onError,
+  });
   const check = useMutation({ mutationFn: (id: string) => client.accounts.check({ id }), onSuccess: (r, id) => setChecks((c) => ({ ...c, [id]: r })), onError });
 
+  const list = accounts.data ?? [];
   const submit = async (input: AccountCreate) => {
     if (editing && editing !== 'new') {
       const { settings, name, baseUrl, secrets, allowPlaintextSecrets } = input;
@@ -37,12 +57,16 @@ export function AccountsView() {
     await refresh();
   };
 
-  const list = accounts.data ?? [];
   return (
     <section className="accounts" aria-label={t('accounts.title')}>
       <header className="row">
         <h1>{t('accounts.title')}</h1>
         <button type="button" className="primary" onClick={() => setEditing('new')}>{t('accounts.add')}</button>
+        <button type="button" onClick={() => exportAll.mutate()} disabled={list.length === 0}>{t('accounts.export')}</button>
+        <label className="button-like">
+          {t('accounts.import')}
+          <input type="file" accept="application/json,.json" className="sr-only" onChange={(e) => { const f = e.target.files?.[0]; if (f) importFile.mutate(f); e.target.value = ''; }} />
+        </label>
         {info.data?.sandboxOffered && <button type="button" onClick={() => sandbox.mutate()}>{t('accounts.createSandbox')}</button>}
       </header>
       {editing && <AccountForm key={editing === 'new' ? 'new' : editing.id} {...(editing !== 'new' ? { existing: editing } : {})} unprotected={unprotected} onSubmit={submit} onCancel={() => setEditing(undefined)} />}
@@ -57,7 +81,7 @@ export function AccountsView() {
                 {a.sandbox && <span className="badge sandbox">{t('common.sandbox')}</span>}
                 {a.isDefault && <span className="badge">{t('accounts.default')}</span>}
                 {a.plaintextSecrets && <span className="badge warn">{t('accounts.plaintext')}</span>}
-                <div className="muted small">{a.baseUrl} · {a.secretState.token.set ? a.secretState.token.mask : '—'}</div>
+                <div className="muted small">{a.baseUrl} · {a.secretState.token.set ? a.secretState.token.mask : <span className="warn">{t('accounts.noToken')}</span>}</div>
                 {c && <div className={c.ok ? 'ok small' : 'error small'} role="status">{c.ok ? t('accounts.checkOk') : t('accounts.checkFail')}{hasKey(`reason.${c.reason}`) ? ` — ${t(`reason.${c.reason}` as never)}` : c.reason ? ` — ${c.reason}` : ''}{c.detail ? ` (${c.detail})` : ''}</div>}
               </div>
               <div className="row">

@@ -129,6 +129,11 @@ export const en: Record<DictKey, string> = {
   'accounts.created': 'Account created',
   'accounts.saved': 'Account saved',
 
+  'accounts.export': 'Export (no tokens)',
+  'accounts.import': 'Import',
+  'accounts.imported': 'Imported accounts: {count}. Set their tokens.',
+  'accounts.noToken': 'No token set',
+
   'settings.language': 'Language',
 
   'kind.invalid': 'Check the field',
@@ -194,6 +199,10 @@ export const en: Record<DictKey, string> = {
   'reason.bad_json': 'The request is not JSON',
   'reason.request_too_large': 'The request is too large',
   'reason.no_check_call': 'The provider has no read-only call; a test send is the check',
+
+  'reason.import_not_json': 'The file is not JSON',
+  'reason.import_bad_shape': 'This is not an accounts export file',
+  'reason.token_not_set': 'The account has no token yet: set it in Accounts',
 
   'field.to': 'Recipient',
   'field.text': 'Text',

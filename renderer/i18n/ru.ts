@@ -127,6 +127,11 @@ export const ru = {
   'accounts.created': 'Аккаунт создан',
   'accounts.saved': 'Аккаунт сохранён',
 
+  'accounts.export': 'Экспорт (без токенов)',
+  'accounts.import': 'Импорт',
+  'accounts.imported': 'Импортировано аккаунтов: {count}. Задайте им токены.',
+  'accounts.noToken': 'Токен не задан',
+
   'settings.language': 'Язык',
 
   'kind.invalid': 'Проверьте поле',
@@ -192,6 +197,10 @@ export const ru = {
   'reason.bad_json': 'Запрос — не JSON',
   'reason.request_too_large': 'Запрос слишком большой',
   'reason.no_check_call': 'У провайдера нет вызова только для чтения; проверка — пробной отправкой',
+
+  'reason.import_not_json': 'Файл — не JSON',
+  'reason.import_bad_shape': 'Это не файл экспорта аккаунтов',
+  'reason.token_not_set': 'У аккаунта ещё нет токена: задайте его в «Аккаунтах»',
 
   'field.to': 'Получатель',
   'field.text': 'Текст',
