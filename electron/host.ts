@@ -13,6 +13,7 @@ import { adapterFor } from './providers/index.ts';
 import { SandboxRuntime, sandboxSettings } from './sandbox/runtime.ts';
 import { AccountsService, type SettingsStore } from './vault/accounts.ts';
 import type { SecretBox } from './vault/secret-box.ts';
+import { TemplatesService } from './vault/templates.ts';
 
 /** Every handler, typed from the contract: parsed input in, contract output out. */
 export type Handlers = {
@@ -69,6 +70,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   const sandbox = opts.sandbox === false ? undefined : new SandboxRuntime();
   await sandbox?.start();
   const accounts = new AccountsService({ store: opts.settings, box: opts.secretBox, ...(sandbox ? { sandbox } : {}), now: () => clock.now() });
+  const templates = new TemplatesService(opts.settings, () => clock.now());
   const files = new FileRegistry(opts.dataDir, history);
   const limiter = new RateLimiter(history, clock);
   const outbox = new Outbox({ history, accounts, files, limiter, clock, emit, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
@@ -128,6 +130,14 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         if (!s) throw new OperatorError(sendError('not_found', 'There is no such send.', { reason: 'send_missing' }));
         const last = s.attempts.at(-1)?.exchanges.at(-1);
         return { ...s.summary, message: s.message, attempts: s.attempts, operationId: s.operationId, ...(last ? { curl: curlOf(last) } : {}) };
+      },
+    },
+    templates: {
+      list: () => templates.list(),
+      save: (input) => templates.save(input),
+      remove: ({ id }) => {
+        templates.remove(id);
+        return { ok: true as const };
       },
     },
     files: {

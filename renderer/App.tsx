@@ -8,13 +8,14 @@ import { Toasts } from './ui/Toasts.tsx';
 
 // Views the operator opens less often load on demand, keeping the first paint light.
 const HistoryView = lazy(() => import('./history/HistoryView.tsx').then((m) => ({ default: m.HistoryView })));
+const TemplatesView = lazy(() => import('./templates/TemplatesView.tsx').then((m) => ({ default: m.TemplatesView })));
 const AccountsView = lazy(() => import('./accounts/AccountsView.tsx').then((m) => ({ default: m.AccountsView })));
 const PachcaComposer = lazy(() => import('./composers/PachcaComposer.tsx').then((m) => ({ default: m.PachcaComposer })));
 const DiadocComposer = lazy(() => import('./composers/DiadocComposer.tsx').then((m) => ({ default: m.DiadocComposer })));
 const MarketComposer = lazy(() => import('./composers/MarketComposer.tsx').then((m) => ({ default: m.MarketComposer })));
 
 const composerViews: ProviderId[] = ['pachca', 'diadoc', 'market', 'greenapi'];
-const otherViews: View[] = ['history', 'accounts'];
+const otherViews: View[] = ['history', 'templates', 'accounts'];
 
 function Main({ view }: { view: View }) {
   switch (view) {
@@ -23,6 +24,7 @@ function Main({ view }: { view: View }) {
     case 'diadoc': return <DiadocComposer />;
     case 'market': return <MarketComposer />;
     case 'history': return <HistoryView />;
+    case 'templates': return <TemplatesView />;
     case 'accounts': return <AccountsView />;
     default: return <GreenApiComposer />;
   }

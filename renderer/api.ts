@@ -22,6 +22,7 @@ export const keys = {
   info: ['app', 'info'] as const,
   settings: ['settings'] as const,
   accounts: ['accounts'] as const,
+  templates: ['templates'] as const,
   history: ['history'] as const,
   historyList: (q: HistoryQuery) => ['history', 'list', q] as const,
   send: (id: string) => ['history', 'send', id] as const,
@@ -75,4 +76,8 @@ export function useLiveHistory(): void {
       });
     });
   }, [qc]);
+}
+
+export function useTemplates() {
+  return useQuery({ queryKey: keys.templates, queryFn: () => client.templates.list() });
 }

@@ -3,6 +3,7 @@ import { accountCreateSchema, accountUpdateSchema, accountViewSchema, checkResul
 import { sendErrorSchema } from './errors.ts';
 import { outgoingMessageSchema } from './messages/index.ts';
 import { providerIdSchema } from './providers.ts';
+import { templateInputSchema, templateSchema } from './templates.ts';
 import { attemptSchema, fileHandleSchema, sendStatusSchema, sendSummarySchema } from './sends.ts';
 
 /**
@@ -84,6 +85,11 @@ export const contract = {
   history: {
     list: call(historyQuerySchema, z.object({ items: z.array(sendSummarySchema), nextCursor: z.string().optional() })),
     get: call(id, sendDetailSchema),
+  },
+  templates: {
+    list: call(none, z.array(templateSchema)),
+    save: call(templateInputSchema, templateSchema),
+    remove: call(id, ok),
   },
   files: {
     /** Electron only: the preload resolves a dropped File to its path and registers it here. */

@@ -8,6 +8,7 @@ import type { SendSummary } from '../../shared/sends.ts';
 import { client, keys, useAccounts } from '../api.ts';
 import { describeError, hasKey, useT, type DictKey } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
+import { confirmUnfilled } from '../templates/TemplateField.tsx';
 import { StatusBadge } from '../ui/StatusBadge.tsx';
 
 /** The account this composer sends with: the operator's last choice, else the provider's default. */
@@ -33,10 +34,12 @@ interface Props {
   /** Sends with the chosen account; resolves with the first send made. */
   send(accountId: string): Promise<SendSummary>;
   onSent(): void;
+  /** Texts that may still hold `{{variables}}` from a template: sending asks first. */
+  texts?: string[];
   children: ReactNode;
 }
 
-export function ComposerFrame({ provider, problems, limits, send, onSent, children }: Props) {
+export function ComposerFrame({ provider, problems, limits, send, onSent, texts = [], children }: Props) {
   const { t } = useT();
   const accounts = (useAccounts().data ?? []).filter((a) => a.provider === provider);
   const account = useComposerAccount(provider);
@@ -60,7 +63,9 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, childr
 
   const blocked = !account ? t('composer.noAccount') : problems[0] ? t('composer.fixFirst', { problem: problemText(t, problems[0]) }) : undefined;
   const submit = () => {
-    if (!blocked && !mutation.isPending) mutation.mutate();
+    if (blocked || mutation.isPending) return;
+    if (!confirmUnfilled(texts.join('\n'), (names) => window.confirm(t('templates.unfilled', { names })))) return;
+    mutation.mutate();
   };
 
   useEffect(() => {

@@ -2,6 +2,7 @@ import { checkGreenApiMessage, greenApiLimits, normalizeGreenApiRecipient, type 
 import { client } from '../api.ts';
 import { useT } from '../i18n/index.ts';
 import { Counter } from '../ui/Counter.tsx';
+import { TemplateField } from '../templates/TemplateField.tsx';
 import { ComposerFrame, problemText, useComposerAccount } from './ComposerFrame.tsx';
 import { RecentSends } from './RecentSends.tsx';
 import { useComposerState } from './useComposerState.ts';
@@ -31,6 +32,7 @@ export function GreenApiComposer() {
         limits={<Counter count={body.text.length} max={max} label={t('field.text')} />}
         send={(accountId) => client.sends.send({ accountId, message })}
         onSent={clearBody}
+        texts={[body.text]}
       >
         <fieldset className="row">
           <legend>{t('greenapi.recipientType')}</legend>
@@ -55,11 +57,8 @@ export function GreenApiComposer() {
           />
           {toProblem && <small id="greenapi-to-error" className="error">{problemText(t, toProblem)}</small>}
         </label>
-        <label className="field grow">
-          <span>{t('greenapi.text')}</span>
-          <textarea name="text" rows={8} value={body.text} onChange={(e) => setBody({ text: e.target.value })} aria-describedby="greenapi-format" />
-          <small id="greenapi-format" className="hint">{t('greenapi.formatHint')}</small>
-        </label>
+        <TemplateField label={t('greenapi.text')} name="text" value={body.text} onChange={(text) => setBody({ text })} describedBy="greenapi-format" />
+        <small id="greenapi-format" className="hint">{t('greenapi.formatHint')}</small>
       </ComposerFrame>
       <RecentSends provider="greenapi" recipient={keyOf(recipient) ? normalized : undefined} />
     </div>

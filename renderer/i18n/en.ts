@@ -134,6 +134,19 @@ export const en: Record<DictKey, string> = {
   'accounts.imported': 'Imported accounts: {count}. Set their tokens.',
   'accounts.noToken': 'No token set',
 
+  'templates.title': 'Canned responses',
+  'templates.add': 'New template',
+  'templates.name': 'Name',
+  'templates.body': 'Text (variables as {{name}})',
+  'templates.none': 'No templates yet.',
+  'templates.insert': 'Insert template',
+  'templates.filter': 'Find a template',
+  'templates.nothing': 'No matching templates',
+  'templates.variables': 'Template variables',
+  'templates.unfilled': 'Variables not filled: {names}. Send anyway?',
+  'templates.slashHint': 'Type / for a template',
+  'templates.saved': 'Template saved',
+
   'settings.language': 'Language',
 
   'kind.invalid': 'Check the field',
@@ -203,6 +216,9 @@ export const en: Record<DictKey, string> = {
   'reason.import_not_json': 'The file is not JSON',
   'reason.import_bad_shape': 'This is not an accounts export file',
   'reason.token_not_set': 'The account has no token yet: set it in Accounts',
+
+  'reason.too_many_templates': 'Too many templates (1000)',
+  'reason.template_missing': 'Template not found',
 
   'field.to': 'Recipient',
   'field.text': 'Text',

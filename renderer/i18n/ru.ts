@@ -132,6 +132,19 @@ export const ru = {
   'accounts.imported': 'Импортировано аккаунтов: {count}. Задайте им токены.',
   'accounts.noToken': 'Токен не задан',
 
+  'templates.title': 'Шаблоны ответов',
+  'templates.add': 'Новый шаблон',
+  'templates.name': 'Название',
+  'templates.body': 'Текст (переменные — {{имя}})',
+  'templates.none': 'Шаблонов пока нет.',
+  'templates.insert': 'Вставить шаблон',
+  'templates.filter': 'Найти шаблон',
+  'templates.nothing': 'Нет подходящих шаблонов',
+  'templates.variables': 'Переменные шаблона',
+  'templates.unfilled': 'Не заполнены переменные: {names}. Всё равно отправить?',
+  'templates.slashHint': 'Введите / для шаблона',
+  'templates.saved': 'Шаблон сохранён',
+
   'settings.language': 'Язык',
 
   'kind.invalid': 'Проверьте поле',
@@ -201,6 +214,9 @@ export const ru = {
   'reason.import_not_json': 'Файл — не JSON',
   'reason.import_bad_shape': 'Это не файл экспорта аккаунтов',
   'reason.token_not_set': 'У аккаунта ещё нет токена: задайте его в «Аккаунтах»',
+
+  'reason.too_many_templates': 'Слишком много шаблонов (1000)',
+  'reason.template_missing': 'Шаблон не найден',
 
   'field.to': 'Получатель',
   'field.text': 'Текст',
