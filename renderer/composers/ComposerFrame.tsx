@@ -8,6 +8,7 @@ import type { SendSummary } from '../../shared/sends.ts';
 import { client, keys, useAccounts } from '../api.ts';
 import { describeError, hasKey, useT, type DictKey } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
+import { useSendProgress } from './FileDrop.tsx';
 import { confirmUnfilled } from '../templates/TemplateField.tsx';
 import { StatusBadge } from '../ui/StatusBadge.tsx';
 
@@ -61,6 +62,7 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
     onError: (e) => toast({ tone: 'error', text: isOperatorError(e) ? describeError(t, e.error) : String(e) }),
   });
 
+  const progress = useSendProgress(mutation.isPending);
   const blocked = !account ? t('composer.noAccount') : problems[0] ? t('composer.fixFirst', { problem: problemText(t, problems[0]) }) : undefined;
   const submit = () => {
     if (blocked || mutation.isPending) return;
@@ -123,6 +125,12 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
       <footer className="composer-foot">
         <div className="limits" aria-live="polite">{limits}</div>
         {blocked && <p className="reason" role="status">{blocked}</p>}
+        {progress && mutation.isPending && (
+          <span className="row small" data-testid="send-progress">
+            <progress max={progress.total} value={progress.sent} aria-label={t('files.progress', { percent: Math.round((100 * progress.sent) / Math.max(1, progress.total)) })} />
+            {t('files.progress', { percent: Math.round((100 * progress.sent) / Math.max(1, progress.total)) })}
+          </span>
+        )}
         {mutation.data && (
           <p className="last-result">
             <StatusBadge status={mutation.data.status} />{' '}

@@ -147,6 +147,12 @@ export const en: Record<DictKey, string> = {
   'templates.slashHint': 'Type / for a template',
   'templates.saved': 'Template saved',
 
+  'files.adding': 'Adding files: {count}…',
+  'files.remove': 'Remove file {name}',
+  'files.progress': 'Uploading {percent}%',
+  'files.total': 'Total {size}',
+  'reason.too_many_files': 'Too many files: at most {limit}',
+
   'settings.language': 'Language',
 
   'kind.invalid': 'Check the field',
@@ -190,7 +196,7 @@ export const en: Record<DictKey, string> = {
   'reason.unknown_channel': 'Unknown call',
   'reason.file_unreadable': 'The file cannot be read',
   'reason.file_empty': 'The file is empty',
-  'reason.file_too_big': 'The file is too big: at most {limit} bytes',
+  'reason.file_too_big': 'The file is too big: at most {limit}',
   'reason.file_unknown': 'The file is no longer available; attach it again',
   'reason.account_missing': 'Account not found',
   'reason.send_missing': 'Send not found',

@@ -145,6 +145,12 @@ export const ru = {
   'templates.slashHint': 'Введите / для шаблона',
   'templates.saved': 'Шаблон сохранён',
 
+  'files.adding': 'Добавляем файлов: {count}…',
+  'files.remove': 'Убрать файл {name}',
+  'files.progress': 'Загрузка {percent}%',
+  'files.total': 'Всего {size}',
+  'reason.too_many_files': 'Слишком много файлов: не больше {limit}',
+
   'settings.language': 'Язык',
 
   'kind.invalid': 'Проверьте поле',
@@ -188,7 +194,7 @@ export const ru = {
   'reason.unknown_channel': 'Неизвестный вызов',
   'reason.file_unreadable': 'Файл не читается',
   'reason.file_empty': 'Файл пустой',
-  'reason.file_too_big': 'Файл слишком большой: не больше {limit} байт',
+  'reason.file_too_big': 'Файл слишком большой: не больше {limit}',
   'reason.file_unknown': 'Файл больше недоступен, прикрепите его снова',
   'reason.account_missing': 'Аккаунт не найден',
   'reason.send_missing': 'Отправка не найдена',

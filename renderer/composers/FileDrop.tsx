@@ -1,0 +1,130 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { isOperatorError } from '../../shared/errors.ts';
+import type { FileHandle } from '../../shared/sends.ts';
+import { client } from '../api.ts';
+import { describeError, useT } from '../i18n/index.ts';
+
+export interface FileRules {
+  maxFiles: number;
+  /** Bytes per file. */
+  maxBytes: number;
+  /** Already attached: counts towards maxFiles. */
+  current: number;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(2)} MB`;
+}
+
+/** Checks a dropped file before anything is uploaded; the reason is a dictionary key. */
+export function refuseFile(file: File, rules: FileRules, index: number): { reason: string; limit?: number } | undefined {
+  if (rules.current + index >= rules.maxFiles) return { reason: 'too_many_files', limit: rules.maxFiles };
+  if (file.size === 0) return { reason: 'file_empty' };
+  if (file.size > rules.maxBytes) return { reason: 'file_too_big', limit: rules.maxBytes };
+  return undefined;
+}
+
+interface Props {
+  rules: FileRules;
+  onFiles(handles: FileHandle[]): void;
+  label: string;
+  multiple?: boolean;
+  children?: ReactNode;
+}
+
+/**
+ * A drop target that also takes pasted files and the file chooser. Each file is checked
+ * first; a refused one says why and leaves the rest of the draft alone. Accepted files become
+ * handles issued by the main process: the page never holds a path.
+ */
+export function FileDrop({ rules, onFiles, label, multiple = true, children }: Props) {
+  const { t } = useT();
+  const [over, setOver] = useState(false);
+  const [busy, setBusy] = useState(0);
+  const [refusals, setRefusals] = useState<string[]>([]);
+  const ref = useRef<HTMLDivElement>(null);
+  const rulesRef = useRef(rules);
+  rulesRef.current = rules;
+
+  const take = async (files: File[]) => {
+    const problems: string[] = [];
+    const accepted: File[] = [];
+    files.forEach((f) => {
+      const no = refuseFile(f, rulesRef.current, accepted.length);
+      if (no) problems.push(`${f.name}: ${t(`reason.${no.reason}` as never, { limit: no.limit !== undefined ? (no.reason === 'file_too_big' ? formatBytes(no.limit) : no.limit) : '' })}`);
+      else accepted.push(f);
+    });
+    setBusy((b) => b + accepted.length);
+    const handles: FileHandle[] = [];
+    for (const f of accepted) {
+      try {
+        handles.push(await client.files.add(f));
+      } catch (e) {
+        problems.push(`${f.name}: ${isOperatorError(e) ? describeError(t, e.error) : t('reason.file_unreadable')}`);
+      } finally {
+        setBusy((b) => b - 1);
+      }
+    }
+    setRefusals(problems);
+    if (handles.length) onFiles(handles);
+  };
+  const takeRef = useRef(take);
+  takeRef.current = take;
+
+  // Paste anywhere in the composer: files from the clipboard join the draft like dropped ones.
+  useEffect(() => {
+    const form = ref.current?.closest('form');
+    if (!form) return;
+    const onPaste = (e: ClipboardEvent) => {
+      const files = [...(e.clipboardData?.files ?? [])];
+      if (files.length) {
+        e.preventDefault();
+        void takeRef.current(files);
+      }
+    };
+    form.addEventListener('paste', onPaste);
+    return () => form.removeEventListener('paste', onPaste);
+  }, []);
+
+  return (
+    <div
+      ref={ref}
+      className={`drop${over ? ' over' : ''}`}
+      data-testid="drop-zone"
+      onDragOver={(e) => { e.preventDefault(); setOver(true); }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        void take([...e.dataTransfer.files]);
+      }}
+    >
+      <label className="drop-label">
+        <span>{label}</span>
+        <input type="file" multiple={multiple} className="sr-only" onChange={(e) => { void take([...(e.target.files ?? [])]); e.target.value = ''; }} aria-label={label} />
+      </label>
+      {busy > 0 && <span className="muted small" role="status">{t('files.adding', { count: busy })}</span>}
+      {refusals.length > 0 && (
+        <ul className="refusals" role="alert">
+          {refusals.map((r) => <li key={r}>{r}</li>)}
+        </ul>
+      )}
+      {children}
+    </div>
+  );
+}
+
+/** Upload progress of the send under way, from the main process's events. */
+export function useSendProgress(active: boolean): { sent: number; total: number } | undefined {
+  const [p, setP] = useState<{ sent: number; total: number }>();
+  useEffect(() => {
+    if (!active) {
+      setP(undefined);
+      return;
+    }
+    return client.on.sendProgress((e) => setP({ sent: e.sent, total: e.total }));
+  }, [active]);
+  return p;
+}
