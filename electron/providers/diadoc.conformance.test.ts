@@ -1,0 +1,267 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DiadocDocument, DiadocMessage } from '../../shared/messages/diadoc.ts';
+import { diadocShapes, DiadocSimulator, type MessageShape } from '../sandbox/diadoc.ts';
+import { diadocAdapter } from './diadoc.ts';
+import type { AdapterContext, LocalFile } from './types.ts';
+
+/**
+ * Holds the adapter's requests and the simulator's behaviour against Kontur's own .proto files
+ * (shared/specs/diadoc/proto, from diadocsdk-csharp). The JSON form of the API uses the proto
+ * field names verbatim, base64 for bytes, and enums by name or number (diadoc.md §3).
+ */
+const protoDir = fileURLToPath(new URL('../../../shared/specs/diadoc/proto/', import.meta.url));
+const root = new protobuf.Root();
+// Imports in these files are written relative to the proto folder, not to the importing file.
+root.resolvePath = (_origin, target) => join(protoDir, target);
+root.loadSync(['Events/DiadocMessage-PostApi.proto', 'Events/DiadocMessage-GetApi.proto', 'Organization.proto'], { keepCase: true });
+root.resolveAll();
+const MessageToPost = root.lookupType('Diadoc.Api.Proto.Events.MessageToPost');
+const Message = root.lookupType('Diadoc.Api.Proto.Events.Message');
+const OrganizationList = root.lookupType('Diadoc.Api.Proto.OrganizationList');
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const INT32 = new Set(['int32', 'sint32', 'sfixed32', 'uint32', 'fixed32']);
+const INT64 = new Set(['int64', 'sint64', 'sfixed64', 'uint64', 'fixed64']);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function conformValue(field: protobuf.Field, v: unknown, at: string, out: string[]): void {
+  const rt = field.resolvedType;
+  if (rt instanceof protobuf.Type) return conform(rt, v, at, out);
+  if (rt instanceof protobuf.Enum) {
+    const ok = (typeof v === 'string' && Object.hasOwn(rt.values, v)) || (typeof v === 'number' && rt.valuesById[v] !== undefined);
+    if (!ok) out.push(`${at}: not a value of enum ${rt.name}`);
+    return;
+  }
+  const ok =
+    field.type === 'string' ? typeof v === 'string'
+    : field.type === 'bool' ? typeof v === 'boolean'
+    : field.type === 'bytes' ? typeof v === 'string' && BASE64.test(v)
+    : INT32.has(field.type) ? Number.isInteger(v)
+    : INT64.has(field.type) ? Number.isInteger(v) || (typeof v === 'string' && /^-?\d+$/.test(v))
+    : typeof v === 'number';
+  if (!ok) out.push(`${at}: not a ${field.type}`);
+}
+
+/** Every way a JSON value breaks the proto type: unknown fields, missing required fields, wrong types. */
+function conform(type: protobuf.Type, value: unknown, path: string, out: string[]): void {
+  if (!isRecord(value)) {
+    out.push(`${path || type.name}: not an object`);
+    return;
+  }
+  for (const [key, v] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    const field = Object.hasOwn(type.fields, key) ? type.fields[key] : undefined;
+    if (!field) out.push(`${at}: unknown field of ${type.name}`);
+    else if (v === null) out.push(`${at}: null`);
+    else if (field.repeated) {
+      if (!Array.isArray(v)) out.push(`${at}: not a list`);
+      else v.forEach((item, i) => conformValue(field, item, `${at}[${i}]`, out));
+    } else conformValue(field, v, at, out);
+  }
+  for (const field of type.fieldsArray) if (field.required && !Object.hasOwn(value, field.name)) out.push(`${path ? `${path}.` : ''}${field.name}: required, missing`);
+}
+
+function problems(type: protobuf.Type, value: unknown): string[] {
+  const out: string[] = [];
+  conform(type, value, '', out);
+  return out;
+}
+
+/** Through protobuf's own wire format and back, as the server would read it. */
+function roundTrip(type: protobuf.Type, json: Record<string, unknown>): Record<string, unknown> {
+  const msg = type.fromObject(json);
+  expect(type.verify(msg)).toBeNull();
+  return type.toObject(type.decode(type.encode(msg).finish()), { bytes: String, enums: String, longs: Number }) as Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const TOKEN = 'conformance-token';
+const CLIENT_ID = 'conformance-client';
+const FROM = 'db32772b-9256-49a8-a133-fda593fda38a';
+const TO = '13254c424b4f74fd33240094aeb0f15a@diadoc.ru';
+const sim = new DiadocSimulator({ tokens: [TOKEN], legacyClientIds: [CLIENT_ID], boxes: [FROM] });
+const dir = mkdtempSync(join(tmpdir(), 'diadoc-conformance-'));
+const files = new Map<string, LocalFile>();
+let base = '';
+beforeAll(async () => {
+  base = await sim.start();
+});
+afterAll(async () => {
+  await sim.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function addFile(name: string, bytes: Buffer): LocalFile {
+  const path = join(dir, `${randomUUID()}-${name}`);
+  writeFileSync(path, bytes);
+  const f = { id: `f_${randomBytes(9).toString('base64url')}`, path, name, size: bytes.length, type: 'application/octet-stream', sha256: createHash('sha256').update(bytes).digest('hex') };
+  files.set(f.id, f);
+  return f;
+}
+
+function ctx(legacy = false): AdapterContext {
+  return {
+    account: { id: 'a', baseUrl: base, settings: { provider: 'diadoc', authScheme: legacy ? 'legacy' : 'bearer' }, secrets: legacy ? { token: TOKEN, clientId: CLIENT_ID } : { token: TOKEN } },
+    file: (id) => files.get(id)!,
+    idempotencyKey: randomUUID(),
+    timeoutMs: 10_000,
+    now: () => Date.now(),
+  };
+}
+
+const pdf = addFile('akt.pdf', Buffer.from('%PDF-1.7 акт сверки'));
+const sig = addFile('akt.pdf.p7s', randomBytes(700));
+const doc = (over: Partial<DiadocDocument> = {}): DiadocDocument => ({ file: pdf.id, typeNamedId: 'Nonformalized', ...over });
+
+const messages: [string, DiadocMessage, boolean][] = [
+  ['one plain document', { provider: 'diadoc', fromBoxId: FROM, toBoxId: TO, documents: [doc()] }, false],
+  [
+    'every field the composer has',
+    {
+      provider: 'diadoc',
+      fromBoxId: FROM,
+      toBoxId: TO,
+      isDraft: true,
+      lockPacket: true,
+      delaySend: true,
+      documents: [
+        doc({ signatureFile: sig.id, comment: 'Акт сверки за II квартал — «срочно»\nспасибо', customDocumentId: 'console-1', needRecipientSignature: true, metadata: [{ key: 'FileName', value: 'akt.pdf' }, { key: 'DocumentNumber', value: '17/2' }] }),
+        doc({ typeNamedId: 'UniversalTransferDocument', function: 'СЧФДОП', version: 'utd970_05_03_01', file: addFile('upd.xml', Buffer.from('<Файл ИдФайл="ON_NSCHFDOPPR"/>', 'utf8')).id }),
+      ],
+    },
+    false,
+  ],
+  ['forty documents', { provider: 'diadoc', fromBoxId: FROM, toBoxId: TO, documents: Array.from({ length: 40 }, (_, i) => doc({ file: addFile(`p${i}.bin`, randomBytes(1 + i * 37)).id, customDocumentId: `p-${i}` })) }, false],
+  ['the legacy auth scheme', { provider: 'diadoc', fromBoxId: FROM, toBoxId: TO, documents: [doc({ comment: 'legacy' })] }, true],
+];
+
+describe('Diadoc conformance: what the adapter sends is a MessageToPost', () => {
+  it.each(messages)('%s', async (_name, msg, legacy) => {
+    const before = sim.server.received.length;
+    const r = await diadocAdapter.send(ctx(legacy), msg);
+    expect(r.kind).toBe('sent');
+    const sent = sim.server.received.slice(before).filter((q) => q.path === '/V3/PostMessage');
+    expect(sent).toHaveLength(1);
+    const json = JSON.parse(sent[0]!.body.toString('utf8')) as Record<string, unknown>;
+    expect(problems(MessageToPost, json)).toEqual([]);
+    expect(roundTrip(MessageToPost, json)).toEqual(json);
+  });
+});
+
+describe('Diadoc conformance: the simulator enforces the proto', () => {
+  function fieldsOf(shape: MessageShape) {
+    return Object.entries(shape.fields).map(([name, f]) => ({ name, required: !!f.required, repeated: !!f.repeated }));
+  }
+
+  it.each(Object.entries(diadocShapes))('its %s shape has exactly the proto’s fields, required and repeated flags and types', (_key, shape) => {
+    const type = root.lookupType(shape.name);
+    expect(fieldsOf(shape).sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+      type.fieldsArray.map((f) => ({ name: f.name, required: f.required, repeated: f.repeated })).sort((a, b) => a.name.localeCompare(b.name)),
+    );
+    for (const [name, f] of Object.entries(shape.fields)) {
+      const pf = type.fields[name]!;
+      if (f.type === 'unsupported') continue;
+      if (typeof f.type === 'string') expect(pf.type, name).toBe(f.type);
+      else if (f.type.kind === 'message') expect(pf.resolvedType?.name, name).toBe(f.type.name);
+      else expect((pf.resolvedType as protobuf.Enum).values, name).toEqual(f.type.values);
+    }
+  });
+
+  const ok = { FromBoxId: FROM, ToBoxId: TO, DocumentAttachments: [{ SignedContent: { Content: 'JVBERg==' }, TypeNamedId: 'Nonformalized' }] };
+  const withDoc = (over: Record<string, unknown>) => ({ ...ok, DocumentAttachments: [{ ...ok.DocumentAttachments[0], ...over }] });
+  const refusedByProto: [string, Record<string, unknown>][] = [
+    ['an unknown top-level field', { ...ok, Subject: 'hi' }],
+    ['camelCase names', { fromBoxId: FROM, toBoxId: TO, documentAttachments: ok.DocumentAttachments }],
+    ['the reserved FileName of an attachment', withDoc({ FileName: 'a.pdf' })],
+    ['an unknown SignedContent field', withDoc({ SignedContent: { Content: 'JVBERg==', Data: 'JVBERg==' } })],
+    ['a missing FromBoxId', { ToBoxId: TO, DocumentAttachments: ok.DocumentAttachments }],
+    ['a missing SignedContent', { ...ok, DocumentAttachments: [{ TypeNamedId: 'Nonformalized' }] }],
+    ['a missing TypeNamedId', { ...ok, DocumentAttachments: [{ SignedContent: { Content: 'JVBERg==' } }] }],
+    ['a metadata item without Key', withDoc({ Metadata: [{ Value: 'a.pdf' }] })],
+    ['a DocumentId without EntityId', withDoc({ InitialDocumentIds: [{ MessageId: '' }] })],
+    ['a CustomData item without Key', withDoc({ CustomData: [{ Value: 'x' }] })],
+    ['a number for ToBoxId', { ...ok, ToBoxId: 7 }],
+    ['a string for IsDraft', { ...ok, IsDraft: 'false' }],
+    ['a fraction for WorkflowId', withDoc({ WorkflowId: 1.5 })],
+    ['a string for WorkflowId', withDoc({ WorkflowId: '7' })],
+    ['content that is not base64', withDoc({ SignedContent: { Content: 'JVBERi0x LjQ=' } })],
+    ['a signature in url-safe base64', withDoc({ SignedContent: { Content: 'JVBERg==', Signature: '-_-_' } })],
+    ['an object instead of the attachment list', { ...ok, DocumentAttachments: ok.DocumentAttachments[0] }],
+    ['an unknown LockMode name', { ...ok, LockMode: 'Closed' }],
+    ['an unknown LockMode number', { ...ok, LockMode: 7 }],
+    ['null for ToBoxId', { ...ok, ToBoxId: null }],
+  ];
+
+  async function post(body: unknown): Promise<number> {
+    const res = await fetch(`${base}/V3/PostMessage?operationId=${randomUUID()}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
+      body: JSON.stringify(body),
+    });
+    await res.arrayBuffer();
+    return res.status;
+  }
+
+  it('accepts the baseline body the refusals below are made from', async () => {
+    expect(problems(MessageToPost, ok)).toEqual([]);
+    expect(await post(ok)).toBe(200);
+  });
+
+  it.each(refusedByProto)('refuses %s, as the proto does', async (_name, body) => {
+    expect(problems(MessageToPost, body)).not.toEqual([]);
+    expect(await post(body)).toBe(400);
+  });
+
+  it.each([
+    ['no ToBoxId', { FromBoxId: FROM, DocumentAttachments: ok.DocumentAttachments }],
+    ['SignedContent without Content', withDoc({ SignedContent: { Signature: 'MIIB' } })],
+    ['41 documents', { ...ok, DocumentAttachments: Array.from({ length: 41 }, () => ok.DocumentAttachments[0]) }],
+    ['a 5001-character comment', withDoc({ Comment: 'ж'.repeat(5001) })],
+  ])('refuses %s, which the proto allows but the documentation forbids', async (_name, body) => {
+    expect(problems(MessageToPost, body)).toEqual([]);
+    expect(await post(body)).toBe(400);
+  });
+
+  it.each([
+    ['LockMode by name', { ...ok, LockMode: 'Send' }],
+    ['LockMode by number', { ...ok, LockMode: 2 }],
+    ['links, custom data, receipts and workflow', withDoc({ InitialDocumentIds: [{ MessageId: '', EntityId: 'c-0' }], CustomData: [{ Key: 'crm_id', Value: '42' }], NeedReceipt: true, WorkflowId: 3, IsEncrypted: false })],
+    ['draft settings and departments', { ...ok, IsDraft: true, LockDraft: true, StrictDraftValidation: false, ToDepartmentId: 'd-1', FromDepartmentId: 'd-0' }],
+  ])('accepts %s, as the proto does', async (_name, body) => {
+    expect(problems(MessageToPost, body)).toEqual([]);
+    expect(await post(body)).toBe(200);
+  });
+});
+
+describe('Diadoc conformance: what the simulator answers is what the proto describes', () => {
+  it('a Message for PostMessage', async () => {
+    const res = await fetch(`${base}/V3/PostMessage?operationId=${randomUUID()}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
+      body: JSON.stringify({
+        FromBoxId: FROM,
+        ToBoxId: TO,
+        LockPacket: true,
+        DocumentAttachments: [{ SignedContent: { Content: 'JVBERg==', Signature: 'MIIBAA==' }, TypeNamedId: 'Contract', Comment: 'к договору', Metadata: [{ Key: 'FileName', Value: 'd.pdf' }] }],
+      }),
+    });
+    const reply = (await res.json()) as Record<string, unknown>;
+    expect(problems(Message, reply)).toEqual([]);
+    expect(roundTrip(Message, reply).MessageId).toBe(reply.MessageId);
+  });
+
+  it('an OrganizationList for GetMyOrganizations', async () => {
+    const res = await fetch(`${base}/GetMyOrganizations?autoRegister=false`, { headers: { authorization: `Bearer ${TOKEN}`, accept: 'application/json' } });
+    expect(problems(OrganizationList, await res.json())).toEqual([]);
+  });
+});

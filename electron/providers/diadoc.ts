@@ -1,0 +1,571 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { isOperatorError, type SendError } from '../../shared/errors.ts';
+import { base64Length, checkDiadocMessage, diadocLimits, type DiadocMessage } from '../../shared/messages/diadoc.ts';
+import type { FieldProblem } from '../../shared/messages/problems.ts';
+import { excerpt, httpExchange, parseJson, retryAtFrom, type HttpOutcome } from './http.ts';
+import type { AdapterAccount, AdapterContext, AttemptResult, LocalFile, ProviderAdapter } from './types.ts';
+
+/**
+ * Kontur Diadoc adapter: `POST {base}/V3/PostMessage?operationId=…` with one JSON `MessageToPost`
+ * (diadoc.md §1–9). Files go inline as base64, streamed from disk so that 40 documents are
+ * never in memory together; the request's exact length is known before the first byte.
+ *
+ * Every repeat carries the send's operationId, and Diadoc answers a repeated id with the result
+ * of the first success (seed 000, §4). So anything that leaves the outcome open is `retry`, never
+ * `unknown`: a timeout, a dropped connection, a 200 whose body cannot be read, a 204, a 5xx. The
+ * outbox bounds the total wait and only then asks the operator. Giving up with `failed` instead
+ * would push the operator to "send again", which takes a new operationId: the one way to a
+ * duplicate.
+ *
+ * Decisions on the sheet's open questions (§11):
+ * 1. OIDC: the console runs no OIDC flow of its own (the provider and scope are unconfirmed). The
+ *    operator pastes an access token from Kontur's OpenID provider and it goes out as
+ *    `Authorization: Bearer …`; an expired one comes back as 401 and the operator replaces it.
+ * 2. Legacy `DiadocAuth` stays selectable for integrators who still hold a developer key; it is
+ *    sent as the SDK sends it (`ddauth_api_client_id=…,ddauth_token=…`, no space after the comma).
+ * 3. Enum form on JSON input: the adapter sends no enum at all (`LockPacket` instead of
+ *    `LockMode`), so the question never reaches the wire. Replies are read with names or numbers.
+ * 4. Error body: read as text, whatever it is. An XML `<error><code/><message/><description/>`
+ *    envelope or a JSON `{Message}` is unpacked, HTML is reduced to its text, and the
+ *    `X-Diadoc-ErrorCode` header becomes `providerCode` (an XML non-numeric code when the header is
+ *    absent). A `DocumentAttachments[i].…` path in the text points the error at `documents.i.…`.
+ * 5. 409: "Request processing is in progress" (diadocapi-docs#530) is a concurrent call with the same
+ *    operationId, so it is waited out like 204; any other 409 (duplicate, recipient refuses
+ *    documents) is a `conflict` the operator must resolve.
+ * 6. Unlisted statuses: 413 → `too_large`, 429 → `rate_limited` retry (Retry-After or 30 s), 415 and
+ *    other 4xx → refused with the provider's words. 5xx (500 is listed, 502/503/504 come from
+ *    gateways) → `provider_error` retried with the same operationId after Retry-After or 30 s.
+ * Also: Retry-After is clamped to 1 s…5 min, so a `0` cannot spin and an absurd value cannot park
+ * a send beyond the outbox's bound; "70 MB" is read as 70 000 000 bytes (the smaller reading);
+ * the request timeout is the account's timeout plus upload time at 256 KiB/s, so a large upload
+ * on a slow line is not cut off and repeated forever; checkConnection uses
+ * `GET /GetMyOrganizations?autoRegister=false`, because the default `true` may register the user
+ * in an organization, which a read-only check must never do.
+ */
+
+const PROCESSING_FALLBACK_MS = 5_000;
+const SERVER_ERROR_FALLBACK_MS = 30_000;
+const TRANSPORT_RETRY_MS = 10_000;
+const NOT_REACHED_RETRY_MS = 2_000;
+const RETRY_AFTER_MIN_MS = 1_000;
+const RETRY_AFTER_MAX_MS = 5 * 60_000;
+const UPLOAD_FLOOR_BYTES_PER_S = 256 * 1024;
+/** Read size for files: a multiple of 3, so each full chunk encodes to base64 without padding. */
+const READ_CHUNK = 3 * 64 * 1024;
+
+function secretsOf(account: AdapterAccount): string[] {
+  return [account.secrets.token ?? '', account.secrets.clientId ?? ''].filter(Boolean);
+}
+
+function baseOf(account: AdapterAccount): string {
+  return account.baseUrl.replace(/\/+$/, '');
+}
+
+/** The message's sender box, or the account's default when the composer left it empty. */
+function withSenderBox(msg: DiadocMessage, account: AdapterAccount): DiadocMessage {
+  if (msg.fromBoxId.trim()) return msg;
+  const fallback = account.settings.provider === 'diadoc' ? account.settings.fromBoxId?.trim() : undefined;
+  return fallback ? { ...msg, fromBoxId: fallback } : msg;
+}
+
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+
+/** The Authorization header for the account's scheme, or why none can be built. */
+export function diadocAuthorization(account: AdapterAccount): { header: string } | { error: SendError } {
+  const token = account.secrets.token?.trim() ?? '';
+  if (!token) return { error: { kind: 'unauthorized', reason: 'token_missing', message: 'The account has no Diadoc token.' } };
+  const legacy = account.settings.provider === 'diadoc' && account.settings.authScheme === 'legacy';
+  const clientId = account.secrets.clientId?.trim() ?? '';
+  if (legacy && !clientId) return { error: { kind: 'unauthorized', reason: 'client_id_missing', message: 'The legacy DiadocAuth scheme needs the API client id (developer key) as well as the token.' } };
+  if (!HEADER_SAFE.test(token) || (legacy && !HEADER_SAFE.test(clientId))) {
+    return { error: { kind: 'unauthorized', reason: 'token_rejected', message: 'The token or client id contains spaces or characters an HTTP header cannot carry.' } };
+  }
+  return { header: legacy ? `DiadocAuth ddauth_api_client_id=${clientId},ddauth_token=${token}` : `Bearer ${token}` };
+}
+
+function problemToError(p: FieldProblem): SendError {
+  return { kind: 'invalid', reason: p.reason, field: p.field, message: `${p.field}: ${p.reason}${p.limit !== undefined ? ` (limit ${p.limit})` : ''}`, ...(p.limit !== undefined ? { limit: p.limit } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The request body: JSON text around base64 file content, planned first, streamed later.
+
+type BodyPart = Uint8Array | { file: LocalFile; field: string };
+
+export interface PostMessageBody {
+  parts: BodyPart[];
+  contentLength: number;
+  /** The JSON as history shows it: each file as its name, size and SHA-256, never its bytes. */
+  forHistory: string;
+}
+
+/**
+ * Lays out the `MessageToPost` JSON with a placeholder where each file's base64 goes. Nothing is
+ * read from disk here, so the exact request length is known (and checked) before any request.
+ */
+export function planPostMessageBody(msg: DiadocMessage, file: (id: string) => LocalFile): PostMessageBody {
+  const nonce = randomUUID();
+  const slots: { file: LocalFile; field: string }[] = [];
+  const slot = (id: string, field: string): string => {
+    slots.push({ file: file(id), field });
+    return `@@file:${nonce}:${slots.length - 1}@@`;
+  };
+  const body = {
+    FromBoxId: msg.fromBoxId.trim(),
+    ToBoxId: msg.toBoxId.trim(),
+    DocumentAttachments: msg.documents.map((d, i) => {
+      const metadata = (d.metadata ?? []).map((m) => ({ Key: m.key.trim(), Value: m.value.trim() }));
+      return {
+        SignedContent: { Content: slot(d.file, `documents.${i}.file`), ...(d.signatureFile ? { Signature: slot(d.signatureFile, `documents.${i}.signatureFile`) } : {}) },
+        TypeNamedId: d.typeNamedId.trim(),
+        ...(d.function?.trim() ? { Function: d.function.trim() } : {}),
+        ...(d.version?.trim() ? { Version: d.version.trim() } : {}),
+        ...(metadata.length ? { Metadata: metadata } : {}),
+        ...(d.comment ? { Comment: d.comment } : {}),
+        ...(d.customDocumentId?.trim() ? { CustomDocumentId: d.customDocumentId.trim() } : {}),
+        ...(d.needRecipientSignature ? { NeedRecipientSignature: true } : {}),
+      };
+    }),
+    ...(msg.isDraft ? { IsDraft: true } : {}),
+    ...(msg.lockPacket ? { LockPacket: true } : {}),
+    ...(msg.delaySend ? { DelaySend: true } : {}),
+  };
+  const json = JSON.stringify(body);
+  const pieces = json.split(new RegExp(`@@file:${nonce}:(\\d+)@@`));
+  const parts: BodyPart[] = [];
+  let contentLength = 0;
+  let forHistory = '';
+  pieces.forEach((piece, k) => {
+    if (k % 2 === 0) {
+      const bytes = Buffer.from(piece, 'utf8');
+      contentLength += bytes.byteLength;
+      forHistory += piece;
+      parts.push(bytes);
+    } else {
+      const s = slots[Number(piece)]!;
+      contentLength += base64Length(s.file.size);
+      forHistory += `‹${s.file.name}, ${s.file.size} bytes as base64, sha256 ${s.file.sha256.slice(0, 16)}…›`;
+      parts.push(s);
+    }
+  });
+  return { parts, contentLength, forHistory };
+}
+
+export class FileChangedError extends Error {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
+/** One file as base64, read in 3-byte-aligned pieces; refuses a file whose size changed under it. */
+async function* base64Stream(part: { file: LocalFile; field: string }): AsyncGenerator<Uint8Array> {
+  let carry: Buffer = Buffer.alloc(0);
+  let read = 0;
+  for await (const chunk of createReadStream(part.file.path, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
+    read += chunk.length;
+    if (read > part.file.size) throw new FileChangedError(part.field, `${part.file.name} grew while it was being sent.`);
+    const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    const whole = buf.length - (buf.length % 3);
+    if (whole) yield Buffer.from(buf.subarray(0, whole).toString('base64'), 'latin1');
+    carry = Buffer.from(buf.subarray(whole));
+  }
+  if (read !== part.file.size) throw new FileChangedError(part.field, `${part.file.name} shrank while it was being sent.`);
+  if (carry.length) yield Buffer.from(carry.toString('base64'), 'latin1');
+}
+
+/** The body as the request sends it: JSON pieces and base64 pieces, one file at a time, never all at once. */
+export async function* streamPostMessageBody(plan: PostMessageBody, progress: (n: number) => void = () => {}, failed: (e: FileChangedError) => void = () => {}): AsyncGenerator<Uint8Array> {
+  for (const part of plan.parts) {
+    if (part instanceof Uint8Array) {
+      yield part;
+      progress(part.byteLength);
+      continue;
+    }
+    try {
+      for await (const piece of base64Stream(part)) {
+        yield piece;
+        progress(piece.byteLength);
+      }
+    } catch (e) {
+      const err = e instanceof FileChangedError ? e : new FileChangedError(part.field, `${part.file.name} could not be read: ${(e as Error).message}`);
+      failed(err);
+      throw err;
+    }
+  }
+}
+
+/** Files are checked on disk just before the request: a handle outlives the file it names. */
+async function preflightFiles(plan: PostMessageBody): Promise<SendError | undefined> {
+  for (const part of plan.parts) {
+    if (part instanceof Uint8Array) continue;
+    try {
+      const info = await stat(part.file.path);
+      if (info.size !== part.file.size) return { kind: 'invalid', reason: 'file_changed', field: part.field, message: `${part.file.name} changed on disk after it was attached (${part.file.size} → ${info.size} bytes); attach it again.` };
+    } catch {
+      return { kind: 'invalid', reason: 'file_unreadable', field: part.field, message: `${part.file.name} can no longer be read from disk; attach it again.` };
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replies.
+
+export interface PostedMessage {
+  messageId: string;
+  /** Per document in request order: its entity id and, where a signature was sent, the signature's. */
+  documents: { entityId: string; signatureEntityId?: string }[];
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function entityTypeOf(e: Record<string, unknown>): 'attachment' | 'signature' | 'other' {
+  const t = e.EntityType;
+  if (t === 'Attachment' || t === 1) return 'attachment';
+  if (t === 'Signature' || t === 2) return 'signature';
+  return 'other';
+}
+
+/** Reads a `Message` reply; the document entities are the attachments without a parent (quickstart). */
+export function readPostedMessage(text: string): PostedMessage | undefined {
+  const json = parseJson(text);
+  if (!isRecord(json) || typeof json.MessageId !== 'string' || !json.MessageId) return undefined;
+  const entities = Array.isArray(json.Entities) ? json.Entities.filter(isRecord) : [];
+  const documents = entities
+    .filter((e) => entityTypeOf(e) === 'attachment' && !e.ParentEntityId && typeof e.EntityId === 'string')
+    .map((e) => {
+      const sig = entities.find((s) => entityTypeOf(s) === 'signature' && s.ParentEntityId === e.EntityId && typeof s.EntityId === 'string');
+      return { entityId: e.EntityId as string, ...(sig ? { signatureEntityId: sig.EntityId as string } : {}) };
+    });
+  return { messageId: json.MessageId, documents };
+}
+
+export interface DiadocErrorText {
+  code?: string;
+  text?: string;
+  html: boolean;
+}
+
+function xmlTag(text: string, tag: string): string | undefined {
+  const m = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'i').exec(text);
+  return m?.[1]?.trim() || undefined;
+}
+
+/** Unpacks an error body in whichever form Diadoc (or a gateway before it) chose. */
+export function readDiadocError(text: string, headers: Headers): DiadocErrorText {
+  const header = headers.get('x-diadoc-errorcode')?.trim() || undefined;
+  const body = text.trim();
+  if (/^<(\?xml[^>]*>\s*<)?error>/i.test(body)) {
+    const code = xmlTag(body, 'code');
+    const words = [xmlTag(body, 'message'), xmlTag(body, 'description')].filter(Boolean).join(': ');
+    const picked = header ?? (code && !/^\d+$/.test(code) ? code : undefined);
+    return { ...(picked ? { code: picked } : {}), ...(words ? { text: words } : {}), html: false };
+  }
+  if (/^<(!doctype|html)/i.test(body) || /<\/(html|body)>/i.test(body)) return { ...(header ? { code: header } : {}), ...(body ? { text: body } : {}), html: true };
+  const json = body.startsWith('{') ? parseJson(body) : undefined;
+  if (isRecord(json)) {
+    const words = [json.Message, json.message, json.ErrorMessage, json.error_description, json.error, json.description].find((v): v is string => typeof v === 'string' && v.length > 0);
+    const code = [json.ErrorCode, json.Code, json.code].find((v): v is string => typeof v === 'string' && v.length > 0);
+    const picked = header ?? code;
+    return { ...(picked ? { code: picked } : {}), text: words ?? body, html: false };
+  }
+  return { ...(header ? { code: header } : {}), ...(body ? { text: body } : {}), html: false };
+}
+
+const documentFieldNames: Record<string, string> = {
+  Content: 'file',
+  NameOnShelf: 'file',
+  Signature: 'signatureFile',
+  TypeNamedId: 'typeNamedId',
+  Function: 'function',
+  Version: 'version',
+  Comment: 'comment',
+  CustomDocumentId: 'customDocumentId',
+  NeedRecipientSignature: 'needRecipientSignature',
+};
+
+/** Points a provider's `DocumentAttachments[3].Metadata[0].Value`-style path at the composer's field. */
+export function fieldFromProviderText(text: string): string | undefined {
+  const doc = /DocumentAttachments\[(\d+)\]((?:\.\w+(?:\[\d+\])?)*)/.exec(text);
+  if (doc) {
+    let field = `documents.${doc[1]}`;
+    let inMetadata = false;
+    for (const seg of (doc[2] ?? '').matchAll(/\.(\w+)(?:\[(\d+)\])?/g)) {
+      const [, name = '', index] = seg;
+      if (name === 'SignedContent') {
+        field += '.file';
+        continue;
+      }
+      if (name === 'Metadata') {
+        field += `.metadata${index !== undefined ? `.${index}` : ''}`;
+        inMetadata = true;
+        continue;
+      }
+      if (inMetadata && (name === 'Key' || name === 'Value')) return `${field}.${name.toLowerCase()}`;
+      const mapped = documentFieldNames[name];
+      if (!mapped) break;
+      return field.endsWith('.file') ? field.replace(/\.file$/, `.${mapped}`) : `${field}.${mapped}`;
+    }
+    return field;
+  }
+  if (/\bFromBoxId\b/.test(text)) return 'fromBoxId';
+  if (/\bToBoxId\b/.test(text)) return 'toBoxId';
+  if (/\bDocumentAttachments\b/.test(text)) return 'documents';
+  return undefined;
+}
+
+function clampedRetryAt(headers: Headers, now: number, fallbackMs: number): number {
+  const at = retryAtFrom(headers, now, fallbackMs);
+  return Math.min(now + RETRY_AFTER_MAX_MS, Math.max(now + RETRY_AFTER_MIN_MS, at));
+}
+
+const statusErrors: Record<number, { kind: SendError['kind']; reason: string; message: string }> = {
+  400: { kind: 'invalid', reason: 'provider_invalid', message: 'Diadoc refused the message as malformed or incomplete.' },
+  401: { kind: 'unauthorized', reason: 'token_rejected', message: 'Diadoc did not accept the credentials: the token (or client id) is missing, wrong or expired.' },
+  402: { kind: 'payment_required', reason: 'subscription_needed', message: 'The Diadoc API subscription of the sender box has ended.' },
+  403: { kind: 'forbidden', reason: 'box_forbidden', message: 'The token has no access to the sender box, or the organization is liquidated.' },
+  404: { kind: 'not_found', reason: 'wrong_address', message: 'There is no Diadoc method at this address; check the account’s base URL.' },
+  405: { kind: 'provider_error', reason: 'method_not_allowed', message: 'Diadoc refused the HTTP method; the base URL probably points somewhere other than the Diadoc API.' },
+  409: { kind: 'conflict', reason: 'provider_conflict', message: 'Diadoc refused the message as a duplicate, or the recipient does not accept documents from this sender.' },
+  413: { kind: 'too_large', reason: 'request_too_large', message: 'Diadoc refused the request as too large.' },
+  415: { kind: 'invalid', reason: 'unsupported_content_type', message: 'Diadoc did not accept the request’s content type.' },
+};
+
+function describeStatus(status: number): { kind: SendError['kind']; reason: string; message: string } {
+  return statusErrors[status] ?? (status >= 500 ? { kind: 'provider_error', reason: 'provider_generic', message: `Diadoc failed with ${status}; the request will be repeated with the same operation id.` } : { kind: 'provider_error', reason: 'provider_generic', message: `Diadoc answered ${status}.` });
+}
+
+function errorFromReply(out: Extract<HttpOutcome, { ok: true }>, secrets: readonly string[]): SendError {
+  const base = describeStatus(out.status);
+  const parsed = readDiadocError(out.text, out.headers);
+  let { kind, reason, message } = base;
+  if (out.status === 409 && parsed.text && /(blocked senders|only from counteragents|sociability)/i.test(parsed.text)) {
+    reason = 'recipient_refuses';
+    message = 'The recipient accepts documents only from its counteragents (or has blocked this sender).';
+  }
+  if (out.truncated) message = `${message} (Diadoc’s reply was too large to read in full.)`;
+  else if (parsed.html) message = `${message} The reply was an HTML page, so a proxy or gateway probably answered instead of Diadoc.`;
+  const field = out.status === 400 && parsed.text ? fieldFromProviderText(parsed.text) : undefined;
+  return {
+    kind,
+    reason,
+    message,
+    providerStatus: out.status,
+    ...(parsed.code ? { providerCode: parsed.code } : {}),
+    ...(parsed.text ? { providerText: excerpt(parsed.text, secrets) } : {}),
+    ...(field ? { field } : {}),
+  };
+}
+
+function transportResult(out: Extract<HttpOutcome, { ok: false }>, now: number): AttemptResult {
+  if (out.reached === 'not_reached') return { kind: 'retry', error: out.error, retryAt: now + NOT_REACHED_RETRY_MS, exchanges: [out.exchange] };
+  const timedOut = out.error.reason === 'timeout';
+  return {
+    kind: 'retry',
+    retryAt: now + TRANSPORT_RETRY_MS,
+    exchanges: [out.exchange],
+    error: {
+      kind: 'network',
+      reason: timedOut ? 'timeout' : 'connection_lost',
+      message: `${timedOut ? 'Diadoc did not answer in time' : 'The connection to Diadoc was lost'}; the request will be repeated with the same operation id, which cannot create a second message.`,
+      ...(out.error.providerCode ? { providerCode: out.error.providerCode } : {}),
+    },
+  };
+}
+
+function replyResult(out: Extract<HttpOutcome, { ok: true }>, secrets: readonly string[], now: number): AttemptResult {
+  const exchanges = [out.exchange];
+  if (out.status === 200) {
+    const posted = out.truncated ? undefined : readPostedMessage(out.text);
+    if (posted) return { kind: 'sent', providerMessageId: posted.messageId, exchanges };
+    // The message may exist, but the operationId makes asking again safe: the repeat returns it.
+    const type = out.headers.get('content-type') ?? 'no content type';
+    return {
+      kind: 'retry',
+      retryAt: now + PROCESSING_FALLBACK_MS,
+      exchanges,
+      error: { kind: 'provider_error', reason: 'unreadable_reply', message: `Diadoc answered 200 but its reply (${type}) could not be read; asking again with the same operation id.`, providerStatus: 200, ...(out.text ? { providerText: excerpt(out.text, secrets) } : {}) },
+    };
+  }
+  if (out.status === 204) {
+    const retryAt = clampedRetryAt(out.headers, now, PROCESSING_FALLBACK_MS);
+    return { kind: 'retry', retryAt, exchanges, error: { kind: 'outcome_unknown', reason: 'processing', message: `Diadoc is still processing the message; asking again in ${Math.round((retryAt - now) / 1000)} s with the same operation id.`, providerStatus: 204, retryAt } };
+  }
+  const error = errorFromReply(out, secrets);
+  if (out.status === 409 && error.providerText && /in progress/i.test(error.providerText)) {
+    const retryAt = clampedRetryAt(out.headers, now, PROCESSING_FALLBACK_MS);
+    return { kind: 'retry', retryAt, exchanges, error: { ...error, kind: 'outcome_unknown', reason: 'processing', message: 'Diadoc is still processing an earlier attempt with this operation id; asking again shortly.', retryAt } };
+  }
+  if (out.status === 429) {
+    const retryAt = clampedRetryAt(out.headers, now, SERVER_ERROR_FALLBACK_MS);
+    return { kind: 'retry', retryAt, exchanges, error: { ...error, kind: 'rate_limited', reason: 'too_fast', message: 'Diadoc asks to send less often.', retryAt } };
+  }
+  if (out.status >= 500) {
+    const retryAt = clampedRetryAt(out.headers, now, SERVER_ERROR_FALLBACK_MS);
+    return { kind: 'retry', retryAt, exchanges, error: { ...error, retryAt } };
+  }
+  return { kind: 'failed', exchanges, error };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Resolves every handle of the message, or names the first one that is gone. */
+function resolveFiles(msg: DiadocMessage, file: (id: string) => LocalFile): { files: Map<string, LocalFile> } | { problem: FieldProblem; message: string } {
+  const files = new Map<string, LocalFile>();
+  for (const [i, d] of msg.documents.entries()) {
+    for (const [id, field] of [[d.file, `documents.${i}.file`], [d.signatureFile, `documents.${i}.signatureFile`]] as const) {
+      if (id === undefined || files.has(id)) continue;
+      try {
+        files.set(id, file(id));
+      } catch (e) {
+        const reason = isOperatorError(e) && e.error.reason ? e.error.reason : 'file_unknown';
+        return { problem: { field, reason }, message: isOperatorError(e) ? e.error.message : 'The attached file is no longer available; attach it again.' };
+      }
+    }
+  }
+  return { files };
+}
+
+function checkWithFiles(msg: DiadocMessage, file?: (id: string) => LocalFile): FieldProblem[] {
+  const problems = checkDiadocMessage(msg);
+  if (problems.length || !file) return problems;
+  const resolved = resolveFiles(msg, file);
+  if ('problem' in resolved) return [resolved.problem];
+  const plan = planPostMessageBody(msg, (id) => resolved.files.get(id)!);
+  return plan.contentLength > diadocLimits.requestBytesMax ? [{ field: 'documents', reason: 'documents_too_big', limit: diadocLimits.requestBytesMax }] : [];
+}
+
+function megabytes(n: number): string {
+  return `${(n / 1_000_000).toFixed(1)} MB`;
+}
+
+async function send(ctx: AdapterContext, original: DiadocMessage): Promise<AttemptResult> {
+  const { account } = ctx;
+  const msg = withSenderBox(original, account);
+  const secrets = secretsOf(account);
+  const problems = checkDiadocMessage(msg);
+  if (problems.length) return { kind: 'failed', exchanges: [], error: problemToError(problems[0]!) };
+  const auth = diadocAuthorization(account);
+  if ('error' in auth) return { kind: 'failed', exchanges: [], error: auth.error };
+
+  const resolved = resolveFiles(msg, ctx.file);
+  if ('problem' in resolved) return { kind: 'failed', exchanges: [], error: { kind: 'invalid', reason: resolved.problem.reason, field: resolved.problem.field, message: resolved.message } };
+  const plan = planPostMessageBody(msg, (id) => resolved.files.get(id)!);
+  if (plan.contentLength > diadocLimits.requestBytesMax) {
+    return {
+      kind: 'failed',
+      exchanges: [],
+      error: { kind: 'too_large', reason: 'documents_too_big', field: 'documents', limit: diadocLimits.requestBytesMax, message: `The documents make a request of ${megabytes(plan.contentLength)} once encoded; Diadoc accepts at most ${megabytes(diadocLimits.requestBytesMax)} per message.` },
+    };
+  }
+  const gone = await preflightFiles(plan);
+  if (gone) return { kind: 'failed', exchanges: [], error: gone };
+
+  const url = `${baseOf(account)}/V3/PostMessage?operationId=${encodeURIComponent(ctx.idempotencyKey)}`;
+  if (!URL.canParse(url)) return { kind: 'failed', exchanges: [], error: { kind: 'invalid', reason: 'bad_url', field: 'baseUrl', message: 'The account’s base URL is not a URL.' } };
+  let sent = 0;
+  let fileFailure: FileChangedError | undefined;
+  ctx.onProgress?.(0, plan.contentLength);
+  const body = streamPostMessageBody(
+    plan,
+    (n) => {
+      sent += n;
+      ctx.onProgress?.(sent, plan.contentLength);
+    },
+    (e) => {
+      fileFailure = e;
+    },
+  );
+  const out = await httpExchange(
+    {
+      method: 'POST',
+      url,
+      headers: {
+        authorization: auth.header,
+        'content-type': 'application/json; charset=utf-8',
+        accept: 'application/json',
+        'content-length': String(plan.contentLength),
+      },
+      body,
+      contentLength: plan.contentLength,
+      bodyForHistory: plan.forHistory,
+    },
+    { secrets, timeoutMs: ctx.timeoutMs + Math.round((plan.contentLength / UPLOAD_FLOOR_BYTES_PER_S) * 1000), ...(ctx.signal ? { signal: ctx.signal } : {}) },
+  );
+  if (!out.ok) {
+    // A body cut short by a changing file cannot have been accepted: Diadoc never saw a whole request.
+    if (fileFailure) return { kind: 'failed', exchanges: [out.exchange], error: { kind: 'invalid', reason: 'file_changed', field: fileFailure.field, message: `${fileFailure.message} Attach it again.` } };
+    return transportResult(out, ctx.now());
+  }
+  return replyResult(out, secrets, ctx.now());
+}
+
+/** The boxes of a `GetMyOrganizations` reply (`OrganizationList`), each by its ids (lower case) and title. */
+function boxesOf(json: unknown): { ids: string[]; title: string }[] | undefined {
+  if (!isRecord(json) || !Array.isArray(json.Organizations)) return undefined;
+  return json.Organizations.filter(isRecord).flatMap((org) =>
+    (Array.isArray(org.Boxes) ? org.Boxes.filter(isRecord) : []).map((box) => ({
+      ids: [box.BoxId, box.BoxIdGuid].filter((v): v is string => typeof v === 'string').map((v) => v.toLowerCase()),
+      title: [box.Title, org.ShortName, org.FullName].find((v): v is string => typeof v === 'string' && v.length > 0) ?? '',
+    })),
+  );
+}
+
+async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reason: string; detail?: string }> {
+  const { account } = ctx;
+  const auth = diadocAuthorization(account);
+  if ('error' in auth) return { ok: false, reason: auth.error.reason ?? 'token_missing', detail: auth.error.message };
+  const secrets = secretsOf(account);
+  const out = await httpExchange(
+    { method: 'GET', url: `${baseOf(account)}/GetMyOrganizations?autoRegister=false`, headers: { authorization: auth.header, accept: 'application/json' } },
+    { secrets, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+  );
+  if (!out.ok) return { ok: false, reason: out.error.reason ?? 'network', detail: out.error.message };
+  if (out.status !== 200) {
+    const error = errorFromReply(out, secrets);
+    return { ok: false, reason: error.reason ?? 'provider_generic', detail: [error.message, error.providerText].filter(Boolean).join(' — ') };
+  }
+  const boxes = boxesOf(parseJson(out.text));
+  if (!boxes) return { ok: false, reason: 'unreadable_reply', detail: `Diadoc answered 200 with a reply that is not an organization list: ${excerpt(out.text, secrets)}` };
+  const listed = boxes.map((b) => `${b.title} (${b.ids[0] ?? '?'})`).join('; ');
+  const own = account.settings.provider === 'diadoc' ? account.settings.fromBoxId?.trim().toLowerCase() : undefined;
+  if (own && !boxes.some((b) => b.ids.includes(own))) return { ok: false, reason: 'box_not_yours', detail: `The account’s sender box ${own} is not among the boxes this token can use: ${listed || 'none'}.` };
+  return { ok: true, reason: 'connected', detail: listed ? `Boxes: ${listed}` : 'The token works but has no boxes.' };
+}
+
+function documentsWord(n: number): string {
+  return `${n} document${n === 1 ? '' : 's'}`;
+}
+
+export const diadocAdapter: ProviderAdapter<DiadocMessage> = {
+  provider: 'diadoc',
+  idempotent: true,
+  check: (msg, account, file) => checkWithFiles(withSenderBox(msg, account), file),
+  send,
+  checkConnection,
+  describe: (msg, file) => {
+    const names = msg.documents.map((d) => {
+      try {
+        return file ? file(d.file).name : '';
+      } catch {
+        return '';
+      }
+    });
+    const labels = msg.documents.map((d, i) => d.comment?.trim() || d.customDocumentId?.trim() || names[i] || d.typeNamedId.trim()).filter(Boolean);
+    const preview = `${documentsWord(msg.documents.length)}: ${labels.join(' · ')}`.slice(0, 200);
+    const searchText = [
+      msg.toBoxId,
+      msg.fromBoxId,
+      ...msg.documents.flatMap((d, i) => [d.typeNamedId, d.function, d.version, d.customDocumentId, d.comment, names[i], ...(d.metadata ?? []).map((m) => m.value)]),
+    ]
+      .filter((s): s is string => typeof s === 'string' && s.trim().length > 0)
+      .join('\n');
+    return { recipient: msg.toBoxId.trim(), preview, searchText };
+  },
+};
