@@ -1,7 +1,13 @@
+import { diadocEn } from './parts/diadoc.ts';
+import { marketEn } from './parts/market.ts';
+import { pachcaEn } from './parts/pachca.ts';
 import type { DictKey } from './ru.ts';
 
 /** English: every Russian key must be here too (the type says so). */
 export const en: Record<DictKey, string> = {
+  ...pachcaEn,
+  ...diadocEn,
+  ...marketEn,
   'app.title': 'Operator console',
   'nav.pachca': 'Pachca',
   'nav.diadoc': 'Diadoc',
@@ -225,6 +231,24 @@ export const en: Record<DictKey, string> = {
 
   'reason.too_many_templates': 'Too many templates (1000)',
   'reason.template_missing': 'Template not found',
+
+  'reason.bad_box_id': 'Box id has invalid characters',
+  'reason.same_box': 'Recipient box is the sender box',
+  'reason.too_many': 'Too many documents (max {limit})',
+  'reason.unknown_function': 'This document type has no such function',
+  'reason.duplicate': 'This id is already used in the message',
+  'reason.documents_too_big': 'Documents exceed the request size limit',
+  'reason.client_id_missing': 'API client id is missing',
+  'reason.box_forbidden': 'No access to the sender box',
+  'reason.wrong_address': 'No such method at this address',
+  'reason.method_not_allowed': 'HTTP method refused',
+  'reason.provider_conflict': 'Refused as a duplicate or by the recipient',
+  'reason.recipient_refuses': 'Recipient accepts documents only from counteragents',
+  'reason.unsupported_content_type': 'Content type not accepted',
+  'reason.processing': 'Diadoc is still processing; will ask again',
+  'reason.file_changed': 'The file changed after it was attached',
+  'reason.box_not_yours': 'Sender box is not available to this token',
+  'reason.connected': 'Connection works',
 
   'field.to': 'Recipient',
   'field.text': 'Text',

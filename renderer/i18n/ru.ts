@@ -1,5 +1,12 @@
+import { diadocRu } from './parts/diadoc.ts';
+import { marketRu } from './parts/market.ts';
+import { pachcaRu } from './parts/pachca.ts';
+
 /** The Russian dictionary: the default language and the source of every key. */
 export const ru = {
+  ...pachcaRu,
+  ...diadocRu,
+  ...marketRu,
   'app.title': 'Консоль оператора',
   'nav.pachca': 'Пачка',
   'nav.diadoc': 'Диадок',
@@ -223,6 +230,24 @@ export const ru = {
 
   'reason.too_many_templates': 'Слишком много шаблонов (1000)',
   'reason.template_missing': 'Шаблон не найден',
+
+  'reason.bad_box_id': 'Недопустимые символы в идентификаторе ящика',
+  'reason.same_box': 'Ящик получателя совпадает с ящиком отправителя',
+  'reason.too_many': 'Слишком много документов (не более {limit})',
+  'reason.unknown_function': 'У этого типа документа нет такой функции',
+  'reason.duplicate': 'Этот идентификатор уже есть в сообщении',
+  'reason.documents_too_big': 'Документы превышают допустимый размер запроса',
+  'reason.client_id_missing': 'Не указан идентификатор клиента API',
+  'reason.box_forbidden': 'Нет доступа к ящику отправителя',
+  'reason.wrong_address': 'По этому адресу нет такого метода',
+  'reason.method_not_allowed': 'HTTP-метод отклонён',
+  'reason.provider_conflict': 'Отклонено как дубликат или получателем',
+  'reason.recipient_refuses': 'Получатель принимает документы только от контрагентов',
+  'reason.unsupported_content_type': 'Тип содержимого не принят',
+  'reason.processing': 'Диадок ещё обрабатывает; повторим запрос',
+  'reason.file_changed': 'Файл изменился после прикрепления',
+  'reason.box_not_yours': 'Ящик отправителя недоступен этому токену',
+  'reason.connected': 'Подключение работает',
 
   'field.to': 'Получатель',
   'field.text': 'Текст',
