@@ -1,23 +1,13 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GreenApiMessage } from '../../shared/messages/green-api.ts';
 import { GreenApiInstanceSimulator } from '../sandbox/green-api-instance.ts';
 import { GreenApiV1Simulator } from '../sandbox/green-api-v1.ts';
+import { closedPortUrl } from '../testing/net.ts';
 import { greenApiAdapter } from './green-api.ts';
 import type { AdapterAccount, AdapterContext } from './types.ts';
 
 const TOKEN = 'gr.v1-token-abcdef123456';
 const INSTANCE_TOKEN = 'd75b3a66374942c5b3c019c698abc2067e151558acbd412345';
-/** A loopback URL where nothing listens: a port just freed. */
-async function closedPortUrl(): Promise<string> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return `http://127.0.0.1:${port}`;
-}
-
 const msg = (over: Partial<GreenApiMessage> = {}): GreenApiMessage => ({ provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'Заказ №42 отправлен', ...over });
 
 function ctx(account: AdapterAccount, timeoutMs = 2000): AdapterContext {
