@@ -250,6 +250,13 @@ export const en: Record<DictKey, string> = {
   'reason.box_not_yours': 'Sender box is not available to this token',
   'reason.connected': 'Connection works',
 
+  'reason.access_denied': 'Market denied access to this cabinet or method',
+  'reason.chat_not_found': 'Chat or cabinet not found: check the ids',
+  'reason.no_scope': 'The token lacks communication access',
+  'reason.business_inactive': 'The cabinet or store is inactive',
+  'reason.business_locked': 'The cabinet is locked (migration); try later',
+  'reason.provider_unavailable': 'The provider is overloaded; try later',
+
   'field.to': 'Recipient',
   'field.text': 'Text',
   'field.name': 'Name',

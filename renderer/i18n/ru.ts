@@ -249,6 +249,13 @@ export const ru = {
   'reason.box_not_yours': 'Ящик отправителя недоступен этому токену',
   'reason.connected': 'Подключение работает',
 
+  'reason.access_denied': 'Маркет запретил доступ к кабинету или методу',
+  'reason.chat_not_found': 'Чат или кабинет не найден: проверьте идентификаторы',
+  'reason.no_scope': 'У токена нет доступа «Общение с покупателями»',
+  'reason.business_inactive': 'Кабинет или магазин неактивен',
+  'reason.business_locked': 'Кабинет заблокирован (идёт перенос); повторите позже',
+  'reason.provider_unavailable': 'Сервис перегружен; повторите позже',
+
   'field.to': 'Получатель',
   'field.text': 'Текст',
   'field.name': 'Название',
