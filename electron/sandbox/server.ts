@@ -59,6 +59,10 @@ export class SimServer {
   readonly received: ReceivedRequest[] = [];
   private readonly routes: Route[] = [];
   private faults: Fault[] = [];
+  /** Consulted for every request the queue has no fault for: a test's own fault plan (random mixes). */
+  chooseFault: ((req: ReceivedRequest) => Fault | undefined) | undefined;
+  /** Which fault (if any) each received request met, index for index with `received`. */
+  readonly faultsMet: (Fault | undefined)[] = [];
   private server: Server | undefined;
   private url = '';
 
@@ -122,9 +126,11 @@ export class SimServer {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const received: ReceivedRequest = { method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: req.headers, body: Buffer.concat(chunks), at: Date.now() };
     this.received.push(received);
+    if (tooBig) this.faultsMet.push(undefined);
     if (tooBig) return send(res, { status: 413, body: 'Request Entity Too Large', headers: { 'content-type': 'text/plain' } });
 
-    const fault = this.takeFault(u.pathname);
+    const fault = this.takeFault(u.pathname) ?? this.chooseFault?.(received);
+    this.faultsMet.push(fault);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.dropAfterBody) return void res.socket?.destroy();
     if (fault?.html) return send(res, { status: fault.status ?? 502, headers: { 'content-type': 'text/html' }, body: '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>' });

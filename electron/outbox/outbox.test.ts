@@ -1,0 +1,175 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AccountView } from '../../shared/accounts.ts';
+import type { Reply } from '../../shared/contract.ts';
+import type { SendSummary } from '../../shared/sends.ts';
+import { ManualClock } from '../clock.ts';
+import { openHistory } from '../history/store.ts';
+import { GreenApiV1Simulator } from '../sandbox/green-api-v1.ts';
+import { testHost } from '../testing/host-fixture.ts';
+import { closedPortUrl } from '../testing/net.ts';
+
+const TOKEN = 'gr.outbox-token-1234abcd';
+const HOUR = 3_600_000;
+type TestHost = Awaited<ReturnType<typeof testHost>>;
+
+function value<T>(r: Reply): T {
+  if (!r.ok) throw new Error(`${r.error.kind}: ${r.error.message}`);
+  return r.value as T;
+}
+
+const text = (body: string) => ({ provider: 'greenapi' as const, recipientType: 'individual' as const, to: '79001234567', text: body });
+
+describe('the outbox', () => {
+  const sim = new GreenApiV1Simulator({ tokens: [TOKEN] });
+  let baseUrl: string;
+  beforeAll(async () => {
+    baseUrl = await sim.start();
+  });
+  afterAll(() => sim.stop());
+  beforeEach(() => {
+    sim.server.clearFaults();
+  });
+
+  async function open(clock: ManualClock, dataDir?: string): Promise<{ host: TestHost; account: AccountView }> {
+    const host = await testHost({ clock, ...(dataDir ? { dataDir } : {}), timeoutMs: 1000 });
+    const existing = value<AccountView[]>(await host.dispatch('accounts.list', undefined))[0];
+    const account = existing ?? value<AccountView>(await host.dispatch('accounts.create', { name: 'WA', baseUrl, settings: { provider: 'greenapi', form: 'v1' }, secrets: { token: TOKEN } }));
+    return { host, account };
+  }
+
+  async function statusOf(host: TestHost, id: string): Promise<SendSummary> {
+    return value<SendSummary>(await host.dispatch('history.get', { id }));
+  }
+
+  async function eventually(host: TestHost, id: string, status: SendSummary['status']): Promise<SendSummary> {
+    await vi.waitFor(async () => expect((await statusOf(host, id)).status).toBe(status), { timeout: 5000, interval: 20 });
+    return statusOf(host, id);
+  }
+
+  it('sends a scheduled message at its time and not a moment before', async () => {
+    const clock = new ManualClock();
+    const { host, account } = await open(clock);
+    const s = value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: text('в 10:00'), scheduledAt: clock.now() + HOUR }));
+    expect(s.status).toBe('scheduled');
+    const before = sim.messages.length;
+    clock.advance(HOUR - 1000);
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await statusOf(host, s.id)).status).toBe('scheduled');
+    expect(sim.messages.length).toBe(before);
+    clock.advance(1000);
+    await eventually(host, s.id, 'sent');
+    expect(sim.messages.at(-1)!.body).toBe('в 10:00');
+    await host.dispose();
+  });
+
+  it('keeps a scheduled send across a restart and sends it on time', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'outbox-restart-'));
+    const clock = new ManualClock();
+    const first = await open(clock, dataDir);
+    const s = value<SendSummary>(await first.host.dispatch('sends.send', { accountId: first.account.id, message: text('после перезапуска'), scheduledAt: clock.now() + 2 * HOUR }));
+    await first.host.close();
+
+    const later = new ManualClock(clock.now() + HOUR);
+    const second = await open(later, dataDir);
+    expect((await statusOf(second.host, s.id)).status).toBe('scheduled');
+    later.advance(HOUR - 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await statusOf(second.host, s.id)).status).toBe('scheduled');
+    later.advance(1);
+    await eventually(second.host, s.id, 'sent');
+    await second.host.close();
+  });
+
+  it('waits out a 429 Retry-After, also across a restart, then sends once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'outbox-429-'));
+    const clock = new ManualClock();
+    const first = await open(clock, dataDir);
+    sim.server.inject({ status: 429, headers: { 'retry-after': '120' } });
+    const s = value<SendSummary>(await first.host.dispatch('sends.send', { accountId: first.account.id, message: text('после паузы') }));
+    expect(s).toMatchObject({ status: 'waiting', nextAttemptAt: clock.now() + 120_000, error: { kind: 'rate_limited' } });
+    await first.host.close();
+
+    const second = await open(clock, dataDir);
+    const before = sim.messages.length;
+    clock.advance(119_000);
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await statusOf(second.host, s.id)).status).toBe('waiting');
+    clock.advance(1000);
+    const done = await eventually(second.host, s.id, 'sent');
+    expect(sim.messages.length).toBe(before + 1);
+    expect(done.attemptCount).toBe(2);
+    await second.host.close();
+  });
+
+  it('cancels a scheduled send so it never leaves', async () => {
+    const clock = new ManualClock();
+    const { host, account } = await open(clock);
+    const s = value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: text('отмена'), scheduledAt: clock.now() + HOUR }));
+    expect(value<SendSummary>(await host.dispatch('sends.cancel', { id: s.id })).status).toBe('cancelled');
+    const before = sim.server.received.length;
+    clock.advance(2 * HOUR);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sim.server.received.length).toBe(before);
+    expect(await host.dispatch('sends.cancel', { id: s.id })).toMatchObject({ ok: false, error: { kind: 'conflict' } });
+    await host.dispose();
+  });
+
+  it('never repeats a send whose connection dropped after the body: the operator decides', async () => {
+    const clock = new ManualClock();
+    const { host, account } = await open(clock);
+    sim.server.inject({ acceptThenDrop: true });
+    const before = sim.messages.length;
+    const s = value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: text('дошло?') }));
+    expect(s).toMatchObject({ status: 'outcome_unknown', error: { kind: 'outcome_unknown', reason: 'connection_lost' } });
+    clock.advance(HOUR);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sim.messages.length).toBe(before + 1);
+
+    const marked = value<SendSummary>(await host.dispatch('sends.resolve', { id: s.id, as: 'sent' }));
+    expect(marked.status).toBe('sent');
+    sim.server.inject({ dropAfterBody: true });
+    const other = value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: text('ещё раз?') }));
+    const again = value<SendSummary>(await host.dispatch('sends.resolve', { id: other.id, as: 'send_again' }));
+    expect(again).toMatchObject({ status: 'sent', resendOf: other.id });
+    expect((await statusOf(host, other.id)).status).toBe('outcome_unknown');
+    await host.dispose();
+  });
+
+  it('repeats by itself only what never reached the provider', async () => {
+    const clock = new ManualClock();
+    const { host, account } = await open(clock);
+    const offline = value<AccountView>(await host.dispatch('accounts.create', { name: 'WA offline', baseUrl: await closedPortUrl(), settings: { provider: 'greenapi', form: 'v1' }, secrets: { token: TOKEN } }));
+    const s = value<SendSummary>(await host.dispatch('sends.send', { accountId: offline.id, message: text('никуда') }));
+    expect(s).toMatchObject({ status: 'waiting', error: { kind: 'network', reason: 'not_reached' } });
+    await host.dispatch('accounts.update', { id: offline.id, baseUrl });
+    clock.advance(10_000);
+    await eventually(host, s.id, 'sent');
+    void account;
+    await host.dispose();
+  });
+
+  it('on start, resolves a send a crash left in "sending" as outcome_unknown, never as a silent repeat', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'outbox-crash-'));
+    const clock = new ManualClock();
+    const first = await open(clock, dataDir);
+    const s = value<SendSummary>(await first.host.dispatch('sends.send', { accountId: first.account.id, message: text('оборвалось'), scheduledAt: clock.now() + HOUR }));
+    await first.host.close();
+    // What a crash mid-attempt leaves behind: the send in `sending` with an open attempt.
+    const db = openHistory(join(dataDir, 'history.sqlite'));
+    db.updateSend(s.id, { status: 'sending', updatedAt: clock.now() });
+    db.startAttempt(s.id, 1, clock.now());
+    db.close();
+
+    const before = sim.server.received.length;
+    const second = await open(clock, dataDir);
+    const after = await statusOf(second.host, s.id);
+    expect(after).toMatchObject({ status: 'outcome_unknown', error: { reason: 'interrupted' } });
+    clock.advance(2 * HOUR);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sim.server.received.length).toBe(before);
+    await second.host.close();
+  });
+});
