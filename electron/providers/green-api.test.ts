@@ -160,4 +160,9 @@ describe('Green-API instance form (waInstance…/sendMessage)', () => {
     sim.server.inject({ status: 466, body: { invokeStatus: { method: 'sendMessage', used: 3, total: 3, status: 'QUOTE_EXCEEDED', description: 'Monthly quota has been exceeded' } } });
     expect(await greenApiAdapter.send(ctx(account), msg())).toMatchObject({ kind: 'failed', error: { kind: 'rate_limited', providerCode: 'QUOTE_EXCEEDED', message: 'Monthly quota has been exceeded' } });
   });
+
+  it('checks the connection with getStateInstance, and says plainly when the token is wrong', async () => {
+    expect(await greenApiAdapter.checkConnection!(ctx(account))).toEqual({ ok: true, reason: 'connected', detail: 'authorized' });
+    expect(await greenApiAdapter.checkConnection!(ctx({ ...account, secrets: { token: 'nope-nope' } }))).toMatchObject({ ok: false, reason: 'token_rejected' });
+  });
 });

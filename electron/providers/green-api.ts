@@ -148,9 +148,31 @@ async function sendInstance(ctx: AdapterContext, msg: GreenApiMessage): Promise<
   return failure(out, secrets, ctx.now());
 }
 
+/**
+ * v1 has no read-only call, so only a test send proves its token; the instance form has
+ * `getStateInstance`, which also tells whether the instance is authorized to send.
+ */
+async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reason: string; detail?: string }> {
+  const { account } = ctx;
+  if (formOf(account) === 'v1') return { ok: false, reason: 'no_check_call' };
+  const idInstance = account.settings.provider === 'greenapi' ? account.settings.idInstance ?? '' : '';
+  const base = account.baseUrl.replace(/\/$/, '');
+  const out = await httpExchange(
+    { method: 'GET', url: `${base}/waInstance${idInstance}/getStateInstance/${encodeURIComponent(account.secrets.token ?? '')}`, headers: {} },
+    { secrets: secretsOf(account), timeoutMs: ctx.timeoutMs },
+  );
+  if (!out.ok) return { ok: false, reason: out.error.reason ?? 'not_reached' };
+  if (out.status === 401) return { ok: false, reason: 'token_rejected' };
+  if (out.status === 403) return { ok: false, reason: 'instance_unknown' };
+  const state = (parseJson(out.text) as { stateInstance?: unknown } | undefined)?.stateInstance;
+  if (out.status !== 200 || typeof state !== 'string') return { ok: false, reason: 'unreadable_reply', detail: excerpt(out.text, secretsOf(account)) };
+  return state === 'authorized' ? { ok: true, reason: 'connected', detail: state } : { ok: false, reason: 'instance_not_authorized', detail: state };
+}
+
 export const greenApiAdapter: ProviderAdapter<GreenApiMessage> = {
   provider: 'greenapi',
   idempotent: false,
+  checkConnection,
   check: (msg, account) => checkGreenApiMessage(msg, formOf(account)),
   send: (ctx, msg) => (formOf(ctx.account) === 'instance' ? sendInstance(ctx, msg) : sendV1(ctx, msg)),
   describe: (msg) => {

@@ -257,6 +257,9 @@ export const en: Record<DictKey, string> = {
   'reason.business_locked': 'The cabinet is locked (migration); try later',
   'reason.provider_unavailable': 'The provider is overloaded; try later',
 
+  'reason.instance_unknown': 'No such instance (idInstance)',
+  'reason.instance_not_authorized': 'The instance is not authorized: scan the QR code in the Green-API console',
+
   'field.to': 'Recipient',
   'field.text': 'Text',
   'field.name': 'Name',

@@ -256,6 +256,9 @@ export const ru = {
   'reason.business_locked': 'Кабинет заблокирован (идёт перенос); повторите позже',
   'reason.provider_unavailable': 'Сервис перегружен; повторите позже',
 
+  'reason.instance_unknown': 'Нет такого инстанса (idInstance)',
+  'reason.instance_not_authorized': 'Инстанс не авторизован: отсканируйте QR-код в консоли Green-API',
+
   'field.to': 'Получатель',
   'field.text': 'Текст',
   'field.name': 'Название',
