@@ -12,7 +12,11 @@ export interface RunningApp {
   page: Page;
   dataDir: string;
   restart(): Promise<Page>;
+  /** Everything the host process printed (stdout and stderr) so far. */
+  logs(): string;
 }
+
+let harnessLog = '';
 
 async function startHarness(dataDir: string, port = 0): Promise<{ url: string; proc: ChildProcess; port: number }> {
   const proc = spawn(process.execPath, [join(root, 'electron/web/serve.ts')], {
@@ -20,7 +24,11 @@ async function startHarness(dataDir: string, port = 0): Promise<{ url: string; p
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
-  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+    harnessLog += d.toString();
+  });
+  proc.stdout!.on('data', (d: Buffer) => (harnessLog += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => {
@@ -53,7 +61,11 @@ export function appTest(target: Target) {
         const executablePath = findElectron();
         testInfo.skip(!executablePath, electronSkipReason);
         let app = await _electron.launch({ executablePath: executablePath!, args: [root], env: { ...process.env, OPERATOR_DATA_DIR: dataDir } as Record<string, string> });
+        let electronLog = '';
+        app.process().stdout?.on('data', (d: Buffer) => (electronLog += d.toString()));
+        app.process().stderr?.on('data', (d: Buffer) => (electronLog += d.toString()));
         const running: RunningApp = {
+          logs: () => electronLog,
           page: await app.firstWindow(),
           dataDir,
           async restart() {
@@ -70,8 +82,10 @@ export function appTest(target: Target) {
         if (!executablePath) throw new Error('No Chromium found: install it with `apt-get install chromium` or set CHROMIUM_PATH.');
         const browser = await chromium.launch({ executablePath, args: chromiumArgs });
         const context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 820 } });
+        harnessLog = '';
         let harness = await startHarness(dataDir);
         const running: RunningApp = {
+          logs: () => harnessLog,
           page: await context.newPage(),
           dataDir,
           async restart() {

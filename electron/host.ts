@@ -6,6 +6,7 @@ import { invalidFromZod, OperatorError, sendError, type SendError } from '../sha
 import { systemClock, type Clock } from './clock.ts';
 import { FileRegistry } from './files/registry.ts';
 import { openHistory } from './history/store.ts';
+import type { HistoryStore } from './history/types.ts';
 import { curlOf } from './outbox/curl.ts';
 import { RateLimiter } from './outbox/limiter.ts';
 import { Outbox } from './outbox/outbox.ts';
@@ -42,6 +43,8 @@ export interface Host {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   files: FileRegistry;
   outbox: Outbox;
+  /** The history store itself: for the benchmark's per-send cost, never for the renderer. */
+  history: HistoryStore;
   sandbox: SandboxRuntime | undefined;
   close(): Promise<void>;
 }
@@ -176,6 +179,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     },
     files,
     outbox,
+    history,
     sandbox,
     async close() {
       await outbox.close();

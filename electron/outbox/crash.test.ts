@@ -46,7 +46,7 @@ describe('the send pipeline under SIGKILL', () => {
   function plan(server: SimServer, extra: () => Fault | undefined): void {
     server.chooseFault = () => {
       const r = random();
-      if (r < 0.06) return { status: 500, body: 'Internal Server Error', headers: { 'content-type': 'text/plain' } };
+      if (r < 0.06) return { status: 500, body: 'Internal Server Error', headers: { 'content-type': 'text/plain', 'retry-after': '1' } };
       if (r < 0.12) return { dropAfterBody: true };
       if (r < 0.18) return { acceptThenDrop: true };
       if (r < 0.23) return { delayMs: TIMEOUT_MS + 400 };

@@ -118,10 +118,15 @@ export class SimServer {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooBig = false;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_BODY) tooBig = true;
-      else chunks.push(chunk);
+    try {
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > MAX_BODY) tooBig = true;
+        else chunks.push(chunk);
+      }
+    } catch {
+      // The client went away mid-body (a killed host): the request never arrived whole.
+      return;
     }
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const received: ReceivedRequest = { method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: req.headers, body: Buffer.concat(chunks), at: Date.now() };

@@ -1,0 +1,78 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+/**
+ * The schema, as an ordered list of steps; `PRAGMA user_version` says how many have run. A step
+ * is never edited once shipped: a change is a new step, so every old database can be opened.
+ */
+export const migrations: readonly ((db: DatabaseSync) => void)[] = [
+  // 1: sends, their attempts, and key/value state (the rate limiter, file handles).
+  (db) => {
+    db.exec(`
+      CREATE TABLE sends (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        provider TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        account_name TEXT NOT NULL,
+        sandbox INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        preview TEXT NOT NULL,
+        search_text TEXT NOT NULL,
+        message TEXT NOT NULL,
+        operation_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        scheduled_at INTEGER,
+        next_attempt_at INTEGER,
+        provider_message_id TEXT,
+        error TEXT,
+        attempt_count INTEGER NOT NULL DEFAULT 0,
+        group_id TEXT,
+        resend_of TEXT
+      );
+      CREATE INDEX sends_status ON sends(status, seq);
+      CREATE TABLE attempts (
+        send_seq INTEGER NOT NULL REFERENCES sends(seq),
+        n INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        outcome TEXT NOT NULL,
+        error TEXT,
+        exchanges TEXT NOT NULL,
+        PRIMARY KEY (send_seq, n)
+      ) WITHOUT ROWID;
+      CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    `);
+  },
+  // 2: full-text search and the filter indexes. The FTS table is contentless with rowid = seq,
+  // so "newest first" walks its doclists backwards and stops at the page size; the search text
+  // moves out of `sends`, where nothing reads it.
+  (db) => {
+    db.exec(`
+      CREATE VIRTUAL TABLE sends_fts USING fts5(recipient, body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3');
+      INSERT INTO sends_fts(rowid, recipient, body) SELECT seq, recipient, search_text FROM sends;
+      ALTER TABLE sends DROP COLUMN search_text;
+      CREATE INDEX sends_provider ON sends(provider, seq);
+      CREATE INDEX sends_account ON sends(account_id, seq);
+      CREATE INDEX sends_recipient ON sends(recipient, seq);
+      CREATE INDEX sends_created ON sends(created_at);
+      CREATE INDEX sends_provider_status ON sends(provider, status, seq);
+    `);
+  },
+];
+
+export function migrate(db: DatabaseSync): void {
+  const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+  for (let v = version; v < migrations.length; v++) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      migrations[v]!(db);
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+      db.exec('COMMIT');
+    } catch (e) {
+      db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { DiadocSimulator } from '../sandbox/diadoc.ts';
+import { GreenApiV1Simulator } from '../sandbox/green-api-v1.ts';
+import { MarketSimulator } from '../sandbox/market.ts';
+import { PachcaSimulator } from '../sandbox/pachca.ts';
+
+/**
+ * The simulators in a process of their own, so a measurement of the host's memory does not
+ * count the simulator's buffers. Prints one line `SIMS {json urls}` and runs until killed.
+ */
+const token = process.env.SIM_TOKEN ?? 'bench-token-0000';
+const green = new GreenApiV1Simulator({ tokens: [token] });
+const pachca = new PachcaSimulator({ tokens: [token], botTokens: [token] });
+const market = new MarketSimulator({ tokens: [token] });
+const diadoc = new DiadocSimulator({ tokens: [token] });
+const urls = { greenapi: await green.start(), pachca: await pachca.start(), market: await market.start(), diadoc: await diadoc.start() };
+console.log(`SIMS ${JSON.stringify(urls)}`);
+// Records would grow without bound over thousands of bench sends; the bench reads none of them.
+setInterval(() => {
+  for (const s of [green.server, pachca.server, market.server, diadoc.server]) {
+    s.received.length = 0;
+    s.faultsMet.length = 0;
+  }
+  green.messages.length = 0;
+  market.messages.length = 0;
+  market.files.length = 0;
+  diadoc.messages.length = 0;
+}, 1000).unref();
+process.on('SIGTERM', () => process.exit(0));
