@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { openHistory } from '../electron/history/store.ts';
 import { seedHistory } from '../electron/history/seed.ts';
 import { benchBrowser } from './browser.ts';
 import { benchHistoryScale, benchHistoryWrite } from './history-scale.ts';
@@ -53,9 +52,7 @@ try {
   // 4. Time to interactive and history scrolling, in Chromium through the harness.
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-browser-'));
   const rowsToSeed = smoke ? 2_000 : 100_000;
-  const store = openHistory(join(dataDir, 'history.sqlite'));
-  seedHistory(store, rowsToSeed);
-  store.close();
+  seedHistory(join(dataDir, 'history.sqlite'), rowsToSeed);
   const browser = await benchBrowser(dataDir, { runs: smoke ? 1 : 7, scrollFrames: smoke ? 20 : 300 });
   row(`Time to usable composer, cold (p95 ${fmt(browser.ttiCold.p95, 0)})`, `${fmt(browser.ttiCold.p50, 0)} ms`, '≤ 300 ms', browser.ttiCold.p50 <= 300);
   row(`Time to usable composer, warm (p95 ${fmt(browser.ttiWarm.p95, 0)})`, `${fmt(browser.ttiWarm.p50, 0)} ms`, '≤ 300 ms', browser.ttiWarm.p50 <= 300);

@@ -3,7 +3,7 @@ import type { SendError } from '../../shared/errors.ts';
 import type { OutgoingMessage } from '../../shared/messages/index.ts';
 import type { Attempt, Exchange, SendSummary } from '../../shared/sends.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { ftsQuery } from './fts-query.ts';
+import { ftsQuery, ftsTerms, MAX_EXPANSION } from './fts-query.ts';
 import { migrate } from './migrations.ts';
 import type { HistoryListQuery, HistoryStore, NewSend, StatusPatch, StoredSend } from './types.ts';
 
@@ -73,6 +73,8 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertFts: db.prepare('INSERT INTO sends_fts(rowid, recipient, body) VALUES (?, ?, ?)'),
+    addTerm: db.prepare('INSERT OR IGNORE INTO fts_terms (term) VALUES (?)'),
+    termsWithPrefix: db.prepare('SELECT term FROM fts_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?'),
     lastCreated: db.prepare('SELECT created_at FROM sends ORDER BY seq DESC LIMIT 1'),
     update: db.prepare(
       `UPDATE sends SET status = ?, updated_at = ?,
@@ -97,6 +99,12 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
     lastAtOrBefore: db.prepare('SELECT seq FROM sends WHERE created_at <= ? ORDER BY created_at DESC, seq DESC LIMIT 1'),
   };
   const listCache = new Map<string, StatementSync>();
+  // Terms this process already added: most sends reuse words, so most inserts are skipped.
+  const knownTerms = new Set<string>();
+  const expand = (prefix: string): string[] | undefined => {
+    const rows = st.termsWithPrefix.all(prefix, `${prefix}\u{10FFFF}`, MAX_EXPANSION + 1) as { term: string }[];
+    return rows.length > MAX_EXPANSION ? undefined : rows.length ? rows.map((r) => r.term) : [prefix];
+  };
   let lastCreated = (st.lastCreated.get() as { created_at: number } | undefined)?.created_at ?? 0;
 
   function tx<T>(fn: () => T): T {
@@ -131,7 +139,7 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
     const where: string[] = [];
     const params: (string | number)[] = [];
     const before = decodeCursor(q.cursor);
-    const match = q.text ? ftsQuery(q.text) : undefined;
+    const match = q.text ? ftsQuery(q.text, expand) : undefined;
     if (q.text && !match) return { items: [] };
     const seqCol = match ? 'f.rowid' : 's.seq';
     if (before !== undefined) {
@@ -195,7 +203,13 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
       const createdAt = Math.max(s.createdAt, lastCreated);
       tx(() => {
         const r = st.insert.run(s.id, s.provider, s.accountId, s.accountName, s.sandbox ? 1 : 0, s.status, s.recipient, s.preview, JSON.stringify(s.message), s.operationId, createdAt, createdAt, s.scheduledAt ?? null, s.groupId ?? null, s.resendOf ?? null);
-        st.insertFts.run(r.lastInsertRowid, s.recipient, `${s.preview}\n${s.searchText}`);
+        const body = `${s.preview}\n${s.searchText}`;
+        st.insertFts.run(r.lastInsertRowid, s.recipient, body);
+        for (const term of ftsTerms(`${s.recipient} ${body}`)) {
+          if (knownTerms.has(term)) continue;
+          st.addTerm.run(term);
+          if (knownTerms.size < 200_000) knownTerms.add(term);
+        }
       });
       lastCreated = createdAt;
     },

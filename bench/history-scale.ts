@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mostCommonWord, seedHistory } from '../electron/history/seed.ts';
+import { openHistory } from '../electron/history/store.ts';
+import { stats, type Stats } from './stats.ts';
+
+export interface ScaleResult {
+  rows: number;
+  seedMs: number;
+  bytesPerRow: number;
+  commonWord: string;
+  newestPage: Stats;
+  searchCommon: Stats;
+  searchRare: Stats;
+  combinedFilters: Stats;
+}
+
+function time(n: number, fn: () => unknown): Stats {
+  for (let i = 0; i < 5; i++) fn();
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    fn();
+    samples.push(performance.now() - t0);
+  }
+  return stats(samples);
+}
+
+/** The history's queries at 10 k, 100 k and 1 M rows: newest page, full-text, combined filters. */
+export async function benchHistoryScale(sizes: readonly number[], repeats = 50): Promise<ScaleResult[]> {
+  const out: ScaleResult[] = [];
+  for (const rows of sizes) {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-history-'));
+    const file = join(dir, 'history.sqlite');
+    const now = Date.now();
+    const { ms } = seedHistory(file, rows, { until: now });
+    const store = openHistory(file);
+    const bytes = statSync(file).size + (statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0);
+    out.push({
+      rows,
+      seedMs: ms,
+      bytesPerRow: bytes / rows,
+      commonWord: mostCommonWord,
+      newestPage: time(repeats, () => store.list({ limit: 100 })),
+      searchCommon: time(repeats, () => store.list({ limit: 100, text: mostCommonWord })),
+      searchRare: time(repeats, () => store.list({ limit: 100, text: 'кэшбэк' })),
+      combinedFilters: time(repeats, () => store.list({ limit: 100, provider: 'market', statuses: ['failed'], from: now - 90 * 86_400_000, to: now - 30 * 86_400_000 })),
+    });
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** The store alone: the write-ahead record, one attempt, and the final status, per send. */
+export async function benchHistoryWrite(n = 2000): Promise<Stats> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-write-'));
+  const store = openHistory(join(dir, 'history.sqlite'));
+  const samples: number[] = [];
+  for (let i = 0; i < n + 100; i++) {
+    const id = `s_${i}`;
+    const t0 = performance.now();
+    store.insertSend({ id, provider: 'greenapi', accountId: 'a', accountName: 'A', sandbox: false, status: 'pending', recipient: '79001234567', preview: 'Заказ отправлен', searchText: 'Заказ отправлен', message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'Заказ отправлен' }, operationId: `op${i}`, createdAt: Date.now() });
+    store.updateSend(id, { status: 'sending', updatedAt: Date.now(), nextAttemptAt: null });
+    store.startAttempt(id, 1, Date.now());
+    store.finishAttempt(id, 1, { endedAt: Date.now(), outcome: 'sent', exchanges: [{ method: 'POST', url: 'https://api.green-api.com/v1/messages', requestHeaders: { authorization: 'Bearer ‹redacted›' }, requestBody: '{"to":"79001234567"}', status: 201, responseHeaders: {}, responseBody: '{"messages":[{"id":"1"}]}', startedAt: Date.now(), durationMs: 1 }] });
+    store.updateSend(id, { status: 'sent', updatedAt: Date.now(), providerMessageId: String(i), error: null });
+    if (i >= 100) samples.push(performance.now() - t0);
+  }
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return stats(samples);
+}

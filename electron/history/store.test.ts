@@ -1,0 +1,171 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { describe, expect, it } from 'vitest';
+import type { ProviderId } from '../../shared/providers.ts';
+import { ftsQuery } from './fts-query.ts';
+import { migrations } from './migrations.ts';
+import { openHistory } from './store.ts';
+import type { HistoryStore, NewSend } from './types.ts';
+
+const file = () => join(mkdtempSync(join(tmpdir(), 'history-')), 'history.sqlite');
+const T0 = Date.UTC(2026, 10, 1);
+
+function send(i: number, over: Partial<NewSend> = {}): NewSend {
+  const text = over.preview ?? `Сообщение ${i}`;
+  return {
+    id: `s_${i}`,
+    provider: 'greenapi',
+    accountId: 'a1',
+    accountName: 'WA',
+    sandbox: false,
+    status: 'pending',
+    recipient: '79001234567',
+    preview: text,
+    searchText: text,
+    message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text },
+    operationId: `op_${i}`,
+    createdAt: T0 + i * 60_000,
+    ...over,
+  };
+}
+
+function all(store: HistoryStore, q: Omit<Parameters<HistoryStore['list']>[0], 'limit' | 'cursor'> = {}, limit = 7): string[] {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = store.list({ ...q, limit, ...(cursor ? { cursor } : {}) });
+    ids.push(...page.items.map((s) => s.id));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return ids;
+}
+
+describe('the history store', () => {
+  it('keeps a send, its attempts with exchanges, and its final status', () => {
+    const store = openHistory(file());
+    store.insertSend(send(1, { groupId: 'g1', scheduledAt: T0 + 5 }));
+    store.updateSend('s_1', { status: 'sending', updatedAt: T0 + 10, nextAttemptAt: null });
+    store.startAttempt('s_1', 1, T0 + 10);
+    const exchange = { method: 'POST', url: 'https://api.green-api.com/v1/messages', requestHeaders: { authorization: 'Bearer ‹redacted›' }, requestBody: '{}', status: 201, responseHeaders: {}, responseBody: '{"messages":[{"id":"77"}]}', startedAt: T0 + 10, durationMs: 3 };
+    store.finishAttempt('s_1', 1, { endedAt: T0 + 13, outcome: 'sent', exchanges: [exchange] });
+    store.updateSend('s_1', { status: 'sent', updatedAt: T0 + 13, providerMessageId: '77', error: null });
+    const got = store.get('s_1')!;
+    expect(got.summary).toMatchObject({ status: 'sent', providerMessageId: '77', attemptCount: 1, groupId: 'g1', scheduledAt: T0 + 5, updatedAt: T0 + 13 });
+    expect(got.summary.error).toBeUndefined();
+    expect(got.attempts).toEqual([{ n: 1, startedAt: T0 + 10, endedAt: T0 + 13, outcome: 'sent', exchanges: [exchange] }]);
+    expect(got.operationId).toBe('op_1');
+    expect(got.message).toEqual(send(1).message);
+    store.close();
+  });
+
+  it('pages newest first and returns every row exactly once while new rows arrive', () => {
+    const store = openHistory(file());
+    for (let i = 0; i < 30; i++) store.insertSend(send(i));
+    const first = store.list({ limit: 10 });
+    expect(first.items.map((s) => s.id)).toEqual(Array.from({ length: 10 }, (_, k) => `s_${29 - k}`));
+    for (let i = 30; i < 35; i++) store.insertSend(send(i));
+    const rest = all(store, {}, 10);
+    const seen = [...first.items.map((s) => s.id)];
+    let cursor = first.nextCursor;
+    while (cursor) {
+      const p = store.list({ limit: 10, cursor });
+      seen.push(...p.items.map((s) => s.id));
+      cursor = p.nextCursor;
+    }
+    expect(seen).toHaveLength(30);
+    expect(new Set(seen).size).toBe(30);
+    expect(rest).toHaveLength(35);
+    store.close();
+  });
+
+  it('combines filters: provider, account, statuses, recipient and a date range', () => {
+    const store = openHistory(file());
+    const providers: ProviderId[] = ['pachca', 'market', 'greenapi'];
+    for (let i = 0; i < 60; i++) store.insertSend(send(i, { provider: providers[i % 3]!, accountId: `a${i % 2}`, recipient: `r${i % 4}` }));
+    for (let i = 0; i < 60; i += 5) store.updateSend(`s_${i}`, { status: 'failed', updatedAt: T0 });
+    const ids = all(store, { provider: 'market', accountId: 'a1', statuses: ['pending'], from: T0 + 10 * 60_000, to: T0 + 40 * 60_000 });
+    const expected = Array.from({ length: 60 }, (_, i) => i).filter((i) => i % 3 === 1 && i % 2 === 1 && i % 5 !== 0 && i >= 10 && i <= 40).reverse().map((i) => `s_${i}`);
+    expect(ids).toEqual(expected);
+    expect(all(store, { recipient: 'r2', statuses: ['failed', 'pending'] })).toEqual(Array.from({ length: 60 }, (_, i) => i).filter((i) => i % 4 === 2).reverse().map((i) => `s_${i}`));
+    expect(store.list({ limit: 5, from: T0 + 1000 * 60_000 }).items).toEqual([]);
+    store.close();
+  });
+
+  it('finds sends by a Russian word, an English word, a half-typed word and the recipient', () => {
+    const store = openHistory(file());
+    store.insertSend(send(1, { preview: 'Здравствуйте! Ваш заказ №42 отправлен' }));
+    store.insertSend(send(2, { preview: 'Your order has been delivered', recipient: '79990000000' }));
+    store.insertSend(send(3, { preview: 'Заказы за ноябрь', searchText: 'Заказы за ноябрь invoice.pdf' }));
+    const ids = (text: string) => store.list({ limit: 10, text }).items.map((s) => s.id);
+    expect(ids('заказ')).toEqual(['s_3', 's_1']);
+    expect(ids('ЗДРАВСТВУЙТЕ')).toEqual(['s_1']);
+    expect(ids('delivered')).toEqual(['s_2']);
+    expect(ids('deliv')).toEqual(['s_2']);
+    expect(ids('invoice')).toEqual(['s_3']);
+    expect(ids('79990000000')).toEqual(['s_2']);
+    expect(ids('заказ отправлен')).toEqual(['s_1']);
+    for (const odd of ['"', 'AND', '-', 'order -', 'NEAR(', '*', "'; DROP TABLE sends; --", '']) expect(() => ids(odd)).not.toThrow();
+    expect(ids('AND')).toEqual([]);
+    store.close();
+  });
+
+  it('quotes every word of a search so FTS5 syntax is just text', () => {
+    expect(ftsQuery('order AND "x" NEAR')).toBe('"order" AND "and" AND "x" AND "near"*');
+    expect(ftsQuery('за')).toBe('"за"*');
+    expect(ftsQuery('заказ', () => ['заказ', 'заказы'])).toBe('("заказ" OR "заказы")');
+    expect(ftsQuery('!!!')).toBeUndefined();
+  });
+
+  it('keeps state and everything else across a reopen', () => {
+    const f = file();
+    const a = openHistory(f);
+    a.insertSend(send(1));
+    a.setState('rate:market', '{"sent":[1]}');
+    a.close();
+    const b = openHistory(f);
+    expect(b.getSummary('s_1')?.status).toBe('pending');
+    expect(b.getState('rate:market')).toBe('{"sent":[1]}');
+    b.setState('rate:market', '');
+    expect(b.getState('rate:market')).toBeUndefined();
+    expect(b.unfinished().map((s) => s.summary.id)).toEqual(['s_1']);
+    b.close();
+  });
+
+  it('opens a database made by the previous schema version, with its rows searchable', () => {
+    const f = file();
+    const old = new DatabaseSync(f);
+    migrations[0]!(old);
+    old.exec('PRAGMA user_version = 1');
+    old.prepare(
+      `INSERT INTO sends (id, provider, account_id, account_name, sandbox, status, recipient, preview, search_text, message, operation_id, created_at, updated_at)
+       VALUES ('s_old', 'market', 'a1', 'Market', 0, 'sent', 'chat 5', 'Старое сообщение', 'Старое сообщение о возврате', '{"provider":"market","businessId":"1","chatId":"5","kind":"text","text":"Старое"}', 'op', 1, 1)`,
+    ).run();
+    old.close();
+    const store = openHistory(f);
+    expect(store.getSummary('s_old')).toMatchObject({ status: 'sent', provider: 'market', preview: 'Старое сообщение' });
+    expect(store.list({ limit: 5, text: 'возврате' }).items.map((s) => s.id)).toEqual(['s_old']);
+    expect(store.list({ limit: 5, text: 'возвр' }).items.map((s) => s.id)).toEqual(['s_old']);
+    store.close();
+    const db = new DatabaseSync(f);
+    expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(migrations.length);
+    expect((db.prepare("SELECT count(*) AS n FROM pragma_table_info('sends') WHERE name = 'search_text'").get() as { n: number }).n).toBe(0);
+    db.close();
+  });
+
+  it('answers the list queries from indexes or the FTS rowid walk, never a full scan and sort', () => {
+    const f = file();
+    openHistory(f).close();
+    const db = new DatabaseSync(f);
+    const plan = (sql: string, ...p: (string | number)[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...p) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    const cols = 's.seq, s.id';
+    const newest = plan(`SELECT ${cols} FROM sends s ORDER BY s.seq DESC LIMIT 100`);
+    const filtered = plan(`SELECT ${cols} FROM sends s WHERE s.provider = ? AND s.status IN (?) ORDER BY s.seq DESC LIMIT 100`, 'market', 'failed');
+    const text = plan(`SELECT ${cols} FROM sends_fts f CROSS JOIN sends s ON s.seq = f.rowid WHERE sends_fts MATCH ? ORDER BY f.rowid DESC LIMIT 100`, '"x"');
+    for (const p of [newest, filtered, text]) expect(p).not.toMatch(/TEMP B-TREE/);
+    expect(filtered).toMatch(/USING (COVERING )?INDEX/);
+    expect(text).toMatch(/VIRTUAL TABLE INDEX/);
+    db.close();
+  });
+});
