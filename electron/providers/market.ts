@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isOperatorError, type SendError } from '../../shared/errors.ts';
 import { checkMarketMessage, marketLimits, normalizeMarketId, type MarketMessage } from '../../shared/messages/market.ts';
 import type { FieldProblem } from '../../shared/messages/problems.ts';
 import { excerpt, httpExchange, parseJson, type HttpOutcome } from './http.ts';
+import { FileChangedError, planMultipart, streamMultipart } from './multipart.ts';
 import type { AdapterAccount, AdapterContext, AttemptResult, LocalFile, ProviderAdapter, RateRule } from './types.ts';
 
 /**
@@ -45,7 +44,6 @@ const PARALLEL_RETRY_MS = 5_000;
 const QUOTA_WINDOW_MS = 3_600_000;
 const RETRY_AT_MAX_MS = 24 * QUOTA_WINDOW_MS;
 const UPLOAD_FLOOR_BYTES_PER_S = 256 * 1024;
-const READ_CHUNK = 64 * 1024;
 const HEADER_SAFE = /^[\x21-\x7e]+$/;
 
 function secretsOf(account: AdapterAccount): string[] {
@@ -258,60 +256,6 @@ function replyResult(out: Extract<HttpOutcome, { ok: true }>, msg: MarketMessage
   // 499: Market saw the client go away; whether it had already posted the message is unknown.
   if (out.status === 499) return { kind: 'unknown', exchanges, error: { ...error, kind: 'outcome_unknown', reason: 'connection_lost', message: 'Yandex Market reports the request was closed early; the message may have arrived.' } };
   return { kind: 'failed', exchanges, error };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The file request: multipart/form-data with one part, laid out first and streamed from disk.
-
-/** A quoted-string for a part header, escaped as browsers escape it (WHATWG multipart/form-data). */
-function quoted(value: string): string {
-  return `"${value.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22')}"`;
-}
-
-interface MultipartPlan {
-  boundary: string;
-  contentType: string;
-  head: Uint8Array;
-  tail: Uint8Array;
-  contentLength: number;
-}
-
-/** A media type safe to put in a part header; anything else goes as plain bytes. */
-const MEDIA_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+$/;
-
-function planMultipart(file: LocalFile): MultipartPlan {
-  const type = MEDIA_TYPE.test(file.type) ? file.type : 'application/octet-stream';
-  const boundary = `----OperatorConsole${randomBytes(12).toString('hex')}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename=${quoted(file.name)}\r\nContent-Type: ${type}\r\n\r\n`, 'utf8');
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
-  return { boundary, contentType: `multipart/form-data; boundary=${boundary}`, head, tail, contentLength: head.byteLength + file.size + tail.byteLength };
-}
-
-class FileChangedError extends Error {}
-
-/** The body in pieces of at most 64 KiB: only the piece in flight is in memory, never the file. */
-async function* streamMultipart(plan: MultipartPlan, file: LocalFile, progress: (sent: number) => void = () => {}, failed: (e: FileChangedError) => void = () => {}): AsyncGenerator<Uint8Array> {
-  let sent = 0;
-  yield plan.head;
-  sent += plan.head.byteLength;
-  progress(sent);
-  let read = 0;
-  try {
-    for await (const chunk of createReadStream(file.path, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
-      read += chunk.length;
-      if (read > file.size) throw new FileChangedError(`${file.name} grew while it was being sent.`);
-      yield chunk;
-      sent += chunk.length;
-      progress(sent);
-    }
-    if (read !== file.size) throw new FileChangedError(`${file.name} shrank while it was being sent.`);
-  } catch (e) {
-    const err = e instanceof FileChangedError ? e : new FileChangedError(`${file.name} could not be read: ${(e as Error).message}`);
-    failed(err);
-    throw err;
-  }
-  yield plan.tail;
-  progress(sent + plan.tail.byteLength);
 }
 
 async function sendFile(ctx: AdapterContext, msg: MarketMessage, token: string): Promise<AttemptResult> {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MarketSimulator, parseMultipart } from './market.ts';
+import { MarketSimulator } from './market.ts';
+import { parseMultipart } from './multipart.ts';
 
 const TOKEN = 'ACMA:I4c4CxCSYaI41RSC2uYWP2qj3Rhhm4knMiBEga5K:151c0664a';
 const READ_ONLY = 'ACMA:readonlyreadonlyreadonlyreadonly0000:0000000ro';
