@@ -1,0 +1,249 @@
+import { stat } from 'node:fs/promises';
+import { isOperatorError, type SendError } from '../../shared/errors.ts';
+import { checkPachcaMessage, wireButtons, type PachcaMessage } from '../../shared/messages/pachca.ts';
+import { excerpt, httpExchange, parseJson, retryAtFrom, type HttpOutcome } from './http.ts';
+import { FileChangedError, planMultipart, streamMultipart } from './multipart.ts';
+import type { AdapterAccount, AdapterContext, AttemptResult, LocalFile, ProviderAdapter, RateRule } from './types.ts';
+import type { Exchange } from '../../shared/sends.ts';
+
+/**
+ * Pachca adapter (pachca.md): files first, each through `POST /uploads` and a multipart upload to
+ * the `direct_url` it returns (no Authorization header there; the form fields as given, the file
+ * last), then `POST /messages` with `{message: {...}, link_preview}` and `Bearer` auth.
+ *
+ * Decisions on the sheet's open questions (§9):
+ * 1. Buttons: 100 per message and 8 per row (seed and the spec's field text), the stricter of the
+ *    two statements, so no message the API accepts is refused by it (shared/messages/pachca.ts).
+ * 2. `link_preview` goes at the top level, as the API has taken it since 2026-03-21; it is sent
+ *    only when the operator turned it on, so servers that still expect the old place are unharmed.
+ * 3. `content` has no documented maximum; 40 000 characters is our guard. Empty content is sent
+ *    only with files.
+ * 4. Upload size and types are undocumented: nothing is refused here beyond the host's own cap.
+ * 5. `direct_url` success: any 2xx (the guide says 201, the spec 204).
+ * 6. 404/410 → `not_found`, 409 → `conflict`: shown with the provider's `errors[].message`.
+ * Also: uploads create no message, so any failure while uploading is repeated safely; only the
+ * final `POST /messages` can leave the outcome unknown. 429 waits for Retry-After (else 1 s, the
+ * documented first backoff step); 5xx is `failed` (no idempotency key, the operator decides).
+ * The per-chat pace (~4 requests per second per chat and token) is kept before Pachca refuses.
+ */
+const NOT_REACHED_RETRY_MS = 2_000;
+const UPLOAD_FLOOR_BYTES_PER_S = 256 * 1024;
+
+function secretsOf(account: AdapterAccount): string[] {
+  return [account.secrets.token ?? ''].filter(Boolean);
+}
+
+function baseOf(account: AdapterAccount): string {
+  return account.baseUrl.replace(/\/+$/, '');
+}
+
+const isBot = (account: AdapterAccount) => account.settings.provider === 'pachca' && account.settings.isBot;
+
+/** `message.buttons.0.1.url` → the composer's `buttons.0.1.url`. */
+function fieldOf(key: unknown): string | undefined {
+  if (typeof key !== 'string' || !key) return undefined;
+  const path = key.replace(/^message\./, '');
+  const camel: Record<string, string> = { entity_id: 'entityId', entity_type: 'entityType', parent_message_id: 'parentMessageId', display_name: 'displayName', display_avatar_url: 'displayAvatarUrl', skip_invite_mentions: 'skipInviteMentions', link_preview: 'linkPreview' };
+  const [head, ...rest] = path.split('.');
+  return [camel[head!] ?? head, ...rest].join('.');
+}
+
+function kindOf(status: number): SendError['kind'] {
+  if (status === 400 || status === 422) return 'invalid';
+  if (status === 401) return 'unauthorized';
+  if (status === 402) return 'payment_required';
+  if (status === 403) return 'forbidden';
+  if (status === 404 || status === 410) return 'not_found';
+  if (status === 409) return 'conflict';
+  if (status === 413) return 'too_large';
+  if (status === 429) return 'rate_limited';
+  return 'provider_error';
+}
+
+/** A refusal in the operator's terms: ApiError points at the field, OAuthError explains the token. */
+function refusal(out: Extract<HttpOutcome, { ok: true }>, secrets: string[], what: string): SendError {
+  const json = parseJson(out.text) as { errors?: { key?: unknown; message?: unknown; code?: unknown }[]; error?: unknown; error_description?: unknown } | undefined;
+  const first = Array.isArray(json?.errors) ? json.errors[0] : undefined;
+  if (first) {
+    const field = fieldOf(first.key);
+    return {
+      kind: kindOf(out.status),
+      reason: typeof first.code === 'string' && ['blank', 'too_long', 'not_found', 'wrong_params', 'forbidden', 'payment_required'].includes(first.code) ? `pachca_${first.code}` : 'provider_generic',
+      message: typeof first.message === 'string' ? first.message : `${what}: Pachca answered ${out.status}.`,
+      providerStatus: out.status,
+      ...(typeof first.code === 'string' ? { providerCode: first.code } : {}),
+      ...(field ? { field } : {}),
+      ...(typeof first.message === 'string' ? { providerText: excerpt(first.message, secrets) } : {}),
+    };
+  }
+  if (json && typeof json.error === 'string') {
+    return {
+      kind: out.status === 403 ? 'forbidden' : 'unauthorized',
+      reason: json.error === 'insufficient_scope' ? 'missing_scope' : 'token_rejected',
+      message: typeof json.error_description === 'string' ? json.error_description : json.error,
+      providerStatus: out.status,
+      providerCode: json.error,
+      ...(typeof json.error_description === 'string' ? { providerText: excerpt(json.error_description, secrets) } : {}),
+    };
+  }
+  return {
+    kind: json === undefined && out.status < 400 ? 'provider_error' : kindOf(out.status),
+    reason: json === undefined ? 'unreadable_reply' : 'provider_generic',
+    message: `${what}: Pachca answered ${out.status}${out.truncated ? ' with an oversized reply' : json === undefined ? ' with a reply that is not JSON' : ''}.`,
+    providerStatus: out.status,
+    ...(out.text ? { providerText: excerpt(out.text, secrets) } : {}),
+  };
+}
+
+interface Uploaded {
+  entry: { key: string; name: string; file_type: 'file' | 'image'; size: number };
+  exchanges: Exchange[];
+}
+
+type UploadResult = Uploaded | { result: AttemptResult };
+
+/** One file through the two upload steps. Nothing here can create a message. */
+async function upload(ctx: AdapterContext, file: LocalFile, sentBefore: number, total: number): Promise<UploadResult> {
+  const { account } = ctx;
+  const secrets = secretsOf(account);
+  const now = ctx.now();
+  const exchanges: Exchange[] = [];
+  const retryable = (error: SendError): UploadResult => ({ result: { kind: 'retry', retryAt: now + NOT_REACHED_RETRY_MS, exchanges, error: { ...error, kind: 'network', reason: 'not_reached', message: `The file upload failed before the message was sent (${error.message}); it will be tried again.` } } });
+
+  const params = await httpExchange(
+    { method: 'POST', url: `${baseOf(account)}/uploads`, headers: { authorization: `Bearer ${account.secrets.token ?? ''}`, accept: 'application/json' } },
+    { secrets, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+  );
+  exchanges.push(params.exchange);
+  if (!params.ok) return retryable(params.error);
+  if (params.status === 429) return { result: { kind: 'retry', retryAt: retryAtFrom(params.headers, now, 1000), exchanges, error: { kind: 'rate_limited', reason: 'too_fast', message: 'Pachca asks to slow down.', providerStatus: 429 } } };
+  if (params.status !== 201 && params.status !== 200) return { result: { kind: 'failed', exchanges, error: refusal(params, secrets, 'File upload') } };
+  const form = parseJson(params.text) as Record<string, unknown> | undefined;
+  const directUrl = form?.direct_url;
+  const key = form?.key;
+  if (!form || typeof directUrl !== 'string' || typeof key !== 'string' || !URL.canParse(directUrl)) {
+    return { result: { kind: 'failed', exchanges, error: { kind: 'provider_error', reason: 'unreadable_reply', message: 'Pachca’s upload parameters could not be read.', providerStatus: params.status, providerText: excerpt(params.text, secrets) } } };
+  }
+  const fields = Object.entries(form).filter((e): e is [string, string] => e[0] !== 'direct_url' && typeof e[1] === 'string');
+  const plan = planMultipart(file, fields);
+  let changed: FileChangedError | undefined;
+  const put = await httpExchange(
+    {
+      method: 'POST',
+      url: directUrl,
+      headers: { 'content-type': plan.contentType, 'content-length': String(plan.contentLength) },
+      body: streamMultipart(plan, file, (sent) => ctx.onProgress?.(sentBefore + sent, total), (e) => (changed = e)),
+      contentLength: plan.contentLength,
+      bodyForHistory: `multipart/form-data; fields ${fields.map(([k]) => k).join(', ')}; part "file": ‹${file.name}, ${file.type}, ${file.size} bytes, sha256 ${file.sha256}›`,
+    },
+    // The signed form is a credential of its own for a while: keep it out of history too.
+    { secrets: [...secrets, ...fields.filter(([k]) => k === 'policy' || k === 'x-amz-signature').map(([, v]) => v)], timeoutMs: ctx.timeoutMs + Math.round((plan.contentLength / UPLOAD_FLOOR_BYTES_PER_S) * 1000), ...(ctx.signal ? { signal: ctx.signal } : {}) },
+  );
+  exchanges.push(put.exchange);
+  if (changed) return { result: { kind: 'failed', exchanges, error: { kind: 'invalid', reason: 'file_changed', field: 'files', message: `${changed.message} Attach it again.` } } };
+  if (!put.ok) return retryable(put.error);
+  if (put.status < 200 || put.status >= 300) {
+    return { result: { kind: 'failed', exchanges, error: { kind: put.status === 403 ? 'forbidden' : kindOf(put.status), reason: 'upload_refused', field: 'files', message: `The file storage refused ${file.name} (${put.status}).`, providerStatus: put.status, providerText: excerpt(put.text, secrets) } } };
+  }
+  return { entry: { key: key.replace('${filename}', file.name), name: file.name, file_type: file.type.startsWith('image/') ? 'image' : 'file', size: file.size }, exchanges };
+}
+
+function wireBody(msg: PachcaMessage, files: Uploaded['entry'][]): string {
+  const message: Record<string, unknown> = { entity_type: msg.entityType, entity_id: msg.entityId, content: msg.content };
+  if (files.length) message.files = files;
+  if (msg.buttons?.length) message.buttons = wireButtons(msg.buttons);
+  if (msg.parentMessageId !== undefined) message.parent_message_id = msg.parentMessageId;
+  if (msg.displayName) message.display_name = msg.displayName;
+  if (msg.displayAvatarUrl) message.display_avatar_url = msg.displayAvatarUrl;
+  if (msg.skipInviteMentions) message.skip_invite_mentions = true;
+  return JSON.stringify({ message, ...(msg.linkPreview ? { link_preview: true } : {}) });
+}
+
+async function send(ctx: AdapterContext, msg: PachcaMessage): Promise<AttemptResult> {
+  const { account } = ctx;
+  const secrets = secretsOf(account);
+  const problem = checkPachcaMessage(msg, { isBot: isBot(account) })[0];
+  if (problem) return { kind: 'failed', exchanges: [], error: { kind: 'invalid', reason: problem.reason, field: problem.field, message: `${problem.field}: ${problem.reason}`, ...(problem.limit !== undefined ? { limit: problem.limit } : {}) } };
+
+  let local: LocalFile[];
+  try {
+    local = (msg.files ?? []).map((id) => ctx.file(id));
+  } catch (e) {
+    if (isOperatorError(e)) return { kind: 'failed', exchanges: [], error: e.error };
+    throw e;
+  }
+  for (const f of local) {
+    const onDisk = await stat(f.path).catch(() => undefined);
+    if (!onDisk?.isFile() || onDisk.size !== f.size) return { kind: 'failed', exchanges: [], error: { kind: 'invalid', reason: 'file_changed', field: 'files', message: `${f.name} changed or is gone since it was attached; attach it again.` } };
+  }
+  const total = local.reduce((n, f) => n + f.size, 0);
+  const exchanges: Exchange[] = [];
+  const entries: Uploaded['entry'][] = [];
+  let sent = 0;
+  for (const f of local) {
+    const r = await upload(ctx, f, sent, total);
+    if ('result' in r) return { ...r.result, exchanges: [...exchanges, ...r.result.exchanges] };
+    exchanges.push(...r.exchanges);
+    entries.push(r.entry);
+    sent += f.size;
+  }
+
+  const out = await httpExchange(
+    { method: 'POST', url: `${baseOf(account)}/messages`, headers: { authorization: `Bearer ${account.secrets.token ?? ''}`, 'content-type': 'application/json; charset=utf-8', accept: 'application/json' }, body: wireBody(msg, entries) },
+    { secrets, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+  );
+  exchanges.push(out.exchange);
+  const now = ctx.now();
+  if (!out.ok) return out.reached === 'not_reached' ? { kind: 'retry', retryAt: now + NOT_REACHED_RETRY_MS, error: out.error, exchanges } : { kind: 'unknown', error: out.error, exchanges };
+  if (out.status === 201 || out.status === 200) {
+    const id = (parseJson(out.text) as { data?: { id?: unknown } } | undefined)?.data?.id;
+    if (typeof id === 'number' || typeof id === 'string') return { kind: 'sent', providerMessageId: String(id), exchanges };
+    return { kind: 'unknown', exchanges, error: { kind: 'outcome_unknown', reason: 'unreadable_success', message: 'Pachca accepted the message but its reply could not be read.', providerStatus: out.status, providerText: excerpt(out.text, secrets) } };
+  }
+  if (out.status === 429) return { kind: 'retry', retryAt: retryAtFrom(out.headers, now, 1000), exchanges, error: { kind: 'rate_limited', reason: 'too_fast', message: 'Pachca asks to send less often.', providerStatus: 429 } };
+  return { kind: 'failed', exchanges, error: refusal(out, secrets, 'Message') };
+}
+
+/** `GET /profile` is read-only and tells whether the token is a bot's, which the account claims. */
+async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reason: string; detail?: string }> {
+  const { account } = ctx;
+  const out = await httpExchange({ method: 'GET', url: `${baseOf(account)}/profile`, headers: { authorization: `Bearer ${account.secrets.token ?? ''}`, accept: 'application/json' } }, { secrets: secretsOf(account), timeoutMs: ctx.timeoutMs });
+  if (!out.ok) return { ok: false, reason: out.error.reason ?? 'not_reached' };
+  if (out.status !== 200) return { ok: false, reason: refusal(out, secretsOf(account), 'Profile').reason ?? 'provider_generic', detail: `${out.status}` };
+  const profile = (parseJson(out.text) as { data?: { bot?: unknown; first_name?: unknown; nickname?: unknown } } | undefined)?.data;
+  if (!profile) return { ok: false, reason: 'unreadable_reply' };
+  const name = [profile.first_name, profile.nickname].filter((x) => typeof x === 'string' && x).join(' · ');
+  if (typeof profile.bot === 'boolean' && profile.bot !== isBot(account)) return { ok: false, reason: profile.bot ? 'token_is_bot' : 'token_not_bot', detail: name };
+  return { ok: true, reason: 'connected', detail: name };
+}
+
+/** ~4 sends per second per chat and token (pachca.md §7), kept before Pachca answers 429. */
+function rateRules(msg: PachcaMessage, account: AdapterAccount): RateRule[] {
+  return [{ key: `pachca:${account.id}:${msg.entityType}:${msg.entityId}`, limit: 4, windowMs: 1000 }];
+}
+
+export const pachcaAdapter: ProviderAdapter<PachcaMessage> = {
+  provider: 'pachca',
+  idempotent: false,
+  check: (msg, account, file) => {
+    const problems = checkPachcaMessage(msg, { isBot: isBot(account) });
+    if (file) for (const id of msg.files ?? []) file(id);
+    return problems;
+  },
+  send,
+  checkConnection,
+  rateRules,
+  describe: (msg, file) => {
+    const names = (msg.files ?? []).map((id) => {
+      try {
+        return file ? file(id).name : '';
+      } catch {
+        return '';
+      }
+    });
+    const labels = (msg.buttons ?? []).flat().map((b) => b.text);
+    const where = msg.entityType === 'discussion' ? 'chat' : msg.entityType;
+    const preview = msg.content.trim() || names.map((n) => `📎 ${n}`).join(' ');
+    return { recipient: `${where} ${msg.entityId}`, preview: preview.slice(0, 200), searchText: [msg.content, ...labels, ...names, msg.displayName ?? ''].join(' ') };
+  },
+};
