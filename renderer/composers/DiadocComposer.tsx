@@ -1,7 +1,106 @@
+import { base64Length, boxIdPattern, checkDiadocMessage, diadocLimits, type DiadocDocument, type DiadocMessage } from '../../shared/messages/diadoc.ts';
+import { client } from '../api.ts';
 import { useT } from '../i18n/index.ts';
+import { ComposerFrame, useComposerAccount } from './ComposerFrame.tsx';
+import { DiadocDocumentCard, type DocDraft } from './DiadocDocumentCard.tsx';
+import { FileDrop, formatBytes } from './FileDrop.tsx';
+import { RecentSends } from './RecentSends.tsx';
+import { useComposerState } from './useComposerState.ts';
 
-// Replaced by the full composer (issue 6); until then the rail says plainly it is not here yet.
+type Recipient = { fromBoxId: string; toBoxId: string };
+type Body = { documents: DocDraft[]; isDraft: boolean; lockPacket: boolean; delaySend: boolean };
+
+export const diadocKeyOf = (r: Recipient) => (boxIdPattern.test(r.toBoxId.trim()) ? r.toBoxId.trim().toLowerCase() : undefined);
+
+function toDocument(d: DocDraft): DiadocDocument {
+  const metadata = d.metadata.split('\n').map((l) => l.split('=')).filter((kv) => kv[0]!.trim()).map(([k, ...v]) => ({ key: k!.trim(), value: v.join('=').trim() }));
+  return {
+    file: d.file.id,
+    typeNamedId: d.typeNamedId,
+    ...(d.signature ? { signatureFile: d.signature.id } : {}),
+    ...(d.function ? { function: d.function } : {}),
+    ...(d.version ? { version: d.version } : {}),
+    ...(d.comment ? { comment: d.comment } : {}),
+    ...(d.customDocumentId ? { customDocumentId: d.customDocumentId } : {}),
+    ...(d.needRecipientSignature ? { needRecipientSignature: true } : {}),
+    ...(metadata.length ? { metadata } : {}),
+  };
+}
+
+/** An honest estimate of the JSON request: every file as base64, plus room for the fields. */
+function requestBytes(docs: DocDraft[]): number {
+  return docs.reduce((n, d) => n + base64Length(d.file.size) + (d.signature ? base64Length(d.signature.size) : 0) + 600 + d.comment.length * 2, 400);
+}
+
 export function DiadocComposer() {
   const { t } = useT();
-  return <section className="composer empty"><p>{t('composer.noAccount')}</p></section>;
+  const account = useComposerAccount('diadoc');
+  const defaultFrom = account?.settings.provider === 'diadoc' ? account.settings.fromBoxId ?? '' : '';
+  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState<Recipient, Body>('diadoc', { recipient: { fromBoxId: '', toBoxId: '' }, body: { documents: [], isDraft: false, lockPacket: false, delaySend: false } }, diadocKeyOf);
+  const r = { ...recipient, fromBoxId: recipient.fromBoxId || defaultFrom };
+  const docs = body.documents ?? [];
+  const message: DiadocMessage = {
+    provider: 'diadoc',
+    fromBoxId: r.fromBoxId.trim(),
+    toBoxId: r.toBoxId.trim(),
+    documents: docs.map(toDocument),
+    ...(body.isDraft ? { isDraft: true } : {}),
+    ...(body.lockPacket ? { lockPacket: true } : {}),
+    ...(body.delaySend ? { delaySend: true } : {}),
+  };
+  const size = requestBytes(docs);
+  const problems = checkDiadocMessage(message);
+  if (size > diadocLimits.requestBytesMax) problems.unshift({ field: 'documents', reason: 'documents_too_big', limit: diadocLimits.requestBytesMax });
+  const setDocs = (documents: DocDraft[]) => setBody({ documents });
+
+  return (
+    <div className="composer-layout">
+      <ComposerFrame
+        provider="diadoc"
+        problems={problems}
+        texts={docs.map((d) => d.comment)}
+        limits={<>
+          <span className={docs.length > diadocLimits.documentsMax ? 'counter-over' : 'counter'} data-testid="documents-count">{t('diadoc.count', { count: docs.length, max: diadocLimits.documentsMax })}</span>
+          <span className={size > diadocLimits.requestBytesMax ? 'counter-over' : 'counter'}>{t('diadoc.size', { size: formatBytes(size), max: formatBytes(diadocLimits.requestBytesMax) })}</span>
+        </>}
+        send={(accountId) => client.sends.send({ accountId, message })}
+        onSent={clearBody}
+      >
+        <div className="row">
+          <label className="field grow"><span>{t('diadoc.fromBoxId')}</span><input name="fromBoxId" value={r.fromBoxId} onChange={(e) => setRecipient({ ...r, fromBoxId: e.target.value })} /></label>
+          <label className="field grow"><span>{t('diadoc.toBoxId')}</span><input name="toBoxId" value={r.toBoxId} onChange={(e) => setRecipient({ ...r, toBoxId: e.target.value })} /></label>
+        </div>
+        <FileDrop
+          label={t('diadoc.documents')}
+          rules={{ maxFiles: diadocLimits.documentsMax, maxBytes: diadocLimits.requestBytesMax, current: docs.length }}
+          onFiles={(hs) => setDocs([...docs, ...hs.map((file): DocDraft => ({ file, typeNamedId: 'Nonformalized', function: '', version: '', comment: '', customDocumentId: '', needRecipientSignature: false, metadata: '' }))])}
+        />
+        <ol className="diadoc-docs">
+          {docs.map((d, i) => (
+            <DiadocDocumentCard
+              key={d.file.id}
+              doc={d}
+              index={i}
+              count={docs.length}
+              problems={problems.filter((p) => p.field.startsWith(`documents.${i}.`))}
+              onChange={(doc) => setDocs(docs.map((x, j) => (j === i ? doc : x)))}
+              onRemove={() => setDocs(docs.filter((_, j) => j !== i))}
+              onMove={(delta) => {
+                const next = [...docs];
+                const [m] = next.splice(i, 1);
+                next.splice(Math.max(0, Math.min(docs.length - 1, i + delta)), 0, m!);
+                setDocs(next);
+              }}
+            />
+          ))}
+        </ol>
+        <div className="row">
+          {(['isDraft', 'lockPacket', 'delaySend'] as const).map((f) => (
+            <label key={f} className="inline"><input type="checkbox" checked={!!body[f]} onChange={(e) => setBody({ [f]: e.target.checked })} /> {t(`diadoc.${f}`)}</label>
+          ))}
+        </div>
+      </ComposerFrame>
+      <RecentSends provider="diadoc" recipient={diadocKeyOf(r) ? r.toBoxId.trim() : undefined} />
+    </div>
+  );
 }

@@ -1,7 +1,79 @@
+import { checkMarketMessage, isMarketId, marketLimits, normalizeMarketId, type MarketMessage } from '../../shared/messages/market.ts';
+import type { FieldProblem } from '../../shared/messages/problems.ts';
+import type { FileHandle } from '../../shared/sends.ts';
+import { client } from '../api.ts';
 import { useT } from '../i18n/index.ts';
+import { TemplateField } from '../templates/TemplateField.tsx';
+import { Counter } from '../ui/Counter.tsx';
+import { ComposerFrame, problemText, useComposerAccount } from './ComposerFrame.tsx';
+import { FileChips } from './FileChips.tsx';
+import { FileDrop, formatBytes } from './FileDrop.tsx';
+import { RecentSends } from './RecentSends.tsx';
+import { useComposerState } from './useComposerState.ts';
 
-// Replaced by the full composer (issue 6); until then the rail says plainly it is not here yet.
+type Recipient = { businessId: string; chatId: string };
+type Body = { text: string; file: FileHandle | null };
+
+export const marketKeyOf = (r: Recipient) => {
+  const b = normalizeMarketId(r.businessId);
+  const c = normalizeMarketId(r.chatId);
+  return isMarketId(b) && isMarketId(c) ? `${b}:${c}` : undefined;
+};
+
 export function MarketComposer() {
   const { t } = useT();
-  return <section className="composer empty"><p>{t('composer.noAccount')}</p></section>;
+  const account = useComposerAccount('market');
+  const defaultBusiness = account?.settings.provider === 'market' ? account.settings.businessId ?? '' : '';
+  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState<Recipient, Body>('market', { recipient: { businessId: '', chatId: '' }, body: { text: '', file: null } }, marketKeyOf);
+  const r = { ...recipient, businessId: recipient.businessId || defaultBusiness };
+  const base = { provider: 'market' as const, businessId: normalizeMarketId(r.businessId), chatId: normalizeMarketId(r.chatId) };
+  const textMsg: MarketMessage = { ...base, kind: 'text', text: body.text };
+  const fileMsg: MarketMessage | undefined = body.file ? { ...base, kind: 'file', file: body.file.id } : undefined;
+  // Text alone, file alone, or both: each part is checked by its own rules.
+  const problems: FieldProblem[] = body.text || !fileMsg ? checkMarketMessage(textMsg) : [];
+  if (fileMsg) problems.push(...checkMarketMessage(fileMsg, body.file!.size).filter((p) => !problems.some((q) => q.field === p.field)));
+  const idProblem = (field: string) => (field === 'businessId' ? r.businessId : r.chatId) ? problems.find((p) => p.field === field) : undefined;
+
+  const send = async (accountId: string) => {
+    const groupId = body.text && fileMsg ? crypto.randomUUID() : undefined;
+    let first;
+    if (body.text) {
+      first = await client.sends.send({ accountId, message: textMsg, ...(groupId ? { groupId } : {}) });
+      if (first.status === 'failed' || !fileMsg) return first;
+    }
+    const second = await client.sends.send({ accountId, message: fileMsg!, ...(groupId ? { groupId } : {}) });
+    return first ?? second;
+  };
+
+  return (
+    <div className="composer-layout">
+      <ComposerFrame
+        provider="market"
+        problems={problems}
+        texts={[body.text]}
+        limits={<>
+          <Counter count={body.text.length} max={marketLimits.textMax} label={t('field.text')} />
+          {body.file && <span className={body.file.size > marketLimits.fileMaxBytes ? 'counter-over' : ''}>📎 {formatBytes(body.file.size)} / {formatBytes(marketLimits.fileMaxBytes)}</span>}
+        </>}
+        send={send}
+        onSent={clearBody}
+      >
+        <div className="row">
+          {(['businessId', 'chatId'] as const).map((f) => (
+            <label key={f} className="field grow">
+              <span>{t(`market.${f}`)}</span>
+              <input name={f} inputMode="numeric" autoComplete="off" value={f === 'businessId' ? r.businessId : r.chatId} onChange={(e) => setRecipient({ ...r, [f]: e.target.value })} aria-invalid={!!idProblem(f)} />
+              {idProblem(f) && <small className="error">{problemText(t, idProblem(f)!)}</small>}
+            </label>
+          ))}
+        </div>
+        <TemplateField label={t('market.text')} name="text" value={body.text} onChange={(text) => setBody({ text })} rows={6} />
+        <FileDrop label={t('market.file')} multiple={false} rules={{ maxFiles: 1, maxBytes: marketLimits.fileMaxBytes, current: body.file ? 1 : 0 }} onFiles={([h]) => setBody({ file: h ?? null })}>
+          <FileChips files={body.file ? [body.file] : []} onRemove={() => setBody({ file: null })} />
+        </FileDrop>
+        {body.text && body.file && <p className="note">{t('market.twoSends')}</p>}
+      </ComposerFrame>
+      <RecentSends provider="market" recipient={marketKeyOf(r) ? `chat ${base.chatId}` : undefined} />
+    </div>
+  );
 }

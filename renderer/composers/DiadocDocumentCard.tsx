@@ -1,0 +1,93 @@
+import { diadocDocumentType, diadocDocumentTypes, diadocLimits } from '../../shared/messages/diadoc.ts';
+import type { FieldProblem } from '../../shared/messages/problems.ts';
+import type { FileHandle } from '../../shared/sends.ts';
+import { useT } from '../i18n/index.ts';
+import { problemText } from './ComposerFrame.tsx';
+import { FileDrop, formatBytes } from './FileDrop.tsx';
+
+/** One document of a Diadoc message as the composer edits it. */
+export interface DocDraft {
+  file: FileHandle;
+  signature?: FileHandle;
+  typeNamedId: string;
+  function: string;
+  version: string;
+  comment: string;
+  customDocumentId: string;
+  needRecipientSignature: boolean;
+  metadata: string;
+}
+
+interface Props {
+  doc: DocDraft;
+  index: number;
+  count: number;
+  problems: FieldProblem[];
+  onChange(doc: DocDraft): void;
+  onRemove(): void;
+  onMove(delta: -1 | 1): void;
+}
+
+export function DiadocDocumentCard({ doc, index, count, problems, onChange, onRemove, onMove }: Props) {
+  const { t } = useT();
+  const n = index + 1;
+  const type = diadocDocumentType(doc.typeNamedId);
+  const listId = `diadoc-types-${index}`;
+  const set = (patch: Partial<DocDraft>) => onChange({ ...doc, ...patch });
+  return (
+    <li className="diadoc-doc" data-testid="diadoc-document" aria-label={t('diadoc.document', { n, name: doc.file.name })}>
+      <div className="row">
+        <strong>{n}. {doc.file.name}</strong>
+        <span className="muted small">{formatBytes(doc.file.size)}</span>
+        {doc.file.size > diadocLimits.inlineAdviceBytes && <span className="badge warn" title={t('diadoc.inlineWarning', { size: formatBytes(diadocLimits.inlineAdviceBytes) })}>⚠ {t('diadoc.inlineWarning', { size: formatBytes(diadocLimits.inlineAdviceBytes) })}</span>}
+        <span className="spacer" />
+        <button type="button" className="link" disabled={index === 0} onClick={() => onMove(-1)} aria-label={t('diadoc.up', { n })}>↑</button>
+        <button type="button" className="link" disabled={index === count - 1} onClick={() => onMove(1)} aria-label={t('diadoc.down', { n })}>↓</button>
+        <button type="button" className="link danger" onClick={onRemove} aria-label={t('diadoc.removeDocument', { n })}>×</button>
+      </div>
+      <div className="diadoc-grid">
+        <label className="field">
+          <span>{t('diadoc.type')}</span>
+          <input list={listId} value={doc.typeNamedId} onChange={(e) => set({ typeNamedId: e.target.value, function: '' })} aria-label={`${t('diadoc.type')} ${n}`} />
+          <datalist id={listId}>{diadocDocumentTypes.map((d) => <option key={d.typeNamedId} value={d.typeNamedId}>{d.title}</option>)}</datalist>
+        </label>
+        {type && type.functions.length > 1 && (
+          <label className="field">
+            <span>{t('diadoc.function')}</span>
+            <select value={doc.function} onChange={(e) => set({ function: e.target.value })} aria-label={`${t('diadoc.function')} ${n}`}>
+              <option value="">—</option>
+              {type.functions.map((f) => <option key={f} value={f}>{f}</option>)}
+            </select>
+          </label>
+        )}
+        {type && type.functions.length > 1 && (
+          <label className="field">
+            <span>{t('diadoc.version')}</span>
+            <input value={doc.version} onChange={(e) => set({ version: e.target.value })} placeholder="utd970_05_03_01" aria-label={`${t('diadoc.version')} ${n}`} />
+          </label>
+        )}
+        <label className="field">
+          <span>{t('diadoc.customId')}</span>
+          <input value={doc.customDocumentId} onChange={(e) => set({ customDocumentId: e.target.value })} aria-label={`${t('diadoc.customId')} ${n}`} />
+        </label>
+      </div>
+      <label className="field">
+        <span>{t('diadoc.comment')} <span className="muted small">{doc.comment.length} / {diadocLimits.commentMax}</span></span>
+        <textarea rows={2} value={doc.comment} onChange={(e) => set({ comment: e.target.value })} aria-label={`${t('diadoc.comment')} ${n}`} />
+      </label>
+      <label className="field">
+        <span>{t('diadoc.metadata')}</span>
+        <textarea rows={1} value={doc.metadata} onChange={(e) => set({ metadata: e.target.value })} aria-label={`${t('diadoc.metadata')} ${n}`} />
+      </label>
+      <div className="row">
+        <label className="inline"><input type="checkbox" checked={doc.needRecipientSignature} onChange={(e) => set({ needRecipientSignature: e.target.checked })} /> {t('diadoc.needSignature')}</label>
+        {doc.signature ? (
+          <span className="file-chip">🔏 {doc.signature.name} <button type="button" className="link" aria-label={t('files.remove', { name: doc.signature.name })} onClick={() => { const { signature: _s, ...rest } = doc; onChange(rest); }}>×</button></span>
+        ) : (
+          <FileDrop label={`${t('diadoc.addSignature')} ${n}`} multiple={false} rules={{ maxFiles: 1, maxBytes: 1024 * 1024, current: 0 }} onFiles={([h]) => h && set({ signature: h })} />
+        )}
+      </div>
+      {problems.map((p) => <small key={p.field + p.reason} className="error" role="status">{problemText(t, p)}</small>)}
+    </li>
+  );
+}
