@@ -14,7 +14,7 @@ for (const target of targets) {
       await sim.start();
     });
     test.afterEach(async () => {
-      await sim.stop();
+      await sim?.stop();
     });
 
     test('an operator adds a Green-API account, sends a text from the composer and finds it in the history', async ({ app }) => {

@@ -26,7 +26,7 @@ export function PachcaButtonsEditor({ rows, onChange }: { rows: Rows; onChange(r
   return (
     <fieldset className="pachca-buttons">
       <legend>
-        {t('pachca.buttons')} <span className={`counter${full ? ' counter-over' : ''}`} data-testid="buttons-count">{t('pachca.buttonsCount', { count: total, max: pachcaLimits.buttonsMax })}</span>
+        {t('pachca.buttons')} <span className={`counter${full ? ' counter-over' : ''}`} data-testid="buttons-count">{total} / {pachcaLimits.buttonsMax}</span>
       </legend>
       {rows.map((row, r) => {
         const rowFull = row.length >= pachcaLimits.buttonsPerRowMax;
