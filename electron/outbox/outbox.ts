@@ -28,7 +28,7 @@ export interface OutboxDeps {
 }
 
 export function problemError(p: FieldProblem): SendError {
-  return sendError('invalid', `${p.field}: ${p.reason}${p.limit !== undefined ? ` (limit ${p.limit})` : ''}`, { field: p.field, reason: p.reason, ...(p.limit !== undefined ? { limit: p.limit } : {}) });
+  return sendError(/too_big$/.test(p.reason) ? 'too_large' : 'invalid', `${p.field}: ${p.reason}${p.limit !== undefined ? ` (limit ${p.limit})` : ''}`, { field: p.field, reason: p.reason, ...(p.limit !== undefined ? { limit: p.limit } : {}) });
 }
 
 /**
