@@ -19,7 +19,7 @@ for (const target of targets) {
 
     test('an operator adds a Green-API account, sends a text from the composer and finds it in the history', async ({ app }) => {
       const { page } = app;
-      await page.getByRole('button', { name: 'Аккаунты' }).click();
+      await page.getByRole('button', { name: 'Аккаунты', exact: true }).click();
       await page.getByRole('button', { name: 'Добавить аккаунт' }).first().click();
       const form = page.getByRole('form', { name: 'Добавить аккаунт' });
       await form.getByLabel('Провайдер').selectOption('greenapi');
@@ -46,7 +46,7 @@ for (const target of targets) {
       expect(JSON.parse(request.body.toString())).toEqual({ to: '79001234567', type: 'text', text: { body: text } });
 
       await expect(page.getByRole('complementary', { name: 'Недавние отправки этому получателю' }).getByText('Отправлено')).toBeVisible();
-      await page.getByRole('button', { name: 'История' }).click();
+      await page.getByRole('button', { name: 'История', exact: true }).click();
       const row = page.getByRole('option').filter({ hasText: '79001234567' });
       await expect(row).toHaveCount(1);
       await expect(row.getByText('Отправлено')).toBeVisible();
@@ -57,7 +57,7 @@ for (const target of targets) {
 
     test('a text over 4096 characters is refused in the composer with its reason and never sent', async ({ app }) => {
       const { page } = app;
-      await page.getByRole('button', { name: 'Аккаунты' }).click();
+      await page.getByRole('button', { name: 'Аккаунты', exact: true }).click();
       await page.getByRole('button', { name: 'Добавить аккаунт' }).first().click();
       const form = page.getByRole('form', { name: 'Добавить аккаунт' });
       await form.getByLabel('Название').fill('WA');

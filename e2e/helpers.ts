@@ -2,7 +2,7 @@ import { expect, type Page } from '@playwright/test';
 
 /** Creates an account through the Accounts screen, as an operator would. */
 export async function addAccount(page: Page, a: { provider: 'pachca' | 'diadoc' | 'market' | 'greenapi'; name: string; baseUrl: string; token: string; fill?: (form: ReturnType<Page['getByRole']>) => Promise<void> }): Promise<void> {
-  await page.getByRole('button', { name: 'Аккаунты' }).click();
+  await page.getByRole('button', { name: 'Аккаунты', exact: true }).click();
   await page.getByRole('button', { name: 'Добавить аккаунт' }).first().click();
   const form = page.getByRole('form', { name: 'Добавить аккаунт' });
   await form.getByLabel('Провайдер').selectOption(a.provider);
@@ -28,7 +28,7 @@ export async function dropFiles(page: Page, target: ReturnType<Page['locator']>,
 }
 
 export async function openHistoryEntry(page: Page, text: string): Promise<void> {
-  await page.getByRole('button', { name: 'История' }).click();
+  await page.getByRole('button', { name: 'История', exact: true }).click();
   await page.getByRole('option').filter({ hasText: text }).first().click();
 }
 

@@ -35,7 +35,7 @@ for (const target of targets) {
       expect(sim.messages).toMatchObject([{ businessId: '100500', chatId: '777', text: 'Добрый день! Прикладываю фото упаковки.' }]);
       expect(sim.files[0]).toMatchObject({ businessId: '100500', chatId: '777', name: 'упаковка.jpg', size: 400_000 });
       for (const r of sim.server.received) expect(r.headers['api-key']).toBe(KEY);
-      await page.getByRole('button', { name: 'История' }).click();
+      await page.getByRole('button', { name: 'История', exact: true }).click();
       await expect(page.getByRole('option').filter({ hasText: 'chat 777' })).toHaveCount(2);
       const sends = (await callContract(page, 'history.list', { limit: 10 })).value as { items: { groupId?: string }[] };
       expect(sends.items[0]!.groupId).toBeTruthy();
