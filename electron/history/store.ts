@@ -86,7 +86,7 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
        WHERE id = ?`,
     ),
     startAttempt: db.prepare(`INSERT INTO attempts (send_seq, n, started_at, outcome, exchanges) SELECT seq, ?, ?, 'running', '[]' FROM sends WHERE id = ?`),
-    countAttempt: db.prepare('UPDATE sends SET attempt_count = ? WHERE id = ? AND attempt_count < ?'),
+    countAttempt: db.prepare("UPDATE sends SET attempt_count = max(attempt_count, ?), status = 'sending', updated_at = ?, next_attempt_at = NULL WHERE id = ?"),
     finishAttempt: db.prepare('UPDATE attempts SET ended_at = ?, outcome = ?, error = ?, exchanges = ? WHERE send_seq = (SELECT seq FROM sends WHERE id = ?) AND n = ?'),
     summary: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM sends s WHERE s.id = ?`),
     full: db.prepare(`SELECT ${SUMMARY_COLUMNS}, s.message, s.operation_id FROM sends s WHERE s.id = ?`),
@@ -117,6 +117,20 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
       db.exec('ROLLBACK');
       throw e;
     }
+  }
+
+  function updateSend(id: string, p: StatusPatch): void {
+    const flag = (v: unknown) => (v === undefined ? 0 : 1);
+    st.update.run(
+      p.status,
+      p.updatedAt,
+      flag(p.nextAttemptAt), p.nextAttemptAt ?? null,
+      flag(p.providerMessageId), p.providerMessageId ?? null,
+      flag(p.error), p.error ? JSON.stringify(p.error) : null,
+      flag(p.scheduledAt), p.scheduledAt ?? null,
+      flag(p.message), p.message ? JSON.stringify(p.message) : null,
+      id,
+    );
   }
 
   function get(id: string): StoredSend | undefined {
@@ -213,27 +227,20 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
       });
       lastCreated = createdAt;
     },
-    updateSend(id: string, p: StatusPatch) {
-      const flag = (v: unknown) => (v === undefined ? 0 : 1);
-      st.update.run(
-        p.status,
-        p.updatedAt,
-        flag(p.nextAttemptAt), p.nextAttemptAt ?? null,
-        flag(p.providerMessageId), p.providerMessageId ?? null,
-        flag(p.error), p.error ? JSON.stringify(p.error) : null,
-        flag(p.scheduledAt), p.scheduledAt ?? null,
-        flag(p.message), p.message ? JSON.stringify(p.message) : null,
-        id,
-      );
-    },
+    updateSend,
     startAttempt(sendId, n, startedAt) {
       tx(() => {
         st.startAttempt.run(n, startedAt, sendId);
-        st.countAttempt.run(n, sendId, n);
+        st.countAttempt.run(n, startedAt, sendId);
       });
     },
-    finishAttempt(sendId, n, r) {
-      st.finishAttempt.run(r.endedAt, r.outcome, r.error ? JSON.stringify(r.error) : null, JSON.stringify(r.exchanges), sendId, n);
+    finishAttempt(sendId, n, r, status) {
+      const write = () => st.finishAttempt.run(r.endedAt, r.outcome, r.error ? JSON.stringify(r.error) : null, JSON.stringify(r.exchanges), sendId, n);
+      if (!status) return void write();
+      tx(() => {
+        write();
+        updateSend(sendId, status);
+      });
     },
     getSummary(id) {
       const row = st.summary.get(id) as SendRow | undefined;

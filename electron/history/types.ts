@@ -58,8 +58,10 @@ export interface HistoryStore {
   insertSend(send: NewSend): void;
   /** Applies a status change; the outbox decides which moves are allowed. */
   updateSend(id: string, patch: StatusPatch): void;
+  /** Opens attempt `n` and moves the send to `sending`, in one transaction. */
   startAttempt(sendId: string, n: number, startedAt: number): void;
-  finishAttempt(sendId: string, n: number, result: { endedAt: number; outcome: Attempt['outcome']; error?: SendError; exchanges: Exchange[] }): void;
+  /** Closes attempt `n` and, when given, applies the send's new status in the same transaction. */
+  finishAttempt(sendId: string, n: number, result: { endedAt: number; outcome: Attempt['outcome']; error?: SendError; exchanges: Exchange[] }, status?: StatusPatch): void;
   getSummary(id: string): SendSummary | undefined;
   get(id: string): StoredSend | undefined;
   list(query: HistoryListQuery): { items: SendSummary[]; nextCursor?: string };

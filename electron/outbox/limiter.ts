@@ -20,6 +20,9 @@ interface KeyState {
  */
 export class RateLimiter {
   private readonly cache = new Map<string, KeyState>();
+  /** Keys changed since the last write: persisted in one batch, off the send's hot path. */
+  private readonly dirty = new Set<string>();
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly persist: Persist;
   private readonly clock: Clock;
 
@@ -38,8 +41,22 @@ export class RateLimiter {
     return s;
   }
 
-  private save(key: string, s: KeyState): void {
-    this.persist.setState(`rate:${key}`, JSON.stringify(s));
+  private save(key: string, s: KeyState, now = false): void {
+    this.cache.set(key, s);
+    this.dirty.add(key);
+    if (now) return this.flush();
+    // A crash loses at most this much pacing history: harmless for a per-second pace and a
+    // rounding error for an hourly quota. A provider's own "not before" is written at once.
+    this.flushTimer ??= setTimeout(() => this.flush(), 250);
+    this.flushTimer.unref?.();
+  }
+
+  /** Writes every changed key now (also on shutdown). */
+  flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    for (const key of this.dirty) this.persist.setState(`rate:${key}`, JSON.stringify(this.cache.get(key)));
+    this.dirty.clear();
   }
 
   /** When every rule allows one more request: now, or a later time. */
@@ -71,7 +88,7 @@ export class RateLimiter {
     for (const r of rules) {
       const s = this.state(r.key);
       s.blockedUntil = Math.max(s.blockedUntil, until);
-      this.save(r.key, s);
+      this.save(r.key, s, true);
     }
   }
 }

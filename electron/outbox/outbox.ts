@@ -6,7 +6,7 @@ import type { FieldProblem } from '../../shared/messages/problems.ts';
 import type { SendSummary } from '../../shared/sends.ts';
 import type { Clock } from '../clock.ts';
 import type { FileRegistry } from '../files/registry.ts';
-import type { HistoryStore, StoredSend } from '../history/types.ts';
+import type { HistoryStore, StatusPatch, StoredSend } from '../history/types.ts';
 import { adapterFor } from '../providers/index.ts';
 import type { AttemptResult } from '../providers/types.ts';
 import type { AccountsService } from '../vault/accounts.ts';
@@ -152,7 +152,6 @@ export class Outbox {
 
     const n = stored.summary.attemptCount + 1;
     const startedAt = clock.now();
-    history.updateSend(id, { status: 'sending', updatedAt: startedAt, nextAttemptAt: null });
     history.startAttempt(id, n, startedAt);
     this.changed(id);
 
@@ -188,31 +187,32 @@ export class Outbox {
     const id = stored.summary.id;
     const now = clock.now();
     const outcome = result.kind === 'retry' ? 'retry' : result.kind;
-    history.finishAttempt(id, n, { endedAt: now, outcome, exchanges: result.exchanges, ...('error' in result ? { error: result.error } : {}) });
+    // The attempt's record and the send's new status are one transaction.
+    const finish = (patch: StatusPatch) => history.finishAttempt(id, n, { endedAt: now, outcome, exchanges: result.exchanges, ...('error' in result ? { error: result.error } : {}) }, patch);
     switch (result.kind) {
       case 'sent':
-        history.updateSend(id, { status: 'sent', updatedAt: now, providerMessageId: result.providerMessageId, error: null });
+        finish({ status: 'sent', updatedAt: now, providerMessageId: result.providerMessageId, error: null });
         break;
       case 'failed':
-        history.updateSend(id, { status: 'failed', updatedAt: now, error: result.error });
+        finish({ status: 'failed', updatedAt: now, error: result.error });
         break;
       case 'unknown':
-        history.updateSend(id, { status: 'outcome_unknown', updatedAt: now, error: result.error });
+        finish({ status: 'outcome_unknown', updatedAt: now, error: result.error });
         break;
       case 'retry': {
         if (result.error.kind === 'rate_limited') this.d.limiter.block(rules, result.retryAt);
         const notReached = result.error.reason === 'not_reached';
         const adapter = adapterFor(stored.summary.provider);
         if (notReached && n > this.d.maxNotReachedRetries) {
-          history.updateSend(id, { status: 'failed', updatedAt: now, error: result.error });
+          finish({ status: 'failed', updatedAt: now, error: result.error });
         } else if (adapter.idempotent && !notReached && result.error.kind !== 'rate_limited' && now - stored.summary.createdAt > this.d.maxProcessingWaitMs) {
-          history.updateSend(id, {
+          finish({
             status: 'outcome_unknown',
             updatedAt: now,
             error: sendError('outcome_unknown', 'The provider is still processing the message after the longest wait; check it there before sending again.', { reason: 'still_processing' }),
           });
         } else {
-          history.updateSend(id, { status: 'waiting', updatedAt: now, nextAttemptAt: result.retryAt, error: { ...result.error, retryAt: result.retryAt } });
+          finish({ status: 'waiting', updatedAt: now, nextAttemptAt: result.retryAt, error: { ...result.error, retryAt: result.retryAt } });
           this.arm(id, result.retryAt);
         }
         break;
@@ -282,13 +282,10 @@ export class Outbox {
         case 'sending': {
           const n = s.summary.attemptCount;
           const interrupted = sendError('outcome_unknown', 'The app stopped while this send was on its way; the provider may have received it.', { reason: 'interrupted' });
-          if (n > 0) this.d.history.finishAttempt(id, n, { endedAt: now, outcome: 'unknown', error: interrupted, exchanges: s.attempts.find((a) => a.n === n)?.exchanges ?? [] });
-          if (adapterFor(s.summary.provider).idempotent) {
-            this.d.history.updateSend(id, { status: 'waiting', updatedAt: now, nextAttemptAt: now, error: interrupted });
-            this.arm(id, now);
-          } else {
-            this.d.history.updateSend(id, { status: 'outcome_unknown', updatedAt: now, error: interrupted });
-          }
+          const patch: StatusPatch = adapterFor(s.summary.provider).idempotent ? { status: 'waiting', updatedAt: now, nextAttemptAt: now, error: interrupted } : { status: 'outcome_unknown', updatedAt: now, error: interrupted };
+          if (n > 0) this.d.history.finishAttempt(id, n, { endedAt: now, outcome: 'unknown', error: interrupted, exchanges: s.attempts.find((a) => a.n === n)?.exchanges ?? [] }, patch);
+          else this.d.history.updateSend(id, patch);
+          if (patch.status === 'waiting') this.arm(id, now);
           this.changed(id);
           break;
         }
@@ -303,5 +300,6 @@ export class Outbox {
     this.closed = true;
     for (const id of [...this.timers.keys()]) this.disarm(id);
     await Promise.allSettled([...this.running.values()]);
+    this.d.limiter.flush();
   }
 }

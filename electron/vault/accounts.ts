@@ -62,13 +62,26 @@ export class AccountsService {
     this.now = deps.now ?? Date.now;
   }
 
+  /**
+   * The settings store reads its file on every get (conf does, to stay correct across
+   * processes); only this process writes accounts, so they are read once and kept.
+   */
+  private cache: StoredAccount[] | undefined;
+  /** Opened secrets per account, so a send does not decrypt again; dropped on every change. */
+  private readonly opened = new Map<string, AdapterAccount['secrets']>();
+
   private all(): StoredAccount[] {
-    const v = this.store.get(KEY);
-    return Array.isArray(v) ? (v as StoredAccount[]) : [];
+    if (!this.cache) {
+      const v = this.store.get(KEY);
+      this.cache = Array.isArray(v) ? (v as StoredAccount[]) : [];
+    }
+    return this.cache;
   }
 
   private save(accounts: StoredAccount[]): void {
     this.store.set(KEY, accounts);
+    this.cache = accounts;
+    this.opened.clear();
   }
 
   private view(a: StoredAccount): AccountView {
@@ -277,9 +290,13 @@ export class AccountsService {
       };
     }
     if (!a.secrets.token) throw invalid('secrets.token', 'token_not_set', 'This account has no token yet; set it in Accounts.');
-    const secrets: AdapterAccount['secrets'] = {};
-    if (a.secrets.token) secrets.token = await this.open(a.secrets.token);
-    if (a.secrets.clientId) secrets.clientId = await this.open(a.secrets.clientId);
+    let secrets = this.opened.get(a.id);
+    if (!secrets) {
+      secrets = {};
+      if (a.secrets.token) secrets.token = await this.open(a.secrets.token);
+      if (a.secrets.clientId) secrets.clientId = await this.open(a.secrets.clientId);
+      this.opened.set(a.id, secrets);
+    }
     return { view: this.view(a), adapter: { id: a.id, baseUrl: a.baseUrl, settings: a.settings, secrets } };
   }
 }
