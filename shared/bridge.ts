@@ -1,4 +1,5 @@
-import { contract, events, preloadOnlyChannels, type Area, type Contract, type EventName, type EventSubscriptions, type Reply, type Transport } from './contract.ts';
+import { channelNames, eventNames, preloadOnlyChannels } from './channel-names.ts';
+import type { Area, Contract, EventName, EventSubscriptions, Reply, Transport } from './contract.ts';
 import { OperatorError } from './errors.ts';
 import type { z } from 'zod';
 import type { FileHandle } from './sends.ts';
@@ -24,9 +25,9 @@ export type OperatorBridge = Omit<BridgeMethods, 'files'> & {
 /** Builds the bridge's contract methods from the contract itself over any transport. */
 export function buildBridge(transport: Transport, addFile: (file: File) => Promise<Reply<FileHandle>>): OperatorBridge {
   const api: Record<string, Record<string, unknown>> = {};
-  for (const [area, methods] of Object.entries(contract)) {
+  for (const [area, methods] of Object.entries(channelNames)) {
     const group: Record<string, unknown> = {};
-    for (const method of Object.keys(methods)) {
+    for (const method of methods) {
       const channel = `${area}.${method}`;
       if (preloadOnlyChannels.has(channel)) continue;
       group[method] = (input?: unknown) => transport.call(channel, input);
@@ -35,7 +36,7 @@ export function buildBridge(transport: Transport, addFile: (file: File) => Promi
   }
   (api.files as Record<string, unknown>).add = addFile;
   const on: Record<string, unknown> = {};
-  for (const name of Object.keys(events) as EventName[]) {
+  for (const name of eventNames as readonly EventName[]) {
     on[name] = (listener: (payload: unknown) => void) => transport.subscribe(name, listener);
   }
   api.on = on;
@@ -62,7 +63,7 @@ function unwrap<T>(reply: Reply<T>): T {
 
 export function clientFromBridge(bridge: OperatorBridge): OperatorClient {
   const client: Record<string, unknown> = { on: bridge.on };
-  for (const area of [...Object.keys(contract), 'files']) {
+  for (const area of Object.keys(channelNames)) {
     const src = (bridge as unknown as Record<string, Record<string, (i?: unknown) => Promise<Reply>>>)[area]!;
     const group: Record<string, unknown> = {};
     for (const [method, fn] of Object.entries(src)) group[method] = async (input?: unknown) => unwrap(await fn(input));

@@ -98,11 +98,7 @@ export const contract = {
   },
 } as const;
 
-/**
- * Channels only the preload itself calls: the renderer never sees them. `files.register` takes a
- * path, and a page must never be able to name a path on disk.
- */
-export const preloadOnlyChannels: ReadonlySet<string> = new Set(['files.register']);
+export { preloadOnlyChannels } from './channel-names.ts';
 
 export const events = {
   historyChanged: z.object({ ids: z.array(z.string()) }),
