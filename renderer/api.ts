@@ -45,8 +45,9 @@ export function useAccounts() {
   return useQuery({ queryKey: keys.accounts, queryFn: () => client.accounts.list() });
 }
 
-export function useHistoryPages(q: Omit<HistoryQuery, 'cursor'>) {
+export function useHistoryPages(q: Omit<HistoryQuery, 'cursor'>, enabled = true) {
   return useInfiniteQuery({
+    enabled,
     queryKey: keys.historyList(q),
     queryFn: ({ pageParam }) => client.history.list({ ...q, ...(pageParam ? { cursor: pageParam } : {}) }),
     initialPageParam: '' as string,

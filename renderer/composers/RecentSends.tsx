@@ -9,7 +9,7 @@ export function RecentSends({ provider, recipient }: { provider: ProviderId; rec
   const { t, lang } = useT();
   const selectSend = useUi((s) => s.selectSend);
   const setView = useUi((s) => s.setView);
-  const q = useHistoryPages({ provider, recipient: recipient ?? '', limit: 20 });
+  const q = useHistoryPages({ provider, recipient: recipient ?? '', limit: 20 }, !!recipient);
   const items = recipient ? (q.data?.pages[0]?.items ?? []) : [];
   const time = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit' });
   return (

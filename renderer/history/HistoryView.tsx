@@ -1,12 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { HistoryQuery } from '../../shared/contract.ts';
 import { providerIds, type ProviderId } from '../../shared/providers.ts';
 import { sendStatuses, type SendStatus, type SendSummary } from '../../shared/sends.ts';
 import { useAccounts, useHistoryPages } from '../api.ts';
-import { useT } from '../i18n/index.ts';
+import { useT, type Translate } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
-import { StatusBadge } from '../ui/StatusBadge.tsx';
+import { StatusLabel } from '../ui/StatusBadge.tsx';
 import { SendDetailPane } from './SendDetailPane.tsx';
 
 const ROW_HEIGHT = 56;
@@ -14,6 +14,22 @@ const ROW_HEIGHT = 56;
 function dayStart(value: string): number | undefined {
   return value ? new Date(`${value}T00:00:00`).getTime() : undefined;
 }
+
+/** One row; memoized, so scrolling renders only the rows that come into view. */
+const HistoryRow = memo(function HistoryRow({ send: s, top, selected, onSelect, t, time }: { send: SendSummary; top: number; selected: boolean; onSelect(id: string): void; t: Translate; time: Intl.DateTimeFormat }) {
+  return (
+    <div role="option" aria-selected={selected} className={`history-row${selected ? ' selected' : ''}`} style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }} onClick={() => onSelect(s.id)} data-send-id={s.id}>
+      <div className="row-top">
+        <StatusLabel status={s.status} t={t} />
+        <span className={`prov prov-${s.provider}`}>{t(`provider.${s.provider}`)}</span>
+        {s.sandbox && <span className="badge sandbox">{t('common.sandbox')}</span>}
+        <span className="recipient">{s.recipient}</span>
+        <time className="muted">{time.format(s.createdAt)}</time>
+      </div>
+      <div className="row-preview">{s.preview}</div>
+    </div>
+  );
+});
 
 export function HistoryView() {
   const { t, lang } = useT();
@@ -45,7 +61,7 @@ export function HistoryView() {
   const rows: SendSummary[] = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 6 });
   const items = virtualizer.getVirtualItems();
   const last = items.at(-1);
   useEffect(() => {
@@ -91,26 +107,7 @@ export function HistoryView() {
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {items.map((v) => {
               const s = rows[v.index]!;
-              return (
-                <div
-                  key={s.id}
-                  role="option"
-                  aria-selected={s.id === selected}
-                  className={`history-row${s.id === selected ? ' selected' : ''}`}
-                  style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
-                  onClick={() => selectSend(s.id)}
-                  data-send-id={s.id}
-                >
-                  <div className="row-top">
-                    <StatusBadge status={s.status} />
-                    <span className={`prov prov-${s.provider}`}>{t(`provider.${s.provider}`)}</span>
-                    {s.sandbox && <span className="badge sandbox">{t('common.sandbox')}</span>}
-                    <span className="recipient">{s.recipient}</span>
-                    <time className="muted">{time.format(s.createdAt)}</time>
-                  </div>
-                  <div className="row-preview">{s.preview}</div>
-                </div>
-              );
+              return <HistoryRow key={s.id} send={s} top={v.start} selected={s.id === selected} onSelect={selectSend} t={t} time={time} />;
             })}
           </div>
         </div>
