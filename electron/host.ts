@@ -124,6 +124,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       send: (input) => outbox.submit(input),
       retry: ({ id }) => outbox.resolve(id, 'send_again'),
       cancel: ({ id }) => outbox.cancel(id),
+      reschedule: ({ id, at }) => outbox.reschedule(id, at),
       resolve: ({ id, as }) => outbox.resolve(id, as),
     },
     history: {

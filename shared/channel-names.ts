@@ -8,7 +8,7 @@ export const channelNames = {
   app: ['info'],
   settings: ['get', 'set'],
   accounts: ['list', 'create', 'update', 'remove', 'check', 'createSandbox', 'export', 'import'],
-  sends: ['send', 'retry', 'cancel', 'resolve'],
+  sends: ['send', 'retry', 'cancel', 'reschedule', 'resolve'],
   history: ['list', 'get'],
   templates: ['list', 'save', 'remove'],
   files: ['register', 'forget'],

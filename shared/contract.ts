@@ -79,6 +79,8 @@ export const contract = {
     send: call(sendRequestSchema, sendSummarySchema),
     retry: call(id, sendSummarySchema),
     cancel: call(id, sendSummarySchema),
+    /** Moves a scheduled send to another time, until it leaves. */
+    reschedule: call(z.object({ id: z.string().min(1).max(64), at: z.number().int().positive() }), sendSummarySchema),
     /** The operator's decision on an `outcome_unknown` send. */
     resolve: call(z.object({ id: z.string().min(1).max(64), as: z.enum(['sent', 'send_again']) }), sendSummarySchema),
   },

@@ -104,6 +104,20 @@ describe('the outbox', () => {
     await second.host.close();
   });
 
+  it('moves a scheduled send to a later time, and sends it then', async () => {
+    const clock = new ManualClock();
+    const { host, account } = await open(clock);
+    const s = value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: text('перенесено'), scheduledAt: clock.now() + HOUR }));
+    expect(value<SendSummary>(await host.dispatch('sends.reschedule', { id: s.id, at: clock.now() + 3 * HOUR })).scheduledAt).toBe(clock.now() + 3 * HOUR);
+    clock.advance(2 * HOUR);
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await statusOf(host, s.id)).status).toBe('scheduled');
+    clock.advance(HOUR);
+    await eventually(host, s.id, 'sent');
+    expect(await host.dispatch('sends.reschedule', { id: s.id, at: clock.now() + HOUR })).toMatchObject({ ok: false, error: { kind: 'conflict', reason: 'cannot_reschedule' } });
+    await host.dispose();
+  });
+
   it('cancels a scheduled send so it never leaves', async () => {
     const clock = new ManualClock();
     const { host, account } = await open(clock);

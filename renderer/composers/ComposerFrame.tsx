@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { AccountView } from '../../shared/accounts.ts';
 import { isOperatorError } from '../../shared/errors.ts';
 import type { FieldProblem } from '../../shared/messages/problems.ts';
@@ -32,8 +32,8 @@ interface Props {
   problems: FieldProblem[];
   /** Counters and size badges shown beside the send button. */
   limits: ReactNode;
-  /** Sends with the chosen account; resolves with the first send made. */
-  send(accountId: string): Promise<SendSummary>;
+  /** Sends with the chosen account (at `scheduledAt` when the operator picked a time); resolves with the first send made. */
+  send(accountId: string, scheduledAt?: number): Promise<SendSummary>;
   onSent(): void;
   /** Texts that may still hold `{{variables}}` from a template: sending asks first. */
   texts?: string[];
@@ -51,13 +51,18 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
   const qc = useQueryClient();
   const formRef = useRef<HTMLFormElement>(null);
 
+  const [later, setLater] = useState('');
+  const scheduledAt = later ? new Date(later).getTime() : undefined;
   const mutation = useMutation({
-    mutationFn: () => send(account!.id),
+    mutationFn: () => send(account!.id, scheduledAt !== undefined && scheduledAt > Date.now() ? scheduledAt : undefined),
     onSuccess: (s) => {
       void qc.invalidateQueries({ queryKey: keys.history });
       const text = s.status === 'sent' ? t('composer.sent') : s.error ? `${t(`status.${s.status}` as DictKey)}: ${describeError(t, s.error)}` : t(`status.${s.status}` as DictKey);
       toast({ tone: s.status === 'failed' ? 'error' : 'ok', text, sendId: s.id });
-      if (s.status !== 'failed') onSent();
+      if (s.status !== 'failed') {
+        onSent();
+        setLater('');
+      }
     },
     onError: (e) => toast({ tone: 'error', text: isOperatorError(e) ? describeError(t, e.error) : String(e) }),
   });
@@ -142,8 +147,12 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
             <button type="button" className="link" onClick={() => { selectSend(mutation.data.id); setView('history'); }}>{t('composer.openInHistory')}</button>
           </p>
         )}
+        <label className="inline small">
+          <span>{t('composer.sendLater')}</span>
+          <input type="datetime-local" value={later} onChange={(e) => setLater(e.target.value)} aria-label={t('composer.sendLater')} />
+        </label>
         <button type="submit" className="primary send" disabled={!!blocked || mutation.isPending} title={blocked ?? t('composer.sendHint')} aria-keyshortcuts="Control+Enter">
-          {mutation.isPending ? t('composer.sending') : t('composer.send')} <kbd>⌃⏎</kbd>
+          {mutation.isPending ? t('composer.sending') : scheduledAt ? t('composer.schedule') : t('composer.send')} <kbd>⌃⏎</kbd>
         </button>
       </footer>
     </form>

@@ -30,7 +30,7 @@ export function GreenApiComposer() {
         provider="greenapi"
         problems={problems}
         limits={<Counter count={body.text.length} max={max} label={t('field.text')} />}
-        send={(accountId) => client.sends.send({ accountId, message })}
+        send={(accountId, scheduledAt) => client.sends.send({ accountId, message, ...(scheduledAt ? { scheduledAt } : {}) })}
         onSent={clearBody}
         texts={[body.text]}
       >

@@ -34,14 +34,15 @@ export function MarketComposer() {
   if (fileMsg) problems.push(...checkMarketMessage(fileMsg, body.file!.size).filter((p) => !problems.some((q) => q.field === p.field)));
   const idProblem = (field: string) => (field === 'businessId' ? r.businessId : r.chatId) ? problems.find((p) => p.field === field) : undefined;
 
-  const send = async (accountId: string) => {
+  const send = async (accountId: string, scheduledAt?: number) => {
+    const when = scheduledAt ? { scheduledAt } : {};
     const groupId = body.text && fileMsg ? crypto.randomUUID() : undefined;
     let first;
     if (body.text) {
-      first = await client.sends.send({ accountId, message: textMsg, ...(groupId ? { groupId } : {}) });
+      first = await client.sends.send({ accountId, message: textMsg, ...when, ...(groupId ? { groupId } : {}) });
       if (first.status === 'failed' || !fileMsg) return first;
     }
-    const second = await client.sends.send({ accountId, message: fileMsg!, ...(groupId ? { groupId } : {}) });
+    const second = await client.sends.send({ accountId, message: fileMsg!, ...when, ...(groupId ? { groupId } : {}) });
     return first ?? second;
   };
 

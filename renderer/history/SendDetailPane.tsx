@@ -26,6 +26,12 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
     onError: (e) => toast({ tone: 'error', text: isOperatorError(e) ? describeError(t, e.error) : String(e) }),
   });
 
+  const reschedule = useMutation({
+    mutationFn: (at: number) => client.sends.reschedule({ id: id!, at }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.history }),
+    onError: (e) => toast({ tone: 'error', text: isOperatorError(e) ? describeError(t, e.error) : String(e) }),
+  });
+
   if (!id) return <section className="detail empty"><p className="muted">{t('history.pickOne')}</p></section>;
   if (!detail.data) return <section className="detail"><p className="muted">{detail.error ? String(detail.error) : t('common.loading')}</p></section>;
   const d = detail.data;
@@ -54,6 +60,20 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
         {d.status === 'outcome_unknown' && <button type="button" onClick={() => act.mutate('markSent')}>{t('history.markSent')}</button>}
         {(d.status === 'failed' || d.status === 'outcome_unknown' || d.status === 'cancelled') && <button type="button" onClick={() => act.mutate('retry')}>{t('history.retry')}</button>}
         {(d.status === 'scheduled' || d.status === 'pending' || d.status === 'waiting') && <button type="button" onClick={() => act.mutate('cancel')}>{t('history.cancel')}</button>}
+        {d.status === 'scheduled' && (
+          <label className="inline small">
+            <span>{t('history.reschedule')}</span>
+            <input
+              type="datetime-local"
+              aria-label={t('history.reschedule')}
+              defaultValue={d.scheduledAt ? new Date(d.scheduledAt - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : ''}
+              onChange={(e) => {
+                const at = new Date(e.target.value).getTime();
+                if (at > Date.now()) reschedule.mutate(at);
+              }}
+            />
+          </label>
+        )}
         <button type="button" onClick={() => openInComposer(d.message)}>{t('history.openInComposer')}</button>
         {d.curl && (
           <button type="button" onClick={() => void navigator.clipboard.writeText(d.curl!).then(() => setCopied(true), () => setCopied(false))}>

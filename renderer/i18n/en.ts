@@ -159,6 +159,11 @@ export const en: Record<DictKey, string> = {
   'files.total': 'Total {size}',
   'reason.too_many_files': 'Too many files: at most {limit}',
 
+  'composer.sendLater': 'Send later',
+  'composer.schedule': 'Schedule',
+  'history.reschedule': 'Move to',
+  'reason.cannot_reschedule': 'Only a scheduled send can be moved',
+
   'settings.language': 'Language',
 
   'kind.invalid': 'Check the field',

@@ -158,6 +158,11 @@ export const ru = {
   'files.total': 'Всего {size}',
   'reason.too_many_files': 'Слишком много файлов: не больше {limit}',
 
+  'composer.sendLater': 'Отправить позже',
+  'composer.schedule': 'Запланировать',
+  'history.reschedule': 'Перенести на',
+  'reason.cannot_reschedule': 'Перенести можно только запланированную отправку',
+
   'settings.language': 'Язык',
 
   'kind.invalid': 'Проверьте поле',
