@@ -1,4 +1,5 @@
 import { expect } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
 import { GreenApiV1Simulator } from '../electron/sandbox/green-api-v1.ts';
 import { appTest, targets } from './fixtures.ts';
 
@@ -36,6 +37,10 @@ for (const target of targets) {
       const text = 'Добрый день! Заказ №42 отправлен.';
       await composer.getByLabel('Текст сообщения').fill(text);
       await expect(composer.getByTestId('counter')).toHaveText(`${text.length} / 4096`);
+      if (target === 'harness') {
+        mkdirSync('e2e/screenshots', { recursive: true });
+        await page.screenshot({ path: 'e2e/screenshots/greenapi-composer.png' });
+      }
       await composer.getByRole('button', { name: /Отправить/ }).click();
 
       await expect(composer.locator('.last-result [data-status="sent"]')).toBeVisible();
