@@ -29,7 +29,11 @@ for (const target of targets) {
       await expect(composer.getByTestId('file-chip')).toContainText('упаковка.jpg');
       mkdirSync('e2e/screenshots', { recursive: true });
       if (target === 'harness') await page.screenshot({ path: 'e2e/screenshots/market-composer.png' });
+      // Market holds its answer to the upload a moment, so the progress bar can be seen.
+      sim.server.inject({ path: '/file/send', delayMs: 1500 });
       await composer.getByRole('button', { name: /Отправить/ }).click();
+      await expect(composer.getByTestId('send-progress')).toBeVisible();
+      await expect(composer.getByTestId('send-progress').locator('progress')).toHaveAttribute('value', /\d+/);
       await expect(composer.locator('.last-result [data-status="sent"]')).toBeVisible();
       await expect.poll(() => sim.files.length).toBe(1);
       expect(sim.messages).toMatchObject([{ businessId: '100500', chatId: '777', text: 'Добрый день! Прикладываю фото упаковки.' }]);
