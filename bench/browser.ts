@@ -1,23 +1,7 @@
 import { chromium, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { startHarness } from '../e2e/harness-process.ts';
 import { chromiumArgs, findChromium } from '../e2e/targets.ts';
 import { stats, type Stats } from './stats.ts';
-
-/** The harness on a data directory, for the browser figures. */
-async function startHarness(dataDir: string): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [join(import.meta.dirname, '../electron/web/serve.ts')], { env: { ...process.env, PORT: '0', OPERATOR_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /on (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    proc.once('exit', (code) => reject(new Error(`harness exited with ${code}`)));
-  });
-  return { url, proc };
-}
 
 async function composerReady(page: Page): Promise<number> {
   await page.waitForFunction(() => performance.getEntriesByName('operator:composer-ready').length > 0, undefined, { timeout: 30_000 });
@@ -86,6 +70,6 @@ export async function benchBrowser(dataDir: string, opts: { runs?: number; scrol
     return result;
   } finally {
     await browser.close();
-    harness.proc.kill('SIGTERM');
+    await harness.stop();
   }
 }

@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AccountView } from '../shared/accounts.ts';
 import type { Reply } from '../shared/contract.ts';
 import type { SendSummary } from '../shared/sends.ts';
-import { createHost } from '../electron/host.ts';
-import { confSettings } from '../electron/vault/conf-settings.ts';
-import { keyedSecretBox } from '../electron/vault/secret-box.ts';
+import { benchHost, value } from './bench-host.ts';
 import type { SimProcess } from './sims.ts';
 
 export interface LargeSendResult {
@@ -17,11 +14,6 @@ export interface LargeSendResult {
   peakHeapGrowth: number;
   ms: number;
   mbPerSecond: number;
-}
-
-function value<T>(r: Reply): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value as T;
 }
 
 /** Samples the process's memory while `work` runs; growth is measured from just before it. */
@@ -47,8 +39,7 @@ async function peakDuring(work: () => Promise<void>): Promise<{ rss: number; hea
 
 /** 40 × 1 MB Diadoc documents and one 5 MB Market file through the host, memory watched. */
 export async function benchLargeSends(sims: SimProcess, scale = 1): Promise<LargeSendResult[]> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-large-'));
-  const host = await createHost({ dataDir, settings: confSettings(dataDir), secretBox: keyedSecretBox(), version: 'bench', sandbox: false, timeoutMs: 120_000 });
+  const { host, dataDir, dispose } = await benchHost('large', 120_000);
   const diadoc = value<AccountView>(await host.dispatch('accounts.create', { name: 'Diadoc', baseUrl: sims.urls.diadoc, settings: { provider: 'diadoc', authScheme: 'bearer', fromBoxId: 'sandbox-box-from@diadoc.ru' }, secrets: { token: sims.token } }));
   const market = value<AccountView>(await host.dispatch('accounts.create', { name: 'Market', baseUrl: sims.urls.market, settings: { provider: 'market', businessId: '100500' }, secrets: { token: sims.token } }));
 
@@ -77,7 +68,6 @@ export async function benchLargeSends(sims: SimProcess, scale = 1): Promise<Larg
     host.dispatch('sends.send', { accountId: diadoc.id, message: { provider: 'diadoc', fromBoxId: 'sandbox-box-from@diadoc.ru', toBoxId: 'counterparty@diadoc.ru', documents: docs.map((d) => ({ file: d.id, typeNamedId: 'Nonformalized', comment: d.name })) } }),
   );
   await run('Market file 5 MB', fileBytes, () => host.dispatch('sends.send', { accountId: market.id, message: { provider: 'market', businessId: '100500', chatId: '777', kind: 'file', file: file.id } }));
-  await host.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await dispose();
   return results;
 }

@@ -1,13 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AccountView } from '../shared/accounts.ts';
-import type { Reply } from '../shared/contract.ts';
 import type { OutgoingMessage } from '../shared/messages/index.ts';
-import { createHost } from '../electron/host.ts';
 import type { HistoryStore } from '../electron/history/types.ts';
-import { confSettings } from '../electron/vault/conf-settings.ts';
-import { keyedSecretBox } from '../electron/vault/secret-box.ts';
+import { benchHost, value } from './bench-host.ts';
 import type { SimProcess } from './sims.ts';
 import { stats, type Stats } from './stats.ts';
 
@@ -17,11 +11,6 @@ export interface OverheadResult {
   bare: Stats;
   overheadP50: number;
   ratioP50: number;
-}
-
-function value<T>(r: Reply): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value as T;
 }
 
 /** Wraps the history's write methods to time what the pipeline spends on them per send. */
@@ -51,8 +40,7 @@ function timeHistory(history: HistoryStore): { perSend: number[]; mark(): void }
  * interleaved so both see the same machine state.
  */
 export async function benchSendOverhead(sims: SimProcess, n = 2000): Promise<{ results: OverheadResult[]; historyPerSend: Stats }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-overhead-'));
-  const host = await createHost({ dataDir, settings: confSettings(dataDir), secretBox: keyedSecretBox(), version: 'bench', sandbox: false });
+  const { host, dispose } = await benchHost('overhead');
   const timer = timeHistory(host.history);
   const green = value<AccountView>(await host.dispatch('accounts.create', { name: 'WA', baseUrl: sims.urls.greenapi, settings: { provider: 'greenapi', form: 'v1' }, secrets: { token: sims.token } }));
   const pachca = value<AccountView>(await host.dispatch('accounts.create', { name: 'Pachca', baseUrl: sims.urls.pachca, settings: { provider: 'pachca', isBot: false }, secrets: { token: sims.token } }));
@@ -96,7 +84,6 @@ export async function benchSendOverhead(sims: SimProcess, n = 2000): Promise<{ r
     results.push({ provider: c.provider, pipeline, bare, overheadP50: pipeline.p50 - bare.p50, ratioP50: pipeline.p50 / bare.p50 });
   }
   const historyPerSend = stats(timer.perSend.slice(Math.min(200, n)));
-  await host.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await dispose();
   return { results, historyPerSend };
 }

@@ -1,8 +1,8 @@
 import { test as base, chromium, _electron, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startHarness } from './harness-process.ts';
 import { chromiumArgs, electronSkipReason, findChromium, findElectron, root } from './targets.ts';
 
 export type Target = 'harness' | 'electron';
@@ -17,37 +17,6 @@ export interface RunningApp {
 }
 
 let harnessLog = '';
-
-async function startHarness(dataDir: string, port = 0): Promise<{ url: string; proc: ChildProcess; port: number }> {
-  const proc = spawn(process.execPath, [join(root, 'electron/web/serve.ts')], {
-    env: { ...process.env, PORT: String(port), OPERATOR_DATA_DIR: dataDir, OPERATOR_TIMEOUT_MS: '5000' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  proc.stderr!.on('data', (d: Buffer) => {
-    err += d.toString();
-    harnessLog += d.toString();
-  });
-  proc.stdout!.on('data', (d: Buffer) => (harnessLog += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /on (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    proc.once('exit', (code) => reject(new Error(`harness exited with ${code}: ${err}`)));
-  });
-  return { url, proc, port: Number(new URL(url).port) };
-}
-
-function stop(proc: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (proc.exitCode !== null) return resolve();
-    proc.once('exit', () => resolve());
-    proc.kill('SIGTERM');
-  });
-}
 
 /**
  * The same specs run on both targets: the built renderer in Chromium through the harness's
@@ -83,14 +52,14 @@ export function appTest(target: Target) {
         const browser = await chromium.launch({ executablePath, args: chromiumArgs });
         const context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 820 } });
         harnessLog = '';
-        let harness = await startHarness(dataDir);
+        let harness = await startHarness(dataDir, { env: { OPERATOR_TIMEOUT_MS: '5000' }, onOutput: (t) => (harnessLog += t) });
         const running: RunningApp = {
           logs: () => harnessLog,
           page: await context.newPage(),
           dataDir,
           async restart() {
-            await stop(harness.proc);
-            harness = await startHarness(dataDir, harness.port);
+            await harness.stop();
+            harness = await startHarness(dataDir, { port: harness.port, env: { OPERATOR_TIMEOUT_MS: '5000' }, onOutput: (t) => (harnessLog += t) });
             await running.page.goto(harness.url);
             return running.page;
           },
@@ -98,7 +67,7 @@ export function appTest(target: Target) {
         await running.page.goto(harness.url);
         await use(running);
         await browser.close();
-        await stop(harness.proc);
+        await harness.stop();
       }
       rmSync(dataDir, { recursive: true, force: true });
     },

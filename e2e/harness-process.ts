@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { root } from './targets.ts';
+
+export interface HarnessProcess {
+  url: string;
+  port: number;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * `npm run web`'s server in a child process on a data directory, as the e2e specs and the
+ * benchmark start it; `onOutput` receives everything it prints.
+ */
+export async function startHarness(dataDir: string, opts: { port?: number; env?: Record<string, string>; onOutput?: (text: string) => void } = {}): Promise<HarnessProcess> {
+  const proc = spawn(process.execPath, [join(root, 'electron/web/serve.ts')], {
+    env: { ...process.env, PORT: String(opts.port ?? 0), OPERATOR_DATA_DIR: dataDir, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+    opts.onOutput?.(d.toString());
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      opts.onOutput?.(d.toString());
+      const m = /on (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    proc.once('exit', (code) => reject(new Error(`harness exited with ${code}: ${err}`)));
+  });
+  return {
+    url,
+    port: Number(new URL(url).port),
+    proc,
+    stop: () =>
+      new Promise((resolve) => {
+        if (proc.exitCode !== null) return resolve();
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+      }),
+  };
+}
