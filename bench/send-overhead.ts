@@ -17,7 +17,7 @@ export interface OverheadResult {
 function timeHistory(history: HistoryStore): { perSend: number[]; mark(): void } {
   const perSend: number[] = [];
   let acc = 0;
-  for (const name of ['insertSend', 'updateSend', 'startAttempt', 'finishAttempt'] as const) {
+  for (const name of ['insertSend', 'updateSend', 'startAttempt', 'finishAttempt', 'catchUpIndex'] as const) {
     const original = history[name].bind(history) as (...a: unknown[]) => void;
     (history as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
       const t0 = performance.now();

@@ -73,6 +73,15 @@ export const migrations: readonly ((db: DatabaseSync) => void)[] = [
       DROP TABLE temp.sends_fts_vocab;
     `);
   },
+  // 4: the search text is kept on the send again, and indexed in batches off the send's commit.
+  // Every row written so far is already in the index.
+  (db) => {
+    db.exec(`
+      ALTER TABLE sends ADD COLUMN search_text TEXT;
+      INSERT INTO state (key, value) SELECT 'fts_upto', CAST(coalesce(max(seq), 0) AS TEXT) FROM sends WHERE 1
+        ON CONFLICT(key) DO UPDATE SET value = excluded.value;
+    `);
+  },
 ];
 
 export function migrate(db: DatabaseSync): void {

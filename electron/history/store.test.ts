@@ -111,6 +111,19 @@ describe('the history store', () => {
     store.close();
   });
 
+  it('indexes in batches, yet a search right after a send finds it, also after a reopen', () => {
+    const f = file();
+    const a = openHistory(f);
+    a.insertSend(send(1, { preview: 'Срочная доставка кумквата' }));
+    expect(a.list({ limit: 5, text: 'кумквата' }).items.map((s) => s.id)).toEqual(['s_1']);
+    a.insertSend(send(2, { preview: 'Ещё кумкват' }));
+    a.close();
+    const b = openHistory(f);
+    expect(b.list({ limit: 5, text: 'ещё' }).items.map((s) => s.id)).toEqual(['s_2']);
+    expect(b.list({ limit: 5, text: 'кумкв' }).items.map((s) => s.id)).toEqual(['s_2', 's_1']);
+    b.close();
+  });
+
   it('quotes every word of a search so FTS5 syntax is just text', () => {
     expect(ftsQuery('order AND "x" NEAR')).toBe('"order" AND "and" AND "x" AND "near"*');
     expect(ftsQuery('за')).toBe('"за"*');
@@ -150,7 +163,8 @@ describe('the history store', () => {
     store.close();
     const db = new DatabaseSync(f);
     expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(migrations.length);
-    expect((db.prepare("SELECT count(*) AS n FROM pragma_table_info('sends') WHERE name = 'search_text'").get() as { n: number }).n).toBe(0);
+    expect((db.prepare("SELECT count(*) AS n FROM pragma_table_info('sends') WHERE name = 'search_text'").get() as { n: number }).n).toBe(1);
+    expect((db.prepare("SELECT value FROM state WHERE key = 'fts_upto'").get() as { value: string }).value).toBe('1');
     db.close();
   });
 

@@ -67,6 +67,8 @@ export interface HistoryStore {
   list(query: HistoryListQuery): { items: SendSummary[]; nextCursor?: string };
   /** Sends not in a final state (scheduled, pending, sending, waiting, outcome_unknown excluded): for recovery and the scheduler. */
   unfinished(): StoredSend[];
+  /** Brings the full-text index up to date now (it otherwise catches up in batches). */
+  catchUpIndex(): void;
   getState(key: string): string | undefined;
   setState(key: string, value: string): void;
   close(): void;
