@@ -139,14 +139,17 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
   }
   let lastCreated = (st.lastCreated.get() as { created_at: number } | undefined)?.created_at ?? 0;
 
+  const begin = db.prepare('BEGIN');
+  const commit = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
   function tx<T>(fn: () => T): T {
-    db.exec('BEGIN');
+    begin.run();
     try {
       const r = fn();
-      db.exec('COMMIT');
+      commit.run();
       return r;
     } catch (e) {
-      db.exec('ROLLBACK');
+      rollback.run();
       throw e;
     }
   }
