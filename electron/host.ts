@@ -49,7 +49,7 @@ export interface Host {
   close(): Promise<void>;
 }
 
-const sandboxNames = { pachca: 'Pachca · Sandbox', diadoc: 'Diadoc · Sandbox', market: 'Market · Sandbox', greenapi: 'Green-API · Sandbox' } as const;
+const sandboxNames = { pachca: 'Pachca', diadoc: 'Diadoc', market: 'Market', greenapi: 'Green-API' } as const;
 
 function toSendError(e: unknown): SendError {
   if (e instanceof OperatorError) return e.error;

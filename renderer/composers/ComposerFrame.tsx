@@ -134,7 +134,8 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
       <div className="composer-body">{children}</div>
       <footer className="composer-foot">
         <div className="limits" aria-live="polite">{limits}</div>
-        {blocked && <p className="reason" role="status">{blocked}</p>}
+        {/* An empty field needs no scolding; the button's title still says why it waits. */}
+        {blocked && problems[0]?.reason !== 'required' && <p className="reason" role="status">{blocked}</p>}
         {progress && mutation.isPending && (
           <span className="row small" data-testid="send-progress">
             <progress max={progress.total} value={progress.sent} aria-label={t('files.progress', { percent: Math.round((100 * progress.sent) / Math.max(1, progress.total)) })} />

@@ -7,6 +7,9 @@ import { describeError, useT } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
 import { StatusBadge } from '../ui/StatusBadge.tsx';
 
+/** An attempt's outcome in the words of the send statuses it leads to. */
+const outcomeStatus = { sent: 'sent', failed: 'failed', unknown: 'outcome_unknown', retry: 'waiting', running: 'sending' } as const;
+
 export function SendDetailPane({ id }: { id: string | undefined }) {
   const { t, lang } = useT();
   const detail = useSendDetail(id);
@@ -88,7 +91,7 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
         {d.attempts.map((a) => (
           <li key={a.n} data-testid="attempt">
             <div className="attempt-head">
-              <strong>{t('history.attempt', { n: a.n })}</strong> <time>{time.format(a.startedAt)}</time> <span className={`outcome outcome-${a.outcome}`}>{a.outcome}</span>
+              <strong>{t('history.attempt', { n: a.n })}</strong> <time>{time.format(a.startedAt)}</time> <span className={`outcome outcome-${a.outcome}`}>{t(`status.${outcomeStatus[a.outcome]}`)}</span>
               {a.error && <span className="muted"> — {describeError(t, a.error)}</span>}
             </div>
             {a.exchanges.map((x, i) => (
