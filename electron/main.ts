@@ -18,11 +18,16 @@ let win: BrowserWindow | undefined;
 let host: Host | undefined;
 
 function serveRenderer(): void {
-  protocol.handle(APP_SCHEME, (req) => {
+  protocol.handle(APP_SCHEME, async (req) => {
     const path = decodeURIComponent(new URL(req.url).pathname);
     const file = normalize(join(rendererDir, path === '/' ? 'index.html' : path));
     if (!file.startsWith(rendererDir + sep)) return new Response('not found', { status: 404 });
-    return net.fetch(pathToFileURL(file).toString());
+    const res = await net.fetch(pathToFileURL(file).toString());
+    // The policy travels with the page itself: a custom protocol's responses bypass webRequest.
+    const headers = new Headers(res.headers);
+    headers.set('Content-Security-Policy', contentSecurityPolicy());
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(res.body, { status: res.status, headers });
   });
 }
 

@@ -28,6 +28,7 @@ describe('the app window', () => {
     expect(main).toContain('requestSingleInstanceLock()');
     expect(main).toContain('loadURL(`${APP_ORIGIN}/index.html`)');
     expect(main).not.toMatch(/localhost:\d+|loadURL\(['"]http/);
+    expect(main).toContain("headers.set('Content-Security-Policy', contentSecurityPolicy())");
   });
 
   it('has a Content-Security-Policy with no remote code, no inline script and no eval', () => {
