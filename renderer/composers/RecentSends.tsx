@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import type { ProviderId } from '../../shared/providers.ts';
 import { useHistoryPages } from '../api.ts';
 import { useT } from '../i18n/index.ts';
@@ -11,7 +12,9 @@ export function RecentSends({ provider, recipient }: { provider: ProviderId; rec
   const setView = useUi((s) => s.setView);
   const q = useHistoryPages({ provider, recipient: recipient ?? '', limit: 20 }, !!recipient);
   const items = recipient ? (q.data?.pages[0]?.items ?? []) : [];
-  const time = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit' });
+  // Built only when there is something to show: the first Intl formatter of a page costs
+  // tens of milliseconds (locale data), which the first screen should not pay.
+  const time = useMemo(() => (items.length ? new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit' }) : undefined), [items.length > 0, lang]);
   return (
     <aside className="recent" aria-label={t('recent.title')}>
       <h2>{t('recent.title')}</h2>
@@ -24,7 +27,7 @@ export function RecentSends({ provider, recipient }: { provider: ProviderId; rec
           {items.map((s) => (
             <li key={s.id}>
               <button type="button" className="recent-item" onClick={() => { selectSend(s.id); setView('history'); }}>
-                <StatusBadge status={s.status} /> <time>{time.format(s.createdAt)}</time>
+                <StatusBadge status={s.status} /> <time>{time?.format(s.createdAt)}</time>
                 <span className="preview">«{s.preview.slice(0, 60)}»</span>
               </button>
             </li>
