@@ -10,10 +10,10 @@ import { build } from 'vite';
 const root = resolve(import.meta.dirname, '..');
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
+const common = { configFile: false, root, logLevel: 'warn' } as const;
+
 await build({
-  configFile: false,
-  root,
-  logLevel: 'warn',
+  ...common,
   build: {
     outDir: 'dist-electron',
     emptyOutDir: true,
@@ -26,9 +26,7 @@ await build({
 });
 
 await build({
-  configFile: false,
-  root,
-  logLevel: 'warn',
+  ...common,
   build: {
     outDir: 'dist-electron',
     emptyOutDir: false,

@@ -1,12 +1,11 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiadocDocument, DiadocMessage } from '../../shared/messages/diadoc.ts';
 import { diadocShapes, DiadocSimulator, type MessageShape } from '../sandbox/diadoc.ts';
+import { TempFiles } from '../testing/temp-files.ts';
 import { diadocAdapter } from './diadoc.ts';
 import type { AdapterContext, LocalFile } from './types.ts';
 
@@ -90,29 +89,22 @@ const CLIENT_ID = 'conformance-client';
 const FROM = 'db32772b-9256-49a8-a133-fda593fda38a';
 const TO = '13254c424b4f74fd33240094aeb0f15a@diadoc.ru';
 const sim = new DiadocSimulator({ tokens: [TOKEN], legacyClientIds: [CLIENT_ID], boxes: [FROM] });
-const dir = mkdtempSync(join(tmpdir(), 'diadoc-conformance-'));
-const files = new Map<string, LocalFile>();
+const files = new TempFiles('diadoc-conformance');
 let base = '';
 beforeAll(async () => {
   base = await sim.start();
 });
 afterAll(async () => {
   await sim.stop();
-  rmSync(dir, { recursive: true, force: true });
+  files.dispose();
 });
 
-function addFile(name: string, bytes: Buffer): LocalFile {
-  const path = join(dir, `${randomUUID()}-${name}`);
-  writeFileSync(path, bytes);
-  const f = { id: `f_${randomBytes(9).toString('base64url')}`, path, name, size: bytes.length, type: 'application/octet-stream', sha256: createHash('sha256').update(bytes).digest('hex') };
-  files.set(f.id, f);
-  return f;
-}
+const addFile = (name: string, bytes: Buffer): LocalFile => files.add(name, bytes);
 
 function ctx(legacy = false): AdapterContext {
   return {
     account: { id: 'a', baseUrl: base, settings: { provider: 'diadoc', authScheme: legacy ? 'legacy' : 'bearer' }, secrets: legacy ? { token: TOKEN, clientId: CLIENT_ID } : { token: TOKEN } },
-    file: (id) => files.get(id)!,
+    file: files.get,
     idempotencyKey: randomUUID(),
     timeoutMs: 10_000,
     now: () => Date.now(),

@@ -1,13 +1,11 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AccountSettings } from '../../shared/accounts.ts';
-import { OperatorError, sendError } from '../../shared/errors.ts';
 import type { DiadocDocument, DiadocMessage } from '../../shared/messages/diadoc.ts';
 import { DiadocSimulator } from '../sandbox/diadoc.ts';
+import { TempFiles } from '../testing/temp-files.ts';
 import { diadocAdapter, fieldFromProviderText, planPostMessageBody, readDiadocError, streamPostMessageBody } from './diadoc.ts';
 import type { AdapterAccount, AdapterContext, AttemptResult, LocalFile } from './types.ts';
 
@@ -19,8 +17,7 @@ const CLOSED = 'closed-box@diadoc.ru';
 const POST = '/V3/PostMessage';
 
 const sim = new DiadocSimulator({ tokens: [TOKEN], legacyClientIds: [CLIENT_ID], boxes: [FROM], closedBoxes: [CLOSED] });
-const dir = mkdtempSync(join(tmpdir(), 'diadoc-adapter-'));
-const files = new Map<string, LocalFile>();
+const files = new TempFiles('diadoc-adapter');
 let base = '';
 
 beforeAll(async () => {
@@ -28,33 +25,13 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sim.stop();
-  rmSync(dir, { recursive: true, force: true });
+  files.dispose();
 });
 beforeEach(() => sim.server.clearFaults());
 
-function addFile(name: string, bytes: Buffer): LocalFile {
-  const path = join(dir, `${randomUUID()}-${name}`);
-  writeFileSync(path, bytes);
-  const file = { id: `f_${randomBytes(9).toString('base64url')}`, path, name, size: bytes.length, type: 'application/octet-stream', sha256: createHash('sha256').update(bytes).digest('hex') };
-  files.set(file.id, file);
-  return file;
-}
-
-/** A file of `size` zero bytes that takes no disk space: for the 70 MB limit without writing 70 MB. */
-function addSparseFile(name: string, size: number): LocalFile {
-  const path = join(dir, `${randomUUID()}-${name}`);
-  writeFileSync(path, '');
-  truncateSync(path, size);
-  const file = { id: `f_${randomBytes(9).toString('base64url')}`, path, name, size, type: 'application/pdf', sha256: 'sparse' };
-  files.set(file.id, file);
-  return file;
-}
-
-function lookup(id: string): LocalFile {
-  const f = files.get(id);
-  if (!f) throw new OperatorError(sendError('invalid', 'The attached file is no longer available; attach it again.', { reason: 'file_unknown', field: 'file' }));
-  return f;
-}
+const addFile = (name: string, bytes: Buffer): LocalFile => files.add(name, bytes);
+const addSparseFile = (name: string, size: number): LocalFile => files.addSparse(name, size);
+const lookup = files.get;
 
 function account(over: { settings?: Partial<Extract<AccountSettings, { provider: 'diadoc' }>>; secrets?: AdapterAccount['secrets']; baseUrl?: string } = {}): AdapterAccount {
   return {
@@ -187,7 +164,7 @@ describe('the Diadoc adapter: the request it sends', () => {
     const progress: [number, number][] = [];
     const r = await diadocAdapter.send(ctx({ onProgress: (sent, total) => progress.push([sent, total]) }), msg);
     expect(r.kind).toBe('sent');
-    expect(sim.messages.at(-1)!.documents.map((d) => d.contentSha256)).toEqual(docs.map((d) => files.get(d.file)!.sha256));
+    expect(sim.messages.at(-1)!.documents.map((d) => d.contentSha256)).toEqual(docs.map((d) => files.get(d.file).sha256));
     expect(progress.at(-1)).toEqual([plan.contentLength, plan.contentLength]);
     expect(progress.every(([sent], i) => i === 0 || sent >= progress[i - 1]![0])).toBe(true);
     expect(progress.length).toBeGreaterThan(40);

@@ -1,24 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PachcaMessage } from '../../shared/messages/pachca.ts';
 import { PachcaSimulator } from '../sandbox/pachca.ts';
 import { closedPortUrl } from '../testing/net.ts';
+import { TempFiles } from '../testing/temp-files.ts';
 import { pachcaAdapter } from './pachca.ts';
 import type { AdapterAccount, AdapterContext, LocalFile } from './types.ts';
 
 const TOKEN = 'pachca-personal-token-1a2b3c4d';
 const BOT = 'pachca-bot-token-9z8y7x6w';
-const dir = mkdtempSync(join(tmpdir(), 'pachca-'));
-
-function localFile(name: string, content: Buffer | string, type = 'application/pdf'): LocalFile {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  const bytes = Buffer.from(content);
-  return { id: `f_${name.replace(/\W/g, '')}aaaaaaaa`, path, name, size: bytes.length, type, sha256: createHash('sha256').update(bytes).digest('hex') };
-}
+const temp = new TempFiles('pachca');
+const localFile = (name: string, content: Buffer | string, type = 'application/pdf'): LocalFile => temp.add(name, content, type);
 
 const msg = (over: Partial<PachcaMessage> = {}): PachcaMessage => ({ provider: 'pachca', entityType: 'discussion', entityId: 334, content: 'Заказ №42 отправлен', ...over });
 
@@ -26,15 +17,10 @@ describe('Pachca adapter against the simulator', () => {
   const sim = new PachcaSimulator({ tokens: [TOKEN], botTokens: [BOT] });
   let account: AdapterAccount;
   let bot: AdapterAccount;
-  const files = new Map<string, LocalFile>();
   const progress: [number, number][] = [];
   const ctx = (a: AdapterAccount, timeoutMs = 2000): AdapterContext => ({
     account: a,
-    file: (id) => {
-      const f = files.get(id);
-      if (!f) throw new Error(`no file ${id}`);
-      return f;
-    },
+    file: temp.get,
     idempotencyKey: 'unused',
     timeoutMs,
     now: () => 1_000_000,
@@ -45,7 +31,10 @@ describe('Pachca adapter against the simulator', () => {
     account = { id: 'p1', baseUrl, settings: { provider: 'pachca', isBot: false }, secrets: { token: TOKEN } };
     bot = { id: 'p2', baseUrl, settings: { provider: 'pachca', isBot: true }, secrets: { token: BOT } };
   });
-  afterAll(() => sim.stop());
+  afterAll(async () => {
+    await sim.stop();
+    temp.dispose();
+  });
   beforeEach(() => {
     sim.server.clearFaults();
     sim.server.received.length = 0;
@@ -54,7 +43,6 @@ describe('Pachca adapter against the simulator', () => {
 
   it('uploads a file in three steps and sends it with two rows of buttons', async () => {
     const pdf = localFile('счёт 42.pdf', Buffer.alloc(300_000, 7));
-    files.set(pdf.id, pdf);
     const buttons = [[{ text: 'Подробнее', url: 'https://example.com/order/42' }, { text: 'Отлично!', data: 'awesome' }], [{ text: 'Связаться', data: 'contact' }]];
     const r = await pachcaAdapter.send(ctx(account), msg({ files: [pdf.id], buttons }));
     expect(r).toMatchObject({ kind: 'sent', providerMessageId: String(sim.messages.at(-1)!.id) });
@@ -133,7 +121,6 @@ describe('Pachca adapter against the simulator', () => {
     sim.server.inject({ path: '/messages', dropAfterBody: true });
     expect(await pachcaAdapter.send(ctx(account), msg())).toMatchObject({ kind: 'unknown', error: { reason: 'connection_lost' } });
     const f = localFile('a.txt', 'hello', 'text/plain');
-    files.set(f.id, f);
     sim.server.inject({ path: '/direct_upload', dropAfterBody: true });
     expect(await pachcaAdapter.send(ctx(account), msg({ files: [f.id] }))).toMatchObject({ kind: 'retry', error: { kind: 'network', reason: 'not_reached' } });
     expect(sim.server.received.filter((r) => r.path === '/messages').length).toBe(2);
