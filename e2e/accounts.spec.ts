@@ -76,8 +76,8 @@ for (const target of targets) {
         expect(await callContract(page, 'sends.send', { accountId: id('greenapi'), message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'новым токеном' } })).toMatchObject({ ok: true, value: { status: 'sent' } });
         expect(sims.greenapi.server.received.at(-1)!.headers.authorization).toBe(`Bearer ${T.replaced}`);
 
-        page.once('dialog', (d) => void d.accept());
         await page.locator('.account').filter({ hasText: 'Маркет Ромашка' }).getByRole('button', { name: 'Удалить' }).click();
+        await page.getByRole('dialog').getByRole('button', { name: 'Удалить' }).click();
         await expect(page.locator('.account').filter({ hasText: 'Маркет Ромашка' })).toHaveCount(0);
 
         // Every view of the history, then the scan.

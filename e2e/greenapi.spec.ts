@@ -2,6 +2,7 @@ import { expect } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { GreenApiV1Simulator } from '../electron/sandbox/green-api-v1.ts';
 import { appTest, targets } from './fixtures.ts';
+import { addAccount, openHistoryEntry } from './helpers.ts';
 
 const TOKEN = 'gr.e2e-secret-token-4f9a1b2c';
 
@@ -58,6 +59,35 @@ for (const target of targets) {
       await row.click();
       await expect(page.getByTestId('provider-message-id')).toHaveText(sim.messages[0]!.id);
       await expect(page.getByTestId('attempt')).toHaveCount(1);
+    });
+
+    test('a send whose outcome is unknown goes again only after the operator says so in the app’s own dialog', async ({ app }) => {
+      const { page } = app;
+      await addAccount(page, { provider: 'greenapi', name: 'WA', baseUrl: sim.server.baseUrl, token: TOKEN });
+      await page.getByRole('button', { name: 'WhatsApp' }).click();
+      const composer = page.getByRole('form', { name: 'Green-API (WhatsApp)' });
+      await composer.getByLabel('Номер или ID группы').fill('79001234567');
+      await composer.getByLabel('Текст сообщения').fill('Счёт во вложении');
+      // The provider takes the message, then the connection dies before its answer.
+      sim.server.inject({ path: '/v1/messages', acceptThenDrop: true });
+      await composer.getByRole('button', { name: /Отправить/ }).click();
+      await expect(composer.locator('.last-result [data-status="outcome_unknown"]')).toBeVisible();
+      expect(sim.messages).toHaveLength(1);
+
+      await openHistoryEntry(page, 'Счёт во вложении');
+      const detail = page.getByRole('region', { name: 'Подробности отправки' });
+      await detail.getByRole('button', { name: 'Отправить повторно' }).click();
+      const dialog = page.getByRole('dialog');
+      await expect(dialog).toContainText('может дойти до получателя дважды');
+      await expect(dialog.getByRole('button', { name: 'Отмена' })).toBeFocused();
+      await page.keyboard.press('Escape');
+      await expect(dialog).toBeHidden();
+      expect(sim.server.received).toHaveLength(1);
+
+      await detail.getByRole('button', { name: 'Отправить повторно' }).click();
+      await dialog.getByRole('button', { name: 'Отправить повторно' }).click();
+      await expect(detail.getByTestId('provider-message-id')).toHaveText(sim.messages[1]!.id);
+      expect(sim.messages).toHaveLength(2);
     });
 
     test('a text over 4096 characters is refused in the composer with its reason and never sent', async ({ app }) => {

@@ -4,6 +4,7 @@ import { useLiveHistory, useSetLanguage } from './api.ts';
 import { GreenApiComposer } from './composers/GreenApiComposer.tsx';
 import { useT, type DictKey } from './i18n/index.ts';
 import { useUi, type View } from './store.ts';
+import { ConfirmDialog } from './ui/ConfirmDialog.tsx';
 import { Toasts } from './ui/Toasts.tsx';
 
 // Views the operator opens less often load on demand, keeping the first paint light.
@@ -65,6 +66,7 @@ export function App() {
         </Suspense>
       </main>
       <Toasts />
+      <ConfirmDialog />
     </div>
   );
 }

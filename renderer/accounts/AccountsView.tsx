@@ -5,6 +5,7 @@ import { isOperatorError } from '../../shared/errors.ts';
 import { client, keys, useAccounts, useAppInfo } from '../api.ts';
 import { describeError, hasKey, useT } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
+import { askConfirm } from '../ui/confirm.ts';
 import { AccountForm } from './AccountForm.tsx';
 
 export function AccountsView() {
@@ -88,7 +89,7 @@ export function AccountsView() {
                 <button type="button" onClick={() => check.mutate(a.id)}>{t('accounts.check')}</button>
                 <button type="button" onClick={() => setEditing(a)}>{t('common.edit')}</button>
                 {!a.isDefault && <button type="button" onClick={() => makeDefault.mutate(a.id)}>{t('accounts.makeDefault')}</button>}
-                <button type="button" className="danger" onClick={() => { if (window.confirm(t('accounts.confirmDelete', { name: a.name }))) remove.mutate(a.id); }}>{t('common.delete')}</button>
+                <button type="button" className="danger" onClick={() => void askConfirm({ message: t('accounts.confirmDelete', { name: a.name }), confirmLabel: t('common.delete'), tone: 'danger' }).then((ok) => ok && remove.mutate(a.id))}>{t('common.delete')}</button>
               </div>
             </li>
           );

@@ -10,6 +10,7 @@ import { describeError, hasKey, useT, type DictKey } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
 import { useSendProgress } from './FileDrop.tsx';
 import { confirmUnfilled } from '../templates/TemplateField.tsx';
+import { askConfirm } from '../ui/confirm.ts';
 import { StatusBadge } from '../ui/StatusBadge.tsx';
 
 /** The account this composer sends with: the operator's last choice, else the provider's default. */
@@ -69,9 +70,9 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
 
   const progress = useSendProgress(mutation.isPending);
   const blocked = !account ? t('composer.noAccount') : problems[0] ? t('composer.fixFirst', { problem: problemText(t, problems[0]) }) : undefined;
-  const submit = () => {
+  const submit = async () => {
     if (blocked || mutation.isPending) return;
-    if (!confirmUnfilled(texts.join('\n'), (names) => window.confirm(t('templates.unfilled', { names })))) return;
+    if (!(await confirmUnfilled(texts.join('\n'), (names) => askConfirm({ message: t('templates.unfilled', { names }), confirmLabel: t('templates.sendAnyway') })))) return;
     mutation.mutate();
   };
 
@@ -86,7 +87,7 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
-        submit();
+        void submit();
       }
     };
     form.addEventListener('keydown', onKey);
@@ -112,7 +113,7 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
       aria-label={t(`provider.${provider}`)}
       onSubmit={(e) => {
         e.preventDefault();
-        submit();
+        void submit();
       }}
     >
       <header className="composer-head">

@@ -5,6 +5,7 @@ import { client, keys, useSendDetail } from '../api.ts';
 import { openInComposer } from '../composers/openInComposer.ts';
 import { describeError, useT } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
+import { askConfirm } from '../ui/confirm.ts';
 import { StatusBadge } from '../ui/StatusBadge.tsx';
 
 /** An attempt's outcome in the words of the send statuses it leads to. */
@@ -35,6 +36,12 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
     onError: (e) => toast({ tone: 'error', text: isOperatorError(e) ? describeError(t, e.error) : String(e) }),
   });
 
+  // An unknown outcome may already be a delivered message: repeating it is the operator's explicit call.
+  const sendAgain = async (status: string) => {
+    if (status === 'outcome_unknown' && !(await askConfirm({ message: t('history.sendAgainUnknown'), confirmLabel: t('history.retry') }))) return;
+    act.mutate('retry');
+  };
+
   if (!id) return <section className="detail empty"><p className="muted">{t('history.pickOne')}</p></section>;
   if (!detail.data) return <section className="detail"><p className="muted">{detail.error ? String(detail.error) : t('common.loading')}</p></section>;
   const d = detail.data;
@@ -61,7 +68,7 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
       {d.status === 'outcome_unknown' && <p className="note">{t('history.unknownExplain')}</p>}
       <div className="row actions">
         {d.status === 'outcome_unknown' && <button type="button" onClick={() => act.mutate('markSent')}>{t('history.markSent')}</button>}
-        {(d.status === 'failed' || d.status === 'outcome_unknown' || d.status === 'cancelled') && <button type="button" onClick={() => act.mutate('retry')}>{t('history.retry')}</button>}
+        {(d.status === 'failed' || d.status === 'outcome_unknown' || d.status === 'cancelled') && <button type="button" onClick={() => void sendAgain(d.status)}>{t('history.retry')}</button>}
         {(d.status === 'scheduled' || d.status === 'pending' || d.status === 'waiting') && <button type="button" onClick={() => act.mutate('cancel')}>{t('history.cancel')}</button>}
         {d.status === 'scheduled' && (
           <label className="inline small">

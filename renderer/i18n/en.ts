@@ -82,6 +82,7 @@ export const en: Record<DictKey, string> = {
   'history.response': 'Response',
   'history.noResponse': 'No response',
   'history.retry': 'Send again',
+  'history.sendAgainUnknown': 'The provider may already have this message. Sent again, it may reach the recipient twice. Send it again?',
   'history.sendAgainNew': 'Send again as new',
   'history.openInComposer': 'Open in composer',
   'history.copyCurl': 'Copy as cURL',
@@ -150,6 +151,7 @@ export const en: Record<DictKey, string> = {
   'templates.nothing': 'No matching templates',
   'templates.variables': 'Template variables',
   'templates.unfilled': 'Variables not filled: {names}. Send anyway?',
+  'templates.sendAnyway': 'Send anyway',
   'templates.slashHint': 'Type / for a template',
   'templates.saved': 'Template saved',
 

@@ -81,6 +81,7 @@ export const ru = {
   'history.response': 'Ответ',
   'history.noResponse': 'Ответа нет',
   'history.retry': 'Отправить повторно',
+  'history.sendAgainUnknown': 'Провайдер мог уже получить это сообщение. Отправленное ещё раз, оно может дойти до получателя дважды. Отправить повторно?',
   'history.sendAgainNew': 'Отправить как новое',
   'history.openInComposer': 'Открыть в редакторе',
   'history.copyCurl': 'Копировать как cURL',
@@ -149,6 +150,7 @@ export const ru = {
   'templates.nothing': 'Нет подходящих шаблонов',
   'templates.variables': 'Переменные шаблона',
   'templates.unfilled': 'Не заполнены переменные: {names}. Всё равно отправить?',
+  'templates.sendAnyway': 'Всё равно отправить',
   'templates.slashHint': 'Введите / для шаблона',
   'templates.saved': 'Шаблон сохранён',
 

@@ -128,7 +128,7 @@ export function TemplateField({ label, name, value, onChange, rows = 8, describe
 }
 
 /** Asks before a text with unfilled `{{variables}}` goes out. */
-export function confirmUnfilled(text: string, ask: (names: string) => boolean): boolean {
+export async function confirmUnfilled(text: string, ask: (names: string) => Promise<boolean>): Promise<boolean> {
   const vars = templateVariables(text);
   return vars.length === 0 || ask(vars.join(', '));
 }
