@@ -64,6 +64,20 @@ for (const target of targets) {
       expect(sim.messages).toHaveLength(1);
       await openHistoryEntry(page, 'counterparty-box');
       await expect(page.getByTestId('provider-message-id')).toHaveText(sim.messages[0]!.messageId);
+
+      // Opened again from history: the same documents, signature and fields, ready to go as a new message.
+      await page.getByRole('button', { name: 'Открыть в редакторе' }).click();
+      await expect(composer.getByTestId('diadoc-document')).toHaveCount(3);
+      await expect(composer.getByTestId('diadoc-document').first()).toContainText('договор.pdf.sig');
+      await expect(composer.getByLabel('Комментарий 1')).toHaveValue('Договор поставки №7');
+      await expect(composer.getByLabel('Функция 3')).toHaveValue('СЧФДОП');
+      await composer.getByRole('button', { name: /Отправить/ }).click();
+      await expect.poll(() => sim.messages.length).toBe(2);
+      const again = sim.server.received.filter((r) => r.path === '/V3/PostMessage')[1]!;
+      expect(again.query.get('operationId')).not.toBe(opId);
+      const againBody = JSON.parse(again.body.toString());
+      expect(againBody.DocumentAttachments.map((d: { Comment?: string }) => d.Comment)).toEqual(body.DocumentAttachments.map((d: { Comment?: string }) => d.Comment));
+      expect(againBody.DocumentAttachments[0].SignedContent).toEqual(body.DocumentAttachments[0].SignedContent);
     });
 
     test('41 documents: the 41st is refused at drop with its reason, and 41 sent to the handler are refused', async ({ app }) => {

@@ -1,7 +1,11 @@
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView } from '../shared/accounts.ts';
+import type { SendDetail } from '../shared/contract.ts';
 import type { SendSummary } from '../shared/sends.ts';
 import { GreenApiV1Simulator } from './sandbox/green-api-v1.ts';
+import { PachcaSimulator } from './sandbox/pachca.ts';
 import { testHost } from './testing/host-fixture.ts';
 
 const TOKEN = 'gr.host-test-token-0c0ffee';
@@ -63,5 +67,33 @@ describe('the host behind the IPC contract', () => {
     for (const r of replies) expect(JSON.stringify(r)).not.toContain(TOKEN);
     const detail = replies.at(-1)!;
     expect(detail.ok && (detail.value as { curl: string }).curl).toContain("-H 'authorization: Bearer $TOKEN'");
+  });
+});
+
+describe('a send opened again from history', () => {
+  const sim = new PachcaSimulator({ tokens: [TOKEN], botTokens: [] });
+  let host: Awaited<ReturnType<typeof testHost>>;
+  beforeAll(async () => {
+    await sim.start();
+    host = await testHost();
+  });
+  afterAll(async () => {
+    await host.dispose();
+    await sim.stop();
+  });
+
+  it('brings back the files still on disk as they were sent, and leaves out a deleted one and a changed one', async () => {
+    const account = await host.dispatch('accounts.create', { name: 'Pachca', baseUrl: sim.server.baseUrl, settings: { provider: 'pachca', isBot: false }, secrets: { token: TOKEN } });
+    if (!account.ok) throw new Error(account.error.message);
+    const paths = ['накладная.pdf', 'фото.png', 'счёт.pdf'].map((name) => join(host.dataDir, name));
+    paths.forEach((p, i) => writeFileSync(p, `файл ${i}`));
+    const handles = await Promise.all(paths.map((p) => host.files.register(p)));
+    const sent = await host.dispatch('sends.send', { accountId: (account.value as AccountView).id, message: { provider: 'pachca', entityType: 'discussion', entityId: 198, content: 'Документы', files: handles.map((h) => h.id) } });
+    expect(sent).toMatchObject({ ok: true, value: { status: 'sent' } });
+
+    rmSync(paths[1]!);
+    appendFileSync(paths[2]!, ' и ещё строка');
+    const detail = await host.dispatch('history.get', { id: (sent.ok && (sent.value as SendSummary).id) || '' });
+    expect(detail.ok && (detail.value as SendDetail).files).toEqual([handles[0]]);
   });
 });

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { contract, channels, type Area, type Contract, type EventName, type EventPayload, type Reply } from '../shared/contract.ts';
+import { fileIdsOf } from '../shared/messages/index.ts';
 import { invalidFromZod, OperatorError, sendError, type SendError } from '../shared/errors.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { FileRegistry } from './files/registry.ts';
@@ -129,11 +130,19 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     },
     history: {
       list: (q) => history.list(q),
-      get: ({ id }) => {
+      get: async ({ id }) => {
         const s = history.get(id);
         if (!s) throw new OperatorError(sendError('not_found', 'There is no such send.', { reason: 'send_missing' }));
         const last = s.attempts.at(-1)?.exchanges.at(-1);
-        return { ...s.summary, message: s.message, attempts: s.attempts, operationId: s.operationId, ...(last ? { curl: curlOf(last) } : {}) };
+        const fileIds = fileIdsOf(s.message);
+        return {
+          ...s.summary,
+          message: s.message,
+          attempts: s.attempts,
+          operationId: s.operationId,
+          ...(last ? { curl: curlOf(last) } : {}),
+          ...(fileIds.length ? { files: await files.stillAvailable(fileIds) } : {}),
+        };
       },
     },
     templates: {

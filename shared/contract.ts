@@ -43,6 +43,8 @@ export const sendDetailSchema = sendSummarySchema.extend({
   operationId: z.string().optional(),
   /** A ready-to-paste cURL of the last request, with every secret replaced by a placeholder. */
   curl: z.string().optional(),
+  /** The message's files that are still on disk as they were sent: what "open in composer" can attach again. */
+  files: z.array(fileHandleSchema).optional(),
 });
 export type SendDetail = z.infer<typeof sendDetailSchema>;
 

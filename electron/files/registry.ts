@@ -108,6 +108,27 @@ export class FileRegistry {
     return file;
   }
 
+  /**
+   * The handles among `ids` whose file is still on disk at the size it was attached with: what a
+   * message from history can be opened with again. The send re-checks every file anyway.
+   */
+  async stillAvailable(ids: readonly string[]): Promise<FileHandle[]> {
+    const out: FileHandle[] = [];
+    for (const id of ids) {
+      let file: LocalFile;
+      try {
+        file = this.get(id);
+      } catch {
+        continue;
+      }
+      const info = await stat(file.path).catch(() => undefined);
+      if (!info?.isFile() || info.size !== file.size) continue;
+      const { path: _path, ...handle } = file;
+      out.push(handle);
+    }
+    return out;
+  }
+
   forget(id: string): void {
     this.files.delete(id);
     this.store.setState(`file:${id}`, '');

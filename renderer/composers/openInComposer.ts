@@ -1,13 +1,23 @@
-import type { OutgoingMessage } from '../../shared/messages/index.ts';
+import type { SendDetail } from '../../shared/contract.ts';
+import { fileIdsOf } from '../../shared/messages/index.ts';
 import { normalizeGreenApiRecipient } from '../../shared/messages/green-api.ts';
+import type { FileHandle } from '../../shared/sends.ts';
 import { useUi } from '../store.ts';
+import type { DocDraft } from './DiadocDocumentCard.tsx';
 import { diadocKeyOf } from './DiadocComposer.tsx';
 import { marketKeyOf } from './MarketComposer.tsx';
 import { pachcaKeyOf } from './PachcaComposer.tsx';
 
-/** Puts a sent message back into its composer, as a fresh draft for the same recipient. */
-export function openInComposer(message: OutgoingMessage): void {
+/**
+ * Puts a message from history back into its composer, as a fresh draft for the same recipient,
+ * with every file that is still on disk as it was sent. Answers how many files could not come
+ * back (moved, deleted or changed since), so the operator is told to attach those again.
+ */
+export function openInComposer(detail: Pick<SendDetail, 'message' | 'files'>): { missingFiles: number } {
+  const { message } = detail;
   const ui = useUi.getState();
+  const available = new Map<string, FileHandle>((detail.files ?? []).map((f) => [f.id, f]));
+  const missingFiles = fileIdsOf(message).filter((id) => !available.has(id)).length;
   switch (message.provider) {
     case 'greenapi': {
       const to = normalizeGreenApiRecipient(message.recipientType, message.to);
@@ -16,20 +26,38 @@ export function openInComposer(message: OutgoingMessage): void {
     }
     case 'pachca': {
       const recipient = { entityType: message.entityType, entityId: String(message.entityId) };
-      ui.setComposer('pachca', { recipient, body: { content: message.content, buttons: message.buttons ?? [], files: [], parentMessageId: message.parentMessageId ? String(message.parentMessageId) : '', displayName: message.displayName ?? '', displayAvatarUrl: message.displayAvatarUrl ?? '', skipInviteMentions: !!message.skipInviteMentions, linkPreview: !!message.linkPreview }, boundKey: pachcaKeyOf(recipient) });
+      const files = (message.files ?? []).flatMap((id) => available.get(id) ?? []);
+      ui.setComposer('pachca', { recipient, body: { content: message.content, buttons: message.buttons ?? [], files, parentMessageId: message.parentMessageId ? String(message.parentMessageId) : '', displayName: message.displayName ?? '', displayAvatarUrl: message.displayAvatarUrl ?? '', skipInviteMentions: !!message.skipInviteMentions, linkPreview: !!message.linkPreview }, boundKey: pachcaKeyOf(recipient) });
       break;
     }
     case 'market': {
       const recipient = { businessId: message.businessId, chatId: message.chatId };
-      ui.setComposer('market', { recipient, body: { text: message.text ?? '', file: null }, boundKey: marketKeyOf(recipient) });
+      ui.setComposer('market', { recipient, body: { text: message.text ?? '', file: (message.file && available.get(message.file)) ?? null }, boundKey: marketKeyOf(recipient) });
       break;
     }
     case 'diadoc': {
-      // Files are handles of their moment; the operator attaches them again.
       const recipient = { fromBoxId: message.fromBoxId, toBoxId: message.toBoxId };
-      ui.setComposer('diadoc', { recipient, body: { documents: [], isDraft: !!message.isDraft, lockPacket: !!message.lockPacket, delaySend: !!message.delaySend }, boundKey: diadocKeyOf(recipient) });
+      // A document whose file is gone cannot come back; one whose signature is gone comes back unsigned, and the count says so.
+      const documents: DocDraft[] = message.documents.flatMap((d) => {
+        const file = available.get(d.file);
+        if (!file) return [];
+        const signature = d.signatureFile ? available.get(d.signatureFile) : undefined;
+        return [{
+          file,
+          ...(signature ? { signature } : {}),
+          typeNamedId: d.typeNamedId,
+          function: d.function ?? '',
+          version: d.version ?? '',
+          comment: d.comment ?? '',
+          customDocumentId: d.customDocumentId ?? '',
+          needRecipientSignature: !!d.needRecipientSignature,
+          metadata: (d.metadata ?? []).map((m) => `${m.key}=${m.value}`).join('\n'),
+        }];
+      });
+      ui.setComposer('diadoc', { recipient, body: { documents, isDraft: !!message.isDraft, lockPacket: !!message.lockPacket, delaySend: !!message.delaySend }, boundKey: diadocKeyOf(recipient) });
       break;
     }
   }
   ui.setView(message.provider);
+  return { missingFiles };
 }

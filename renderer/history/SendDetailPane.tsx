@@ -84,7 +84,13 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
             />
           </label>
         )}
-        <button type="button" onClick={() => openInComposer(d.message)}>{t('history.openInComposer')}</button>
+        <button
+          type="button"
+          onClick={() => {
+            const { missingFiles } = openInComposer(d);
+            if (missingFiles) toast({ tone: 'error', text: t('history.filesMissing', { count: missingFiles }) });
+          }}
+        >{t('history.openInComposer')}</button>
         {d.curl && (
           <button type="button" onClick={() => void navigator.clipboard.writeText(d.curl!).then(() => setCopied(true), () => setCopied(false))}>
             {copied ? t('common.copied') : t('history.copyCurl')}

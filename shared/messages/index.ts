@@ -7,3 +7,17 @@ import { pachcaMessageSchema } from './pachca.ts';
 /** Every message a composer can produce, told apart by `provider`. */
 export const outgoingMessageSchema = z.discriminatedUnion('provider', [pachcaMessageSchema, diadocMessageSchema, marketMessageSchema, greenApiMessageSchema]);
 export type OutgoingMessage = z.infer<typeof outgoingMessageSchema>;
+
+/** The file handles a message refers to, in the order the composer attached them. */
+export function fileIdsOf(message: OutgoingMessage): string[] {
+  switch (message.provider) {
+    case 'pachca':
+      return message.files ?? [];
+    case 'market':
+      return message.file ? [message.file] : [];
+    case 'diadoc':
+      return message.documents.flatMap((d) => (d.signatureFile ? [d.file, d.signatureFile] : [d.file]));
+    case 'greenapi':
+      return [];
+  }
+}
