@@ -77,7 +77,7 @@ for (const target of targets) {
         expect(sims.greenapi.server.received.at(-1)!.headers.authorization).toBe(`Bearer ${T.replaced}`);
 
         await page.locator('.account').filter({ hasText: 'Маркет Ромашка' }).getByRole('button', { name: 'Удалить' }).click();
-        await page.getByRole('dialog').getByRole('button', { name: 'Удалить' }).click();
+        await page.getByRole('alertdialog').getByRole('button', { name: 'Удалить' }).click();
         await expect(page.locator('.account').filter({ hasText: 'Маркет Ромашка' })).toHaveCount(0);
 
         // Every view of the history, then the scan.

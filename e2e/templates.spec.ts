@@ -36,7 +36,7 @@ for (const target of targets) {
       await expect(text).toHaveValue('Здравствуйте, Анна! Заказ {{номер}} отправлен.');
 
       await composer.getByRole('button', { name: /Отправить/ }).click();
-      const dialog = page.getByRole('dialog');
+      const dialog = page.getByRole('alertdialog');
       await expect(dialog).toContainText('Не заполнены переменные: номер');
       await dialog.getByRole('button', { name: 'Отмена' }).click();
       await expect(dialog).toBeHidden();

@@ -3,8 +3,10 @@ import { useT } from '../i18n/index.ts';
 import { useConfirmState } from './confirm.ts';
 
 /**
- * The modal for {@link askConfirm}: a native `<dialog>`, so focus is trapped and returned, Esc
- * answers "no", and the rest of the app is inert while it is open. "Cancel" takes the focus:
+ * The modal for {@link askConfirm}. The platform's `<dialog>` opened with `showModal()` is the
+ * accessible primitive here (DESIGN.md asks for one rather than a hand-rolled widget): it traps
+ * and returns focus, makes the rest of the app inert, sits in the top layer, and Esc answers
+ * "no"; a library would add weight to the first screen for the same behaviour. "Cancel" takes the focus:
  * Enter on a question that can lose or repeat a message must not mean "yes".
  */
 export function ConfirmDialog() {
@@ -26,6 +28,7 @@ export function ConfirmDialog() {
     <dialog
       ref={ref}
       className="confirm-dialog"
+      role="alertdialog"
       aria-labelledby="confirm-message"
       onCancel={(e) => {
         e.preventDefault();
