@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mostCommonWord, seedHistory } from '../electron/history/seed.ts';
+import { DatabaseSync } from 'node:sqlite';
+import { mostCommonWord, seedHistory, vocabulary } from '../electron/history/seed.ts';
 import { openHistory } from '../electron/history/store.ts';
 import { stats, type Stats } from './stats.ts';
 
@@ -13,6 +14,16 @@ export interface ScaleResult {
   newestPage: Stats;
   searchCommon: Stats;
   searchRare: Stats;
+  /** The slowest word of the whole vocabulary (its p50): "any word", measured rather than assumed. */
+  searchWorstWord: { word: string; words: number; stats: Stats };
+  /** A half-typed word, as the search box sends it while the operator types. */
+  searchPrefix: Stats;
+  /** A common word inside the combined filters. */
+  searchFiltered: Stats;
+  /** A common word among one recipient's few sends. */
+  searchOneRecipient: Stats;
+  /** A common word within the oldest five days: the full-text walk has to start deep. */
+  searchOldWindow: Stats;
   combinedFilters: Stats;
 }
 
@@ -27,6 +38,13 @@ function time(n: number, fn: () => unknown): Stats {
   return stats(samples);
 }
 
+function quietestRecipient(file: string): string {
+  const db = new DatabaseSync(file, { readOnly: true });
+  const row = db.prepare('SELECT recipient FROM sends GROUP BY recipient ORDER BY count(*), recipient LIMIT 1').get() as { recipient: string };
+  db.close();
+  return row.recipient;
+}
+
 /** The history's queries at 10 k, 100 k and 1 M rows: newest page, full-text, combined filters. */
 export async function benchHistoryScale(sizes: readonly number[], repeats = 50): Promise<ScaleResult[]> {
   const out: ScaleResult[] = [];
@@ -37,6 +55,12 @@ export async function benchHistoryScale(sizes: readonly number[], repeats = 50):
     const { ms } = seedHistory(file, rows, { until: now });
     const store = openHistory(file);
     const bytes = statSync(file).size + (statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0);
+    const quietRecipient = quietestRecipient(file);
+    let worst: ScaleResult['searchWorstWord'] | undefined;
+    for (const word of vocabulary) {
+      const s = time(Math.max(5, Math.round(repeats / 5)), () => store.list({ limit: 100, text: word }));
+      if (!worst || s.p50 > worst.stats.p50) worst = { word, words: vocabulary.length, stats: s };
+    }
     out.push({
       rows,
       seedMs: ms,
@@ -45,6 +69,11 @@ export async function benchHistoryScale(sizes: readonly number[], repeats = 50):
       newestPage: time(repeats, () => store.list({ limit: 100 })),
       searchCommon: time(repeats, () => store.list({ limit: 100, text: mostCommonWord })),
       searchRare: time(repeats, () => store.list({ limit: 100, text: 'кэшбэк' })),
+      searchWorstWord: worst!,
+      searchPrefix: time(repeats, () => store.list({ limit: 100, text: 'зак' })),
+      searchOneRecipient: time(repeats, () => store.list({ limit: 100, text: mostCommonWord, recipient: quietRecipient })),
+      searchOldWindow: time(repeats, () => store.list({ limit: 100, text: mostCommonWord, from: now - 365 * 86_400_000, to: now - 360 * 86_400_000 })),
+      searchFiltered: time(repeats, () => store.list({ limit: 100, text: mostCommonWord, provider: 'market', statuses: ['failed'], from: now - 90 * 86_400_000, to: now - 30 * 86_400_000 })),
       combinedFilters: time(repeats, () => store.list({ limit: 100, provider: 'market', statuses: ['failed'], from: now - 90 * 86_400_000, to: now - 30 * 86_400_000 })),
     });
     store.close();

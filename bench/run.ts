@@ -38,6 +38,11 @@ try {
     row(`History ${s.rows.toLocaleString('en')}: newest page (p95 ${fmt(s.newestPage.p95)})`, `${fmt(s.newestPage.p50)} ms`, big ? '≤ 2 ms' : '—', big ? s.newestPage.p50 <= 2 : undefined);
     row(`History ${s.rows.toLocaleString('en')}: full-text, most common word “${s.commonWord}” (p95 ${fmt(s.searchCommon.p95)})`, `${fmt(s.searchCommon.p50)} ms`, big ? '≤ 20 ms' : '—', big ? s.searchCommon.p50 <= 20 : undefined);
     row(`History ${s.rows.toLocaleString('en')}: full-text, rare word (p95 ${fmt(s.searchRare.p95)})`, `${fmt(s.searchRare.p50)} ms`, big ? '≤ 20 ms' : '—', big ? s.searchRare.p50 <= 20 : undefined);
+    row(`History ${s.rows.toLocaleString('en')}: full-text, slowest of all ${s.searchWorstWord.words} words, “${s.searchWorstWord.word}” (p95 ${fmt(s.searchWorstWord.stats.p95)})`, `${fmt(s.searchWorstWord.stats.p50)} ms`, big ? '≤ 20 ms' : '—', big ? s.searchWorstWord.stats.p50 <= 20 : undefined);
+    row(`History ${s.rows.toLocaleString('en')}: full-text, half-typed “зак” (p95 ${fmt(s.searchPrefix.p95)})`, `${fmt(s.searchPrefix.p50)} ms`, big ? '≤ 20 ms' : '—', big ? s.searchPrefix.p50 <= 20 : undefined);
+    row(`History ${s.rows.toLocaleString('en')}: “${s.commonWord}” inside the combined filters (p95 ${fmt(s.searchFiltered.p95)})`, `${fmt(s.searchFiltered.p50)} ms`, big ? '≤ 20 ms' : '—', big ? s.searchFiltered.p50 <= 20 : undefined);
+    row(`History ${s.rows.toLocaleString('en')}: “${s.commonWord}” to one recipient (p95 ${fmt(s.searchOneRecipient.p95)})`, `${fmt(s.searchOneRecipient.p50)} ms`, big ? '≤ 20 ms' : '—', big ? s.searchOneRecipient.p50 <= 20 : undefined);
+    row(`History ${s.rows.toLocaleString('en')}: “${s.commonWord}” in the oldest 5 days (p95 ${fmt(s.searchOldWindow.p95)})`, `${fmt(s.searchOldWindow.p50)} ms`, big ? '≤ 20 ms' : '—', big ? s.searchOldWindow.p50 <= 20 : undefined);
     row(`History ${s.rows.toLocaleString('en')}: combined filters (p95 ${fmt(s.combinedFilters.p95)})`, `${fmt(s.combinedFilters.p50)} ms`, big ? '≤ 5 ms' : '—', big ? s.combinedFilters.p50 <= 5 : undefined);
     row(`History ${s.rows.toLocaleString('en')}: bytes per row / seeding time`, `${Math.round(s.bytesPerRow)} B / ${(s.seedMs / 1000).toFixed(1)} s`, '—', undefined);
   }

@@ -9,7 +9,8 @@ import { openHistory } from './store.ts';
  */
 const ru = 'заказ доставка оплата возврат товар курьер статус трек номер клиент покупатель магазин склад сегодня завтра спасибо здравствуйте пожалуйста документ счёт акт договор подпись отправлен получен задерживается отменён оформлен уточните адрес время окно упаковка размер цвет гарантия обмен скидка промокод баллы кэшбэк чек карта перевод'.split(' ');
 const en = 'order delivery payment refund item courier status tracking number customer shop warehouse today tomorrow thanks hello please document invoice contract signature sent received delayed cancelled placed address window package size colour warranty exchange discount promo points receipt card transfer'.split(' ');
-const vocabulary = [...ru, ...en];
+/** Every word the seeding writes: the benchmark searches each of them. */
+export const vocabulary: readonly string[] = [...ru, ...en];
 const providers = ['pachca', 'diadoc', 'market', 'greenapi'] as const;
 const statuses = ['sent', 'sent', 'sent', 'sent', 'sent', 'sent', 'failed', 'outcome_unknown', 'cancelled', 'waiting'] as const;
 

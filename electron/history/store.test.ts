@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProviderId } from '../../shared/providers.ts';
 import { ftsQuery } from './fts-query.ts';
 import { migrations } from './migrations.ts';
+import { seedHistory } from './seed.ts';
 import { openHistory } from './store.ts';
 import type { HistoryStore, NewSend } from './types.ts';
 
@@ -168,6 +169,31 @@ describe('the history store', () => {
     db.close();
   });
 
+  it('a search with words and filters finds exactly what the words alone find, filtered, whichever side drives it', () => {
+    const f = file();
+    seedHistory(f, 4000, { until: T0 });
+    const store = openHistory(f);
+    const byId = new Map(all(store, {}, 500).map((id) => [id, store.getSummary(id)!]));
+    const oneRecipient = [...byId.values()].find((s) => s.provider === 'greenapi')!.recipient;
+    const queries: Parameters<HistoryStore['list']>[0][] = [
+      { text: 'заказ', recipient: oneRecipient, limit: 7 },
+      { text: 'кэшбэк', provider: 'market', limit: 7 },
+      { text: 'заказ', provider: 'market', statuses: ['cancelled'], limit: 7 },
+      { text: 'заказ доставка', accountId: 'a_seed_pachca', statuses: ['failed', 'outcome_unknown'], limit: 7 },
+      { text: 'delivery', provider: 'diadoc', from: T0 - 200 * 86_400_000, to: T0 - 100 * 86_400_000, limit: 7 },
+    ];
+    for (const { limit, ...q } of queries) {
+      const { provider, accountId, recipient, statuses, from, to, text } = q;
+      const expected = all(store, { text: text! }, 500).filter((id) => {
+        const s = byId.get(id)!;
+        return (!provider || s.provider === provider) && (!accountId || s.accountId === accountId) && (!recipient || s.recipient === recipient) && (!statuses || statuses.includes(s.status)) && (from === undefined || s.createdAt >= from) && (to === undefined || s.createdAt <= to);
+      });
+      expect(expected.length, JSON.stringify(q)).toBeGreaterThan(0);
+      expect(all(store, q, limit), JSON.stringify(q)).toEqual(expected);
+    }
+    store.close();
+  });
+
   it('answers the list queries from indexes or the FTS rowid walk, never a full scan and sort', () => {
     const f = file();
     openHistory(f).close();
@@ -177,7 +203,9 @@ describe('the history store', () => {
     const newest = plan(`SELECT ${cols} FROM sends s ORDER BY s.seq DESC LIMIT 100`);
     const filtered = plan(`SELECT ${cols} FROM sends s WHERE s.provider = ? AND s.status IN (?) ORDER BY s.seq DESC LIMIT 100`, 'market', 'failed');
     const text = plan(`SELECT ${cols} FROM sends_fts f CROSS JOIN sends s ON s.seq = f.rowid WHERE sends_fts MATCH ? ORDER BY f.rowid DESC LIMIT 100`, '"x"');
-    for (const p of [newest, filtered, text]) expect(p).not.toMatch(/TEMP B-TREE/);
+    const fromFilters = plan(`SELECT ${cols} FROM sends s CROSS JOIN sends_fts f ON f.rowid = s.seq WHERE s.recipient = ? AND sends_fts MATCH ? ORDER BY s.seq DESC LIMIT 100`, '79001234567', '"x"');
+    for (const p of [newest, filtered, text, fromFilters]) expect(p).not.toMatch(/TEMP B-TREE/);
+    expect(fromFilters).toMatch(/^SEARCH s USING (COVERING )?INDEX sends_recipient/);
     expect(filtered).toMatch(/USING (COVERING )?INDEX/);
     expect(text).toMatch(/VIRTUAL TABLE INDEX/);
     db.close();

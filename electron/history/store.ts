@@ -5,6 +5,7 @@ import type { Attempt, Exchange, SendSummary } from '../../shared/sends.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { ftsQuery, ftsTerms, MAX_EXPANSION } from './fts-query.ts';
 import { migrate } from './migrations.ts';
+import { COUNT_CAP, filtersFirst } from './search-plan.ts';
 import type { HistoryListQuery, HistoryStore, NewSend, StatusPatch, StoredSend } from './types.ts';
 
 interface SendRow {
@@ -98,6 +99,7 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
     deleteState: db.prepare('DELETE FROM state WHERE key = ?'),
     firstAtOrAfter: db.prepare('SELECT seq FROM sends WHERE created_at >= ? ORDER BY created_at, seq LIMIT 1'),
     lastAtOrBefore: db.prepare('SELECT seq FROM sends WHERE created_at <= ? ORDER BY created_at DESC, seq DESC LIMIT 1'),
+    maxSeq: db.prepare('SELECT max(seq) AS seq FROM sends'),
   };
   const listCache = new Map<string, StatementSync>();
   // Terms this process already added: most sends reuse words, so most inserts are skipped.
@@ -184,67 +186,86 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
     return { summary: summaryOf(row), message: JSON.parse(row.message) as OutgoingMessage, operationId: row.operation_id, attempts };
   }
 
-  function list(q: HistoryListQuery): { items: SendSummary[]; nextCursor?: string } {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    const before = decodeCursor(q.cursor);
-    if (q.text) store.catchUpIndex();
-    const match = q.text ? ftsQuery(q.text, expand) : undefined;
-    if (q.text && !match) return { items: [] };
-    const seqCol = match ? 'f.rowid' : 's.seq';
-    if (before !== undefined) {
-      where.push(`${seqCol} < ?`);
-      params.push(before);
-    }
-    // Dates become a seq range first: created_at follows seq, so the range is exact.
-    if (q.from !== undefined) {
-      const lo = (st.firstAtOrAfter.get(q.from) as { seq: number } | undefined)?.seq;
-      if (lo === undefined) return { items: [] };
-      where.push(`${seqCol} >= ?`);
-      params.push(lo);
-    }
-    if (q.to !== undefined) {
-      const hi = (st.lastAtOrBefore.get(q.to) as { seq: number } | undefined)?.seq;
-      if (hi === undefined) return { items: [] };
-      where.push(`${seqCol} <= ?`);
-      params.push(hi);
-    }
-    if (q.provider) {
-      where.push('s.provider = ?');
-      params.push(q.provider);
-    }
-    if (q.accountId) {
-      where.push('s.account_id = ?');
-      params.push(q.accountId);
-    }
-    if (q.recipient) {
-      where.push('s.recipient = ?');
-      params.push(q.recipient);
-    }
-    if (q.statuses?.length) {
-      where.push(`s.status IN (${q.statuses.map(() => '?').join(', ')})`);
-      params.push(...q.statuses);
-    }
-    let sql: string;
-    if (match) {
-      // CROSS JOIN keeps the FTS table outermost: its rowid order is the page order.
-      where.unshift('sends_fts MATCH ?');
-      params.unshift(match);
-      sql = `SELECT ${SUMMARY_COLUMNS} FROM sends_fts f CROSS JOIN sends s ON s.seq = f.rowid WHERE ${where.join(' AND ')} ORDER BY f.rowid DESC LIMIT ?`;
-    } else {
-      sql = `SELECT ${SUMMARY_COLUMNS} FROM sends s ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.seq DESC LIMIT ?`;
-    }
-    params.push(q.limit + 1);
+  function cached(sql: string): StatementSync {
     let stmt = listCache.get(sql);
     if (!stmt) {
       stmt = db.prepare(sql);
       if (listCache.size > 200) listCache.clear();
       listCache.set(sql, stmt);
     }
-    const rows = stmt.all(...params) as unknown as SendRow[];
+    return stmt;
+  }
+
+  function list(q: HistoryListQuery): { items: SendSummary[]; nextCursor?: string } {
+    const before = decodeCursor(q.cursor);
+    if (q.text) store.catchUpIndex();
+    const match = q.text ? ftsQuery(q.text, expand) : undefined;
+    if (q.text && !match) return { items: [] };
+
+    // The page's seq range: the cursor, and the dates turned into seqs (created_at follows seq, so the range is exact).
+    let lo: number | undefined;
+    let hi = before !== undefined ? before - 1 : undefined;
+    if (q.from !== undefined) {
+      lo = (st.firstAtOrAfter.get(q.from) as { seq: number } | undefined)?.seq;
+      if (lo === undefined) return { items: [] };
+    }
+    if (q.to !== undefined) {
+      const last = (st.lastAtOrBefore.get(q.to) as { seq: number } | undefined)?.seq;
+      if (last === undefined) return { items: [] };
+      hi = hi === undefined ? last : Math.min(hi, last);
+    }
+    if (lo !== undefined && hi !== undefined && lo > hi) return { items: [] };
+    // Bounds go in as BigInt: node:sqlite binds every JS number as a REAL, and FTS5 ignores a
+    // rowid bound that is not an INTEGER, walking the whole match list from the newest instead.
+    const range = (col: string) => ({
+      where: [...(lo !== undefined ? [`${col} >= ?`] : []), ...(hi !== undefined ? [`${col} <= ?`] : [])],
+      params: [...(lo !== undefined ? [BigInt(lo)] : []), ...(hi !== undefined ? [BigInt(hi)] : [])],
+    });
+
+    const rowWhere: string[] = [];
+    const rowParams: (string | number)[] = [];
+    const filter = (clause: string, ...values: (string | number)[]) => {
+      rowWhere.push(clause);
+      rowParams.push(...values);
+    };
+    if (q.provider) filter('s.provider = ?', q.provider);
+    if (q.accountId) filter('s.account_id = ?', q.accountId);
+    if (q.recipient) filter('s.recipient = ?', q.recipient);
+    if (q.statuses?.length) filter(`s.status IN (${q.statuses.map(() => '?').join(', ')})`, ...q.statuses);
+    const want = q.limit + 1;
+
+    let sql: string;
+    let params: (string | number | bigint)[];
+    if (!match) {
+      const r = range('s.seq');
+      const where = [...r.where, ...rowWhere];
+      sql = `SELECT ${SUMMARY_COLUMNS} FROM sends s ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.seq DESC LIMIT ?`;
+      params = [...r.params, ...rowParams, want];
+    } else if (rowWhere.length && searchFromFilters(match, rowWhere, rowParams, lo, hi, want, (q.statuses?.length ?? 0) <= 1)) {
+      const r = range('s.seq');
+      sql = `SELECT ${SUMMARY_COLUMNS} FROM sends s CROSS JOIN sends_fts f ON f.rowid = s.seq WHERE ${[...r.where, ...rowWhere].join(' AND ')} AND sends_fts MATCH ? ORDER BY s.seq DESC LIMIT ?`;
+      params = [...r.params, ...rowParams, match, want];
+    } else {
+      // CROSS JOIN keeps the FTS table outermost: its rowid order is the page order.
+      const r = range('f.rowid');
+      sql = `SELECT ${SUMMARY_COLUMNS} FROM sends_fts f CROSS JOIN sends s ON s.seq = f.rowid WHERE ${['sends_fts MATCH ?', ...r.where, ...rowWhere].join(' AND ')} ORDER BY f.rowid DESC LIMIT ?`;
+      params = [match, ...r.params, ...rowParams, want];
+    }
+    const rows = cached(sql).all(...params) as unknown as SendRow[];
     const more = rows.length > q.limit;
     const page = more ? rows.slice(0, q.limit) : rows;
     return { items: page.map(summaryOf), ...(more ? { nextCursor: encodeCursor(page.at(-1)!.seq) } : {}) };
+  }
+
+  /** Counts both sides of a search with words and filters, each up to a cap, and picks the cheaper driver (see search-plan.ts). */
+  function searchFromFilters(match: string, rowWhere: string[], rowParams: (string | number)[], lo: number | undefined, hi: number | undefined, want: number, filterStreams: boolean): boolean {
+    const seqs = [...(lo !== undefined ? ['s.seq >= ?'] : []), ...(hi !== undefined ? ['s.seq <= ?'] : [])];
+    const rowids = [...(lo !== undefined ? ['rowid >= ?'] : []), ...(hi !== undefined ? ['rowid <= ?'] : [])];
+    const bounds = [...(lo !== undefined ? [BigInt(lo)] : []), ...(hi !== undefined ? [BigInt(hi)] : [])];
+    const filtered = (cached(`SELECT count(*) AS n FROM (SELECT 1 FROM sends s WHERE ${[...seqs, ...rowWhere].join(' AND ')} LIMIT ${COUNT_CAP})`).get(...bounds, ...rowParams) as { n: number }).n;
+    const matched = (cached(`SELECT count(*) AS n FROM (SELECT 1 FROM sends_fts WHERE ${['sends_fts MATCH ?', ...rowids].join(' AND ')} LIMIT ${COUNT_CAP})`).get(match, ...bounds) as { n: number }).n;
+    const top = hi ?? ((st.maxSeq.get() as { seq: number | null }).seq ?? 0);
+    return filtersFirst({ filtered, matched, span: top - (lo ?? 1) + 1, want, filterStreams });
   }
 
   const store: HistoryStore = {
