@@ -3,7 +3,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AccountView } from '../shared/accounts.ts';
-import type { Reply } from '../shared/contract.ts';
 import type { SendSummary } from '../shared/sends.ts';
 import { benchHost, value } from './bench-host.ts';
 import type { SimProcess } from './sims.ts';
@@ -40,86 +39,87 @@ async function peakDuring(work: () => Promise<void>): Promise<{ rss: number; hea
   return { rss, heap, ms };
 }
 
+export type LargeKind = 'diadoc' | 'market';
+
 /**
- * 40 × 1 MB Diadoc documents and one 5 MB Market file through the host, memory watched. Each
- * kind is sent once small first: the first request loads fetch's own code and grows the
- * heap once, which is the cost of a first send, not of a large one.
+ * One kind of large send through the host, memory watched: 40 × 1 MB Diadoc documents, or one
+ * 5 MB Market file. The same kind is sent once small first: the first request loads fetch's
+ * own code and grows the heap once, which is the cost of a first send, not of a large one.
  */
-export async function benchLargeSends(sims: Pick<SimProcess, 'urls' | 'token'>, scale = 1, repeats = 5): Promise<LargeSendResult[]> {
-  const { host, dataDir, dispose } = await benchHost('large', 120_000);
-  const diadoc = value<AccountView>(await host.dispatch('accounts.create', { name: 'Diadoc', baseUrl: sims.urls.diadoc, settings: { provider: 'diadoc', authScheme: 'bearer', fromBoxId: 'sandbox-box-from@diadoc.ru' }, secrets: { token: sims.token } }));
-  const market = value<AccountView>(await host.dispatch('accounts.create', { name: 'Market', baseUrl: sims.urls.market, settings: { provider: 'market', businessId: '100500' }, secrets: { token: sims.token } }));
-
-  const docBytes = Math.round(1024 * 1024 * scale);
-  const docs: Awaited<ReturnType<typeof host.files.register>>[] = [];
-  for (let i = 0; i < 40; i++) {
-    const path = join(dataDir, `act-${i}.pdf`);
-    writeFileSync(path, randomBytes(docBytes));
-    docs.push(await host.files.register(path));
-  }
-  const filePath = join(dataDir, 'photo.jpg');
-  const fileBytes = Math.round(5 * 1024 * 1024 * scale);
-  writeFileSync(filePath, randomBytes(fileBytes));
-  const file = await host.files.register(filePath);
-
-  const small = join(dataDir, 'warm-up.pdf');
-  writeFileSync(small, randomBytes(10_000));
-  const warm = await host.files.register(small);
-  for (const message of [
-    { provider: 'diadoc', fromBoxId: 'sandbox-box-from@diadoc.ru', toBoxId: 'counterparty@diadoc.ru', documents: [{ file: warm.id, typeNamedId: 'Nonformalized' }] },
-    { provider: 'market', businessId: '100500', chatId: '777', kind: 'file', file: warm.id },
-  ] as const) {
-    const accountId = message.provider === 'diadoc' ? diadoc.id : market.id;
-    if (value<SendSummary>(await host.dispatch('sends.send', { accountId, message })).status !== 'sent') throw new Error(`warm-up ${message.provider} send did not go`);
-  }
-
-  const results: LargeSendResult[] = [];
-  const run = async (name: string, payloadBytes: number, send: () => Promise<Reply>) => {
-    const rss: number[] = [];
-    const heap: number[] = [];
-    const speed: number[] = [];
-    for (let i = 0; i < repeats; i++) {
-      let status = '';
-      const m = await peakDuring(async () => {
-        status = value<SendSummary>(await send()).status;
-      });
-      if (status !== 'sent') throw new Error(`${name}: ${status}`);
-      rss.push(m.rss);
-      heap.push(m.heap);
-      speed.push(payloadBytes / 1024 / 1024 / (m.ms / 1000));
-    }
-    results.push({ name, payloadBytes, peakRssGrowth: stats(rss), peakHeapGrowth: stats(heap), mbPerSecond: stats(speed) });
-  };
-  await run('Diadoc 40 × 1 MB', docBytes * 40, () =>
-    host.dispatch('sends.send', { accountId: diadoc.id, message: { provider: 'diadoc', fromBoxId: 'sandbox-box-from@diadoc.ru', toBoxId: 'counterparty@diadoc.ru', documents: docs.map((d) => ({ file: d.id, typeNamedId: 'Nonformalized', comment: d.name })) } }),
+export async function benchLargeSend(kind: LargeKind, sims: Pick<SimProcess, 'urls' | 'token'>, scale = 1, repeats = 5): Promise<LargeSendResult> {
+  const { host, dataDir, dispose } = await benchHost(`large-${kind}`, 120_000);
+  const account = value<AccountView>(
+    await host.dispatch(
+      'accounts.create',
+      kind === 'diadoc'
+        ? { name: 'Diadoc', baseUrl: sims.urls.diadoc, settings: { provider: 'diadoc', authScheme: 'bearer', fromBoxId: 'sandbox-box-from@diadoc.ru' }, secrets: { token: sims.token } }
+        : { name: 'Market', baseUrl: sims.urls.market, settings: { provider: 'market', businessId: '100500' }, secrets: { token: sims.token } },
+    ),
   );
-  await run('Market file 5 MB', fileBytes, () => host.dispatch('sends.send', { accountId: market.id, message: { provider: 'market', businessId: '100500', chatId: '777', kind: 'file', file: file.id } }));
+  const file = async (name: string, bytes: number) => {
+    const path = join(dataDir, name);
+    writeFileSync(path, randomBytes(bytes));
+    return (await host.files.register(path)).id;
+  };
+  const message = (files: string[]) =>
+    kind === 'diadoc'
+      ? { provider: 'diadoc', fromBoxId: 'sandbox-box-from@diadoc.ru', toBoxId: 'counterparty@diadoc.ru', documents: files.map((f, i) => ({ file: f, typeNamedId: 'Nonformalized', comment: `Акт ${i + 1}` })) }
+      : { provider: 'market', businessId: '100500', chatId: '777', kind: 'file', file: files[0] };
+  const send = async (files: string[]) => value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: message(files) })).status;
+
+  if ((await send([await file('warm-up.pdf', 10_000)])) !== 'sent') throw new Error(`warm-up ${kind} send did not go`);
+  const payload = kind === 'diadoc' ? { count: 40, bytes: Math.round(1024 * 1024 * scale) } : { count: 1, bytes: Math.round(5 * 1024 * 1024 * scale) };
+  const files: string[] = [];
+  for (let i = 0; i < payload.count; i++) files.push(await file(kind === 'diadoc' ? `act-${i}.pdf` : 'photo.jpg', payload.bytes));
+  const payloadBytes = payload.count * payload.bytes;
+
+  const rss: number[] = [];
+  const heap: number[] = [];
+  const speed: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    let status = '';
+    const m = await peakDuring(async () => {
+      status = await send(files);
+    });
+    if (status !== 'sent') throw new Error(`${kind}: ${status}`);
+    rss.push(m.rss);
+    heap.push(m.heap);
+    speed.push(payloadBytes / 1024 / 1024 / (m.ms / 1000));
+  }
   await dispose();
+  return { name: kind === 'diadoc' ? 'Diadoc 40 × 1 MB' : 'Market file 5 MB', payloadBytes, peakRssGrowth: stats(rss), peakHeapGrowth: stats(heap), mbPerSecond: stats(speed) };
+}
+
+/**
+ * Runs each kind of {@link benchLargeSend} in a fresh process of its own (with `--expose-gc`),
+ * so the memory it measures starts from a host that has done nothing else: not one that just
+ * seeded a million history rows, or sent the other kind, and would hide growth in memory it
+ * already holds.
+ */
+export async function benchLargeSendsInChild(sims: SimProcess, scale = 1, repeats = 5): Promise<LargeSendResult[]> {
+  const results: LargeSendResult[] = [];
+  for (const kind of ['diadoc', 'market'] as const) {
+    results.push(
+      await new Promise<LargeSendResult>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--expose-gc', import.meta.filename], {
+          env: { ...process.env, BENCH_SIMS: JSON.stringify({ urls: sims.urls, token: sims.token }), BENCH_KIND: kind, BENCH_SCALE: String(scale), BENCH_REPEATS: String(repeats) },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+        child.once('exit', (code) => {
+          const m = /LARGE (\{.*\})/.exec(out);
+          if (code === 0 && m) resolve(JSON.parse(m[1]!) as LargeSendResult);
+          else reject(new Error(`large-sends bench (${kind}) exited with ${code}: ${out.slice(-500)}`));
+        });
+      }),
+    );
+  }
   return results;
 }
 
-/**
- * Runs {@link benchLargeSends} in a fresh process (with `--expose-gc`), so the memory it
- * measures starts from a host that has done nothing else, not from one that just seeded a
- * million history rows and would hide growth in memory it already holds.
- */
-export function benchLargeSendsInChild(sims: SimProcess, scale = 1, repeats = 5): Promise<LargeSendResult[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', import.meta.filename], {
-      env: { ...process.env, BENCH_SIMS: JSON.stringify({ urls: sims.urls, token: sims.token }), BENCH_SCALE: String(scale), BENCH_REPEATS: String(repeats) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => {
-      const m = /LARGE (\[.*\])/.exec(out);
-      if (code === 0 && m) resolve(JSON.parse(m[1]!) as LargeSendResult[]);
-      else reject(new Error(`large-sends bench exited with ${code}: ${out.slice(-500)}`));
-    });
-  });
-}
-
 if (process.env.BENCH_SIMS && process.argv[1] === import.meta.filename) {
-  const results = await benchLargeSends(JSON.parse(process.env.BENCH_SIMS) as Pick<SimProcess, 'urls' | 'token'>, Number(process.env.BENCH_SCALE ?? 1), Number(process.env.BENCH_REPEATS ?? 5));
-  console.log(`LARGE ${JSON.stringify(results)}`);
+  const kind = process.env.BENCH_KIND === 'market' ? 'market' : 'diadoc';
+  const result = await benchLargeSend(kind, JSON.parse(process.env.BENCH_SIMS) as Pick<SimProcess, 'urls' | 'token'>, Number(process.env.BENCH_SCALE ?? 1), Number(process.env.BENCH_REPEATS ?? 5));
+  console.log(`LARGE ${JSON.stringify(result)}`);
 }
