@@ -54,6 +54,18 @@ function summaryOf(r: SendRow): SendSummary {
 }
 
 /**
+ * A seq range as SQL conditions on `col`. The bounds go in as BigInt: node:sqlite binds every JS
+ * number as a REAL, and FTS5 ignores a rowid bound that is not an INTEGER, walking the whole
+ * match list from the newest instead of seeking (35 ms instead of 1 ms at a million rows).
+ */
+function seqRange(col: string, lo: number | undefined, hi: number | undefined): { where: string[]; params: bigint[] } {
+  return {
+    where: [...(lo !== undefined ? [`${col} >= ?`] : []), ...(hi !== undefined ? [`${col} <= ?`] : [])],
+    params: [...(lo !== undefined ? [BigInt(lo)] : []), ...(hi !== undefined ? [BigInt(hi)] : [])],
+  };
+}
+
+/**
  * The history on `node:sqlite`: WAL with synchronous=NORMAL, which survives a killed process
  * (what the outbox's write-ahead record must survive) and loses at most the last commits on a
  * power cut, at a fraction of a millisecond per commit. Statements are prepared once.
@@ -215,12 +227,7 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
       hi = hi === undefined ? last : Math.min(hi, last);
     }
     if (lo !== undefined && hi !== undefined && lo > hi) return { items: [] };
-    // Bounds go in as BigInt: node:sqlite binds every JS number as a REAL, and FTS5 ignores a
-    // rowid bound that is not an INTEGER, walking the whole match list from the newest instead.
-    const range = (col: string) => ({
-      where: [...(lo !== undefined ? [`${col} >= ?`] : []), ...(hi !== undefined ? [`${col} <= ?`] : [])],
-      params: [...(lo !== undefined ? [BigInt(lo)] : []), ...(hi !== undefined ? [BigInt(hi)] : [])],
-    });
+    const range = (col: string) => seqRange(col, lo, hi);
 
     const rowWhere: string[] = [];
     const rowParams: (string | number)[] = [];
@@ -259,11 +266,10 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
 
   /** Counts both sides of a search with words and filters, each up to a cap, and picks the cheaper driver (see search-plan.ts). */
   function searchFromFilters(match: string, rowWhere: string[], rowParams: (string | number)[], lo: number | undefined, hi: number | undefined, want: number, filterStreams: boolean): boolean {
-    const seqs = [...(lo !== undefined ? ['s.seq >= ?'] : []), ...(hi !== undefined ? ['s.seq <= ?'] : [])];
-    const rowids = [...(lo !== undefined ? ['rowid >= ?'] : []), ...(hi !== undefined ? ['rowid <= ?'] : [])];
-    const bounds = [...(lo !== undefined ? [BigInt(lo)] : []), ...(hi !== undefined ? [BigInt(hi)] : [])];
-    const filtered = (cached(`SELECT count(*) AS n FROM (SELECT 1 FROM sends s WHERE ${[...seqs, ...rowWhere].join(' AND ')} LIMIT ${COUNT_CAP})`).get(...bounds, ...rowParams) as { n: number }).n;
-    const matched = (cached(`SELECT count(*) AS n FROM (SELECT 1 FROM sends_fts WHERE ${['sends_fts MATCH ?', ...rowids].join(' AND ')} LIMIT ${COUNT_CAP})`).get(match, ...bounds) as { n: number }).n;
+    const seqs = seqRange('s.seq', lo, hi);
+    const rowids = seqRange('rowid', lo, hi);
+    const filtered = (cached(`SELECT count(*) AS n FROM (SELECT 1 FROM sends s WHERE ${[...seqs.where, ...rowWhere].join(' AND ')} LIMIT ${COUNT_CAP})`).get(...seqs.params, ...rowParams) as { n: number }).n;
+    const matched = (cached(`SELECT count(*) AS n FROM (SELECT 1 FROM sends_fts WHERE ${['sends_fts MATCH ?', ...rowids.where].join(' AND ')} LIMIT ${COUNT_CAP})`).get(match, ...rowids.params) as { n: number }).n;
     const top = hi ?? ((st.maxSeq.get() as { seq: number | null }).seq ?? 0);
     return filtersFirst({ filtered, matched, span: top - (lo ?? 1) + 1, want, filterStreams });
   }
