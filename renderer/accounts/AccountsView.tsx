@@ -82,7 +82,7 @@ export function AccountsView() {
                 {a.sandbox && <span className="badge sandbox">{t('common.sandbox')}</span>}
                 {a.isDefault && <span className="badge">{t('accounts.default')}</span>}
                 {a.plaintextSecrets && <span className="badge warn">{t('accounts.plaintext')}</span>}
-                <div className="muted small">{a.baseUrl} · {a.secretState.token.set ? a.secretState.token.mask : <span className="warn">{t('accounts.noToken')}</span>}</div>
+                <div className="muted small">{a.sandbox ? t('accounts.sandboxDetail') : <>{a.baseUrl} · {a.secretState.token.set ? a.secretState.token.mask : <span className="warn">{t('accounts.noToken')}</span>}</>}</div>
                 {c && <div className={c.ok ? 'ok small' : 'error small'} role="status">{c.ok ? t('accounts.checkOk') : t('accounts.checkFail')}{hasKey(`reason.${c.reason}`) ? ` — ${t(`reason.${c.reason}` as never)}` : c.reason ? ` — ${c.reason}` : ''}{c.detail ? ` (${c.detail})` : ''}</div>}
               </div>
               <div className="row">

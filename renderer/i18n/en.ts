@@ -29,6 +29,7 @@ export const en: Record<DictKey, string> = {
   'common.close': 'Close',
   'common.loading': 'Loading…',
   'common.sandbox': 'Sandbox',
+  'accounts.sandboxDetail': 'Built-in simulator: no token needed, nothing reaches customers',
   'common.yes': 'Yes',
   'common.no': 'No',
   'common.copy': 'Copy',

@@ -28,6 +28,7 @@ export const ru = {
   'common.close': 'Закрыть',
   'common.loading': 'Загрузка…',
   'common.sandbox': 'Песочница',
+  'accounts.sandboxDetail': 'Встроенный симулятор: токен не нужен, клиентам ничего не уходит',
   'common.yes': 'Да',
   'common.no': 'Нет',
   'common.copy': 'Копировать',
