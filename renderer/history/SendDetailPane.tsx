@@ -100,6 +100,7 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
       <h3>{t('history.message')}</h3>
       <pre className="message-view">{d.preview}</pre>
       <h3>{t('history.attempts')}</h3>
+      {d.attempts.length === 0 && <p className="muted">{t('history.noAttempts')}</p>}
       <ol className="attempts">
         {d.attempts.map((a) => (
           <li key={a.n} data-testid="attempt">

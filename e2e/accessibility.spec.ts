@@ -1,0 +1,55 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page } from '@playwright/test';
+import { appTest, targets } from './fixtures.ts';
+
+/** Every WCAG 2.1 A and AA rule axe checks, on the screen as it is now; violations listed by rule and element. */
+async function violations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${n.failureSummary?.split('\n')[1]?.trim() ?? v.help}`));
+}
+
+for (const target of targets) {
+  const test = appTest(target);
+  test.describe(`Accessibility [${target}]`, () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      test(`every screen passes axe's WCAG 2.1 AA rules, ${scheme} theme`, async ({ app }) => {
+        const { page } = app;
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.getByRole('button', { name: 'Попробовать в песочнице' }).click();
+        const found: Record<string, string[]> = {};
+
+        // Each composer after a send, so its result line is on screen too and the history holds every provider.
+        const composers = [
+          { nav: 'WhatsApp', form: 'Green-API (WhatsApp)', fill: async (f: ReturnType<Page['getByRole']>) => { await f.getByLabel('Номер или ID группы').fill('79003333333'); await f.getByLabel('Текст сообщения').fill('Проверка доступности'); } },
+          { nav: 'Пачка', form: 'Пачка', fill: async (f: ReturnType<Page['getByRole']>) => { await f.getByLabel('ID чата, треда или пользователя').fill('334'); await f.getByLabel('Текст сообщения').fill('Проверка доступности'); } },
+          { nav: 'Маркет', form: 'Яндекс Маркет', fill: async (f: ReturnType<Page['getByRole']>) => { await f.getByLabel('ID чата с покупателем').fill('777'); await f.getByLabel('Текст сообщения').fill('Проверка доступности'); } },
+          { nav: 'Диадок', form: 'Диадок', fill: async (f: ReturnType<Page['getByRole']>) => { await f.getByLabel('Ящик получателя (ToBoxId)').fill('counterparty@diadoc.ru'); await f.locator('input[type=file]').first().setInputFiles({ name: 'акт.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 акт') }); } },
+        ];
+        for (const c of composers) {
+          await page.getByRole('button', { name: c.nav, exact: true }).click();
+          const form = page.getByRole('form', { name: c.form });
+          await c.fill(form);
+          await form.getByRole('button', { name: /Отправить/ }).click();
+          await expect(form.locator('.last-result [data-status="sent"]')).toBeVisible();
+          found[c.nav] = await violations(page);
+        }
+
+        await page.getByRole('button', { name: 'История', exact: true }).click();
+        await page.locator('[data-send-id]').first().click();
+        await expect(page.getByTestId('attempt')).toHaveCount(1);
+        found.history = await violations(page);
+
+        await page.getByRole('button', { name: 'Шаблоны', exact: true }).click();
+        await expect(page.getByRole('heading', { name: 'Шаблоны' })).toBeVisible();
+        found.templates = await violations(page);
+
+        await page.getByRole('button', { name: 'Аккаунты', exact: true }).click();
+        await page.locator('.account').first().getByRole('button', { name: 'Удалить' }).click();
+        await expect(page.getByRole('alertdialog')).toBeVisible();
+        found.confirm = await violations(page);
+
+        expect(found).toEqual({ WhatsApp: [], Пачка: [], Маркет: [], Диадок: [], history: [], templates: [], confirm: [] });
+      });
+    }
+  });
+}
