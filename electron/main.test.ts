@@ -1,0 +1,112 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { channels } from '../shared/contract.ts';
+import type { AccountView } from '../shared/accounts.ts';
+import { APP_ORIGIN, contentSecurityPolicy, secureWebPreferences } from './security.ts';
+import { electron, FakeBrowserWindow, FakeWebContents, recorded } from './testing/electron-double.ts';
+
+// main.ts against a recording double of Electron (see electron-double.ts): its wiring, not Electron.
+vi.mock('electron', async () => (await import('./testing/electron-double.ts')).electron);
+vi.mock('electron-store', async () => {
+  const { default: Conf } = await import('conf');
+  return { default: class extends Conf<Record<string, unknown>> {
+    constructor(opts: { cwd: string }) {
+      super({ ...opts, configName: 'config', projectName: 'operator-console', projectSuffix: '' });
+    }
+  } };
+});
+
+const dataDir = mkdtempSync(join(tmpdir(), 'operator-main-'));
+let win: FakeBrowserWindow;
+const appFrame = { url: `${APP_ORIGIN}/index.html` };
+const call = (channel: string, input?: unknown, event?: unknown) => recorded.handlers.get(channel)!(event ?? { sender: win.webContents, senderFrame: appFrame }, input) as Promise<{ ok: boolean; value?: unknown; error?: { reason?: string } }>;
+
+beforeAll(async () => {
+  process.env.OPERATOR_DATA_DIR = dataDir;
+  await import('./main.ts');
+  electron.becomeReady();
+  await vi.waitFor(() => expect(FakeBrowserWindow.created).toHaveLength(1));
+  win = FakeBrowserWindow.created[0]!;
+  await vi.waitFor(() => expect(win.loadedUrl).toBeDefined());
+});
+
+afterAll(async () => {
+  // Quitting closes the host first (its outbox and history), then quits for real.
+  const quit = { prevented: false, preventDefault() { this.prevented = true; } };
+  electron.app.emit('before-quit', quit);
+  expect(quit.prevented).toBe(true);
+  await vi.waitFor(() => expect(recorded.quitCalls).toBe(1));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the main process, wired to a double of Electron', () => {
+  it('handles every contract channel, and no other', () => {
+    expect([...recorded.handlers.keys()].sort()).toEqual([...channels.keys()].sort());
+  });
+
+  it('opens one sandboxed window with the preload, on the app scheme', () => {
+    expect(win.options.webPreferences).toEqual(secureWebPreferences(join(import.meta.dirname, 'preload.cjs')));
+    expect(win.loadedUrl).toBe(`${APP_ORIGIN}/index.html`);
+    expect(recorded.privilegedSchemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  });
+
+  it('answers the app window’s own frame and refuses any other sender', async () => {
+    expect(await call('app.info')).toMatchObject({ ok: true, value: { version: '9.9.9-double', dataDir, secretStorage: 'os' } });
+    const foreign = new FakeWebContents();
+    expect(await call('app.info', undefined, { sender: foreign, senderFrame: appFrame })).toMatchObject({ ok: false, error: { reason: 'foreign_sender' } });
+    expect(await call('app.info', undefined, { sender: win.webContents, senderFrame: { url: 'https://evil.example/' } })).toMatchObject({ ok: false, error: { reason: 'foreign_sender' } });
+    expect(await call('app.info', undefined, { sender: win.webContents })).toMatchObject({ ok: false, error: { reason: 'foreign_sender' } });
+  });
+
+  it('keeps a token as safeStorage ciphertext on disk and sends through the sandbox, with the history event reaching the window', async () => {
+    const created = await call('accounts.create', { name: 'WA', baseUrl: 'https://api.green-api.com', settings: { provider: 'greenapi', form: 'v1' }, secrets: { token: 'gr.main-test-token-5e5e' } });
+    expect(created.ok).toBe(true);
+    expect(readFileSync(join(dataDir, 'config.json'), 'utf8')).not.toContain('gr.main-test-token-5e5e');
+
+    const sandbox = await call('accounts.createSandbox');
+    const wa = (sandbox.value as AccountView[]).find((a) => a.sandbox && a.provider === 'greenapi')!;
+    const sent = await call('sends.send', { accountId: wa.id, message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'Из главного процесса' } });
+    expect(sent).toMatchObject({ ok: true, value: { status: 'sent' } });
+    expect(win.webContents.sent.filter((m) => m.channel === 'event:historyChanged').length).toBeGreaterThan(0);
+  });
+
+  it('serves the renderer with its security policy and nothing outside its folder', async () => {
+    const serve = recorded.protocolHandlers.get('app')!;
+    const page = await serve(new Request(`${APP_ORIGIN}/index.html`));
+    expect(page.headers.get('content-security-policy')).toBe(contentSecurityPolicy());
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(recorded.fetched.at(-1)).toBe(pathToFileURL(join(import.meta.dirname, '..', 'renderer', 'dist', 'index.html')).toString());
+    const fetchedBefore = recorded.fetched.length;
+    const escape = await serve(new Request(`${APP_ORIGIN}/..%2F..%2Fpackage.json`));
+    expect(escape.status).toBe(404);
+    expect(recorded.fetched).toHaveLength(fetchedBefore);
+  });
+
+  it('denies permissions, navigation away, webviews and new windows; only safe https links open outside', () => {
+    const answers: boolean[] = [];
+    recorded.permissionRequest!(win.webContents, 'media', (ok) => answers.push(ok));
+    expect(answers).toEqual([false]);
+    expect(recorded.permissionCheck!()).toBe(false);
+
+    const contents = new FakeWebContents();
+    electron.app.emit('web-contents-created', {}, contents);
+    const navigate = (url: string) => {
+      const e = { prevented: false, preventDefault() { this.prevented = true; } };
+      contents.emit('will-navigate', e, url);
+      return e.prevented;
+    };
+    expect(navigate('https://evil.example/')).toBe(true);
+    expect(navigate(`${APP_ORIGIN}/index.html`)).toBe(false);
+    const webview = { prevented: false, preventDefault() { this.prevented = true; } };
+    contents.emit('will-attach-webview', webview);
+    expect(webview.prevented).toBe(true);
+
+    expect(contents.windowOpenHandler!({ url: 'https://pachca.com/help' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler!({ url: 'https://user:pw@example.com/' })).toEqual({ action: 'deny' });
+    expect(recorded.openedExternally).toEqual(['https://pachca.com/help']);
+  });
+});
