@@ -110,7 +110,7 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
             </div>
             {a.exchanges.map((x, i) => (
               <details key={i}>
-                <summary>{x.method} {x.url} → {x.status ?? '—'} ({Math.round(x.durationMs)} ms)</summary>
+                <summary>{x.method} {x.url} → {x.status ?? '—'} ({t('history.durationMs', { ms: Math.round(x.durationMs) })})</summary>
                 <h4>{t('history.request')}</h4>
                 <pre>{Object.entries(x.requestHeaders).map(([k, v]) => `${k}: ${v}`).join('\n')}{'\n\n'}{x.requestBody}</pre>
                 <h4>{t('history.response')}</h4>

@@ -83,6 +83,7 @@ export const en: Record<DictKey, string> = {
   'history.response': 'Response',
   'history.noResponse': 'No response',
   'history.retry': 'Send again',
+  'history.durationMs': '{ms} ms',
   'history.noAttempts': 'No attempts yet.',
   'history.filesMissing': 'Files no longer on disk as they were sent: {count}. Attach them again.',
   'history.sendAgainUnknown': 'The provider may already have this message. Sent again, it may reach the recipient twice. Send it again?',

@@ -82,6 +82,7 @@ export const ru = {
   'history.response': 'Ответ',
   'history.noResponse': 'Ответа нет',
   'history.retry': 'Отправить повторно',
+  'history.durationMs': '{ms} мс',
   'history.noAttempts': 'Попыток ещё не было.',
   'history.filesMissing': 'Файлов, которых больше нет на диске в том виде, в каком они ушли: {count}. Прикрепите их заново.',
   'history.sendAgainUnknown': 'Провайдер мог уже получить это сообщение. Отправленное ещё раз, оно может дойти до получателя дважды. Отправить повторно?',
