@@ -34,21 +34,30 @@ for (const target of targets) {
           found[c.nav] = await violations(page);
         }
 
+        // A field error on screen: its text must be as readable as the rest.
+        await page.getByRole('button', { name: 'WhatsApp', exact: true }).click();
+        await page.getByRole('form', { name: 'Green-API (WhatsApp)' }).getByLabel('Номер или ID группы').fill('12');
+        await expect(page.locator('#greenapi-to-error')).toBeVisible();
+        found.fieldError = await violations(page);
+
         await page.getByRole('button', { name: 'История', exact: true }).click();
         await page.locator('[data-send-id]').first().click();
         await expect(page.getByTestId('attempt')).toHaveCount(1);
         found.history = await violations(page);
 
         await page.getByRole('button', { name: 'Шаблоны', exact: true }).click();
-        await expect(page.getByRole('heading', { name: 'Шаблоны' })).toBeVisible();
+        await page.getByRole('button', { name: 'Новый шаблон' }).click();
         found.templates = await violations(page);
 
         await page.getByRole('button', { name: 'Аккаунты', exact: true }).click();
+        await page.getByRole('button', { name: 'Добавить аккаунт' }).first().click();
+        await expect(page.getByRole('form', { name: 'Добавить аккаунт' })).toBeVisible();
+        found.accounts = await violations(page);
         await page.locator('.account').first().getByRole('button', { name: 'Удалить' }).click();
         await expect(page.getByRole('alertdialog')).toBeVisible();
         found.confirm = await violations(page);
 
-        expect(found).toEqual({ WhatsApp: [], Пачка: [], Маркет: [], Диадок: [], history: [], templates: [], confirm: [] });
+        expect(found).toEqual({ WhatsApp: [], Пачка: [], Маркет: [], Диадок: [], fieldError: [], history: [], templates: [], accounts: [], confirm: [] });
       });
     }
   });

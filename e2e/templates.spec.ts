@@ -48,6 +48,17 @@ for (const target of targets) {
       await composer.getByRole('button', { name: /Отправить/ }).click();
       await expect(composer.locator('.last-result [data-status="sent"]')).toBeVisible();
       expect(sim.messages[0]!.body).toBe('Здравствуйте, Анна! Заказ №42 отправлен.');
+
+      // Deleting a template asks first; "Cancel" keeps it.
+      await page.getByRole('button', { name: 'Шаблоны', exact: true }).click();
+      const row = page.locator('.account-list li').filter({ hasText: 'Здравствуйте, {{имя}}!' });
+      await row.getByRole('button', { name: 'Удалить' }).click();
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Отмена' }).click();
+      await expect(row).toHaveCount(1);
+      await row.getByRole('button', { name: 'Удалить' }).click();
+      await expect(page.getByRole('alertdialog')).toContainText('Удалить шаблон «Здравствуйте»?');
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Удалить' }).click();
+      await expect(row).toHaveCount(0);
     });
   });
 }

@@ -146,6 +146,7 @@ export const en: Record<DictKey, string> = {
   'accounts.noToken': 'No token set',
 
   'templates.title': 'Canned responses',
+  'templates.confirmDelete': 'Delete the template “{name}”?',
   'templates.add': 'New template',
   'templates.name': 'Name',
   'templates.body': 'Text (variables as {{name}})',

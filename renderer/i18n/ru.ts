@@ -157,6 +157,7 @@ export const ru = {
   'templates.sendAnyway': 'Всё равно отправить',
   'templates.slashHint': 'Введите / для шаблона',
   'templates.saved': 'Шаблон сохранён',
+  'templates.confirmDelete': 'Удалить шаблон «{name}»?',
 
   'files.adding': 'Добавляем файлов: {count}…',
   'files.remove': 'Убрать файл {name}',

@@ -5,6 +5,7 @@ import type { Template } from '../../shared/templates.ts';
 import { client, keys, useTemplates } from '../api.ts';
 import { describeError, useT } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
+import { askConfirm } from '../ui/confirm.ts';
 
 export function TemplatesView() {
   const { t } = useT();
@@ -47,7 +48,7 @@ export function TemplatesView() {
             <div className="account-main"><strong>{tp.name}</strong><span className="muted small">{tp.body.slice(0, 140)}</span></div>
             <div className="row">
               <button type="button" onClick={() => setEditing(tp)}>{t('common.edit')}</button>
-              <button type="button" className="danger" onClick={() => remove.mutate(tp.id)}>{t('common.delete')}</button>
+              <button type="button" className="danger" onClick={() => void askConfirm({ message: t('templates.confirmDelete', { name: tp.name }), confirmLabel: t('common.delete'), tone: 'danger' }).then((ok) => ok && remove.mutate(tp.id))}>{t('common.delete')}</button>
             </div>
           </li>
         ))}
