@@ -90,6 +90,39 @@ for (const target of targets) {
       await expect(detail.getByTestId('provider-message-id')).toHaveText(sim.messages[1]!.id);
     });
 
+    test('a scheduled send is edited in the composer: the new text takes its place, the old one is cancelled, nothing leaves early', async ({ app }) => {
+      const { page } = app;
+      await addAccount(page, { provider: 'greenapi', name: 'WA', baseUrl: sim.server.baseUrl, token: TOKEN });
+      await page.getByRole('button', { name: 'WhatsApp' }).click();
+      const composer = page.getByRole('form', { name: 'Green-API (WhatsApp)' });
+      await composer.getByLabel('Номер или ID группы').fill('79001234567');
+      await composer.getByLabel('Текст сообщения').fill('Курьер приедет в 10:00');
+      const tomorrow = new Date(Date.now() + 86_400_000);
+      tomorrow.setHours(10, 0, 0, 0);
+      const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+      await composer.getByLabel('Отправить позже').fill(local);
+      await composer.getByRole('button', { name: /Запланировать/ }).click();
+      await expect(composer.locator('.last-result [data-status="scheduled"]')).toBeVisible();
+
+      await openHistoryEntry(page, 'Курьер приедет в 10:00');
+      await page.getByRole('region', { name: 'Подробности отправки' }).getByRole('button', { name: 'Изменить' }).click();
+      await expect(composer.getByRole('status').filter({ hasText: 'Вы меняете отправку' })).toBeVisible();
+      await expect(composer.getByLabel('Текст сообщения')).toHaveValue('Курьер приедет в 10:00');
+      await expect(composer.getByLabel('Отправить позже')).toHaveValue(local);
+      await composer.getByLabel('Текст сообщения').fill('Курьер приедет в 11:00');
+      await composer.getByRole('button', { name: /Сохранить изменения/ }).click();
+      await expect(composer.locator('.last-result [data-status="scheduled"]')).toBeVisible();
+      await expect(composer.getByRole('status').filter({ hasText: 'Вы меняете отправку' })).toHaveCount(0);
+
+      await page.getByRole('button', { name: 'История', exact: true }).click();
+      await expect(page.getByRole('option').filter({ hasText: 'Курьер приедет в 11:00' }).getByText('Запланировано')).toBeVisible();
+      await expect(page.getByRole('option').filter({ hasText: 'Курьер приедет в 10:00' }).getByText('Отменено')).toBeVisible();
+      await page.getByRole('option').filter({ hasText: 'Курьер приедет в 11:00' }).click();
+      await page.getByRole('region', { name: 'Подробности отправки' }).getByRole('button', { name: 'Показать', exact: true }).click();
+      await expect(page.getByRole('region', { name: 'Подробности отправки' }).getByText('Отменено')).toBeVisible();
+      expect(sim.server.received).toHaveLength(0);
+    });
+
     test('a text over 4096 characters is refused in the composer with its reason and never sent', async ({ app }) => {
       const { page } = app;
       await page.getByRole('button', { name: 'Аккаунты', exact: true }).click();

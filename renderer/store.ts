@@ -22,12 +22,15 @@ interface UiState {
   accountByProvider: Partial<Record<ProviderId, string>>;
   composer: Partial<Record<ProviderId, Record<string, unknown>>>;
   drafts: Record<string, Record<string, unknown>>;
+  /** A scheduled send a composer is editing: what it sends takes that send's place. */
+  editing: Partial<Record<ProviderId, { sendId: string; scheduledAt: number }>>;
   toasts: Toast[];
   setView(v: View): void;
   selectSend(id: string | undefined): void;
   setAccount(p: ProviderId, id: string): void;
   setComposer(p: ProviderId, value: Record<string, unknown>): void;
   setDraft(key: string, body: Record<string, unknown> | undefined): void;
+  setEditing(p: ProviderId, edit: { sendId: string; scheduledAt: number } | undefined): void;
   toast(t: Omit<Toast, 'id'>): void;
   dismiss(id: number): void;
 }
@@ -42,6 +45,7 @@ export const useUi = create<UiState>()(
       accountByProvider: {},
       composer: {},
       drafts: {},
+      editing: {},
       toasts: [],
       setView: (view) => set({ view }),
       selectSend: (selectedSendId) => set({ selectedSendId }),
@@ -54,13 +58,20 @@ export const useUi = create<UiState>()(
           else delete drafts[key];
           return { drafts };
         }),
+      setEditing: (p, edit) =>
+        set((s) => {
+          const editing = { ...s.editing };
+          if (edit) editing[p] = edit;
+          else delete editing[p];
+          return { editing };
+        }),
       toast: (t) => set((s) => ({ toasts: [...s.toasts.slice(-3), { ...t, id: ++toastSeq }] })),
       dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((x) => x.id !== id) })),
     }),
     {
       name: 'operator-ui',
       version: 1,
-      partialize: (s) => ({ view: s.view, accountByProvider: s.accountByProvider, composer: s.composer, drafts: s.drafts }),
+      partialize: (s) => ({ view: s.view, accountByProvider: s.accountByProvider, composer: s.composer, drafts: s.drafts, editing: s.editing }),
     },
   ),
 );

@@ -53,6 +53,8 @@ export const sendRequestSchema = z.object({
   message: outgoingMessageSchema,
   scheduledAt: z.number().int().positive().optional(),
   groupId: z.string().max(64).optional(),
+  /** A scheduled send this one takes the place of: it is cancelled in the same transaction, or nothing happens. */
+  replaces: z.string().max(64).optional(),
 });
 export type SendRequest = z.infer<typeof sendRequestSchema>;
 

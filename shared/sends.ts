@@ -62,6 +62,7 @@ export const sendSummarySchema = z.object({
   /** Sends made together (Market text + file) share a group id. */
   groupId: z.string().optional(),
   /** "Send again" creates a new send pointing at the old one. */
+  /** The send this one repeats ("send again") or replaces (an edited scheduled send). */
   resendOf: z.string().optional(),
 });
 export type SendSummary = z.infer<typeof sendSummarySchema>;

@@ -286,6 +286,7 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
     },
     catchUpIndex,
     updateSend,
+    atomically: (fn) => tx(fn),
     startAttempt(sendId, n, startedAt) {
       tx(() => {
         st.startAttempt.run(n, startedAt, sendId);

@@ -67,6 +67,8 @@ export interface HistoryStore {
   list(query: HistoryListQuery): { items: SendSummary[]; nextCursor?: string };
   /** Sends not in a final state (scheduled, pending, sending, waiting, outcome_unknown excluded): for recovery and the scheduler. */
   unfinished(): StoredSend[];
+  /** Runs `fn`'s writes as one transaction: all of them land, or none. */
+  atomically<T>(fn: () => T): T;
   /** Brings the full-text index up to date now (it otherwise catches up in batches). */
   catchUpIndex(): void;
   getState(key: string): string | undefined;

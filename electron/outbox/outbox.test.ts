@@ -131,6 +131,37 @@ describe('the outbox', () => {
     await host.dispose();
   });
 
+  it('an edited scheduled send takes the old one’s place: only the new text leaves, at its time', async () => {
+    const clock = new ManualClock();
+    const { host, account } = await open(clock);
+    const old = value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: text('Завтра в 10:00 привезём'), scheduledAt: clock.now() + HOUR }));
+    const edited = value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: text('Завтра в 11:00 привезём'), scheduledAt: clock.now() + 2 * HOUR, replaces: old.id }));
+    expect(edited).toMatchObject({ status: 'scheduled', resendOf: old.id });
+    expect((await statusOf(host, old.id)).status).toBe('cancelled');
+
+    const before = sim.messages.length;
+    clock.advance(HOUR);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sim.messages.length).toBe(before);
+    clock.advance(HOUR);
+    await eventually(host, edited.id, 'sent');
+    expect(sim.messages.slice(before).map((m) => m.body)).toEqual(['Завтра в 11:00 привезём']);
+    await host.dispose();
+  });
+
+  it('refuses to replace a send that already left, and writes nothing', async () => {
+    const clock = new ManualClock();
+    const { host, account } = await open(clock);
+    const gone = value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: text('уже ушло') }));
+    expect(gone.status).toBe('sent');
+    const listed = () => host.dispatch('history.list', { limit: 500 }).then((r) => value<{ items: SendSummary[] }>(r).items.length);
+    const count = await listed();
+    expect(await host.dispatch('sends.send', { accountId: account.id, message: text('исправленное'), replaces: gone.id })).toMatchObject({ ok: false, error: { kind: 'conflict', reason: 'cannot_replace' } });
+    expect(await listed()).toBe(count);
+    expect((await statusOf(host, gone.id)).status).toBe('sent');
+    await host.dispose();
+  });
+
   it('never repeats a send whose connection dropped after the body: the operator decides', async () => {
     const clock = new ManualClock();
     const { host, account } = await open(clock);

@@ -69,7 +69,9 @@ export class Outbox {
     const scheduled = req.scheduledAt !== undefined && req.scheduledAt > now;
     const text = adapter.describe(req.message, (id) => this.d.files.get(id));
     const id = `s_${randomUUID()}`;
-    this.d.history.insertSend({
+    // Checked here, with no await before the write: a scheduled send cannot leave in between.
+    const replaced = req.replaces ? this.replaceable(req.replaces) : undefined;
+    const write = () => this.d.history.insertSend({
       id,
       provider: view.provider,
       accountId: view.id,
@@ -84,14 +86,29 @@ export class Outbox {
       createdAt: now,
       ...(scheduled ? { scheduledAt: req.scheduledAt } : {}),
       ...(req.groupId ? { groupId: req.groupId } : {}),
-      ...(links.resendOf ? { resendOf: links.resendOf } : {}),
+      ...((links.resendOf ?? replaced) ? { resendOf: links.resendOf ?? replaced } : {}),
     });
+    if (replaced) {
+      this.d.history.atomically(() => {
+        write();
+        this.d.history.updateSend(replaced, { status: 'cancelled', updatedAt: now, nextAttemptAt: null });
+      });
+      this.disarm(replaced);
+      this.changed(replaced);
+    } else write();
     this.changed(id);
     if (scheduled) {
       this.arm(id, req.scheduledAt!);
       return this.summary(id);
     }
     return this.run(id);
+  }
+
+  /** The id of a send that may still be replaced (scheduled, not yet left); anything else is refused. */
+  private replaceable(id: string): string {
+    const s = this.summary(id);
+    if (s.status !== 'scheduled') throw new OperatorError(sendError('conflict', 'The scheduled send has already left or was cancelled; nothing was changed.', { reason: 'cannot_replace' }));
+    return id;
   }
 
   /** Runs one attempt of a send unless one is already under way. */

@@ -28,13 +28,24 @@ export function problemText(t: ReturnType<typeof useT>['t'], p: FieldProblem): s
   return `${hasKey(fieldKey) ? t(fieldKey) : p.field}: ${reason}`;
 }
 
+/** What the frame adds to a composer's request: the operator's time, and the scheduled send being edited. */
+export interface SendOptions {
+  scheduledAt?: number;
+  replaces?: string;
+}
+
+/** A timestamp as a `datetime-local` input's value, in local time. */
+function localInputValue(at: number): string {
+  return new Date(at - new Date(at).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
 interface Props {
   provider: ProviderId;
   problems: FieldProblem[];
   /** Counters and size badges shown beside the send button. */
   limits: ReactNode;
-  /** Sends with the chosen account (at `scheduledAt` when the operator picked a time); resolves with the first send made. */
-  send(accountId: string, scheduledAt?: number): Promise<SendSummary>;
+  /** Sends with the chosen account and these options (spread into the request); resolves with the first send made. */
+  send(accountId: string, options: SendOptions): Promise<SendSummary>;
   onSent(): void;
   /** Texts that may still hold `{{variables}}` from a template: sending asks first. */
   texts?: string[];
@@ -42,7 +53,7 @@ interface Props {
 }
 
 export function ComposerFrame({ provider, problems, limits, send, onSent, texts = [], children }: Props) {
-  const { t } = useT();
+  const { t, lang } = useT();
   const accounts = (useAccounts().data ?? []).filter((a) => a.provider === provider);
   const account = useComposerAccount(provider);
   const setAccount = useUi((s) => s.setAccount);
@@ -52,11 +63,18 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
   const qc = useQueryClient();
   const formRef = useRef<HTMLFormElement>(null);
 
-  const [later, setLater] = useState('');
+  const editing = useUi((s) => s.editing[provider]);
+  const setEditing = useUi((s) => s.setEditing);
+  const [later, setLater] = useState(() => (editing ? localInputValue(editing.scheduledAt) : ''));
+  // Opening another scheduled send for editing brings its time along.
+  useEffect(() => {
+    if (editing) setLater(localInputValue(editing.scheduledAt));
+  }, [editing?.sendId]);
   const scheduledAt = later ? new Date(later).getTime() : undefined;
   const mutation = useMutation({
-    mutationFn: () => send(account!.id, scheduledAt !== undefined && scheduledAt > Date.now() ? scheduledAt : undefined),
+    mutationFn: () => send(account!.id, { ...(scheduledAt !== undefined && scheduledAt > Date.now() ? { scheduledAt } : {}), ...(editing ? { replaces: editing.sendId } : {}) }),
     onSuccess: (s) => {
+      if (editing) setEditing(provider, undefined);
       void qc.invalidateQueries({ queryKey: keys.history });
       const text = s.status === 'sent' ? t('composer.sent') : s.error ? `${t(`status.${s.status}` as DictKey)}: ${describeError(t, s.error)}` : t(`status.${s.status}` as DictKey);
       toast({ tone: s.status === 'failed' ? 'error' : 'ok', text, sendId: s.id });
@@ -132,6 +150,12 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
         {account?.sandbox && <span className="badge sandbox" title={t('composer.sandboxNote')}>{t('common.sandbox')}</span>}
       </header>
       {account?.sandbox && <p className="note sandbox-note">{t('composer.sandboxNote')}</p>}
+      {editing && (
+        <p className="note editing-note" role="status">
+          {t('composer.editingScheduled', { time: new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' }).format(editing.scheduledAt) })}{' '}
+          <button type="button" className="link" onClick={() => { setEditing(provider, undefined); setLater(''); }}>{t('composer.stopEditing')}</button>
+        </p>
+      )}
       <div className="composer-body">{children}</div>
       <footer className="composer-foot">
         <div className="limits" aria-live="polite">{limits}</div>
@@ -154,7 +178,7 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
           <input type="datetime-local" value={later} onChange={(e) => setLater(e.target.value)} aria-label={t('composer.sendLater')} />
         </label>
         <button type="submit" className="primary send" disabled={!!blocked || mutation.isPending} title={blocked ?? t('composer.sendHint')} aria-keyshortcuts="Control+Enter">
-          {mutation.isPending ? t('composer.sending') : scheduledAt ? t('composer.schedule') : t('composer.send')} <kbd>⌃⏎</kbd>
+          {mutation.isPending ? t('composer.sending') : editing ? t('composer.saveEdit') : scheduledAt ? t('composer.schedule') : t('composer.send')} <kbd>⌃⏎</kbd>
         </button>
       </footer>
     </form>

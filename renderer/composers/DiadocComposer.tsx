@@ -63,7 +63,7 @@ export function DiadocComposer() {
           <span className={docs.length > diadocLimits.documentsMax ? 'counter-over' : 'counter'} data-testid="documents-count">{t('diadoc.count', { count: docs.length, max: diadocLimits.documentsMax })}</span>
           <span className={size > diadocLimits.requestBytesMax ? 'counter-over' : 'counter'}>{t('diadoc.size', { size: formatBytes(size), max: formatBytes(diadocLimits.requestBytesMax) })}</span>
         </>}
-        send={(accountId, scheduledAt) => client.sends.send({ accountId, message, ...(scheduledAt ? { scheduledAt } : {}) })}
+        send={(accountId, options) => client.sends.send({ accountId, message, ...options })}
         onSent={clearBody}
       >
         <div className="row">

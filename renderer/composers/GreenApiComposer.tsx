@@ -30,7 +30,7 @@ export function GreenApiComposer() {
         provider="greenapi"
         problems={problems}
         limits={<Counter count={body.text.length} max={max} label={t('field.text')} />}
-        send={(accountId, scheduledAt) => client.sends.send({ accountId, message, ...(scheduledAt ? { scheduledAt } : {}) })}
+        send={(accountId, options) => client.sends.send({ accountId, message, ...options })}
         onSent={clearBody}
         texts={[body.text]}
       >

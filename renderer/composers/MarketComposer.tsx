@@ -5,7 +5,7 @@ import { client } from '../api.ts';
 import { useT } from '../i18n/index.ts';
 import { TemplateField } from '../templates/TemplateField.tsx';
 import { Counter } from '../ui/Counter.tsx';
-import { ComposerFrame, problemText, useComposerAccount } from './ComposerFrame.tsx';
+import { ComposerFrame, problemText, useComposerAccount, type SendOptions } from './ComposerFrame.tsx';
 import { FileChips } from './FileChips.tsx';
 import { FileDrop, formatBytes } from './FileDrop.tsx';
 import { RecentSends } from './RecentSends.tsx';
@@ -34,15 +34,15 @@ export function MarketComposer() {
   if (fileMsg) problems.push(...checkMarketMessage(fileMsg, body.file!.size).filter((p) => !problems.some((q) => q.field === p.field)));
   const idProblem = (field: string) => (field === 'businessId' ? r.businessId : r.chatId) ? problems.find((p) => p.field === field) : undefined;
 
-  const send = async (accountId: string, scheduledAt?: number) => {
-    const when = scheduledAt ? { scheduledAt } : {};
+  // Text and file go as two grouped sends; an edited scheduled send is replaced by the first of them.
+  const send = async (accountId: string, { replaces, ...when }: SendOptions) => {
     const groupId = body.text && fileMsg ? crypto.randomUUID() : undefined;
     let first;
     if (body.text) {
-      first = await client.sends.send({ accountId, message: textMsg, ...when, ...(groupId ? { groupId } : {}) });
+      first = await client.sends.send({ accountId, message: textMsg, ...when, ...(groupId ? { groupId } : {}), ...(replaces ? { replaces } : {}) });
       if (first.status === 'failed' || !fileMsg) return first;
     }
-    const second = await client.sends.send({ accountId, message: fileMsg!, ...when, ...(groupId ? { groupId } : {}) });
+    const second = await client.sends.send({ accountId, message: fileMsg!, ...when, ...(groupId ? { groupId } : {}), ...(!first && replaces ? { replaces } : {}) });
     return first ?? second;
   };
 

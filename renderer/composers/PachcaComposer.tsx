@@ -51,7 +51,7 @@ export function PachcaComposer() {
           <span className="counter">{t('pachca.buttonsCount', { count: total, max: pachcaLimits.buttonsMax })}</span>
           {b.files.length > 0 && <span>📎 {b.files.length}</span>}
         </>}
-        send={(accountId, scheduledAt) => client.sends.send({ accountId, message, ...(scheduledAt ? { scheduledAt } : {}) })}
+        send={(accountId, options) => client.sends.send({ accountId, message, ...options })}
         onSent={clearBody}
       >
         <div className="row">

@@ -11,11 +11,14 @@ import { pachcaKeyOf } from './PachcaComposer.tsx';
 /**
  * Puts a message from history back into its composer, as a fresh draft for the same recipient,
  * with every file that is still on disk as it was sent. Answers how many files could not come
- * back (moved, deleted or changed since), so the operator is told to attach those again.
+ * back (moved, deleted or changed since), so the operator is told to attach those again. With
+ * `edit`, a scheduled send opens for editing: what the composer then sends takes its place.
  */
-export function openInComposer(detail: Pick<SendDetail, 'message' | 'files'>): { missingFiles: number } {
+export function openInComposer(detail: Pick<SendDetail, 'id' | 'status' | 'scheduledAt' | 'message' | 'files'>, opts: { edit?: boolean } = {}): { missingFiles: number } {
   const { message } = detail;
   const ui = useUi.getState();
+  // Editing keeps the link to the scheduled send; a plain reopen is a new message and drops any old link.
+  ui.setEditing(message.provider, opts.edit && detail.status === 'scheduled' && detail.scheduledAt ? { sendId: detail.id, scheduledAt: detail.scheduledAt } : undefined);
   const available = new Map<string, FileHandle>((detail.files ?? []).map((f) => [f.id, f]));
   const missingFiles = fileIdsOf(message).filter((id) => !available.has(id)).length;
   switch (message.provider) {

@@ -42,6 +42,12 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
     act.mutate('retry');
   };
 
+  const openWith = (edit: boolean) => {
+    if (!detail.data) return;
+    const { missingFiles } = openInComposer(detail.data, { edit });
+    if (missingFiles) toast({ tone: 'error', text: t('history.filesMissing', { count: missingFiles }) });
+  };
+
   if (!id) return <section className="detail empty"><p className="muted">{t('history.pickOne')}</p></section>;
   if (!detail.data) return <section className="detail"><p className="muted">{detail.error ? String(detail.error) : t('common.loading')}</p></section>;
   const d = detail.data;
@@ -56,6 +62,7 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
         <dt>{t('history.recipient')}</dt><dd>{d.recipient}</dd>
         <dt>{t('composer.account')}</dt><dd>{d.accountName}</dd>
         <dt>{t('history.created')}</dt><dd>{time.format(d.createdAt)}</dd>
+        {d.resendOf && (<><dt>{t('history.earlier')}</dt><dd><button type="button" className="link" onClick={() => selectSend(d.resendOf)}>{t('history.openEarlier')}</button></dd></>)}
         {d.providerMessageId && (<><dt>{t('history.providerId')}</dt><dd data-testid="provider-message-id">{d.providerMessageId}</dd></>)}
         {d.scheduledAt && d.status === 'scheduled' && (<><dt>{t('status.scheduled')}</dt><dd>{time.format(d.scheduledAt)}</dd></>)}
         {d.nextAttemptAt && d.status === 'waiting' && (<><dt>{t('status.waiting')}</dt><dd>{t('history.nextAttempt', { time: time.format(d.nextAttemptAt) })}</dd></>)}
@@ -70,6 +77,9 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
         {d.status === 'outcome_unknown' && <button type="button" onClick={() => act.mutate('markSent')}>{t('history.markSent')}</button>}
         {(d.status === 'failed' || d.status === 'outcome_unknown' || d.status === 'cancelled') && <button type="button" onClick={() => void sendAgain(d.status)}>{t('history.retry')}</button>}
         {(d.status === 'scheduled' || d.status === 'pending' || d.status === 'waiting') && <button type="button" onClick={() => act.mutate('cancel')}>{t('history.cancel')}</button>}
+        {d.status === 'scheduled' && (
+          <button type="button" onClick={() => openWith(true)}>{t('history.edit')}</button>
+        )}
         {d.status === 'scheduled' && (
           <label className="inline small">
             <span>{t('history.reschedule')}</span>
@@ -86,10 +96,7 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
         )}
         <button
           type="button"
-          onClick={() => {
-            const { missingFiles } = openInComposer(d);
-            if (missingFiles) toast({ tone: 'error', text: t('history.filesMissing', { count: missingFiles }) });
-          }}
+          onClick={() => openWith(false)}
         >{t('history.openInComposer')}</button>
         {d.curl && (
           <button type="button" onClick={() => void navigator.clipboard.writeText(d.curl!).then(() => setCopied(true), () => setCopied(false))}>

@@ -83,6 +83,9 @@ export const en: Record<DictKey, string> = {
   'history.response': 'Response',
   'history.noResponse': 'No response',
   'history.retry': 'Send again',
+  'history.edit': 'Edit',
+  'history.earlier': 'Earlier send',
+  'history.openEarlier': 'Show',
   'history.durationMs': '{ms} ms',
   'history.noAttempts': 'No attempts yet.',
   'history.filesMissing': 'Files no longer on disk as they were sent: {count}. Attach them again.',
@@ -168,7 +171,11 @@ export const en: Record<DictKey, string> = {
 
   'composer.sendLater': 'Send later',
   'composer.schedule': 'Schedule',
+  'composer.saveEdit': 'Save changes',
+  'composer.editingScheduled': 'You are editing the send scheduled for {time}: the new one takes its place and the old one is cancelled.',
+  'composer.stopEditing': 'Stop editing',
   'history.reschedule': 'Move to',
+  'reason.cannot_replace': 'The scheduled send has already left or was cancelled; nothing was changed',
   'reason.cannot_reschedule': 'Only a scheduled send can be moved',
 
   'settings.language': 'Language',

@@ -82,6 +82,9 @@ export const ru = {
   'history.response': 'Ответ',
   'history.noResponse': 'Ответа нет',
   'history.retry': 'Отправить повторно',
+  'history.edit': 'Изменить',
+  'history.earlier': 'Прежняя отправка',
+  'history.openEarlier': 'Показать',
   'history.durationMs': '{ms} мс',
   'history.noAttempts': 'Попыток ещё не было.',
   'history.filesMissing': 'Файлов, которых больше нет на диске в том виде, в каком они ушли: {count}. Прикрепите их заново.',
@@ -167,7 +170,11 @@ export const ru = {
 
   'composer.sendLater': 'Отправить позже',
   'composer.schedule': 'Запланировать',
+  'composer.saveEdit': 'Сохранить изменения',
+  'composer.editingScheduled': 'Вы меняете отправку, запланированную на {time}: новая займёт её место, старая будет отменена.',
+  'composer.stopEditing': 'Не менять',
   'history.reschedule': 'Перенести на',
+  'reason.cannot_replace': 'Запланированная отправка уже ушла или отменена; ничего не изменено',
   'reason.cannot_reschedule': 'Перенести можно только запланированную отправку',
 
   'settings.language': 'Язык',
