@@ -74,7 +74,12 @@ for (const target of targets) {
       await expect(composer.locator('.last-result [data-status="outcome_unknown"]')).toBeVisible();
       expect(sim.messages).toHaveLength(1);
 
-      await openHistoryEntry(page, 'Счёт во вложении');
+      // The rail keeps it in sight from every screen, and opens the history on what waits.
+      const waiting = page.getByRole('button', { name: 'Ждут вашего решения: 1 — показать' });
+      await expect(waiting).toBeVisible();
+      await waiting.click();
+      await expect(page.getByRole('combobox', { name: 'Все статусы' })).toHaveValue('undecided');
+      await page.getByRole('option').filter({ hasText: 'Счёт во вложении' }).click();
       const detail = page.getByRole('region', { name: 'Подробности отправки' });
       await detail.getByRole('button', { name: 'Отправить повторно' }).click();
       const dialog = page.getByRole('alertdialog');
@@ -88,6 +93,7 @@ for (const target of targets) {
       await dialog.getByRole('button', { name: 'Отправить повторно' }).click();
       await expect.poll(() => sim.messages.length).toBe(2);
       await expect(detail.getByTestId('provider-message-id')).toHaveText(sim.messages[1]!.id);
+      await expect(page.getByTestId('undecided')).toHaveCount(0);
     });
 
     test('a scheduled send is edited in the composer: the new text takes its place, the old one is cancelled, nothing leaves early', async ({ app }) => {

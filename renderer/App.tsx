@@ -1,6 +1,6 @@
 import { lazy, Suspense } from 'react';
 import type { ProviderId } from '../shared/providers.ts';
-import { useLiveHistory, useSetLanguage } from './api.ts';
+import { useLiveHistory, useSetLanguage, useUndecidedCount } from './api.ts';
 import { GreenApiComposer } from './composers/GreenApiComposer.tsx';
 import { useT, type DictKey } from './i18n/index.ts';
 import { useUi, type View } from './store.ts';
@@ -39,11 +39,19 @@ export function App() {
   useLiveHistory();
   document.documentElement.lang = lang;
 
+  const undecided = useUndecidedCount().data ?? 0;
+  const setHistoryStatus = useUi((s) => s.setHistoryStatus);
   const navButton = (v: View) => (
-    <li key={v}>
+    <li key={v} className="nav-row">
       <button type="button" className={`nav-item nav-${v}`} aria-current={view === v ? 'page' : undefined} onClick={() => setView(v)}>
         {t(`nav.${v}` as DictKey)}
       </button>
+      {v === 'history' && undecided > 0 && (
+        // Sends whose fate only the operator can settle stay in sight from every screen.
+        <button type="button" className="nav-badge" data-testid="undecided" aria-label={t('nav.undecided', { count: undecided >= 100 ? '99+' : undecided })} title={t('nav.undecided', { count: undecided >= 100 ? '99+' : undecided })} onClick={() => { setHistoryStatus('undecided'); setView('history'); }}>
+          <span aria-hidden="true">⚠ {undecided >= 100 ? '99+' : undecided}</span>
+        </button>
+      )}
     </li>
   );
   return (

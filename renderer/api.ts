@@ -56,6 +56,15 @@ export function useHistoryPages(q: Omit<HistoryQuery, 'cursor'>, enabled = true)
   });
 }
 
+/** How many sends wait for the operator's decision (outcome unknown), up to 100: kept fresh with the history. */
+export function useUndecidedCount() {
+  return useQuery({
+    queryKey: [...keys.history, 'undecided'] as const,
+    queryFn: async () => (await client.history.list({ undecided: true, limit: 100 })).items.length,
+    staleTime: 5_000,
+  });
+}
+
 export function useSendDetail(id: string | undefined) {
   return useQuery({ queryKey: keys.send(id ?? ''), queryFn: () => client.history.get({ id: id! }), enabled: !!id });
 }

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import type { ProviderId } from '../shared/providers.ts';
+import type { SendStatus } from '../shared/sends.ts';
 
 export type View = ProviderId | 'history' | 'templates' | 'accounts';
 
@@ -19,6 +20,8 @@ export interface Toast {
 interface UiState {
   view: View;
   selectedSendId: string | undefined;
+  /** The history's status filter, so other screens can open the history already filtered. */
+  historyStatus: SendStatus | 'undecided' | '';
   accountByProvider: Partial<Record<ProviderId, string>>;
   composer: Partial<Record<ProviderId, Record<string, unknown>>>;
   drafts: Record<string, Record<string, unknown>>;
@@ -27,6 +30,7 @@ interface UiState {
   toasts: Toast[];
   setView(v: View): void;
   selectSend(id: string | undefined): void;
+  setHistoryStatus(status: SendStatus | 'undecided' | ''): void;
   setAccount(p: ProviderId, id: string): void;
   setComposer(p: ProviderId, value: Record<string, unknown>): void;
   setDraft(key: string, body: Record<string, unknown> | undefined): void;
@@ -42,6 +46,7 @@ export const useUi = create<UiState>()(
     (set) => ({
       view: 'greenapi',
       selectedSendId: undefined,
+      historyStatus: '',
       accountByProvider: {},
       composer: {},
       drafts: {},
@@ -49,6 +54,7 @@ export const useUi = create<UiState>()(
       toasts: [],
       setView: (view) => set({ view }),
       selectSend: (selectedSendId) => set({ selectedSendId }),
+      setHistoryStatus: (historyStatus) => set({ historyStatus }),
       setAccount: (p, id) => set((s) => ({ accountByProvider: { ...s.accountByProvider, [p]: id } })),
       setComposer: (p, value) => set((s) => ({ composer: { ...s.composer, [p]: value } })),
       setDraft: (key, body) =>

@@ -29,6 +29,8 @@ export const historyQuerySchema = z.object({
   provider: providerIdSchema.optional(),
   accountId: z.string().max(64).optional(),
   statuses: z.array(sendStatusSchema).max(8).optional(),
+  /** Only sends waiting for the operator: outcome unknown, and not sent again since. */
+  undecided: z.boolean().optional(),
   recipient: z.string().max(200).optional(),
   from: z.number().optional(),
   to: z.number().optional(),

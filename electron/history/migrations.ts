@@ -82,6 +82,11 @@ export const migrations: readonly ((db: DatabaseSync) => void)[] = [
         ON CONFLICT(key) DO UPDATE SET value = excluded.value;
     `);
   },
+  // 5: the sends that repeat or replace another, found from the other one: "still waiting for the
+  // operator" means an unknown outcome that nothing was sent again for.
+  (db) => {
+    db.exec('CREATE INDEX sends_resend_of ON sends(resend_of) WHERE resend_of IS NOT NULL;');
+  },
 ];
 
 export function migrate(db: DatabaseSync): void {

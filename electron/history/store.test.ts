@@ -204,7 +204,9 @@ describe('the history store', () => {
     const filtered = plan(`SELECT ${cols} FROM sends s WHERE s.provider = ? AND s.status IN (?) ORDER BY s.seq DESC LIMIT 100`, 'market', 'failed');
     const text = plan(`SELECT ${cols} FROM sends_fts f CROSS JOIN sends s ON s.seq = f.rowid WHERE sends_fts MATCH ? ORDER BY f.rowid DESC LIMIT 100`, '"x"');
     const fromFilters = plan(`SELECT ${cols} FROM sends s CROSS JOIN sends_fts f ON f.rowid = s.seq WHERE s.recipient = ? AND sends_fts MATCH ? ORDER BY s.seq DESC LIMIT 100`, '79001234567', '"x"');
-    for (const p of [newest, filtered, text, fromFilters]) expect(p).not.toMatch(/TEMP B-TREE/);
+    const undecided = plan(`SELECT ${cols} FROM sends s WHERE s.status = 'outcome_unknown' AND NOT EXISTS (SELECT 1 FROM sends r WHERE r.resend_of = s.id) ORDER BY s.seq DESC LIMIT 100`);
+    for (const p of [newest, filtered, text, fromFilters, undecided]) expect(p).not.toMatch(/TEMP B-TREE/);
+    expect(undecided).toMatch(/SEARCH s USING (COVERING )?INDEX sends_status .*SEARCH r USING (COVERING )?INDEX sends_resend_of/);
     expect(fromFilters).toMatch(/^SEARCH s USING (COVERING )?INDEX sends_recipient/);
     expect(filtered).toMatch(/USING (COVERING )?INDEX/);
     expect(text).toMatch(/VIRTUAL TABLE INDEX/);

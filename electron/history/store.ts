@@ -239,6 +239,7 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
     if (q.accountId) filter('s.account_id = ?', q.accountId);
     if (q.recipient) filter('s.recipient = ?', q.recipient);
     if (q.statuses?.length) filter(`s.status IN (${q.statuses.map(() => '?').join(', ')})`, ...q.statuses);
+    if (q.undecided) filter("s.status = 'outcome_unknown' AND NOT EXISTS (SELECT 1 FROM sends r WHERE r.resend_of = s.id)");
     const want = q.limit + 1;
 
     let sql: string;

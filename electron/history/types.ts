@@ -39,6 +39,8 @@ export interface HistoryListQuery {
   provider?: ProviderId;
   accountId?: string;
   statuses?: SendStatus[];
+  /** Outcome unknown and not sent again since: what still waits for the operator. */
+  undecided?: boolean;
   recipient?: string;
   from?: number;
   to?: number;

@@ -173,13 +173,18 @@ describe('the outbox', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(sim.messages.length).toBe(before + 1);
 
-    const marked = value<SendSummary>(await host.dispatch('sends.resolve', { id: s.id, as: 'sent' }));
-    expect(marked.status).toBe('sent');
+    const waiting = async () => value<{ items: SendSummary[] }>(await host.dispatch('history.list', { undecided: true, limit: 50 })).items.map((x) => x.id);
     sim.server.inject({ dropAfterBody: true });
     const other = value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: text('ещё раз?') }));
+    expect(await waiting()).toEqual([other.id, s.id]);
+
+    const marked = value<SendSummary>(await host.dispatch('sends.resolve', { id: s.id, as: 'sent' }));
+    expect(marked.status).toBe('sent');
     const again = value<SendSummary>(await host.dispatch('sends.resolve', { id: other.id, as: 'send_again' }));
     expect(again).toMatchObject({ status: 'sent', resendOf: other.id });
+    // Sending again is the operator's decision: the old send keeps its unknown outcome, and waits no more.
     expect((await statusOf(host, other.id)).status).toBe('outcome_unknown');
+    expect(await waiting()).toEqual([]);
     await host.dispose();
   });
 

@@ -39,7 +39,8 @@ export function HistoryView() {
   const [text, setText] = useState('');
   const [provider, setProvider] = useState<ProviderId | ''>('');
   const [accountId, setAccountId] = useState('');
-  const [status, setStatus] = useState<SendStatus | ''>('');
+  const status = useUi((s) => s.historyStatus);
+  const setStatus = useUi((s) => s.setHistoryStatus);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const deferredText = useDeferredValue(text.trim());
@@ -52,7 +53,7 @@ export function HistoryView() {
       ...(deferredText ? { text: deferredText } : {}),
       ...(provider ? { provider } : {}),
       ...(accountId ? { accountId } : {}),
-      ...(status ? { statuses: [status] } : {}),
+      ...(status === 'undecided' ? { undecided: true } : status ? { statuses: [status] } : {}),
       ...(fromMs !== undefined ? { from: fromMs } : {}),
       ...(toMs !== undefined ? { to: toMs + 86_400_000 - 1 } : {}),
     };
@@ -84,8 +85,9 @@ export function HistoryView() {
             <option value="">{t('history.allAccounts')}</option>
             {accounts.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
           </select>
-          <select value={status} onChange={(e) => setStatus(e.target.value as SendStatus | '')} aria-label={t('history.allStatuses')}>
+          <select value={status} onChange={(e) => setStatus(e.target.value as SendStatus | 'undecided' | '')} aria-label={t('history.allStatuses')}>
             <option value="">{t('history.allStatuses')}</option>
+            <option value="undecided">{t('history.undecided')}</option>
             {sendStatuses.map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
           </select>
           <label className="inline">{t('history.from')} <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} aria-label={t('history.from')} /></label>
