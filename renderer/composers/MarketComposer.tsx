@@ -10,6 +10,7 @@ import { FileChips } from './FileChips.tsx';
 import { FileDrop, formatBytes } from './FileDrop.tsx';
 import { RecentSends } from './RecentSends.tsx';
 import { useComposerState } from './useComposerState.ts';
+import { PaperclipIcon } from '../ui/PaperclipIcon.tsx';
 
 type Recipient = { businessId: string; chatId: string };
 type Body = { text: string; file: FileHandle | null };
@@ -54,7 +55,7 @@ export function MarketComposer() {
         texts={[body.text]}
         limits={<>
           <Counter count={body.text.length} max={marketLimits.textMax} label={t('field.text')} />
-          {body.file && <span className={body.file.size > marketLimits.fileMaxBytes ? 'counter-over' : ''}>📎 {formatBytes(body.file.size)} / {formatBytes(marketLimits.fileMaxBytes)}</span>}
+          {body.file && <span className={body.file.size > marketLimits.fileMaxBytes ? 'counter-over' : ''}><PaperclipIcon /> {formatBytes(body.file.size)} / {formatBytes(marketLimits.fileMaxBytes)}</span>}
         </>}
         send={send}
         onSent={clearBody}

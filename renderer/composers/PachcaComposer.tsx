@@ -10,6 +10,7 @@ import { FileDrop } from './FileDrop.tsx';
 import { PachcaButtonsEditor } from './PachcaButtonsEditor.tsx';
 import { RecentSends } from './RecentSends.tsx';
 import { useComposerState } from './useComposerState.ts';
+import { PaperclipIcon } from '../ui/PaperclipIcon.tsx';
 
 type Recipient = { entityType: PachcaEntityType; entityId: string };
 type Body = { content: string; buttons: PachcaButton[][]; files: FileHandle[]; parentMessageId: string; displayName: string; displayAvatarUrl: string; skipInviteMentions: boolean; linkPreview: boolean };
@@ -49,7 +50,7 @@ export function PachcaComposer() {
         limits={<>
           <Counter count={b.content.length} max={pachcaLimits.contentMax} label={t('field.content')} />
           <span className="counter">{t('pachca.buttonsCount', { count: total, max: pachcaLimits.buttonsMax })}</span>
-          {b.files.length > 0 && <span>📎 {b.files.length}</span>}
+          {b.files.length > 0 && <span><PaperclipIcon /> {b.files.length}</span>}
         </>}
         send={(accountId, options) => client.sends.send({ accountId, message, ...options })}
         onSent={clearBody}

@@ -1,11 +1,12 @@
 import type { SendStatus } from '../../shared/sends.ts';
 import { useT, type Translate } from '../i18n/index.ts';
 
+// Symbols every common UI font has (no colour emoji): a machine without an emoji font shows them too.
 const icons: Record<SendStatus, string> = {
-  scheduled: '🕓',
+  scheduled: '◷',
   pending: '…',
   sending: '↗',
-  waiting: '⏳',
+  waiting: '↻',
   sent: '✓',
   failed: '✕',
   outcome_unknown: '⚠',
