@@ -1,4 +1,4 @@
-import { expect } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { GreenApiV1Simulator } from '../electron/sandbox/green-api-v1.ts';
 import { appTest, targets } from './fixtures.ts';
@@ -18,6 +18,16 @@ for (const target of targets) {
     test.afterEach(async () => {
       await sim?.stop();
     });
+
+    /** A Green-API account on the simulator, and its composer with a recipient and this text. */
+    async function composerWithAccount(page: Page, text: string) {
+      await addAccount(page, { provider: 'greenapi', name: 'WA', baseUrl: sim.server.baseUrl, token: TOKEN });
+      await page.getByRole('button', { name: 'WhatsApp' }).click();
+      const composer = page.getByRole('form', { name: 'Green-API (WhatsApp)' });
+      await composer.getByLabel('Номер или ID группы').fill('79001234567');
+      await composer.getByLabel('Текст сообщения').fill(text);
+      return composer;
+    }
 
     test('an operator adds a Green-API account, sends a text from the composer and finds it in the history', async ({ app }) => {
       const { page } = app;
@@ -63,11 +73,7 @@ for (const target of targets) {
 
     test('a send whose outcome is unknown goes again only after the operator says so in the app’s own dialog', async ({ app }) => {
       const { page } = app;
-      await addAccount(page, { provider: 'greenapi', name: 'WA', baseUrl: sim.server.baseUrl, token: TOKEN });
-      await page.getByRole('button', { name: 'WhatsApp' }).click();
-      const composer = page.getByRole('form', { name: 'Green-API (WhatsApp)' });
-      await composer.getByLabel('Номер или ID группы').fill('79001234567');
-      await composer.getByLabel('Текст сообщения').fill('Счёт во вложении');
+      const composer = await composerWithAccount(page, 'Счёт во вложении');
       // The provider takes the message, then the connection dies before its answer.
       sim.server.inject({ path: '/v1/messages', acceptThenDrop: true });
       await composer.getByRole('button', { name: /Отправить/ }).click();
@@ -98,11 +104,7 @@ for (const target of targets) {
 
     test('a scheduled send is edited in the composer: the new text takes its place, the old one is cancelled, nothing leaves early', async ({ app }) => {
       const { page } = app;
-      await addAccount(page, { provider: 'greenapi', name: 'WA', baseUrl: sim.server.baseUrl, token: TOKEN });
-      await page.getByRole('button', { name: 'WhatsApp' }).click();
-      const composer = page.getByRole('form', { name: 'Green-API (WhatsApp)' });
-      await composer.getByLabel('Номер или ID группы').fill('79001234567');
-      await composer.getByLabel('Текст сообщения').fill('Курьер приедет в 10:00');
+      const composer = await composerWithAccount(page, 'Курьер приедет в 10:00');
       const tomorrow = new Date(Date.now() + 86_400_000);
       tomorrow.setHours(10, 0, 0, 0);
       const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);

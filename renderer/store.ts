@@ -41,6 +41,14 @@ interface UiState {
 
 let toastSeq = 0;
 
+/** A copy of `record` with `key` set to `value`, or without `key` when there is no value. */
+function withEntry<K extends string, V>(record: Partial<Record<K, V>>, key: K, value: V | undefined): Record<K, V> {
+  const next = { ...record };
+  if (value === undefined) delete next[key];
+  else next[key] = value;
+  return next as Record<K, V>;
+}
+
 export const useUi = create<UiState>()(
   persist(
     (set) => ({
@@ -57,20 +65,8 @@ export const useUi = create<UiState>()(
       setHistoryStatus: (historyStatus) => set({ historyStatus }),
       setAccount: (p, id) => set((s) => ({ accountByProvider: { ...s.accountByProvider, [p]: id } })),
       setComposer: (p, value) => set((s) => ({ composer: { ...s.composer, [p]: value } })),
-      setDraft: (key, body) =>
-        set((s) => {
-          const drafts = { ...s.drafts };
-          if (body) drafts[key] = body;
-          else delete drafts[key];
-          return { drafts };
-        }),
-      setEditing: (p, edit) =>
-        set((s) => {
-          const editing = { ...s.editing };
-          if (edit) editing[p] = edit;
-          else delete editing[p];
-          return { editing };
-        }),
+      setDraft: (key, body) => set((s) => ({ drafts: withEntry(s.drafts, key, body) })),
+      setEditing: (p, edit) => set((s) => ({ editing: withEntry(s.editing, p, edit) })),
       toast: (t) => set((s) => ({ toasts: [...s.toasts.slice(-3), { ...t, id: ++toastSeq }] })),
       dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((x) => x.id !== id) })),
     }),
