@@ -11,6 +11,7 @@ import { useUi } from '../store.ts';
 import { useSendProgress } from './FileDrop.tsx';
 import { confirmUnfilled } from '../templates/TemplateField.tsx';
 import { askConfirm } from '../ui/confirm.ts';
+import { localInputValue } from '../ui/local-time.ts';
 import { StatusBadge } from '../ui/StatusBadge.tsx';
 
 /** The account this composer sends with: the operator's last choice, else the provider's default. */
@@ -32,11 +33,6 @@ export function problemText(t: ReturnType<typeof useT>['t'], p: FieldProblem): s
 export interface SendOptions {
   scheduledAt?: number;
   replaces?: string;
-}
-
-/** A timestamp as a `datetime-local` input's value, in local time. */
-function localInputValue(at: number): string {
-  return new Date(at - new Date(at).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 }
 
 interface Props {

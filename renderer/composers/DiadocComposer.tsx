@@ -1,4 +1,5 @@
 import { base64Length, boxIdPattern, checkDiadocMessage, diadocLimits, type DiadocDocument, type DiadocMessage } from '../../shared/messages/diadoc.ts';
+import type { FileHandle } from '../../shared/sends.ts';
 import { client } from '../api.ts';
 import { useT } from '../i18n/index.ts';
 import { ComposerFrame, useComposerAccount } from './ComposerFrame.tsx';
@@ -11,6 +12,21 @@ type Recipient = { fromBoxId: string; toBoxId: string };
 type Body = { documents: DocDraft[]; isDraft: boolean; lockPacket: boolean; delaySend: boolean };
 
 export const diadocKeyOf = (r: Recipient) => (boxIdPattern.test(r.toBoxId.trim()) ? r.toBoxId.trim().toLowerCase() : undefined);
+
+/** A sent document back as a card's draft, with its files as the history still has them. */
+export function fromDocument(d: DiadocDocument, file: FileHandle, signature: FileHandle | undefined): DocDraft {
+  return {
+    file,
+    ...(signature ? { signature } : {}),
+    typeNamedId: d.typeNamedId,
+    function: d.function ?? '',
+    version: d.version ?? '',
+    comment: d.comment ?? '',
+    customDocumentId: d.customDocumentId ?? '',
+    needRecipientSignature: !!d.needRecipientSignature,
+    metadata: (d.metadata ?? []).map((m) => `${m.key}=${m.value}`).join('\n'),
+  };
+}
 
 function toDocument(d: DocDraft): DiadocDocument {
   const metadata = d.metadata.split('\n').map((l) => l.split('=')).filter((kv) => kv[0]!.trim()).map(([k, ...v]) => ({ key: k!.trim(), value: v.join('=').trim() }));

@@ -4,7 +4,7 @@ import { normalizeGreenApiRecipient } from '../../shared/messages/green-api.ts';
 import type { FileHandle } from '../../shared/sends.ts';
 import { useUi } from '../store.ts';
 import type { DocDraft } from './DiadocDocumentCard.tsx';
-import { diadocKeyOf } from './DiadocComposer.tsx';
+import { diadocKeyOf, fromDocument } from './DiadocComposer.tsx';
 import { marketKeyOf } from './MarketComposer.tsx';
 import { pachcaKeyOf } from './PachcaComposer.tsx';
 
@@ -43,19 +43,7 @@ export function openInComposer(detail: Pick<SendDetail, 'id' | 'status' | 'sched
       // A document whose file is gone cannot come back; one whose signature is gone comes back unsigned, and the count says so.
       const documents: DocDraft[] = message.documents.flatMap((d) => {
         const file = available.get(d.file);
-        if (!file) return [];
-        const signature = d.signatureFile ? available.get(d.signatureFile) : undefined;
-        return [{
-          file,
-          ...(signature ? { signature } : {}),
-          typeNamedId: d.typeNamedId,
-          function: d.function ?? '',
-          version: d.version ?? '',
-          comment: d.comment ?? '',
-          customDocumentId: d.customDocumentId ?? '',
-          needRecipientSignature: !!d.needRecipientSignature,
-          metadata: (d.metadata ?? []).map((m) => `${m.key}=${m.value}`).join('\n'),
-        }];
+        return file ? [fromDocument(d, file, d.signatureFile ? available.get(d.signatureFile) : undefined)] : [];
       });
       ui.setComposer('diadoc', { recipient, body: { documents, isDraft: !!message.isDraft, lockPacket: !!message.lockPacket, delaySend: !!message.delaySend }, boundKey: diadocKeyOf(recipient) });
       break;

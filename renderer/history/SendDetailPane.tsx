@@ -6,6 +6,7 @@ import { openInComposer } from '../composers/openInComposer.ts';
 import { describeError, useT } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
 import { askConfirm } from '../ui/confirm.ts';
+import { localInputValue } from '../ui/local-time.ts';
 import { StatusBadge } from '../ui/StatusBadge.tsx';
 
 /** An attempt's outcome in the words of the send statuses it leads to. */
@@ -86,7 +87,7 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
             <input
               type="datetime-local"
               aria-label={t('history.reschedule')}
-              defaultValue={d.scheduledAt ? new Date(d.scheduledAt - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : ''}
+              defaultValue={d.scheduledAt ? localInputValue(d.scheduledAt) : ''}
               onChange={(e) => {
                 const at = new Date(e.target.value).getTime();
                 if (at > Date.now()) reschedule.mutate(at);
