@@ -39,17 +39,18 @@ export function App() {
   useLiveHistory();
   document.documentElement.lang = lang;
 
-  const undecided = useUndecidedCount().data ?? 0;
+  const undecidedCount = useUndecidedCount().data ?? 0;
+  const undecided = undecidedCount >= 100 ? '99+' : String(undecidedCount);
   const setHistoryStatus = useUi((s) => s.setHistoryStatus);
   const navButton = (v: View) => (
     <li key={v} className="nav-row">
       <button type="button" className={`nav-item nav-${v}`} aria-current={view === v ? 'page' : undefined} onClick={() => setView(v)}>
         {t(`nav.${v}` as DictKey)}
       </button>
-      {v === 'history' && undecided > 0 && (
+      {v === 'history' && undecidedCount > 0 && (
         // Sends whose fate only the operator can settle stay in sight from every screen.
-        <button type="button" className="nav-badge" data-testid="undecided" aria-label={t('nav.undecided', { count: undecided >= 100 ? '99+' : undecided })} title={t('nav.undecided', { count: undecided >= 100 ? '99+' : undecided })} onClick={() => { setHistoryStatus('undecided'); setView('history'); }}>
-          <span aria-hidden="true">⚠ {undecided >= 100 ? '99+' : undecided}</span>
+        <button type="button" className="nav-badge" data-testid="undecided" aria-label={t('nav.undecided', { count: undecided })} title={t('nav.undecided', { count: undecided })} onClick={() => { setHistoryStatus('undecided'); setView('history'); }}>
+          <span aria-hidden="true">⚠ {undecided}</span>
         </button>
       )}
     </li>

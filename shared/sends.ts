@@ -61,7 +61,6 @@ export const sendSummarySchema = z.object({
   attemptCount: z.number().int(),
   /** Sends made together (Market text + file) share a group id. */
   groupId: z.string().optional(),
-  /** "Send again" creates a new send pointing at the old one. */
   /** The send this one repeats ("send again") or replaces (an edited scheduled send). */
   resendOf: z.string().optional(),
 });

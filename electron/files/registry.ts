@@ -35,6 +35,12 @@ async function sha256Of(path: string): Promise<string> {
   return h.digest('hex');
 }
 
+/** What the renderer may know of a file: everything but its path. */
+function handleOf(file: LocalFile): FileHandle {
+  const { path: _path, ...handle } = file;
+  return handle;
+}
+
 /**
  * Files the renderer may refer to. The main process issues a handle for a path (Electron: the
  * preload resolved a dropped File) or for uploaded bytes (browser harness); the renderer only
@@ -53,8 +59,7 @@ export class FileRegistry {
   private remember(file: LocalFile): FileHandle {
     this.files.set(file.id, file);
     this.store.setState(`file:${file.id}`, JSON.stringify(file));
-    const { path: _path, ...handle } = file;
-    return handle;
+    return handleOf(file);
   }
 
   async register(path: string, name = basename(path)): Promise<FileHandle> {
@@ -95,15 +100,17 @@ export class FileRegistry {
     return this.register(path, safeName);
   }
 
+  /** A handle issued before this start, from the history's state table. */
+  private saved(id: string): LocalFile | undefined {
+    const saved = this.store.getState(`file:${id}`);
+    if (!saved) return undefined;
+    const file = JSON.parse(saved) as LocalFile;
+    this.files.set(id, file);
+    return file;
+  }
+
   get(id: string): LocalFile {
-    let file = this.files.get(id);
-    if (!file) {
-      const saved = this.store.getState(`file:${id}`);
-      if (saved) {
-        file = JSON.parse(saved) as LocalFile;
-        this.files.set(id, file);
-      }
-    }
+    const file = this.files.get(id) ?? this.saved(id);
     if (!file) throw new OperatorError(sendError('invalid', 'The attached file is no longer available; attach it again.', { reason: 'file_unknown', field: 'file' }));
     return file;
   }
@@ -113,20 +120,14 @@ export class FileRegistry {
    * message from history can be opened with again. The send re-checks every file anyway.
    */
   async stillAvailable(ids: readonly string[]): Promise<FileHandle[]> {
-    const out: FileHandle[] = [];
-    for (const id of ids) {
-      let file: LocalFile;
-      try {
-        file = this.get(id);
-      } catch {
-        continue;
-      }
-      const info = await stat(file.path).catch(() => undefined);
-      if (!info?.isFile() || info.size !== file.size) continue;
-      const { path: _path, ...handle } = file;
-      out.push(handle);
-    }
-    return out;
+    const found = await Promise.all(
+      ids.map(async (id) => {
+        const file = this.files.get(id) ?? this.saved(id);
+        const info = file && (await stat(file.path).catch(() => undefined));
+        return file && info?.isFile() && info.size === file.size ? handleOf(file) : undefined;
+      }),
+    );
+    return found.filter((h): h is FileHandle => h !== undefined);
   }
 
   forget(id: string): void {

@@ -287,7 +287,7 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
     },
     catchUpIndex,
     updateSend,
-    atomically: (fn) => tx(fn),
+    atomically: tx,
     startAttempt(sendId, n, startedAt) {
       tx(() => {
         st.startAttempt.run(n, startedAt, sendId);

@@ -71,6 +71,7 @@ export class Outbox {
     const id = `s_${randomUUID()}`;
     // Checked here, with no await before the write: a scheduled send cannot leave in between.
     const replaced = req.replaces ? this.replaceable(req.replaces) : undefined;
+    const resendOf = links.resendOf ?? replaced;
     const write = () => this.d.history.insertSend({
       id,
       provider: view.provider,
@@ -86,7 +87,7 @@ export class Outbox {
       createdAt: now,
       ...(scheduled ? { scheduledAt: req.scheduledAt } : {}),
       ...(req.groupId ? { groupId: req.groupId } : {}),
-      ...((links.resendOf ?? replaced) ? { resendOf: links.resendOf ?? replaced } : {}),
+      ...(resendOf ? { resendOf } : {}),
     });
     if (replaced) {
       this.d.history.atomically(() => {
