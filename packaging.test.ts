@@ -4,8 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const root = import.meta.dirname;
-const config = parse(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, Record<string, unknown> & { target?: string[] }> & { files: string[]; directories: { buildResources: string } };
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; scripts: Record<string, string>; devDependencies: Record<string, string>; engines: { node: string } };
+const config = parse(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<
+  string,
+  Record<string, unknown> & { target?: string[] }
+> & { files: string[]; directories: { buildResources: string } };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  main: string;
+  scripts: Record<string, string>;
+  devDependencies: Record<string, string>;
+  engines: { node: string };
+};
 
 describe('packaging (electron-builder.yml)', () => {
   it('builds AppImage and deb for Linux, NSIS for Windows and dmg for macOS', () => {

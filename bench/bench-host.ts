@@ -15,7 +15,14 @@ export function value<T>(r: Reply): T {
 /** A real host on a fresh data directory, with no in-process simulators (they run in their own process). */
 export async function benchHost(name: string, timeoutMs?: number): Promise<{ host: Host; dataDir: string; dispose(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
-  const host = await createHost({ dataDir, settings: confSettings(dataDir), secretBox: keyedSecretBox(), version: 'bench', sandbox: false, ...(timeoutMs ? { timeoutMs } : {}) });
+  const host = await createHost({
+    dataDir,
+    settings: confSettings(dataDir),
+    secretBox: keyedSecretBox(),
+    version: 'bench',
+    sandbox: false,
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
   return {
     host,
     dataDir,

@@ -19,7 +19,10 @@ export interface BrowserFigures {
  * account), cold (a fresh browser context, empty cache) and warm (a reload); and, with a seeded
  * history, frame times while scrolling it.
  */
-export async function benchBrowser(dataDir: string, opts: { runs?: number; scrollFrames?: number; rows?: number } = {}): Promise<BrowserFigures> {
+export async function benchBrowser(
+  dataDir: string,
+  opts: { runs?: number; scrollFrames?: number; rows?: number } = {},
+): Promise<BrowserFigures> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error('No Chromium: apt-get install chromium');
   const harness = await startHarness(dataDir);
@@ -27,7 +30,9 @@ export async function benchBrowser(dataDir: string, opts: { runs?: number; scrol
   try {
     const setup = await browser.newPage();
     await setup.goto(harness.url);
-    await setup.evaluate(() => fetch('./rpc/accounts.createSandbox', { method: 'POST', headers: { 'x-operator': '1' } }).then((r) => r.json()));
+    await setup.evaluate(() =>
+      fetch('./rpc/accounts.createSandbox', { method: 'POST', headers: { 'x-operator': '1' } }).then((r) => r.json()),
+    );
     await setup.close();
 
     const runs = opts.runs ?? 7;
@@ -64,7 +69,11 @@ export async function benchBrowser(dataDir: string, opts: { runs?: number; scrol
         return deltas.slice(5);
       }, opts.scrollFrames);
       const rows = await page.locator('[data-testid="history-count"]').textContent();
-      result.scroll = { frames: stats(frames), over50: frames.filter((d) => d > 50).length, rows: Number(/\d+/.exec(rows ?? '')?.[0] ?? 0) };
+      result.scroll = {
+        frames: stats(frames),
+        over50: frames.filter((d) => d > 50).length,
+        rows: Number(/\d+/.exec(rows ?? '')?.[0] ?? 0),
+      };
       await page.close();
     }
     return result;

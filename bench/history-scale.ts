@@ -40,7 +40,9 @@ function time(n: number, fn: () => unknown): Stats {
 
 function quietestRecipient(file: string): string {
   const db = new DatabaseSync(file, { readOnly: true });
-  const row = db.prepare('SELECT recipient FROM sends GROUP BY recipient ORDER BY count(*), recipient LIMIT 1').get() as { recipient: string };
+  const row = db.prepare('SELECT recipient FROM sends GROUP BY recipient ORDER BY count(*), recipient LIMIT 1').get() as {
+    recipient: string;
+  };
   db.close();
   return row.recipient;
 }
@@ -72,9 +74,22 @@ export async function benchHistoryScale(sizes: readonly number[], repeats = 50):
       searchWorstWord: worst!,
       searchPrefix: time(repeats, () => store.list({ limit: 100, text: 'зак' })),
       searchOneRecipient: time(repeats, () => store.list({ limit: 100, text: mostCommonWord, recipient: quietRecipient })),
-      searchOldWindow: time(repeats, () => store.list({ limit: 100, text: mostCommonWord, from: now - 365 * 86_400_000, to: now - 360 * 86_400_000 })),
-      searchFiltered: time(repeats, () => store.list({ limit: 100, text: mostCommonWord, provider: 'market', statuses: ['failed'], from: now - 90 * 86_400_000, to: now - 30 * 86_400_000 })),
-      combinedFilters: time(repeats, () => store.list({ limit: 100, provider: 'market', statuses: ['failed'], from: now - 90 * 86_400_000, to: now - 30 * 86_400_000 })),
+      searchOldWindow: time(repeats, () =>
+        store.list({ limit: 100, text: mostCommonWord, from: now - 365 * 86_400_000, to: now - 360 * 86_400_000 }),
+      ),
+      searchFiltered: time(repeats, () =>
+        store.list({
+          limit: 100,
+          text: mostCommonWord,
+          provider: 'market',
+          statuses: ['failed'],
+          from: now - 90 * 86_400_000,
+          to: now - 30 * 86_400_000,
+        }),
+      ),
+      combinedFilters: time(repeats, () =>
+        store.list({ limit: 100, provider: 'market', statuses: ['failed'], from: now - 90 * 86_400_000, to: now - 30 * 86_400_000 }),
+      ),
     });
     store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -90,10 +105,39 @@ export async function benchHistoryWrite(n = 2000): Promise<Stats> {
   for (let i = 0; i < n + 100; i++) {
     const id = `s_${i}`;
     const t0 = performance.now();
-    store.insertSend({ id, provider: 'greenapi', accountId: 'a', accountName: 'A', sandbox: false, status: 'pending', recipient: '79001234567', preview: 'Заказ отправлен', searchText: 'Заказ отправлен', message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'Заказ отправлен' }, operationId: `op${i}`, createdAt: Date.now() });
+    store.insertSend({
+      id,
+      provider: 'greenapi',
+      accountId: 'a',
+      accountName: 'A',
+      sandbox: false,
+      status: 'pending',
+      recipient: '79001234567',
+      preview: 'Заказ отправлен',
+      searchText: 'Заказ отправлен',
+      message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'Заказ отправлен' },
+      operationId: `op${i}`,
+      createdAt: Date.now(),
+    });
     store.updateSend(id, { status: 'sending', updatedAt: Date.now(), nextAttemptAt: null });
     store.startAttempt(id, 1, Date.now());
-    store.finishAttempt(id, 1, { endedAt: Date.now(), outcome: 'sent', exchanges: [{ method: 'POST', url: 'https://api.green-api.com/v1/messages', requestHeaders: { authorization: 'Bearer ‹redacted›' }, requestBody: '{"to":"79001234567"}', status: 201, responseHeaders: {}, responseBody: '{"messages":[{"id":"1"}]}', startedAt: Date.now(), durationMs: 1 }] });
+    store.finishAttempt(id, 1, {
+      endedAt: Date.now(),
+      outcome: 'sent',
+      exchanges: [
+        {
+          method: 'POST',
+          url: 'https://api.green-api.com/v1/messages',
+          requestHeaders: { authorization: 'Bearer ‹redacted›' },
+          requestBody: '{"to":"79001234567"}',
+          status: 201,
+          responseHeaders: {},
+          responseBody: '{"messages":[{"id":"1"}]}',
+          startedAt: Date.now(),
+          durationMs: 1,
+        },
+      ],
+    });
     store.updateSend(id, { status: 'sent', updatedAt: Date.now(), providerMessageId: String(i), error: null });
     if (i >= 100) samples.push(performance.now() - t0);
   }

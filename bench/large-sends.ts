@@ -46,14 +46,29 @@ export type LargeKind = 'diadoc' | 'market';
  * 5 MB Market file. The same kind is sent once small first: the first request loads fetch's
  * own code and grows the heap once, which is the cost of a first send, not of a large one.
  */
-export async function benchLargeSend(kind: LargeKind, sims: Pick<SimProcess, 'urls' | 'token'>, scale = 1, repeats = 5): Promise<LargeSendResult> {
+export async function benchLargeSend(
+  kind: LargeKind,
+  sims: Pick<SimProcess, 'urls' | 'token'>,
+  scale = 1,
+  repeats = 5,
+): Promise<LargeSendResult> {
   const { host, dataDir, dispose } = await benchHost(`large-${kind}`, 120_000);
   const account = value<AccountView>(
     await host.dispatch(
       'accounts.create',
       kind === 'diadoc'
-        ? { name: 'Diadoc', baseUrl: sims.urls.diadoc, settings: { provider: 'diadoc', authScheme: 'bearer', fromBoxId: 'sandbox-box-from@diadoc.ru' }, secrets: { token: sims.token } }
-        : { name: 'Market', baseUrl: sims.urls.market, settings: { provider: 'market', businessId: '100500' }, secrets: { token: sims.token } },
+        ? {
+            name: 'Diadoc',
+            baseUrl: sims.urls.diadoc,
+            settings: { provider: 'diadoc', authScheme: 'bearer', fromBoxId: 'sandbox-box-from@diadoc.ru' },
+            secrets: { token: sims.token },
+          }
+        : {
+            name: 'Market',
+            baseUrl: sims.urls.market,
+            settings: { provider: 'market', businessId: '100500' },
+            secrets: { token: sims.token },
+          },
     ),
   );
   const file = async (name: string, bytes: number) => {
@@ -63,12 +78,19 @@ export async function benchLargeSend(kind: LargeKind, sims: Pick<SimProcess, 'ur
   };
   const message = (files: string[]) =>
     kind === 'diadoc'
-      ? { provider: 'diadoc', fromBoxId: 'sandbox-box-from@diadoc.ru', toBoxId: 'counterparty@diadoc.ru', documents: files.map((f, i) => ({ file: f, typeNamedId: 'Nonformalized', comment: `Акт ${i + 1}` })) }
+      ? {
+          provider: 'diadoc',
+          fromBoxId: 'sandbox-box-from@diadoc.ru',
+          toBoxId: 'counterparty@diadoc.ru',
+          documents: files.map((f, i) => ({ file: f, typeNamedId: 'Nonformalized', comment: `Акт ${i + 1}` })),
+        }
       : { provider: 'market', businessId: '100500', chatId: '777', kind: 'file', file: files[0] };
-  const send = async (files: string[]) => value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: message(files) })).status;
+  const send = async (files: string[]) =>
+    value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: message(files) })).status;
 
   if ((await send([await file('warm-up.pdf', 10_000)])) !== 'sent') throw new Error(`warm-up ${kind} send did not go`);
-  const payload = kind === 'diadoc' ? { count: 40, bytes: Math.round(1024 * 1024 * scale) } : { count: 1, bytes: Math.round(5 * 1024 * 1024 * scale) };
+  const payload =
+    kind === 'diadoc' ? { count: 40, bytes: Math.round(1024 * 1024 * scale) } : { count: 1, bytes: Math.round(5 * 1024 * 1024 * scale) };
   const files: string[] = [];
   for (let i = 0; i < payload.count; i++) files.push(await file(kind === 'diadoc' ? `act-${i}.pdf` : 'photo.jpg', payload.bytes));
   const payloadBytes = payload.count * payload.bytes;
@@ -87,7 +109,13 @@ export async function benchLargeSend(kind: LargeKind, sims: Pick<SimProcess, 'ur
     speed.push(payloadBytes / 1024 / 1024 / (m.ms / 1000));
   }
   await dispose();
-  return { name: kind === 'diadoc' ? 'Diadoc 40 × 1 MB' : 'Market file 5 MB', payloadBytes, peakRssGrowth: stats(rss), peakHeapGrowth: stats(heap), mbPerSecond: stats(speed) };
+  return {
+    name: kind === 'diadoc' ? 'Diadoc 40 × 1 MB' : 'Market file 5 MB',
+    payloadBytes,
+    peakRssGrowth: stats(rss),
+    peakHeapGrowth: stats(heap),
+    mbPerSecond: stats(speed),
+  };
 }
 
 /**
@@ -102,7 +130,13 @@ export async function benchLargeSendsInChild(sims: SimProcess, scale = 1, repeat
     results.push(
       await new Promise<LargeSendResult>((resolve, reject) => {
         const child = spawn(process.execPath, ['--expose-gc', import.meta.filename], {
-          env: { ...process.env, BENCH_SIMS: JSON.stringify({ urls: sims.urls, token: sims.token }), BENCH_KIND: kind, BENCH_SCALE: String(scale), BENCH_REPEATS: String(repeats) },
+          env: {
+            ...process.env,
+            BENCH_SIMS: JSON.stringify({ urls: sims.urls, token: sims.token }),
+            BENCH_KIND: kind,
+            BENCH_SCALE: String(scale),
+            BENCH_REPEATS: String(repeats),
+          },
           stdio: ['ignore', 'pipe', 'inherit'],
         });
         let out = '';
@@ -120,6 +154,11 @@ export async function benchLargeSendsInChild(sims: SimProcess, scale = 1, repeat
 
 if (process.env.BENCH_SIMS && process.argv[1] === import.meta.filename) {
   const kind = process.env.BENCH_KIND === 'market' ? 'market' : 'diadoc';
-  const result = await benchLargeSend(kind, JSON.parse(process.env.BENCH_SIMS) as Pick<SimProcess, 'urls' | 'token'>, Number(process.env.BENCH_SCALE ?? 1), Number(process.env.BENCH_REPEATS ?? 5));
+  const result = await benchLargeSend(
+    kind,
+    JSON.parse(process.env.BENCH_SIMS) as Pick<SimProcess, 'urls' | 'token'>,
+    Number(process.env.BENCH_SCALE ?? 1),
+    Number(process.env.BENCH_REPEATS ?? 5),
+  );
   console.log(`LARGE ${JSON.stringify(result)}`);
 }

@@ -26,25 +26,85 @@ try {
   // 1. Send overhead and the history's share of it.
   const overhead = await benchSendOverhead(sims, smoke ? 30 : 2000);
   for (const r of overhead.results) {
-    row(`Send overhead p50, ${r.provider} (pipeline ${fmt(r.pipeline.p50)} / bare fetch ${fmt(r.bare.p50)} ms; p95 ${fmt(r.pipeline.p95)} / ${fmt(r.bare.p95)}; ratio ${r.ratioP50.toFixed(2)})`, `${fmt(r.overheadP50)} ms`, '≤ 0.5 ms', r.overheadP50 <= 0.5);
+    row(
+      `Send overhead p50, ${r.provider} (pipeline ${fmt(r.pipeline.p50)} / bare fetch ${fmt(r.bare.p50)} ms; p95 ${fmt(r.pipeline.p95)} / ${fmt(r.bare.p95)}; ratio ${r.ratioP50.toFixed(2)})`,
+      `${fmt(r.overheadP50)} ms`,
+      '≤ 0.5 ms',
+      r.overheadP50 <= 0.5,
+    );
   }
-  row(`History cost per send inside the pipeline (p95 ${fmt(overhead.historyPerSend.p95)} ms)`, `${fmt(overhead.historyPerSend.p50)} ms`, '≤ 0.3 ms', overhead.historyPerSend.p50 <= 0.3);
+  row(
+    `History cost per send inside the pipeline (p95 ${fmt(overhead.historyPerSend.p95)} ms)`,
+    `${fmt(overhead.historyPerSend.p50)} ms`,
+    '≤ 0.3 ms',
+    overhead.historyPerSend.p50 <= 0.3,
+  );
 
   // 2. History scale.
   const sizes = smoke ? [2_000] : [10_000, 100_000, 1_000_000];
   const scale = await benchHistoryScale(sizes);
   for (const s of scale) {
     const big = s.rows >= 1_000_000;
-    row(`History ${s.rows.toLocaleString('en')}: newest page (p95 ${fmt(s.newestPage.p95)})`, `${fmt(s.newestPage.p50)} ms`, big ? '≤ 2 ms' : '—', big ? s.newestPage.p50 <= 2 : undefined);
-    row(`History ${s.rows.toLocaleString('en')}: full-text, most common word “${s.commonWord}” (p95 ${fmt(s.searchCommon.p95)})`, `${fmt(s.searchCommon.p50)} ms`, big ? '≤ 20 ms' : '—', big ? s.searchCommon.p50 <= 20 : undefined);
-    row(`History ${s.rows.toLocaleString('en')}: full-text, rare word (p95 ${fmt(s.searchRare.p95)})`, `${fmt(s.searchRare.p50)} ms`, big ? '≤ 20 ms' : '—', big ? s.searchRare.p50 <= 20 : undefined);
-    row(`History ${s.rows.toLocaleString('en')}: full-text, slowest of all ${s.searchWorstWord.words} words, “${s.searchWorstWord.word}” (p95 ${fmt(s.searchWorstWord.stats.p95)})`, `${fmt(s.searchWorstWord.stats.p50)} ms`, big ? '≤ 20 ms' : '—', big ? s.searchWorstWord.stats.p50 <= 20 : undefined);
-    row(`History ${s.rows.toLocaleString('en')}: full-text, half-typed “зак” (p95 ${fmt(s.searchPrefix.p95)})`, `${fmt(s.searchPrefix.p50)} ms`, big ? '≤ 20 ms' : '—', big ? s.searchPrefix.p50 <= 20 : undefined);
-    row(`History ${s.rows.toLocaleString('en')}: “${s.commonWord}” inside the combined filters (p95 ${fmt(s.searchFiltered.p95)})`, `${fmt(s.searchFiltered.p50)} ms`, big ? '≤ 20 ms' : '—', big ? s.searchFiltered.p50 <= 20 : undefined);
-    row(`History ${s.rows.toLocaleString('en')}: “${s.commonWord}” to one recipient (p95 ${fmt(s.searchOneRecipient.p95)})`, `${fmt(s.searchOneRecipient.p50)} ms`, big ? '≤ 20 ms' : '—', big ? s.searchOneRecipient.p50 <= 20 : undefined);
-    row(`History ${s.rows.toLocaleString('en')}: “${s.commonWord}” in the oldest 5 days (p95 ${fmt(s.searchOldWindow.p95)})`, `${fmt(s.searchOldWindow.p50)} ms`, big ? '≤ 20 ms' : '—', big ? s.searchOldWindow.p50 <= 20 : undefined);
-    row(`History ${s.rows.toLocaleString('en')}: combined filters (p95 ${fmt(s.combinedFilters.p95)})`, `${fmt(s.combinedFilters.p50)} ms`, big ? '≤ 5 ms' : '—', big ? s.combinedFilters.p50 <= 5 : undefined);
-    row(`History ${s.rows.toLocaleString('en')}: bytes per row / seeding time`, `${Math.round(s.bytesPerRow)} B / ${(s.seedMs / 1000).toFixed(1)} s`, '—', undefined);
+    row(
+      `History ${s.rows.toLocaleString('en')}: newest page (p95 ${fmt(s.newestPage.p95)})`,
+      `${fmt(s.newestPage.p50)} ms`,
+      big ? '≤ 2 ms' : '—',
+      big ? s.newestPage.p50 <= 2 : undefined,
+    );
+    row(
+      `History ${s.rows.toLocaleString('en')}: full-text, most common word “${s.commonWord}” (p95 ${fmt(s.searchCommon.p95)})`,
+      `${fmt(s.searchCommon.p50)} ms`,
+      big ? '≤ 20 ms' : '—',
+      big ? s.searchCommon.p50 <= 20 : undefined,
+    );
+    row(
+      `History ${s.rows.toLocaleString('en')}: full-text, rare word (p95 ${fmt(s.searchRare.p95)})`,
+      `${fmt(s.searchRare.p50)} ms`,
+      big ? '≤ 20 ms' : '—',
+      big ? s.searchRare.p50 <= 20 : undefined,
+    );
+    row(
+      `History ${s.rows.toLocaleString('en')}: full-text, slowest of all ${s.searchWorstWord.words} words, “${s.searchWorstWord.word}” (p95 ${fmt(s.searchWorstWord.stats.p95)})`,
+      `${fmt(s.searchWorstWord.stats.p50)} ms`,
+      big ? '≤ 20 ms' : '—',
+      big ? s.searchWorstWord.stats.p50 <= 20 : undefined,
+    );
+    row(
+      `History ${s.rows.toLocaleString('en')}: full-text, half-typed “зак” (p95 ${fmt(s.searchPrefix.p95)})`,
+      `${fmt(s.searchPrefix.p50)} ms`,
+      big ? '≤ 20 ms' : '—',
+      big ? s.searchPrefix.p50 <= 20 : undefined,
+    );
+    row(
+      `History ${s.rows.toLocaleString('en')}: “${s.commonWord}” inside the combined filters (p95 ${fmt(s.searchFiltered.p95)})`,
+      `${fmt(s.searchFiltered.p50)} ms`,
+      big ? '≤ 20 ms' : '—',
+      big ? s.searchFiltered.p50 <= 20 : undefined,
+    );
+    row(
+      `History ${s.rows.toLocaleString('en')}: “${s.commonWord}” to one recipient (p95 ${fmt(s.searchOneRecipient.p95)})`,
+      `${fmt(s.searchOneRecipient.p50)} ms`,
+      big ? '≤ 20 ms' : '—',
+      big ? s.searchOneRecipient.p50 <= 20 : undefined,
+    );
+    row(
+      `History ${s.rows.toLocaleString('en')}: “${s.commonWord}” in the oldest 5 days (p95 ${fmt(s.searchOldWindow.p95)})`,
+      `${fmt(s.searchOldWindow.p50)} ms`,
+      big ? '≤ 20 ms' : '—',
+      big ? s.searchOldWindow.p50 <= 20 : undefined,
+    );
+    row(
+      `History ${s.rows.toLocaleString('en')}: combined filters (p95 ${fmt(s.combinedFilters.p95)})`,
+      `${fmt(s.combinedFilters.p50)} ms`,
+      big ? '≤ 5 ms' : '—',
+      big ? s.combinedFilters.p50 <= 5 : undefined,
+    );
+    row(
+      `History ${s.rows.toLocaleString('en')}: bytes per row / seeding time`,
+      `${Math.round(s.bytesPerRow)} B / ${(s.seedMs / 1000).toFixed(1)} s`,
+      '—',
+      undefined,
+    );
   }
   const write = await benchHistoryWrite(smoke ? 100 : 2000);
   row(`History write-ahead + final status, store alone (p95 ${fmt(write.p95)})`, `${fmt(write.p50)} ms`, '≤ 0.3 ms', write.p50 <= 0.3);
@@ -52,18 +112,40 @@ try {
   // 3. Renderer weight.
   const weight = rendererWeight(join(import.meta.dirname, '../renderer/dist'));
   row('Renderer initial JS (gzip)', `${(weight.initialGzip / 1024).toFixed(1)} KB`, '≤ 200 KB', weight.initialGzip <= 200 * 1024);
-  details.push('### Renderer chunks', '', '| chunk | bytes | gzip | initial |', '|---|---:|---:|:-:|', ...weight.chunks.map((c) => `| ${c.file} | ${c.bytes} | ${c.gzip} | ${c.initial ? '✓' : ''} |`), '');
+  details.push(
+    '### Renderer chunks',
+    '',
+    '| chunk | bytes | gzip | initial |',
+    '|---|---:|---:|:-:|',
+    ...weight.chunks.map((c) => `| ${c.file} | ${c.bytes} | ${c.gzip} | ${c.initial ? '✓' : ''} |`),
+    '',
+  );
 
   // 4. Time to interactive and history scrolling, in Chromium through the harness.
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-browser-'));
   const rowsToSeed = smoke ? 2_000 : 100_000;
   seedHistory(join(dataDir, 'history.sqlite'), rowsToSeed);
   const browser = await benchBrowser(dataDir, { runs: smoke ? 1 : 7, scrollFrames: smoke ? 20 : 300 });
-  row(`Time to usable composer, cold (p95 ${fmt(browser.ttiCold.p95, 0)})`, `${fmt(browser.ttiCold.p50, 0)} ms`, '≤ 300 ms', browser.ttiCold.p50 <= 300);
-  row(`Time to usable composer, warm (p95 ${fmt(browser.ttiWarm.p95, 0)})`, `${fmt(browser.ttiWarm.p50, 0)} ms`, '≤ 300 ms', browser.ttiWarm.p50 <= 300);
+  row(
+    `Time to usable composer, cold (p95 ${fmt(browser.ttiCold.p95, 0)})`,
+    `${fmt(browser.ttiCold.p50, 0)} ms`,
+    '≤ 300 ms',
+    browser.ttiCold.p50 <= 300,
+  );
+  row(
+    `Time to usable composer, warm (p95 ${fmt(browser.ttiWarm.p95, 0)})`,
+    `${fmt(browser.ttiWarm.p50, 0)} ms`,
+    '≤ 300 ms',
+    browser.ttiWarm.p50 <= 300,
+  );
   if (browser.scroll) {
     const f = browser.scroll.frames;
-    row(`History scrolling, ${rowsToSeed.toLocaleString('en')} rows: p95 frame (max ${fmt(f.max, 1)} ms, ${browser.scroll.over50} over 50 ms)`, `${fmt(f.p95, 1)} ms`, '≤ 20 ms, none > 50', f.p95 <= 20 && browser.scroll.over50 === 0);
+    row(
+      `History scrolling, ${rowsToSeed.toLocaleString('en')} rows: p95 frame (max ${fmt(f.max, 1)} ms, ${browser.scroll.over50} over 50 ms)`,
+      `${fmt(f.p95, 1)} ms`,
+      '≤ 20 ms, none > 50',
+      f.p95 <= 20 && browser.scroll.over50 === 0,
+    );
   }
   rmSync(dataDir, { recursive: true, force: true });
 
@@ -82,7 +164,11 @@ try {
 }
 
 const verdict = (m: boolean | undefined) => (m === undefined ? '' : m ? 'met' : '**missed**');
-const table = ['| figure | value | target | |', '|---|---:|---|---|', ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.target} | ${verdict(r.met)} |`)].join('\n');
+const table = [
+  '| figure | value | target | |',
+  '|---|---:|---|---|',
+  ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.target} | ${verdict(r.met)} |`),
+].join('\n');
 const header = [
   `# Benchmark results${smoke ? ' (smoke run: sizes too small to mean anything)' : ''}`,
   '',

@@ -42,22 +42,46 @@ function timeHistory(history: HistoryStore): { perSend: number[]; mark(): void }
 export async function benchSendOverhead(sims: SimProcess, n = 2000): Promise<{ results: OverheadResult[]; historyPerSend: Stats }> {
   const { host, dispose } = await benchHost('overhead');
   const timer = timeHistory(host.history);
-  const green = value<AccountView>(await host.dispatch('accounts.create', { name: 'WA', baseUrl: sims.urls.greenapi, settings: { provider: 'greenapi', form: 'v1' }, secrets: { token: sims.token } }));
-  const pachca = value<AccountView>(await host.dispatch('accounts.create', { name: 'Pachca', baseUrl: sims.urls.pachca, settings: { provider: 'pachca', isBot: false }, secrets: { token: sims.token } }));
+  const green = value<AccountView>(
+    await host.dispatch('accounts.create', {
+      name: 'WA',
+      baseUrl: sims.urls.greenapi,
+      settings: { provider: 'greenapi', form: 'v1' },
+      secrets: { token: sims.token },
+    }),
+  );
+  const pachca = value<AccountView>(
+    await host.dispatch('accounts.create', {
+      name: 'Pachca',
+      baseUrl: sims.urls.pachca,
+      settings: { provider: 'pachca', isBot: false },
+      secrets: { token: sims.token },
+    }),
+  );
 
   const cases: { provider: string; accountId: string; message: (i: number) => OutgoingMessage; bare: () => Promise<unknown> }[] = [
     {
       provider: 'greenapi',
       accountId: green.id,
       message: () => ({ provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'Ваш заказ №42 отправлен' }),
-      bare: () => fetch(`${sims.urls.greenapi}/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${sims.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ to: '79001234567', type: 'text', text: { body: 'Ваш заказ №42 отправлен' } }) }).then((r) => r.text()),
+      bare: () =>
+        fetch(`${sims.urls.greenapi}/v1/messages`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${sims.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ to: '79001234567', type: 'text', text: { body: 'Ваш заказ №42 отправлен' } }),
+        }).then((r) => r.text()),
     },
     {
       provider: 'pachca',
       accountId: pachca.id,
       // Spread over many chats: Pachca's per-chat pace (4 a second) is not what is measured here.
       message: (i) => ({ provider: 'pachca', entityType: 'discussion', entityId: 1000 + (i % 2000), content: 'Ваш заказ №42 отправлен' }),
-      bare: () => fetch(`${sims.urls.pachca}/messages`, { method: 'POST', headers: { authorization: `Bearer ${sims.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ message: { entity_type: 'discussion', entity_id: 198, content: 'Ваш заказ №42 отправлен' } }) }).then((r) => r.text()),
+      bare: () =>
+        fetch(`${sims.urls.pachca}/messages`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${sims.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ message: { entity_type: 'discussion', entity_id: 198, content: 'Ваш заказ №42 отправлен' } }),
+        }).then((r) => r.text()),
     },
   ];
   const results: OverheadResult[] = [];
@@ -70,7 +94,8 @@ export async function benchSendOverhead(sims: SimProcess, n = 2000): Promise<{ r
       const r = await host.dispatch('sends.send', { accountId: c.accountId, message: c.message(i) });
       const ta = performance.now() - t0;
       timer.mark();
-      if (!r.ok || (r.value as { status: string }).status !== 'sent') throw new Error(`${c.provider} send did not go: ${JSON.stringify(r).slice(0, 300)}`);
+      if (!r.ok || (r.value as { status: string }).status !== 'sent')
+        throw new Error(`${c.provider} send did not go: ${JSON.stringify(r).slice(0, 300)}`);
       t0 = performance.now();
       await c.bare();
       const tb = performance.now() - t0;

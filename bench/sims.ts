@@ -9,7 +9,10 @@ export interface SimProcess {
 
 /** The four simulators in a child process, so the host's memory and CPU are measured alone. */
 export async function startSimProcess(token = 'bench-token-0000'): Promise<SimProcess> {
-  const proc: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, '../electron/testing/sim-process.ts')], { env: { ...process.env, SIM_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, '../electron/testing/sim-process.ts')], {
+    env: { ...process.env, SIM_TOKEN: token },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const urls = await new Promise<SimProcess['urls']>((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => {
@@ -22,9 +25,10 @@ export async function startSimProcess(token = 'bench-token-0000'): Promise<SimPr
   return {
     urls,
     token,
-    stop: () => new Promise((resolve) => {
-      proc.once('exit', () => resolve());
-      proc.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+      }),
   };
 }

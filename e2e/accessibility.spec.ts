@@ -5,7 +5,9 @@ import { appTest, targets } from './fixtures.ts';
 /** Every WCAG 2.1 A and AA rule axe checks, on the screen as it is now; violations listed by rule and element. */
 async function violations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${n.failureSummary?.split('\n')[1]?.trim() ?? v.help}`));
+  return result.violations.flatMap((v) =>
+    v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${n.failureSummary?.split('\n')[1]?.trim() ?? v.help}`),
+  );
 }
 
 for (const target of targets) {
@@ -20,10 +22,41 @@ for (const target of targets) {
 
         // Each composer after a send, so its result line is on screen too and the history holds every provider.
         const composers = [
-          { nav: 'WhatsApp', form: 'Green-API (WhatsApp)', fill: async (f: ReturnType<Page['getByRole']>) => { await f.getByLabel('Номер или ID группы').fill('79003333333'); await f.getByLabel('Текст сообщения').fill('Проверка доступности'); } },
-          { nav: 'Пачка', form: 'Пачка', fill: async (f: ReturnType<Page['getByRole']>) => { await f.getByLabel('ID чата, треда или пользователя').fill('334'); await f.getByLabel('Текст сообщения').fill('Проверка доступности'); } },
-          { nav: 'Маркет', form: 'Яндекс Маркет', fill: async (f: ReturnType<Page['getByRole']>) => { await f.getByLabel('ID чата с покупателем').fill('777'); await f.getByLabel('Текст сообщения').fill('Проверка доступности'); } },
-          { nav: 'Диадок', form: 'Диадок', fill: async (f: ReturnType<Page['getByRole']>) => { await f.getByLabel('Ящик получателя (ToBoxId)').fill('counterparty@diadoc.ru'); await f.locator('input[type=file]').first().setInputFiles({ name: 'акт.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 акт') }); } },
+          {
+            nav: 'WhatsApp',
+            form: 'Green-API (WhatsApp)',
+            fill: async (f: ReturnType<Page['getByRole']>) => {
+              await f.getByLabel('Номер или ID группы').fill('79003333333');
+              await f.getByLabel('Текст сообщения').fill('Проверка доступности');
+            },
+          },
+          {
+            nav: 'Пачка',
+            form: 'Пачка',
+            fill: async (f: ReturnType<Page['getByRole']>) => {
+              await f.getByLabel('ID чата, треда или пользователя').fill('334');
+              await f.getByLabel('Текст сообщения').fill('Проверка доступности');
+            },
+          },
+          {
+            nav: 'Маркет',
+            form: 'Яндекс Маркет',
+            fill: async (f: ReturnType<Page['getByRole']>) => {
+              await f.getByLabel('ID чата с покупателем').fill('777');
+              await f.getByLabel('Текст сообщения').fill('Проверка доступности');
+            },
+          },
+          {
+            nav: 'Диадок',
+            form: 'Диадок',
+            fill: async (f: ReturnType<Page['getByRole']>) => {
+              await f.getByLabel('Ящик получателя (ToBoxId)').fill('counterparty@diadoc.ru');
+              await f
+                .locator('input[type=file]')
+                .first()
+                .setInputFiles({ name: 'акт.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 акт') });
+            },
+          },
         ];
         for (const c of composers) {
           await page.getByRole('button', { name: c.nav, exact: true }).click();
@@ -57,7 +90,17 @@ for (const target of targets) {
         await expect(page.getByRole('alertdialog')).toBeVisible();
         found.confirm = await violations(page);
 
-        expect(found).toEqual({ WhatsApp: [], Пачка: [], Маркет: [], Диадок: [], fieldError: [], history: [], templates: [], accounts: [], confirm: [] });
+        expect(found).toEqual({
+          WhatsApp: [],
+          Пачка: [],
+          Маркет: [],
+          Диадок: [],
+          fieldError: [],
+          history: [],
+          templates: [],
+          accounts: [],
+          confirm: [],
+        });
       });
     }
   });

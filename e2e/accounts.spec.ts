@@ -17,7 +17,9 @@ const T = {
 };
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile());
 }
 
 for (const target of targets) {
@@ -27,14 +29,40 @@ for (const target of targets) {
       const { page } = app;
       const replies: string[] = [];
       page.on('response', (r: Response) => {
-        if (r.url().includes('/rpc/')) void r.text().then((t) => replies.push(t), () => {});
+        if (r.url().includes('/rpc/'))
+          void r.text().then(
+            (t) => replies.push(t),
+            () => {},
+          );
       });
-      const sims = { pachca: new PachcaSimulator({ tokens: [T.pachca] }), diadoc: new DiadocSimulator({ tokens: [T.diadoc] }), market: new MarketSimulator({ tokens: [T.market] }), greenapi: new GreenApiV1Simulator({ tokens: [T.greenapi, T.replaced] }) };
-      const urls = { pachca: await sims.pachca.start(), diadoc: await sims.diadoc.start(), market: await sims.market.start(), greenapi: await sims.greenapi.start() };
+      const sims = {
+        pachca: new PachcaSimulator({ tokens: [T.pachca] }),
+        diadoc: new DiadocSimulator({ tokens: [T.diadoc] }),
+        market: new MarketSimulator({ tokens: [T.market] }),
+        greenapi: new GreenApiV1Simulator({ tokens: [T.greenapi, T.replaced] }),
+      };
+      const urls = {
+        pachca: await sims.pachca.start(),
+        diadoc: await sims.diadoc.start(),
+        market: await sims.market.start(),
+        greenapi: await sims.greenapi.start(),
+      };
       try {
         await addAccount(page, { provider: 'pachca', name: 'Пачка офис', baseUrl: urls.pachca, token: T.pachca });
-        await addAccount(page, { provider: 'diadoc', name: 'Диадок Ромашка', baseUrl: urls.diadoc, token: T.diadoc, fill: (f) => f.getByLabel('Ящик отправителя по умолчанию (FromBoxId)').fill('sandbox-box-from@diadoc.ru') });
-        await addAccount(page, { provider: 'market', name: 'Маркет Ромашка', baseUrl: urls.market, token: T.market, fill: (f) => f.getByLabel('ID кабинета (businessId)').fill('100500') });
+        await addAccount(page, {
+          provider: 'diadoc',
+          name: 'Диадок Ромашка',
+          baseUrl: urls.diadoc,
+          token: T.diadoc,
+          fill: (f) => f.getByLabel('Ящик отправителя по умолчанию (FromBoxId)').fill('sandbox-box-from@diadoc.ru'),
+        });
+        await addAccount(page, {
+          provider: 'market',
+          name: 'Маркет Ромашка',
+          baseUrl: urls.market,
+          token: T.market,
+          fill: (f) => f.getByLabel('ID кабинета (businessId)').fill('100500'),
+        });
         await addAccount(page, { provider: 'greenapi', name: 'WhatsApp', baseUrl: urls.greenapi, token: T.greenapi });
 
         const accounts = (await callContract(page, 'accounts.list')).value as { id: string; provider: string }[];
@@ -43,15 +71,24 @@ for (const target of targets) {
         (await import('node:fs')).writeFileSync(docPath, 'Акт сверки');
         const sends = [
           { accountId: id('pachca'), message: { provider: 'pachca', entityType: 'discussion', entityId: 334, content: 'Пачка: проверка' } },
-          { accountId: id('market'), message: { provider: 'market', businessId: '100500', chatId: '777', kind: 'text', text: 'Маркет: проверка' } },
-          { accountId: id('greenapi'), message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'WhatsApp: проверка' } },
+          {
+            accountId: id('market'),
+            message: { provider: 'market', businessId: '100500', chatId: '777', kind: 'text', text: 'Маркет: проверка' },
+          },
+          {
+            accountId: id('greenapi'),
+            message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'WhatsApp: проверка' },
+          },
         ];
         for (const s of sends) expect(await callContract(page, 'sends.send', s)).toMatchObject({ ok: true, value: { status: 'sent' } });
         // Diadoc needs a document: dropped through the composer like any file.
         await page.getByRole('button', { name: 'Диадок' }).click();
         const dd = page.getByRole('form', { name: 'Диадок' });
         await dd.getByLabel('Ящик получателя (ToBoxId)').fill('counterparty@diadoc.ru');
-        await dd.locator('input[type=file]').first().setInputFiles({ name: 'акт.txt', mimeType: 'text/plain', buffer: Buffer.from('Акт сверки') });
+        await dd
+          .locator('input[type=file]')
+          .first()
+          .setInputFiles({ name: 'акт.txt', mimeType: 'text/plain', buffer: Buffer.from('Акт сверки') });
         await dd.getByRole('button', { name: /Отправить/ }).click();
         await expect(dd.locator('.last-result [data-status="sent"]')).toBeVisible();
         expect(sims.diadoc.messages).toHaveLength(1);
@@ -73,7 +110,12 @@ for (const target of targets) {
         await form.getByLabel('Новый токен (оставьте пустым, чтобы не менять)').fill(T.replaced);
         await form.getByRole('button', { name: 'Сохранить' }).click();
         await expect(page.locator('.account').filter({ hasText: 'WhatsApp поддержка' })).toContainText('••••5555');
-        expect(await callContract(page, 'sends.send', { accountId: id('greenapi'), message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'новым токеном' } })).toMatchObject({ ok: true, value: { status: 'sent' } });
+        expect(
+          await callContract(page, 'sends.send', {
+            accountId: id('greenapi'),
+            message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'новым токеном' },
+          }),
+        ).toMatchObject({ ok: true, value: { status: 'sent' } });
         expect(sims.greenapi.server.received.at(-1)!.headers.authorization).toBe(`Bearer ${T.replaced}`);
 
         await page.locator('.account').filter({ hasText: 'Маркет Ромашка' }).getByRole('button', { name: 'Удалить' }).click();
@@ -88,7 +130,9 @@ for (const target of targets) {
         await page.locator('[data-send-id]').first().click();
         await page.locator('details').first().click();
         const dom = await page.content();
-        const files = filesUnder(app.dataDir).map((f) => [f, readFileSync(f).toString('latin1') + readFileSync(f).toString('utf8')] as const);
+        const files = filesUnder(app.dataDir).map(
+          (f) => [f, readFileSync(f).toString('latin1') + readFileSync(f).toString('utf8')] as const,
+        );
         const logs = app.logs();
         for (const token of Object.values(T)) {
           expect(dom.includes(token), `DOM holds ${token}`).toBe(false);

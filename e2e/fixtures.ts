@@ -29,7 +29,11 @@ export function appTest(target: Target) {
       if (target === 'electron') {
         const executablePath = findElectron();
         testInfo.skip(!executablePath, electronSkipReason);
-        let app = await _electron.launch({ executablePath: executablePath!, args: [root], env: { ...process.env, OPERATOR_DATA_DIR: dataDir } as Record<string, string> });
+        let app = await _electron.launch({
+          executablePath: executablePath!,
+          args: [root],
+          env: { ...process.env, OPERATOR_DATA_DIR: dataDir } as Record<string, string>,
+        });
         let electronLog = '';
         app.process().stdout?.on('data', (d: Buffer) => (electronLog += d.toString()));
         app.process().stderr?.on('data', (d: Buffer) => (electronLog += d.toString()));
@@ -39,7 +43,11 @@ export function appTest(target: Target) {
           dataDir,
           async restart() {
             await app.close();
-            app = await _electron.launch({ executablePath: executablePath!, args: [root], env: { ...process.env, OPERATOR_DATA_DIR: dataDir } as Record<string, string> });
+            app = await _electron.launch({
+              executablePath: executablePath!,
+              args: [root],
+              env: { ...process.env, OPERATOR_DATA_DIR: dataDir } as Record<string, string>,
+            });
             running.page = await app.firstWindow();
             return running.page;
           },
@@ -59,7 +67,11 @@ export function appTest(target: Target) {
           dataDir,
           async restart() {
             await harness.stop();
-            harness = await startHarness(dataDir, { port: harness.port, env: { OPERATOR_TIMEOUT_MS: '5000' }, onOutput: (t) => (harnessLog += t) });
+            harness = await startHarness(dataDir, {
+              port: harness.port,
+              env: { OPERATOR_TIMEOUT_MS: '5000' },
+              onOutput: (t) => (harnessLog += t),
+            });
             await running.page.goto(harness.url);
             return running.page;
           },

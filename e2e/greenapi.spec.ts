@@ -102,7 +102,9 @@ for (const target of targets) {
       await expect(page.getByTestId('undecided')).toHaveCount(0);
     });
 
-    test('a scheduled send is edited in the composer: the new text takes its place, the old one is cancelled, nothing leaves early', async ({ app }) => {
+    test('a scheduled send is edited in the composer: the new text takes its place, the old one is cancelled, nothing leaves early', async ({
+      app,
+    }) => {
       const { page } = app;
       const composer = await composerWithAccount(page, 'Курьер приедет в 10:00');
       const tomorrow = new Date(Date.now() + 86_400_000);

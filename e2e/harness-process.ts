@@ -13,7 +13,10 @@ export interface HarnessProcess {
  * `npm run web`'s server in a child process on a data directory, as the e2e specs and the
  * benchmark start it; `onOutput` receives everything it prints.
  */
-export async function startHarness(dataDir: string, opts: { port?: number; env?: Record<string, string>; onOutput?: (text: string) => void } = {}): Promise<HarnessProcess> {
+export async function startHarness(
+  dataDir: string,
+  opts: { port?: number; env?: Record<string, string>; onOutput?: (text: string) => void } = {},
+): Promise<HarnessProcess> {
   const proc = spawn(process.execPath, [join(root, 'electron/web/serve.ts')], {
     env: { ...process.env, PORT: String(opts.port ?? 0), OPERATOR_DATA_DIR: dataDir, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

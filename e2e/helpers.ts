@@ -1,7 +1,16 @@
 import { expect, type Page } from '@playwright/test';
 
 /** Creates an account through the Accounts screen, as an operator would. */
-export async function addAccount(page: Page, a: { provider: 'pachca' | 'diadoc' | 'market' | 'greenapi'; name: string; baseUrl: string; token: string; fill?: (form: ReturnType<Page['getByRole']>) => Promise<void> }): Promise<void> {
+export async function addAccount(
+  page: Page,
+  a: {
+    provider: 'pachca' | 'diadoc' | 'market' | 'greenapi';
+    name: string;
+    baseUrl: string;
+    token: string;
+    fill?: (form: ReturnType<Page['getByRole']>) => Promise<void>;
+  },
+): Promise<void> {
   await page.getByRole('button', { name: 'Аккаунты', exact: true }).click();
   await page.getByRole('button', { name: 'Добавить аккаунт' }).first().click();
   const form = page.getByRole('form', { name: 'Добавить аккаунт' });
@@ -15,7 +24,11 @@ export async function addAccount(page: Page, a: { provider: 'pachca' | 'diadoc' 
 }
 
 /** Drops files on a drop zone the way a desktop drag does: a DataTransfer with File objects. */
-export async function dropFiles(page: Page, target: ReturnType<Page['locator']>, files: { name: string; type: string; size?: number; text?: string }[]): Promise<void> {
+export async function dropFiles(
+  page: Page,
+  target: ReturnType<Page['locator']>,
+  files: { name: string; type: string; size?: number; text?: string }[],
+): Promise<void> {
   const dt = await page.evaluateHandle((specs) => {
     const dt = new DataTransfer();
     for (const f of specs) {
@@ -36,12 +49,23 @@ export async function openHistoryEntry(page: Page, text: string): Promise<void> 
  * Calls a contract channel straight from the page, past the UI: through `window.operator` in
  * Electron, through the bridge in the harness. Answers the raw `Reply`.
  */
-export async function callContract(page: Page, channel: string, input?: unknown): Promise<{ ok: boolean; value?: unknown; error?: Record<string, unknown> }> {
-  return page.evaluate(async ([ch, inp]) => {
-    const w = window as unknown as { operator?: Record<string, Record<string, (i?: unknown) => Promise<unknown>>> };
-    const [area, method] = (ch as string).split('.') as [string, string];
-    if (w.operator) return w.operator[area]![method]!(inp) as Promise<{ ok: boolean }>;
-    const res = await fetch(`./rpc/${ch}`, { method: 'POST', headers: { 'x-operator': '1', 'content-type': 'application/json' }, ...(inp === undefined ? {} : { body: JSON.stringify(inp) }) });
-    return res.json();
-  }, [channel, input] as const);
+export async function callContract(
+  page: Page,
+  channel: string,
+  input?: unknown,
+): Promise<{ ok: boolean; value?: unknown; error?: Record<string, unknown> }> {
+  return page.evaluate(
+    async ([ch, inp]) => {
+      const w = window as unknown as { operator?: Record<string, Record<string, (i?: unknown) => Promise<unknown>>> };
+      const [area, method] = (ch as string).split('.') as [string, string];
+      if (w.operator) return w.operator[area]![method]!(inp) as Promise<{ ok: boolean }>;
+      const res = await fetch(`./rpc/${ch}`, {
+        method: 'POST',
+        headers: { 'x-operator': '1', 'content-type': 'application/json' },
+        ...(inp === undefined ? {} : { body: JSON.stringify(inp) }),
+      });
+      return res.json();
+    },
+    [channel, input] as const,
+  );
 }

@@ -44,7 +44,8 @@ for (const target of targets) {
         expect(text).toContain('Ошибка');
       }
       // The same combination through the contract: every row matches both filters.
-      const page1 = (await callContract(page, 'history.list', { provider: 'market', statuses: ['failed'], text: 'заказ', limit: 100 })).value as { items: { provider: string; status: string; preview: string }[] };
+      const page1 = (await callContract(page, 'history.list', { provider: 'market', statuses: ['failed'], text: 'заказ', limit: 100 }))
+        .value as { items: { provider: string; status: string; preview: string }[] };
       expect(page1.items.length).toBeGreaterThan(10);
       for (const s of page1.items) expect([s.provider, s.status, /заказ/i.test(s.preview)]).toEqual(['market', 'failed', true]);
     });

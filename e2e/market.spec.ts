@@ -14,7 +14,13 @@ for (const target of targets) {
     test.beforeEach(async ({ app }) => {
       sim = new MarketSimulator({ tokens: [KEY] });
       const baseUrl = await sim.start();
-      await addAccount(app.page, { provider: 'market', name: 'Маркет ООО Ромашка', baseUrl, token: KEY, fill: (form) => form.getByLabel('ID кабинета (businessId)').fill('100500') });
+      await addAccount(app.page, {
+        provider: 'market',
+        name: 'Маркет ООО Ромашка',
+        baseUrl,
+        token: KEY,
+        fill: (form) => form.getByLabel('ID кабинета (businessId)').fill('100500'),
+      });
       await app.page.getByRole('button', { name: 'Маркет' }).click();
     });
     test.afterEach(() => sim?.stop());
@@ -46,7 +52,9 @@ for (const target of targets) {
       expect(sends.items[0]!.groupId).toBe(sends.items[1]!.groupId);
     });
 
-    test('a file of 5 MB + 1 byte is refused at drop and 4097 characters disable sending; the handler refuses them too', async ({ app }) => {
+    test('a file of 5 MB + 1 byte is refused at drop and 4097 characters disable sending; the handler refuses them too', async ({
+      app,
+    }) => {
       const { page } = app;
       const composer = page.getByRole('form', { name: 'Яндекс Маркет' });
       await composer.getByLabel('ID чата с покупателем').fill('777');
@@ -57,17 +65,27 @@ for (const target of targets) {
       await expect(composer.getByTestId('counter')).toHaveText('4097 / 4096');
       await expect(composer.getByRole('button', { name: /Отправить/ })).toBeDisabled();
       const accounts = (await callContract(page, 'accounts.list')).value as { id: string }[];
-      const long = await callContract(page, 'sends.send', { accountId: accounts[0]!.id, message: { provider: 'market', businessId: '100500', chatId: '777', kind: 'text', text: 'ы'.repeat(4097) } });
+      const long = await callContract(page, 'sends.send', {
+        accountId: accounts[0]!.id,
+        message: { provider: 'market', businessId: '100500', chatId: '777', kind: 'text', text: 'ы'.repeat(4097) },
+      });
       expect(long).toMatchObject({ ok: false, error: { kind: 'invalid', field: 'text', reason: 'too_long', limit: 4096 } });
       // A 5 MB + 1 byte file that reached the main process anyway is refused by the handler.
       const handle = await page.evaluate(async (size) => {
         const w = window as unknown as { operator?: unknown };
         if (w.operator) return undefined; // Electron registers dropped paths only; covered above by the drop refusal.
-        const res = await fetch(`./upload?name=${encodeURIComponent('большой.jpg')}`, { method: 'POST', headers: { 'x-operator': '1' }, body: new Uint8Array(size) });
+        const res = await fetch(`./upload?name=${encodeURIComponent('большой.jpg')}`, {
+          method: 'POST',
+          headers: { 'x-operator': '1' },
+          body: new Uint8Array(size),
+        });
         return ((await res.json()) as { value: { id: string } }).value.id;
       }, FIVE_MB + 1);
       if (handle) {
-        const big = await callContract(page, 'sends.send', { accountId: accounts[0]!.id, message: { provider: 'market', businessId: '100500', chatId: '777', kind: 'file', file: handle } });
+        const big = await callContract(page, 'sends.send', {
+          accountId: accounts[0]!.id,
+          message: { provider: 'market', businessId: '100500', chatId: '777', kind: 'file', file: handle },
+        });
         expect(big).toMatchObject({ ok: false, error: { field: 'file', reason: 'file_too_big', limit: FIVE_MB } });
       }
       expect(sim.server.received).toHaveLength(0);

@@ -13,7 +13,13 @@ for (const target of targets) {
     test.beforeEach(async ({ app }) => {
       sim = new PachcaSimulator({ tokens: [], botTokens: [BOT] });
       const baseUrl = await sim.start();
-      await addAccount(app.page, { provider: 'pachca', name: 'Бот поддержки', baseUrl, token: BOT, fill: (form) => form.getByLabel('Токен бота').check() });
+      await addAccount(app.page, {
+        provider: 'pachca',
+        name: 'Бот поддержки',
+        baseUrl,
+        token: BOT,
+        fill: (form) => form.getByLabel('Токен бота').check(),
+      });
       await app.page.getByRole('button', { name: 'Пачка' }).click();
     });
     test.afterEach(() => sim?.stop());
@@ -24,7 +30,10 @@ for (const target of targets) {
       await composer.getByLabel('Куда').selectOption('thread');
       await composer.getByLabel('ID чата, треда или пользователя').fill('5');
       await composer.getByLabel('Текст сообщения').fill('Заказ №42 собран и передан курьеру');
-      await dropFiles(page, composer.getByTestId('drop-zone').first(), [{ name: 'накладная.pdf', type: 'application/pdf', size: 200_000 }, { name: 'фото.png', type: 'image/png', size: 50_000 }]);
+      await dropFiles(page, composer.getByTestId('drop-zone').first(), [
+        { name: 'накладная.pdf', type: 'application/pdf', size: 200_000 },
+        { name: 'фото.png', type: 'image/png', size: 50_000 },
+      ]);
       await expect(composer.getByTestId('file-chip')).toHaveCount(2);
 
       await composer.getByRole('button', { name: '+ Добавить строку' }).click();
@@ -55,7 +64,10 @@ for (const target of targets) {
       await page.keyboard.press('Control+Enter');
 
       await expect(composer.locator('.last-result [data-status="sent"]')).toBeVisible();
-      expect(sim.uploads.map((u) => [u.name, u.size])).toEqual([['накладная.pdf', 200_000], ['фото.png', 50_000]]);
+      expect(sim.uploads.map((u) => [u.name, u.size])).toEqual([
+        ['накладная.pdf', 200_000],
+        ['фото.png', 50_000],
+      ]);
       expect(sim.server.received.filter((r) => r.path === '/direct_upload').every((r) => r.headers.authorization === undefined)).toBe(true);
       const body = JSON.parse(sim.server.received.find((r) => r.path === '/messages')!.body.toString());
       expect(body).toEqual({
@@ -67,7 +79,13 @@ for (const target of targets) {
             { key: sim.uploads[0]!.key, name: 'накладная.pdf', file_type: 'file', size: 200_000 },
             { key: sim.uploads[1]!.key, name: 'фото.png', file_type: 'image', size: 50_000 },
           ],
-          buttons: [[{ text: 'Всё хорошо', data: 'order:42:ok' }, { text: 'Отследить', url: 'https://track.example/42' }], [{ text: 'Позвать оператора', data: 'operator' }]],
+          buttons: [
+            [
+              { text: 'Всё хорошо', data: 'order:42:ok' },
+              { text: 'Отследить', url: 'https://track.example/42' },
+            ],
+            [{ text: 'Позвать оператора', data: 'operator' }],
+          ],
           parent_message_id: 194270,
           display_name: 'Бот поддержки',
           display_avatar_url: 'https://example.com/bot.png',
@@ -91,7 +109,10 @@ for (const target of targets) {
       // The same limit holds at the IPC handler, whatever a page sends.
       const accounts = (await callContract(page, 'accounts.list')).value as { id: string }[];
       const buttons = [Array.from({ length: 9 }, (_, i) => ({ text: `b${i}`, data: `d${i}` }))];
-      const reply = await callContract(page, 'sends.send', { accountId: accounts[0]!.id, message: { provider: 'pachca', entityType: 'discussion', entityId: 334, content: 'x', buttons } });
+      const reply = await callContract(page, 'sends.send', {
+        accountId: accounts[0]!.id,
+        message: { provider: 'pachca', entityType: 'discussion', entityId: 334, content: 'x', buttons },
+      });
       expect(reply).toMatchObject({ ok: false, error: { kind: 'invalid', reason: 'too_many_in_row', limit: 8 } });
       expect(sim.server.received).toHaveLength(0);
     });

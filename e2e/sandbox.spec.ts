@@ -31,7 +31,10 @@ for (const target of targets) {
       await page.getByRole('button', { name: 'Диадок' }).click();
       const diadoc = page.getByRole('form', { name: 'Диадок' });
       await diadoc.getByLabel('Ящик получателя (ToBoxId)').fill('counterparty@diadoc.ru');
-      await diadoc.locator('input[type=file]').first().setInputFiles({ name: 'акт.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 акт') });
+      await diadoc
+        .locator('input[type=file]')
+        .first()
+        .setInputFiles({ name: 'акт.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 акт') });
       await diadoc.getByRole('button', { name: /Отправить/ }).click();
       await expect(diadoc.locator('.last-result [data-status="sent"]')).toBeVisible();
 

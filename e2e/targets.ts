@@ -30,4 +30,13 @@ export const electronSkipReason =
   'Electron binary not installed (node_modules/electron/dist is empty: its download is blocked on this machine). Run `npx install-electron` where the network allows it to run this path.';
 
 /** The flags a closed-network, root, headless machine needs (see the env notes). */
-export const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];

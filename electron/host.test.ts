@@ -17,7 +17,12 @@ describe('the host behind the IPC contract', () => {
   beforeAll(async () => {
     const baseUrl = await sim.start();
     host = await testHost();
-    const r = await host.dispatch('accounts.create', { name: 'WhatsApp', baseUrl, settings: { provider: 'greenapi', form: 'v1' }, secrets: { token: TOKEN } });
+    const r = await host.dispatch('accounts.create', {
+      name: 'WhatsApp',
+      baseUrl,
+      settings: { provider: 'greenapi', form: 'v1' },
+      secrets: { token: TOKEN },
+    });
     if (!r.ok) throw new Error(r.error.message);
     account = r.value as AccountView;
   });
@@ -27,7 +32,10 @@ describe('the host behind the IPC contract', () => {
   });
 
   it('sends a Green-API text through the whole pipeline and lists it in the history', async () => {
-    const r = await host.dispatch('sends.send', { accountId: account.id, message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'Здравствуйте!' } });
+    const r = await host.dispatch('sends.send', {
+      accountId: account.id,
+      message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'Здравствуйте!' },
+    });
     expect(r).toMatchObject({ ok: true, value: { status: 'sent', providerMessageId: sim.messages.at(-1)!.id, recipient: '79001234567' } });
     const list = await host.dispatch('history.list', { limit: 10 });
     expect(list.ok && (list.value as { items: SendSummary[] }).items[0]).toMatchObject({ status: 'sent', preview: 'Здравствуйте!' });
@@ -35,7 +43,10 @@ describe('the host behind the IPC contract', () => {
 
   it('refuses a 4097-character body sent straight to the handler, and the simulator receives nothing', async () => {
     const before = sim.server.received.length;
-    const r = await host.dispatch('sends.send', { accountId: account.id, message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'ж'.repeat(4097) } });
+    const r = await host.dispatch('sends.send', {
+      accountId: account.id,
+      message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'ж'.repeat(4097) },
+    });
     expect(r).toEqual({ ok: false, error: expect.objectContaining({ kind: 'invalid', field: 'text', reason: 'too_long', limit: 4096 }) });
     expect(sim.server.received.length).toBe(before);
   });
@@ -50,7 +61,10 @@ describe('the host behind the IPC contract', () => {
   });
 
   it('never answers a secret through any channel', async () => {
-    await host.dispatch('sends.send', { accountId: account.id, message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'ещё раз' } });
+    await host.dispatch('sends.send', {
+      accountId: account.id,
+      message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'ещё раз' },
+    });
     const list = await host.dispatch('history.list', { limit: 50 });
     const ids = list.ok ? (list.value as { items: SendSummary[] }).items.map((s) => s.id) : [];
     const replies = [
@@ -83,12 +97,20 @@ describe('a send opened again from history', () => {
   });
 
   it('brings back the files still on disk as they were sent, and leaves out a deleted one and a changed one', async () => {
-    const account = await host.dispatch('accounts.create', { name: 'Pachca', baseUrl: sim.server.baseUrl, settings: { provider: 'pachca', isBot: false }, secrets: { token: TOKEN } });
+    const account = await host.dispatch('accounts.create', {
+      name: 'Pachca',
+      baseUrl: sim.server.baseUrl,
+      settings: { provider: 'pachca', isBot: false },
+      secrets: { token: TOKEN },
+    });
     if (!account.ok) throw new Error(account.error.message);
     const paths = ['накладная.pdf', 'фото.png', 'счёт.pdf'].map((name) => join(host.dataDir, name));
     paths.forEach((p, i) => writeFileSync(p, `файл ${i}`));
     const handles = await Promise.all(paths.map((p) => host.files.register(p)));
-    const sent = await host.dispatch('sends.send', { accountId: (account.value as AccountView).id, message: { provider: 'pachca', entityType: 'discussion', entityId: 198, content: 'Документы', files: handles.map((h) => h.id) } });
+    const sent = await host.dispatch('sends.send', {
+      accountId: (account.value as AccountView).id,
+      message: { provider: 'pachca', entityType: 'discussion', entityId: 198, content: 'Документы', files: handles.map((h) => h.id) },
+    });
     expect(sent).toMatchObject({ ok: true, value: { status: 'sent' } });
 
     rmSync(paths[1]!);

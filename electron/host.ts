@@ -20,7 +20,9 @@ import { TemplatesService } from './vault/templates.ts';
 /** Every handler, typed from the contract: parsed input in, contract output out. */
 export type Handlers = {
   [A in Area]: {
-    [M in keyof Contract[A]]: Contract[A][M] extends { input: infer I extends z.ZodType; output: infer O extends z.ZodType } ? (input: z.output<I>) => Promise<z.input<O>> | z.input<O> : never;
+    [M in keyof Contract[A]]: Contract[A][M] extends { input: infer I extends z.ZodType; output: infer O extends z.ZodType }
+      ? (input: z.output<I>) => Promise<z.input<O>> | z.input<O>
+      : never;
   };
 };
 
@@ -73,7 +75,12 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   };
   const sandbox = opts.sandbox === false ? undefined : new SandboxRuntime();
   await sandbox?.start();
-  const accounts = new AccountsService({ store: opts.settings, box: opts.secretBox, ...(sandbox ? { sandbox } : {}), now: () => clock.now() });
+  const accounts = new AccountsService({
+    store: opts.settings,
+    box: opts.secretBox,
+    ...(sandbox ? { sandbox } : {}),
+    now: () => clock.now(),
+  });
   const templates = new TemplatesService(opts.settings, () => clock.now());
   const files = new FileRegistry(opts.dataDir, history);
   const limiter = new RateLimiter(history, clock);
@@ -108,7 +115,13 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         const { adapter: account, view } = await accounts.resolve(id);
         const adapter = adapterFor(view.provider);
         if (!adapter.checkConnection) return { ok: false, reason: 'no_check_call', checkedAt: clock.now() };
-        const r = await adapter.checkConnection({ account, file: (f) => files.get(f), idempotencyKey: '', timeoutMs: 15_000, now: () => clock.now() });
+        const r = await adapter.checkConnection({
+          account,
+          file: (f) => files.get(f),
+          idempotencyKey: '',
+          timeoutMs: 15_000,
+          now: () => clock.now(),
+        });
         return { ...r, checkedAt: clock.now() };
       },
       export: () => accounts.exportJson(),
@@ -117,7 +130,8 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         return { imported: added.length, accounts: added };
       },
       createSandbox: () => {
-        if (!sandbox) throw new OperatorError(sendError('not_found', 'The sandbox is switched off in this build.', { reason: 'sandbox_off' }));
+        if (!sandbox)
+          throw new OperatorError(sendError('not_found', 'The sandbox is switched off in this build.', { reason: 'sandbox_off' }));
         return accounts.createSandboxAccounts(sandboxNames, sandboxSettings);
       },
     },
@@ -164,7 +178,8 @@ export async function createHost(opts: HostOptions): Promise<Host> {
 
   async function dispatch(channel: string, input: unknown): Promise<Reply> {
     const def = channels.get(channel);
-    if (!def) return { ok: false, error: sendError('invalid', `There is no channel "${channel.slice(0, 80)}".`, { reason: 'unknown_channel' }) };
+    if (!def)
+      return { ok: false, error: sendError('invalid', `There is no channel "${channel.slice(0, 80)}".`, { reason: 'unknown_channel' }) };
     const parsed = def.input.safeParse(input);
     if (!parsed.success) return { ok: false, error: invalidFromZod(parsed.error.issues) };
     const [area, method] = channel.split('.') as [string, string];

@@ -12,17 +12,24 @@ import { electron, FakeBrowserWindow, FakeWebContents, recorded } from './testin
 vi.mock('electron', async () => (await import('./testing/electron-double.ts')).electron);
 vi.mock('electron-store', async () => {
   const { default: Conf } = await import('conf');
-  return { default: class extends Conf<Record<string, unknown>> {
-    constructor(opts: { cwd: string }) {
-      super({ ...opts, configName: 'config', projectName: 'operator-console', projectSuffix: '' });
-    }
-  } };
+  return {
+    default: class extends Conf<Record<string, unknown>> {
+      constructor(opts: { cwd: string }) {
+        super({ ...opts, configName: 'config', projectName: 'operator-console', projectSuffix: '' });
+      }
+    },
+  };
 });
 
 const dataDir = mkdtempSync(join(tmpdir(), 'operator-main-'));
 let win: FakeBrowserWindow;
 const appFrame = { url: `${APP_ORIGIN}/index.html` };
-const call = (channel: string, input?: unknown, event?: unknown) => recorded.handlers.get(channel)!(event ?? { sender: win.webContents, senderFrame: appFrame }, input) as Promise<{ ok: boolean; value?: unknown; error?: { reason?: string } }>;
+const call = (channel: string, input?: unknown, event?: unknown) =>
+  recorded.handlers.get(channel)!(event ?? { sender: win.webContents, senderFrame: appFrame }, input) as Promise<{
+    ok: boolean;
+    value?: unknown;
+    error?: { reason?: string };
+  }>;
 
 beforeAll(async () => {
   process.env.OPERATOR_DATA_DIR = dataDir;
@@ -35,7 +42,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Quitting closes the host first (its outbox and history), then quits for real.
-  const quit = { prevented: false, preventDefault() { this.prevented = true; } };
+  const quit = {
+    prevented: false,
+    preventDefault() {
+      this.prevented = true;
+    },
+  };
   electron.app.emit('before-quit', quit);
   expect(quit.prevented).toBe(true);
   await vi.waitFor(() => expect(recorded.quitCalls).toBe(1));
@@ -56,19 +68,36 @@ describe('the main process, wired to a double of Electron', () => {
   it('answers the app window’s own frame and refuses any other sender', async () => {
     expect(await call('app.info')).toMatchObject({ ok: true, value: { version: '9.9.9-double', dataDir, secretStorage: 'os' } });
     const foreign = new FakeWebContents();
-    expect(await call('app.info', undefined, { sender: foreign, senderFrame: appFrame })).toMatchObject({ ok: false, error: { reason: 'foreign_sender' } });
-    expect(await call('app.info', undefined, { sender: win.webContents, senderFrame: { url: 'https://evil.example/' } })).toMatchObject({ ok: false, error: { reason: 'foreign_sender' } });
-    expect(await call('app.info', undefined, { sender: win.webContents })).toMatchObject({ ok: false, error: { reason: 'foreign_sender' } });
+    expect(await call('app.info', undefined, { sender: foreign, senderFrame: appFrame })).toMatchObject({
+      ok: false,
+      error: { reason: 'foreign_sender' },
+    });
+    expect(await call('app.info', undefined, { sender: win.webContents, senderFrame: { url: 'https://evil.example/' } })).toMatchObject({
+      ok: false,
+      error: { reason: 'foreign_sender' },
+    });
+    expect(await call('app.info', undefined, { sender: win.webContents })).toMatchObject({
+      ok: false,
+      error: { reason: 'foreign_sender' },
+    });
   });
 
   it('keeps a token as safeStorage ciphertext on disk and sends through the sandbox, with the history event reaching the window', async () => {
-    const created = await call('accounts.create', { name: 'WA', baseUrl: 'https://api.green-api.com', settings: { provider: 'greenapi', form: 'v1' }, secrets: { token: 'gr.main-test-token-5e5e' } });
+    const created = await call('accounts.create', {
+      name: 'WA',
+      baseUrl: 'https://api.green-api.com',
+      settings: { provider: 'greenapi', form: 'v1' },
+      secrets: { token: 'gr.main-test-token-5e5e' },
+    });
     expect(created.ok).toBe(true);
     expect(readFileSync(join(dataDir, 'config.json'), 'utf8')).not.toContain('gr.main-test-token-5e5e');
 
     const sandbox = await call('accounts.createSandbox');
     const wa = (sandbox.value as AccountView[]).find((a) => a.sandbox && a.provider === 'greenapi')!;
-    const sent = await call('sends.send', { accountId: wa.id, message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'Из главного процесса' } });
+    const sent = await call('sends.send', {
+      accountId: wa.id,
+      message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'Из главного процесса' },
+    });
     expect(sent).toMatchObject({ ok: true, value: { status: 'sent' } });
     expect(win.webContents.sent.filter((m) => m.channel === 'event:historyChanged').length).toBeGreaterThan(0);
   });
@@ -94,13 +123,23 @@ describe('the main process, wired to a double of Electron', () => {
     const contents = new FakeWebContents();
     electron.app.emit('web-contents-created', {}, contents);
     const navigate = (url: string) => {
-      const e = { prevented: false, preventDefault() { this.prevented = true; } };
+      const e = {
+        prevented: false,
+        preventDefault() {
+          this.prevented = true;
+        },
+      };
       contents.emit('will-navigate', e, url);
       return e.prevented;
     };
     expect(navigate('https://evil.example/')).toBe(true);
     expect(navigate(`${APP_ORIGIN}/index.html`)).toBe(false);
-    const webview = { prevented: false, preventDefault() { this.prevented = true; } };
+    const webview = {
+      prevented: false,
+      preventDefault() {
+        this.prevented = true;
+      },
+    };
     contents.emit('will-attach-webview', webview);
     expect(webview.prevented).toBe(true);
 

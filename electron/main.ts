@@ -89,7 +89,12 @@ app.whenReady().then(async () => {
   app.setPath('userData', dataDir);
   serveRenderer();
   harden();
-  host = await createHost({ dataDir, settings: new ElectronStore({ cwd: dataDir }), secretBox: await electronSecretBox(), version: app.getVersion() });
+  host = await createHost({
+    dataDir,
+    settings: new ElectronStore({ cwd: dataDir }),
+    secretBox: await electronSecretBox(),
+    version: app.getVersion(),
+  });
   wire(host);
   await createWindow();
   app.on('activate', () => {

@@ -18,7 +18,9 @@ describe('the preload', () => {
     expect([...recorded.exposed.keys()]).toEqual(['operator']);
     for (const [area, methods] of Object.entries(channelNames)) {
       for (const method of methods) {
-        expect(typeof operator[area]?.[method], `${area}.${method}`).toBe(preloadOnlyChannels.has(`${area}.${method}`) ? 'undefined' : 'function');
+        expect(typeof operator[area]?.[method], `${area}.${method}`).toBe(
+          preloadOnlyChannels.has(`${area}.${method}`) ? 'undefined' : 'function',
+        );
       }
     }
     expect(Object.keys(operator).sort()).toEqual([...Object.keys(channelNames), 'on'].sort());

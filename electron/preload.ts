@@ -15,7 +15,11 @@ const bridge = buildBridge(
   // The renderer hands over a dropped File; only the main process ever sees its path.
   async (file) => {
     const path = webUtils.getPathForFile(file);
-    if (!path) return { ok: false, error: { kind: 'invalid', reason: 'file_unreadable', message: 'This file has no path on disk (paste it as a file instead).' } };
+    if (!path)
+      return {
+        ok: false,
+        error: { kind: 'invalid', reason: 'file_unreadable', message: 'This file has no path on disk (paste it as a file instead).' },
+      };
     return (await ipcRenderer.invoke('files.register', { path })) as Reply<never>;
   },
 );

@@ -42,7 +42,16 @@ describe('the app window', () => {
 
   it('opens only plain https links with a real host in the system browser', () => {
     expect(isSafeExternalUrl('https://api.pachca.com/docs')).toBe(true);
-    for (const bad of ['http://example.com', 'file:///etc/passwd', 'javascript:alert(1)', 'https://user:pw@example.com', 'https://127.0.0.1/', 'https://intranet/', 'smb://host/share', 'not a url']) {
+    for (const bad of [
+      'http://example.com',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'https://user:pw@example.com',
+      'https://127.0.0.1/',
+      'https://intranet/',
+      'smb://host/share',
+      'not a url',
+    ]) {
       expect(isSafeExternalUrl(bad), bad).toBe(false);
     }
   });

@@ -20,14 +20,22 @@ const otherViews: View[] = ['history', 'templates', 'accounts'];
 
 function Main({ view }: { view: View }) {
   switch (view) {
-    case 'greenapi': return <GreenApiComposer />;
-    case 'pachca': return <PachcaComposer />;
-    case 'diadoc': return <DiadocComposer />;
-    case 'market': return <MarketComposer />;
-    case 'history': return <HistoryView />;
-    case 'templates': return <TemplatesView />;
-    case 'accounts': return <AccountsView />;
-    default: return <GreenApiComposer />;
+    case 'greenapi':
+      return <GreenApiComposer />;
+    case 'pachca':
+      return <PachcaComposer />;
+    case 'diadoc':
+      return <DiadocComposer />;
+    case 'market':
+      return <MarketComposer />;
+    case 'history':
+      return <HistoryView />;
+    case 'templates':
+      return <TemplatesView />;
+    case 'accounts':
+      return <AccountsView />;
+    default:
+      return <GreenApiComposer />;
   }
 }
 
@@ -49,7 +57,17 @@ export function App() {
       </button>
       {v === 'history' && undecidedCount > 0 && (
         // Sends whose fate only the operator can settle stay in sight from every screen.
-        <button type="button" className="nav-badge" data-testid="undecided" aria-label={t('nav.undecided', { count: undecided })} title={t('nav.undecided', { count: undecided })} onClick={() => { setHistoryStatus('undecided'); setView('history'); }}>
+        <button
+          type="button"
+          className="nav-badge"
+          data-testid="undecided"
+          aria-label={t('nav.undecided', { count: undecided })}
+          title={t('nav.undecided', { count: undecided })}
+          onClick={() => {
+            setHistoryStatus('undecided');
+            setView('history');
+          }}
+        >
           <span aria-hidden="true">⚠ {undecided}</span>
         </button>
       )}

@@ -38,7 +38,10 @@ export function useSettings() {
 
 export function useSetLanguage() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: (language: 'ru' | 'en') => client.settings.set({ language }), onSuccess: (s) => qc.setQueryData(keys.settings, s) });
+  return useMutation({
+    mutationFn: (language: 'ru' | 'en') => client.settings.set({ language }),
+    onSuccess: (s) => qc.setQueryData(keys.settings, s),
+  });
 }
 
 export function useAccounts() {

@@ -73,7 +73,13 @@ export const useUi = create<UiState>()(
     {
       name: 'operator-ui',
       version: 1,
-      partialize: (s) => ({ view: s.view, accountByProvider: s.accountByProvider, composer: s.composer, drafts: s.drafts, editing: s.editing }),
+      partialize: (s) => ({
+        view: s.view,
+        accountByProvider: s.accountByProvider,
+        composer: s.composer,
+        drafts: s.drafts,
+        editing: s.editing,
+      }),
     },
   ),
 );

@@ -9,10 +9,16 @@ import { electronSkipReason, findChromium, findElectron, root } from '../e2e/tar
 const chromium = findChromium();
 const electron = findElectron();
 if (!chromium) {
-  console.error('e2e: no Chromium found — install it with `sudo apt-get install chromium` (or set CHROMIUM_PATH to a Chromium binary), then run `npm test` again.');
+  console.error(
+    'e2e: no Chromium found — install it with `sudo apt-get install chromium` (or set CHROMIUM_PATH to a Chromium binary), then run `npm test` again.',
+  );
   process.exit(1);
 }
 console.log(`e2e: browser harness in ${chromium}`);
 console.log(electron ? `e2e: Electron path with ${electron}` : `e2e: Electron path skipped — ${electronSkipReason}`);
-const r = spawnSync(process.execPath, [join(root, 'node_modules/@playwright/test/cli.js'), 'test', '-c', join(root, 'e2e/playwright.config.ts'), ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
+const r = spawnSync(
+  process.execPath,
+  [join(root, 'node_modules/@playwright/test/cli.js'), 'test', '-c', join(root, 'e2e/playwright.config.ts'), ...process.argv.slice(2)],
+  { stdio: 'inherit', cwd: root },
+);
 process.exit(r.status ?? 1);

@@ -15,21 +15,45 @@ export const baseUrlSchema = z
   .refine(
     (s) => {
       const u = new URL(s);
-      return u.protocol === 'https:' || (u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === '[::1]' || u.hostname === 'localhost'));
+      return (
+        u.protocol === 'https:' ||
+        (u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === '[::1]' || u.hostname === 'localhost'))
+      );
     },
     { params: { reason: 'https_required' }, message: 'https is required (plain http only for 127.0.0.1)' },
   )
-  .refine((s) => { const u = new URL(s); return !u.username && !u.password; }, {
-    params: { reason: 'credentials_in_url' },
-    message: 'The URL must not contain a user name or password',
-  });
+  .refine(
+    (s) => {
+      const u = new URL(s);
+      return !u.username && !u.password;
+    },
+    {
+      params: { reason: 'credentials_in_url' },
+      message: 'The URL must not contain a user name or password',
+    },
+  );
 
 const secret = z.string().trim().min(1).max(4096);
 
 export const accountSettingsSchema = z.discriminatedUnion('provider', [
-  z.object({ provider: z.literal('greenapi'), form: z.enum(greenApiForms), idInstance: z.string().trim().regex(/^\d{1,20}$/).optional() }),
+  z.object({
+    provider: z.literal('greenapi'),
+    form: z.enum(greenApiForms),
+    idInstance: z
+      .string()
+      .trim()
+      .regex(/^\d{1,20}$/)
+      .optional(),
+  }),
   z.object({ provider: z.literal('pachca'), isBot: z.boolean() }),
-  z.object({ provider: z.literal('market'), businessId: z.string().trim().regex(/^\d{1,20}$/).optional() }),
+  z.object({
+    provider: z.literal('market'),
+    businessId: z
+      .string()
+      .trim()
+      .regex(/^\d{1,20}$/)
+      .optional(),
+  }),
   z.object({ provider: z.literal('diadoc'), authScheme: z.enum(['bearer', 'legacy']), fromBoxId: z.string().trim().max(100).optional() }),
 ]);
 export type AccountSettings = z.infer<typeof accountSettingsSchema>;

@@ -62,7 +62,15 @@ export type SendRequest = z.infer<typeof sendRequestSchema>;
 
 export const contract = {
   app: {
-    info: call(none, z.object({ version: z.string(), dataDir: z.string(), sandboxOffered: z.boolean(), secretStorage: z.enum(['os', 'basic_text', 'unavailable', 'test']) })),
+    info: call(
+      none,
+      z.object({
+        version: z.string(),
+        dataDir: z.string(),
+        sandboxOffered: z.boolean(),
+        secretStorage: z.enum(['os', 'basic_text', 'unavailable', 'test']),
+      }),
+    ),
   },
   settings: {
     get: call(none, settingsSchema),
@@ -78,7 +86,10 @@ export const contract = {
     /** Accounts without secrets, as a JSON document the operator saves. */
     export: call(none, z.object({ fileName: z.string(), json: z.string() })),
     /** Adds the accounts of an export file; a malformed file changes nothing. Tokens must be set afterwards. */
-    import: call(z.object({ json: z.string().max(1_000_000) }), z.object({ imported: z.number().int(), accounts: z.array(accountViewSchema) })),
+    import: call(
+      z.object({ json: z.string().max(1_000_000) }),
+      z.object({ imported: z.number().int(), accounts: z.array(accountViewSchema) }),
+    ),
   },
   sends: {
     /** Writes the send ahead, then waits for its first attempt to settle (or the schedule). */
@@ -120,7 +131,11 @@ export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
 type Method<A extends Area> = keyof Contract[A] & string;
 export type ChannelName = { [A in Area]: `${A}.${Method<A>}` }[Area];
-type Def<C extends ChannelName> = C extends `${infer A extends Area}.${infer M}` ? (M extends keyof Contract[A] ? Contract[A][M] : never) : never;
+type Def<C extends ChannelName> = C extends `${infer A extends Area}.${infer M}`
+  ? M extends keyof Contract[A]
+    ? Contract[A][M]
+    : never
+  : never;
 export type ChannelInput<C extends ChannelName> = Def<C> extends { input: infer I extends z.ZodType } ? z.input<I> : never;
 export type ChannelOutput<C extends ChannelName> = Def<C> extends { output: infer O extends z.ZodType } ? z.output<O> : never;
 
@@ -137,7 +152,10 @@ export const channels: ReadonlyMap<string, ChannelDef> = new Map(
 );
 
 /** What crosses every transport for a call: a value, or one `SendError`. Never a thrown Error. */
-export const replySchema = z.union([z.object({ ok: z.literal(true), value: z.unknown() }), z.object({ ok: z.literal(false), error: sendErrorSchema })]);
+export const replySchema = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: sendErrorSchema }),
+]);
 export type Reply<T = unknown> = { ok: true; value: T } | { ok: false; error: z.infer<typeof sendErrorSchema> };
 
 export type EventSubscriptions = {

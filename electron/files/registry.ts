@@ -17,11 +17,25 @@ export interface HandleStore {
 export const MAX_FILE_BYTES = 100 * 1024 * 1024;
 
 const EXT_TYPES: Record<string, string> = {
-  pdf: 'application/pdf', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp',
-  txt: 'text/plain', csv: 'text/csv', xml: 'application/xml', json: 'application/json', zip: 'application/zip',
-  doc: 'application/msword', docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  xls: 'application/vnd.ms-excel', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  sig: 'application/pkcs7-signature', p7s: 'application/pkcs7-signature', mp4: 'video/mp4', mp3: 'audio/mpeg',
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  txt: 'text/plain',
+  csv: 'text/csv',
+  xml: 'application/xml',
+  json: 'application/json',
+  zip: 'application/zip',
+  doc: 'application/msword',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xls: 'application/vnd.ms-excel',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  sig: 'application/pkcs7-signature',
+  p7s: 'application/pkcs7-signature',
+  mp4: 'video/mp4',
+  mp3: 'audio/mpeg',
 };
 
 export function typeFromName(name: string): string {
@@ -69,9 +83,17 @@ export class FileRegistry {
     } catch {
       throw new OperatorError(sendError('invalid', 'The file cannot be read.', { reason: 'file_unreadable', field: 'file' }));
     }
-    if (!info.isFile()) throw new OperatorError(sendError('invalid', 'Only regular files can be attached.', { reason: 'file_unreadable', field: 'file' }));
+    if (!info.isFile())
+      throw new OperatorError(sendError('invalid', 'Only regular files can be attached.', { reason: 'file_unreadable', field: 'file' }));
     if (info.size === 0) throw new OperatorError(sendError('invalid', 'The file is empty.', { reason: 'file_empty', field: 'file' }));
-    if (info.size > MAX_FILE_BYTES) throw new OperatorError(sendError('too_large', 'The file is larger than any provider accepts.', { reason: 'file_too_big', field: 'file', limit: MAX_FILE_BYTES }));
+    if (info.size > MAX_FILE_BYTES)
+      throw new OperatorError(
+        sendError('too_large', 'The file is larger than any provider accepts.', {
+          reason: 'file_too_big',
+          field: 'file',
+          limit: MAX_FILE_BYTES,
+        }),
+      );
     const sha256 = await sha256Of(path);
     const id = `f_${randomBytes(12).toString('base64url')}`;
     return this.remember({ id, path, name, size: info.size, type: typeFromName(name), sha256 });
@@ -79,21 +101,35 @@ export class FileRegistry {
 
   /** Stores uploaded bytes (browser harness) in the data directory and issues a handle for them. */
   async adopt(stream: AsyncIterable<Uint8Array>, name: string, declaredSize: number): Promise<FileHandle> {
-    if (declaredSize > MAX_FILE_BYTES) throw new OperatorError(sendError('too_large', 'The file is larger than any provider accepts.', { reason: 'file_too_big', field: 'file', limit: MAX_FILE_BYTES }));
+    if (declaredSize > MAX_FILE_BYTES)
+      throw new OperatorError(
+        sendError('too_large', 'The file is larger than any provider accepts.', {
+          reason: 'file_too_big',
+          field: 'file',
+          limit: MAX_FILE_BYTES,
+        }),
+      );
     await mkdir(this.uploadDir, { recursive: true });
-    const safeName = basename(name).replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 200) || 'file';
+    const safeName =
+      basename(name)
+        .replace(/[^\p{L}\p{N}._ -]/gu, '_')
+        .slice(0, 200) || 'file';
     const path = join(this.uploadDir, `${randomBytes(8).toString('hex')}-${safeName}`);
     let size = 0;
-    await pipeline(
-      async function* () {
-        for await (const chunk of stream) {
-          size += chunk.byteLength;
-          if (size > MAX_FILE_BYTES) throw new OperatorError(sendError('too_large', 'The file is larger than any provider accepts.', { reason: 'file_too_big', field: 'file', limit: MAX_FILE_BYTES }));
-          yield chunk;
-        }
-      },
-      createWriteStream(path),
-    ).catch(async (e: unknown) => {
+    await pipeline(async function* () {
+      for await (const chunk of stream) {
+        size += chunk.byteLength;
+        if (size > MAX_FILE_BYTES)
+          throw new OperatorError(
+            sendError('too_large', 'The file is larger than any provider accepts.', {
+              reason: 'file_too_big',
+              field: 'file',
+              limit: MAX_FILE_BYTES,
+            }),
+          );
+        yield chunk;
+      }
+    }, createWriteStream(path)).catch(async (e: unknown) => {
       await rm(path, { force: true });
       throw e;
     });
@@ -111,7 +147,10 @@ export class FileRegistry {
 
   get(id: string): LocalFile {
     const file = this.files.get(id) ?? this.saved(id);
-    if (!file) throw new OperatorError(sendError('invalid', 'The attached file is no longer available; attach it again.', { reason: 'file_unknown', field: 'file' }));
+    if (!file)
+      throw new OperatorError(
+        sendError('invalid', 'The attached file is no longer available; attach it again.', { reason: 'file_unknown', field: 'file' }),
+      );
     return file;
   }
 

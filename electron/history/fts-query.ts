@@ -4,7 +4,11 @@
  * folds "é" to "e" but keeps "й" and "ё" as they are).
  */
 export function ftsTerms(text: string): string[] {
-  const folded = text.toLowerCase().normalize('NFD').replace(/(\p{Script=Latin})\p{M}+/gu, '$1').normalize('NFC');
+  const folded = text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
+    .normalize('NFC');
   return folded.match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 

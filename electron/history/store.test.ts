@@ -49,11 +49,28 @@ describe('the history store', () => {
     store.insertSend(send(1, { groupId: 'g1', scheduledAt: T0 + 5 }));
     store.updateSend('s_1', { status: 'sending', updatedAt: T0 + 10, nextAttemptAt: null });
     store.startAttempt('s_1', 1, T0 + 10);
-    const exchange = { method: 'POST', url: 'https://api.green-api.com/v1/messages', requestHeaders: { authorization: 'Bearer ‹redacted›' }, requestBody: '{}', status: 201, responseHeaders: {}, responseBody: '{"messages":[{"id":"77"}]}', startedAt: T0 + 10, durationMs: 3 };
+    const exchange = {
+      method: 'POST',
+      url: 'https://api.green-api.com/v1/messages',
+      requestHeaders: { authorization: 'Bearer ‹redacted›' },
+      requestBody: '{}',
+      status: 201,
+      responseHeaders: {},
+      responseBody: '{"messages":[{"id":"77"}]}',
+      startedAt: T0 + 10,
+      durationMs: 3,
+    };
     store.finishAttempt('s_1', 1, { endedAt: T0 + 13, outcome: 'sent', exchanges: [exchange] });
     store.updateSend('s_1', { status: 'sent', updatedAt: T0 + 13, providerMessageId: '77', error: null });
     const got = store.get('s_1')!;
-    expect(got.summary).toMatchObject({ status: 'sent', providerMessageId: '77', attemptCount: 1, groupId: 'g1', scheduledAt: T0 + 5, updatedAt: T0 + 13 });
+    expect(got.summary).toMatchObject({
+      status: 'sent',
+      providerMessageId: '77',
+      attemptCount: 1,
+      groupId: 'g1',
+      scheduledAt: T0 + 5,
+      updatedAt: T0 + 13,
+    });
     expect(got.summary.error).toBeUndefined();
     expect(got.attempts).toEqual([{ n: 1, startedAt: T0 + 10, endedAt: T0 + 13, outcome: 'sent', exchanges: [exchange] }]);
     expect(got.operationId).toBe('op_1');
@@ -87,9 +104,17 @@ describe('the history store', () => {
     for (let i = 0; i < 60; i++) store.insertSend(send(i, { provider: providers[i % 3]!, accountId: `a${i % 2}`, recipient: `r${i % 4}` }));
     for (let i = 0; i < 60; i += 5) store.updateSend(`s_${i}`, { status: 'failed', updatedAt: T0 });
     const ids = all(store, { provider: 'market', accountId: 'a1', statuses: ['pending'], from: T0 + 10 * 60_000, to: T0 + 40 * 60_000 });
-    const expected = Array.from({ length: 60 }, (_, i) => i).filter((i) => i % 3 === 1 && i % 2 === 1 && i % 5 !== 0 && i >= 10 && i <= 40).reverse().map((i) => `s_${i}`);
+    const expected = Array.from({ length: 60 }, (_, i) => i)
+      .filter((i) => i % 3 === 1 && i % 2 === 1 && i % 5 !== 0 && i >= 10 && i <= 40)
+      .reverse()
+      .map((i) => `s_${i}`);
     expect(ids).toEqual(expected);
-    expect(all(store, { recipient: 'r2', statuses: ['failed', 'pending'] })).toEqual(Array.from({ length: 60 }, (_, i) => i).filter((i) => i % 4 === 2).reverse().map((i) => `s_${i}`));
+    expect(all(store, { recipient: 'r2', statuses: ['failed', 'pending'] })).toEqual(
+      Array.from({ length: 60 }, (_, i) => i)
+        .filter((i) => i % 4 === 2)
+        .reverse()
+        .map((i) => `s_${i}`),
+    );
     expect(store.list({ limit: 5, from: T0 + 1000 * 60_000 }).items).toEqual([]);
     store.close();
   });
@@ -152,10 +177,12 @@ describe('the history store', () => {
     const old = new DatabaseSync(f);
     migrations[0]!(old);
     old.exec('PRAGMA user_version = 1');
-    old.prepare(
-      `INSERT INTO sends (id, provider, account_id, account_name, sandbox, status, recipient, preview, search_text, message, operation_id, created_at, updated_at)
+    old
+      .prepare(
+        `INSERT INTO sends (id, provider, account_id, account_name, sandbox, status, recipient, preview, search_text, message, operation_id, created_at, updated_at)
        VALUES ('s_old', 'market', 'a1', 'Market', 0, 'sent', 'chat 5', 'Старое сообщение', 'Старое сообщение о возврате', '{"provider":"market","businessId":"1","chatId":"5","kind":"text","text":"Старое"}', 'op', 1, 1)`,
-    ).run();
+      )
+      .run();
     old.close();
     const store = openHistory(f);
     expect(store.getSummary('s_old')).toMatchObject({ status: 'sent', provider: 'market', preview: 'Старое сообщение' });
@@ -164,7 +191,9 @@ describe('the history store', () => {
     store.close();
     const db = new DatabaseSync(f);
     expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(migrations.length);
-    expect((db.prepare("SELECT count(*) AS n FROM pragma_table_info('sends') WHERE name = 'search_text'").get() as { n: number }).n).toBe(1);
+    expect((db.prepare("SELECT count(*) AS n FROM pragma_table_info('sends') WHERE name = 'search_text'").get() as { n: number }).n).toBe(
+      1,
+    );
     expect((db.prepare("SELECT value FROM state WHERE key = 'fts_upto'").get() as { value: string }).value).toBe('1');
     db.close();
   });
@@ -186,7 +215,14 @@ describe('the history store', () => {
       const { provider, accountId, recipient, statuses, from, to, text } = q;
       const expected = all(store, { text: text! }, 500).filter((id) => {
         const s = byId.get(id)!;
-        return (!provider || s.provider === provider) && (!accountId || s.accountId === accountId) && (!recipient || s.recipient === recipient) && (!statuses || statuses.includes(s.status)) && (from === undefined || s.createdAt >= from) && (to === undefined || s.createdAt <= to);
+        return (
+          (!provider || s.provider === provider) &&
+          (!accountId || s.accountId === accountId) &&
+          (!recipient || s.recipient === recipient) &&
+          (!statuses || statuses.includes(s.status)) &&
+          (from === undefined || s.createdAt >= from) &&
+          (to === undefined || s.createdAt <= to)
+        );
       });
       expect(expected.length, JSON.stringify(q)).toBeGreaterThan(0);
       expect(all(store, q, limit), JSON.stringify(q)).toEqual(expected);
@@ -198,13 +234,27 @@ describe('the history store', () => {
     const f = file();
     openHistory(f).close();
     const db = new DatabaseSync(f);
-    const plan = (sql: string, ...p: (string | number)[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...p) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    const plan = (sql: string, ...p: (string | number)[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...p) as { detail: string }[]).map((r) => r.detail).join(' | ');
     const cols = 's.seq, s.id';
     const newest = plan(`SELECT ${cols} FROM sends s ORDER BY s.seq DESC LIMIT 100`);
-    const filtered = plan(`SELECT ${cols} FROM sends s WHERE s.provider = ? AND s.status IN (?) ORDER BY s.seq DESC LIMIT 100`, 'market', 'failed');
-    const text = plan(`SELECT ${cols} FROM sends_fts f CROSS JOIN sends s ON s.seq = f.rowid WHERE sends_fts MATCH ? ORDER BY f.rowid DESC LIMIT 100`, '"x"');
-    const fromFilters = plan(`SELECT ${cols} FROM sends s CROSS JOIN sends_fts f ON f.rowid = s.seq WHERE s.recipient = ? AND sends_fts MATCH ? ORDER BY s.seq DESC LIMIT 100`, '79001234567', '"x"');
-    const undecided = plan(`SELECT ${cols} FROM sends s WHERE s.status = 'outcome_unknown' AND NOT EXISTS (SELECT 1 FROM sends r WHERE r.resend_of = s.id) ORDER BY s.seq DESC LIMIT 100`);
+    const filtered = plan(
+      `SELECT ${cols} FROM sends s WHERE s.provider = ? AND s.status IN (?) ORDER BY s.seq DESC LIMIT 100`,
+      'market',
+      'failed',
+    );
+    const text = plan(
+      `SELECT ${cols} FROM sends_fts f CROSS JOIN sends s ON s.seq = f.rowid WHERE sends_fts MATCH ? ORDER BY f.rowid DESC LIMIT 100`,
+      '"x"',
+    );
+    const fromFilters = plan(
+      `SELECT ${cols} FROM sends s CROSS JOIN sends_fts f ON f.rowid = s.seq WHERE s.recipient = ? AND sends_fts MATCH ? ORDER BY s.seq DESC LIMIT 100`,
+      '79001234567',
+      '"x"',
+    );
+    const undecided = plan(
+      `SELECT ${cols} FROM sends s WHERE s.status = 'outcome_unknown' AND NOT EXISTS (SELECT 1 FROM sends r WHERE r.resend_of = s.id) ORDER BY s.seq DESC LIMIT 100`,
+    );
     for (const p of [newest, filtered, text, fromFilters, undecided]) expect(p).not.toMatch(/TEMP B-TREE/);
     expect(undecided).toMatch(/SEARCH s USING (COVERING )?INDEX sends_status .*SEARCH r USING (COVERING )?INDEX sends_resend_of/);
     expect(fromFilters).toMatch(/^SEARCH s USING (COVERING )?INDEX sends_recipient/);

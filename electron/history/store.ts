@@ -29,7 +29,8 @@ interface SendRow {
   resend_of: string | null;
 }
 
-const SUMMARY_COLUMNS = 's.seq, s.id, s.provider, s.account_id, s.account_name, s.sandbox, s.status, s.recipient, s.preview, s.created_at, s.updated_at, s.scheduled_at, s.next_attempt_at, s.provider_message_id, s.error, s.attempt_count, s.group_id, s.resend_of';
+const SUMMARY_COLUMNS =
+  's.seq, s.id, s.provider, s.account_id, s.account_name, s.sandbox, s.status, s.recipient, s.preview, s.created_at, s.updated_at, s.scheduled_at, s.next_attempt_at, s.provider_message_id, s.error, s.attempt_count, s.group_id, s.resend_of';
 
 function summaryOf(r: SendRow): SendSummary {
   return {
@@ -76,7 +77,9 @@ function seqRange(col: string, lo: number | undefined, hi: number | undefined): 
  */
 export function openHistory(file: string, opts: { now?: () => number } = {}): HistoryStore {
   const db = new DatabaseSync(file);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32000;');
+  db.exec(
+    'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32000;',
+  );
   migrate(db);
   void opts;
 
@@ -99,9 +102,15 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
          message = CASE WHEN ? THEN ? ELSE message END
        WHERE id = ?`,
     ),
-    startAttempt: db.prepare(`INSERT INTO attempts (send_seq, n, started_at, outcome, exchanges) SELECT seq, ?, ?, 'running', '[]' FROM sends WHERE id = ?`),
-    countAttempt: db.prepare("UPDATE sends SET attempt_count = max(attempt_count, ?), status = 'sending', updated_at = ?, next_attempt_at = NULL WHERE id = ?"),
-    finishAttempt: db.prepare('UPDATE attempts SET ended_at = ?, outcome = ?, error = ?, exchanges = ? WHERE send_seq = (SELECT seq FROM sends WHERE id = ?) AND n = ?'),
+    startAttempt: db.prepare(
+      `INSERT INTO attempts (send_seq, n, started_at, outcome, exchanges) SELECT seq, ?, ?, 'running', '[]' FROM sends WHERE id = ?`,
+    ),
+    countAttempt: db.prepare(
+      "UPDATE sends SET attempt_count = max(attempt_count, ?), status = 'sending', updated_at = ?, next_attempt_at = NULL WHERE id = ?",
+    ),
+    finishAttempt: db.prepare(
+      'UPDATE attempts SET ended_at = ?, outcome = ?, error = ?, exchanges = ? WHERE send_seq = (SELECT seq FROM sends WHERE id = ?) AND n = ?',
+    ),
     summary: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM sends s WHERE s.id = ?`),
     full: db.prepare(`SELECT ${SUMMARY_COLUMNS}, s.message, s.operation_id FROM sends s WHERE s.id = ?`),
     attempts: db.prepare('SELECT n, started_at, ended_at, outcome, error, exchanges FROM attempts WHERE send_seq = ? ORDER BY n'),
@@ -173,11 +182,16 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
     st.update.run(
       p.status,
       p.updatedAt,
-      flag(p.nextAttemptAt), p.nextAttemptAt ?? null,
-      flag(p.providerMessageId), p.providerMessageId ?? null,
-      flag(p.error), p.error ? JSON.stringify(p.error) : null,
-      flag(p.scheduledAt), p.scheduledAt ?? null,
-      flag(p.message), p.message ? JSON.stringify(p.message) : null,
+      flag(p.nextAttemptAt),
+      p.nextAttemptAt ?? null,
+      flag(p.providerMessageId),
+      p.providerMessageId ?? null,
+      flag(p.error),
+      p.error ? JSON.stringify(p.error) : null,
+      flag(p.scheduledAt),
+      p.scheduledAt ?? null,
+      flag(p.message),
+      p.message ? JSON.stringify(p.message) : null,
       id,
     );
   }
@@ -185,16 +199,23 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
   function get(id: string): StoredSend | undefined {
     const row = st.full.get(id) as (SendRow & { message: string; operation_id: string }) | undefined;
     if (!row) return undefined;
-    const attempts = (st.attempts.all(row.seq) as { n: number; started_at: number; ended_at: number | null; outcome: Attempt['outcome']; error: string | null; exchanges: string }[]).map(
-      (a): Attempt => ({
-        n: a.n,
-        startedAt: a.started_at,
-        outcome: a.outcome,
-        exchanges: JSON.parse(a.exchanges) as Exchange[],
-        ...(a.ended_at !== null ? { endedAt: a.ended_at } : {}),
-        ...(a.error !== null ? { error: JSON.parse(a.error) as SendError } : {}),
-      }),
-    );
+    const attempts = (
+      st.attempts.all(row.seq) as {
+        n: number;
+        started_at: number;
+        ended_at: number | null;
+        outcome: Attempt['outcome'];
+        error: string | null;
+        exchanges: string;
+      }[]
+    ).map((a): Attempt => ({
+      n: a.n,
+      startedAt: a.started_at,
+      outcome: a.outcome,
+      exchanges: JSON.parse(a.exchanges) as Exchange[],
+      ...(a.ended_at !== null ? { endedAt: a.ended_at } : {}),
+      ...(a.error !== null ? { error: JSON.parse(a.error) as SendError } : {}),
+    }));
     return { summary: summaryOf(row), message: JSON.parse(row.message) as OutgoingMessage, operationId: row.operation_id, attempts };
   }
 
@@ -266,12 +287,28 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
   }
 
   /** Counts both sides of a search with words and filters, each up to a cap, and picks the cheaper driver (see search-plan.ts). */
-  function searchFromFilters(match: string, rowWhere: string[], rowParams: (string | number)[], lo: number | undefined, hi: number | undefined, want: number, filterStreams: boolean): boolean {
+  function searchFromFilters(
+    match: string,
+    rowWhere: string[],
+    rowParams: (string | number)[],
+    lo: number | undefined,
+    hi: number | undefined,
+    want: number,
+    filterStreams: boolean,
+  ): boolean {
     const seqs = seqRange('s.seq', lo, hi);
     const rowids = seqRange('rowid', lo, hi);
-    const filtered = (cached(`SELECT count(*) AS n FROM (SELECT 1 FROM sends s WHERE ${[...seqs.where, ...rowWhere].join(' AND ')} LIMIT ${COUNT_CAP})`).get(...seqs.params, ...rowParams) as { n: number }).n;
-    const matched = (cached(`SELECT count(*) AS n FROM (SELECT 1 FROM sends_fts WHERE ${['sends_fts MATCH ?', ...rowids.where].join(' AND ')} LIMIT ${COUNT_CAP})`).get(match, ...rowids.params) as { n: number }).n;
-    const top = hi ?? ((st.maxSeq.get() as { seq: number | null }).seq ?? 0);
+    const filtered = (
+      cached(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM sends s WHERE ${[...seqs.where, ...rowWhere].join(' AND ')} LIMIT ${COUNT_CAP})`,
+      ).get(...seqs.params, ...rowParams) as { n: number }
+    ).n;
+    const matched = (
+      cached(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM sends_fts WHERE ${['sends_fts MATCH ?', ...rowids.where].join(' AND ')} LIMIT ${COUNT_CAP})`,
+      ).get(match, ...rowids.params) as { n: number }
+    ).n;
+    const top = hi ?? (st.maxSeq.get() as { seq: number | null }).seq ?? 0;
     return filtersFirst({ filtered, matched, span: top - (lo ?? 1) + 1, want, filterStreams });
   }
 
@@ -279,7 +316,24 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
     insertSend(s: NewSend) {
       // Time never runs backwards inside the history (see above).
       const createdAt = Math.max(s.createdAt, lastCreated);
-      st.insert.run(s.id, s.provider, s.accountId, s.accountName, s.sandbox ? 1 : 0, s.status, s.recipient, s.preview, JSON.stringify(s.message), s.operationId, createdAt, createdAt, s.scheduledAt ?? null, s.groupId ?? null, s.resendOf ?? null, `${s.preview}\n${s.searchText}`);
+      st.insert.run(
+        s.id,
+        s.provider,
+        s.accountId,
+        s.accountName,
+        s.sandbox ? 1 : 0,
+        s.status,
+        s.recipient,
+        s.preview,
+        JSON.stringify(s.message),
+        s.operationId,
+        createdAt,
+        createdAt,
+        s.scheduledAt ?? null,
+        s.groupId ?? null,
+        s.resendOf ?? null,
+        `${s.preview}\n${s.searchText}`,
+      );
       lastCreated = createdAt;
       // Through the object, so whoever measures the store's methods sees this work too.
       indexTimer ??= setTimeout(() => store.catchUpIndex(), 200);
@@ -295,7 +349,8 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
       });
     },
     finishAttempt(sendId, n, r, status) {
-      const write = () => st.finishAttempt.run(r.endedAt, r.outcome, r.error ? JSON.stringify(r.error) : null, JSON.stringify(r.exchanges), sendId, n);
+      const write = () =>
+        st.finishAttempt.run(r.endedAt, r.outcome, r.error ? JSON.stringify(r.error) : null, JSON.stringify(r.exchanges), sendId, n);
       if (!status) return void write();
       tx(() => {
         write();

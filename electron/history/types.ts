@@ -63,7 +63,12 @@ export interface HistoryStore {
   /** Opens attempt `n` and moves the send to `sending`, in one transaction. */
   startAttempt(sendId: string, n: number, startedAt: number): void;
   /** Closes attempt `n` and, when given, applies the send's new status in the same transaction. */
-  finishAttempt(sendId: string, n: number, result: { endedAt: number; outcome: Attempt['outcome']; error?: SendError; exchanges: Exchange[] }, status?: StatusPatch): void;
+  finishAttempt(
+    sendId: string,
+    n: number,
+    result: { endedAt: number; outcome: Attempt['outcome']; error?: SendError; exchanges: Exchange[] },
+    status?: StatusPatch,
+  ): void;
   getSummary(id: string): SendSummary | undefined;
   get(id: string): StoredSend | undefined;
   list(query: HistoryListQuery): { items: SendSummary[]; nextCursor?: string };

@@ -60,7 +60,11 @@ describe('the send pipeline under SIGKILL', () => {
     plan(green.server, () => ({ status: 429, headers: { 'retry-after': '1' }, body: '' }));
     plan(market.server, () => ({
       status: 420,
-      headers: { 'X-RateLimit-Resource-Until': new Date(Date.now() + 1000).toUTCString(), 'X-RateLimit-Resource-Limit': '1000', 'X-RateLimit-Resource-Remaining': '0' },
+      headers: {
+        'X-RateLimit-Resource-Until': new Date(Date.now() + 1000).toUTCString(),
+        'X-RateLimit-Resource-Limit': '1000',
+        'X-RateLimit-Resource-Remaining': '0',
+      },
       body: { status: 'ERROR', errors: [{ code: 'LIMIT_EXCEEDED', message: 'Too many requests' }] },
     }));
     plan(diadoc.server, () => ({ status: 204, headers: { 'retry-after': '1' }, body: '' }));
@@ -71,14 +75,19 @@ describe('the send pipeline under SIGKILL', () => {
   });
 
   function startDriver(): { proc: ChildProcess; done: Promise<boolean> } {
-    const proc = spawn(process.execPath, [join(import.meta.dirname, '../testing/crash-driver.ts')], { env: { ...process.env, CRASH_CONFIG: configFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [join(import.meta.dirname, '../testing/crash-driver.ts')], {
+      env: { ...process.env, CRASH_CONFIG: configFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    const done = new Promise<boolean>((resolve) => proc.on('exit', (code, signal) => {
-      if (code !== 0 && !signal) console.error(out);
-      resolve(code === 0 && out.includes('DONE'));
-    }));
+    const done = new Promise<boolean>((resolve) =>
+      proc.on('exit', (code, signal) => {
+        if (code !== 0 && !signal) console.error(out);
+        resolve(code === 0 && out.includes('DONE'));
+      }),
+    );
     return { proc, done };
   }
 
@@ -121,7 +130,11 @@ describe('the send pipeline under SIGKILL', () => {
     expect(keys.every((k) => k !== undefined)).toBe(true);
 
     // No simulator created any message twice (nobody chose "send again" here).
-    const accepted = [...green.messages.map((m) => keyOf(m.body)), ...market.messages.map((m) => keyOf(m.text)), ...diadoc.messages.map((m) => keyOf(m.documents[0]?.comment))];
+    const accepted = [
+      ...green.messages.map((m) => keyOf(m.body)),
+      ...market.messages.map((m) => keyOf(m.text)),
+      ...diadoc.messages.map((m) => keyOf(m.documents[0]?.comment)),
+    ];
     const acceptedSet = new Set(accepted);
     expect(accepted.length).toBe(acceptedSet.size);
 
@@ -133,7 +146,11 @@ describe('the send pipeline under SIGKILL', () => {
     // outcome_unknown only where the body may have arrived: a lost connection seen by the
     // simulator, or the host killed while the request was in flight.
     const servers = [green.server, market.server, diadoc.server];
-    const lostKeys = new Set(servers.flatMap((srv) => srv.received.map((req, i) => (lostAfterBody(srv.faultsMet[i]) ? requestKey(req) : undefined))).filter(Boolean));
+    const lostKeys = new Set(
+      servers
+        .flatMap((srv) => srv.received.map((req, i) => (lostAfterBody(srv.faultsMet[i]) ? requestKey(req) : undefined)))
+        .filter(Boolean),
+    );
     const unknown = byStatus('outcome_unknown');
     for (const s of unknown) {
       const reason = s.error?.reason;
@@ -150,7 +167,9 @@ describe('the send pipeline under SIGKILL', () => {
       sent: byStatus('sent').length,
       failed: byStatus('failed').length,
       outcome_unknown: unknown.length,
-      unknown_by_reason: Object.fromEntries(['connection_lost', 'timeout', 'interrupted'].map((r) => [r, unknown.filter((s) => s.error?.reason === r).length])),
+      unknown_by_reason: Object.fromEntries(
+        ['connection_lost', 'timeout', 'interrupted'].map((r) => [r, unknown.filter((s) => s.error?.reason === r).length]),
+      ),
       requests_received: servers.reduce((n, srv) => n + srv.received.length, 0),
       diadoc_repeats_same_operation: diadoc.server.received.length - diadoc.messages.length,
       duplicates: accepted.length - acceptedSet.size,

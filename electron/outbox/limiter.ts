@@ -1,7 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { RateRule } from '../providers/types.ts';
 
-
 interface Persist {
   getState(key: string): string | undefined;
   setState(key: string, value: string): void;

@@ -36,7 +36,16 @@ describe('the outbox', () => {
   async function open(clock: ManualClock, dataDir?: string): Promise<{ host: TestHost; account: AccountView }> {
     const host = await testHost({ clock, ...(dataDir ? { dataDir } : {}), timeoutMs: 1000 });
     const existing = value<AccountView[]>(await host.dispatch('accounts.list', undefined))[0];
-    const account = existing ?? value<AccountView>(await host.dispatch('accounts.create', { name: 'WA', baseUrl, settings: { provider: 'greenapi', form: 'v1' }, secrets: { token: TOKEN } }));
+    const account =
+      existing ??
+      value<AccountView>(
+        await host.dispatch('accounts.create', {
+          name: 'WA',
+          baseUrl,
+          settings: { provider: 'greenapi', form: 'v1' },
+          secrets: { token: TOKEN },
+        }),
+      );
     return { host, account };
   }
 
@@ -52,7 +61,9 @@ describe('the outbox', () => {
   it('sends a scheduled message at its time and not a moment before', async () => {
     const clock = new ManualClock();
     const { host, account } = await open(clock);
-    const s = value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: text('в 10:00'), scheduledAt: clock.now() + HOUR }));
+    const s = value<SendSummary>(
+      await host.dispatch('sends.send', { accountId: account.id, message: text('в 10:00'), scheduledAt: clock.now() + HOUR }),
+    );
     expect(s.status).toBe('scheduled');
     const before = sim.messages.length;
     clock.advance(HOUR - 1000);
@@ -69,7 +80,13 @@ describe('the outbox', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'outbox-restart-'));
     const clock = new ManualClock();
     const first = await open(clock, dataDir);
-    const s = value<SendSummary>(await first.host.dispatch('sends.send', { accountId: first.account.id, message: text('после перезапуска'), scheduledAt: clock.now() + 2 * HOUR }));
+    const s = value<SendSummary>(
+      await first.host.dispatch('sends.send', {
+        accountId: first.account.id,
+        message: text('после перезапуска'),
+        scheduledAt: clock.now() + 2 * HOUR,
+      }),
+    );
     await first.host.close();
 
     const later = new ManualClock(clock.now() + HOUR);
@@ -107,21 +124,30 @@ describe('the outbox', () => {
   it('moves a scheduled send to a later time, and sends it then', async () => {
     const clock = new ManualClock();
     const { host, account } = await open(clock);
-    const s = value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: text('перенесено'), scheduledAt: clock.now() + HOUR }));
-    expect(value<SendSummary>(await host.dispatch('sends.reschedule', { id: s.id, at: clock.now() + 3 * HOUR })).scheduledAt).toBe(clock.now() + 3 * HOUR);
+    const s = value<SendSummary>(
+      await host.dispatch('sends.send', { accountId: account.id, message: text('перенесено'), scheduledAt: clock.now() + HOUR }),
+    );
+    expect(value<SendSummary>(await host.dispatch('sends.reschedule', { id: s.id, at: clock.now() + 3 * HOUR })).scheduledAt).toBe(
+      clock.now() + 3 * HOUR,
+    );
     clock.advance(2 * HOUR);
     await new Promise((r) => setTimeout(r, 50));
     expect((await statusOf(host, s.id)).status).toBe('scheduled');
     clock.advance(HOUR);
     await eventually(host, s.id, 'sent');
-    expect(await host.dispatch('sends.reschedule', { id: s.id, at: clock.now() + HOUR })).toMatchObject({ ok: false, error: { kind: 'conflict', reason: 'cannot_reschedule' } });
+    expect(await host.dispatch('sends.reschedule', { id: s.id, at: clock.now() + HOUR })).toMatchObject({
+      ok: false,
+      error: { kind: 'conflict', reason: 'cannot_reschedule' },
+    });
     await host.dispose();
   });
 
   it('cancels a scheduled send so it never leaves', async () => {
     const clock = new ManualClock();
     const { host, account } = await open(clock);
-    const s = value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: text('отмена'), scheduledAt: clock.now() + HOUR }));
+    const s = value<SendSummary>(
+      await host.dispatch('sends.send', { accountId: account.id, message: text('отмена'), scheduledAt: clock.now() + HOUR }),
+    );
     expect(value<SendSummary>(await host.dispatch('sends.cancel', { id: s.id })).status).toBe('cancelled');
     const before = sim.server.received.length;
     clock.advance(2 * HOUR);
@@ -134,8 +160,21 @@ describe('the outbox', () => {
   it('an edited scheduled send takes the old one’s place: only the new text leaves, at its time', async () => {
     const clock = new ManualClock();
     const { host, account } = await open(clock);
-    const old = value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: text('Завтра в 10:00 привезём'), scheduledAt: clock.now() + HOUR }));
-    const edited = value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: text('Завтра в 11:00 привезём'), scheduledAt: clock.now() + 2 * HOUR, replaces: old.id }));
+    const old = value<SendSummary>(
+      await host.dispatch('sends.send', {
+        accountId: account.id,
+        message: text('Завтра в 10:00 привезём'),
+        scheduledAt: clock.now() + HOUR,
+      }),
+    );
+    const edited = value<SendSummary>(
+      await host.dispatch('sends.send', {
+        accountId: account.id,
+        message: text('Завтра в 11:00 привезём'),
+        scheduledAt: clock.now() + 2 * HOUR,
+        replaces: old.id,
+      }),
+    );
     expect(edited).toMatchObject({ status: 'scheduled', resendOf: old.id });
     expect((await statusOf(host, old.id)).status).toBe('cancelled');
 
@@ -156,7 +195,10 @@ describe('the outbox', () => {
     expect(gone.status).toBe('sent');
     const listed = () => host.dispatch('history.list', { limit: 500 }).then((r) => value<{ items: SendSummary[] }>(r).items.length);
     const count = await listed();
-    expect(await host.dispatch('sends.send', { accountId: account.id, message: text('исправленное'), replaces: gone.id })).toMatchObject({ ok: false, error: { kind: 'conflict', reason: 'cannot_replace' } });
+    expect(await host.dispatch('sends.send', { accountId: account.id, message: text('исправленное'), replaces: gone.id })).toMatchObject({
+      ok: false,
+      error: { kind: 'conflict', reason: 'cannot_replace' },
+    });
     expect(await listed()).toBe(count);
     expect((await statusOf(host, gone.id)).status).toBe('sent');
     await host.dispose();
@@ -173,7 +215,8 @@ describe('the outbox', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(sim.messages.length).toBe(before + 1);
 
-    const waiting = async () => value<{ items: SendSummary[] }>(await host.dispatch('history.list', { undecided: true, limit: 50 })).items.map((x) => x.id);
+    const waiting = async () =>
+      value<{ items: SendSummary[] }>(await host.dispatch('history.list', { undecided: true, limit: 50 })).items.map((x) => x.id);
     sim.server.inject({ dropAfterBody: true });
     const other = value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: text('ещё раз?') }));
     expect(await waiting()).toEqual([other.id, s.id]);
@@ -191,7 +234,14 @@ describe('the outbox', () => {
   it('repeats by itself only what never reached the provider', async () => {
     const clock = new ManualClock();
     const { host, account } = await open(clock);
-    const offline = value<AccountView>(await host.dispatch('accounts.create', { name: 'WA offline', baseUrl: await closedPortUrl(), settings: { provider: 'greenapi', form: 'v1' }, secrets: { token: TOKEN } }));
+    const offline = value<AccountView>(
+      await host.dispatch('accounts.create', {
+        name: 'WA offline',
+        baseUrl: await closedPortUrl(),
+        settings: { provider: 'greenapi', form: 'v1' },
+        secrets: { token: TOKEN },
+      }),
+    );
     const s = value<SendSummary>(await host.dispatch('sends.send', { accountId: offline.id, message: text('никуда') }));
     expect(s).toMatchObject({ status: 'waiting', error: { kind: 'network', reason: 'not_reached' } });
     await host.dispatch('accounts.update', { id: offline.id, baseUrl });
@@ -205,7 +255,13 @@ describe('the outbox', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'outbox-crash-'));
     const clock = new ManualClock();
     const first = await open(clock, dataDir);
-    const s = value<SendSummary>(await first.host.dispatch('sends.send', { accountId: first.account.id, message: text('оборвалось'), scheduledAt: clock.now() + HOUR }));
+    const s = value<SendSummary>(
+      await first.host.dispatch('sends.send', {
+        accountId: first.account.id,
+        message: text('оборвалось'),
+        scheduledAt: clock.now() + HOUR,
+      }),
+    );
     await first.host.close();
     // What a crash mid-attempt leaves behind: the send in `sending` with an open attempt.
     const db = openHistory(join(dataDir, 'history.sqlite'));

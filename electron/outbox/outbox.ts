@@ -28,7 +28,11 @@ export interface OutboxDeps {
 }
 
 export function problemError(p: FieldProblem): SendError {
-  return sendError(/too_big$/.test(p.reason) ? 'too_large' : 'invalid', `${p.field}: ${p.reason}${p.limit !== undefined ? ` (limit ${p.limit})` : ''}`, { field: p.field, reason: p.reason, ...(p.limit !== undefined ? { limit: p.limit } : {}) });
+  return sendError(
+    /too_big$/.test(p.reason) ? 'too_large' : 'invalid',
+    `${p.field}: ${p.reason}${p.limit !== undefined ? ` (limit ${p.limit})` : ''}`,
+    { field: p.field, reason: p.reason, ...(p.limit !== undefined ? { limit: p.limit } : {}) },
+  );
 }
 
 /**
@@ -60,7 +64,9 @@ export class Outbox {
   async submit(req: SendRequest, links: { resendOf?: string } = {}): Promise<SendSummary> {
     const { view, adapter: account } = await this.d.accounts.resolve(req.accountId);
     if (req.message.provider !== view.provider) {
-      throw new OperatorError(sendError('invalid', 'The message is for another provider than the account.', { field: 'accountId', reason: 'provider_mismatch' }));
+      throw new OperatorError(
+        sendError('invalid', 'The message is for another provider than the account.', { field: 'accountId', reason: 'provider_mismatch' }),
+      );
     }
     const adapter = adapterFor(view.provider);
     const problems = adapter.check(req.message, account, (id) => this.d.files.get(id));
@@ -72,23 +78,24 @@ export class Outbox {
     // Checked here, with no await before the write: a scheduled send cannot leave in between.
     const replaced = req.replaces ? this.replaceable(req.replaces) : undefined;
     const resendOf = links.resendOf ?? replaced;
-    const write = () => this.d.history.insertSend({
-      id,
-      provider: view.provider,
-      accountId: view.id,
-      accountName: view.name,
-      sandbox: view.sandbox,
-      status: scheduled ? 'scheduled' : 'pending',
-      recipient: text.recipient,
-      preview: text.preview,
-      searchText: text.searchText,
-      message: req.message,
-      operationId: randomUUID(),
-      createdAt: now,
-      ...(scheduled ? { scheduledAt: req.scheduledAt } : {}),
-      ...(req.groupId ? { groupId: req.groupId } : {}),
-      ...(resendOf ? { resendOf } : {}),
-    });
+    const write = () =>
+      this.d.history.insertSend({
+        id,
+        provider: view.provider,
+        accountId: view.id,
+        accountName: view.name,
+        sandbox: view.sandbox,
+        status: scheduled ? 'scheduled' : 'pending',
+        recipient: text.recipient,
+        preview: text.preview,
+        searchText: text.searchText,
+        message: req.message,
+        operationId: randomUUID(),
+        createdAt: now,
+        ...(scheduled ? { scheduledAt: req.scheduledAt } : {}),
+        ...(req.groupId ? { groupId: req.groupId } : {}),
+        ...(resendOf ? { resendOf } : {}),
+      });
     if (replaced) {
       this.d.history.atomically(() => {
         write();
@@ -108,7 +115,10 @@ export class Outbox {
   /** The id of a send that may still be replaced (scheduled, not yet left); anything else is refused. */
   private replaceable(id: string): string {
     const s = this.summary(id);
-    if (s.status !== 'scheduled') throw new OperatorError(sendError('conflict', 'The scheduled send has already left or was cancelled; nothing was changed.', { reason: 'cannot_replace' }));
+    if (s.status !== 'scheduled')
+      throw new OperatorError(
+        sendError('conflict', 'The scheduled send has already left or was cancelled; nothing was changed.', { reason: 'cannot_replace' }),
+      );
     return id;
   }
 
@@ -124,10 +134,13 @@ export class Outbox {
   private arm(id: string, at: number): void {
     this.disarm(id);
     if (this.closed) return;
-    const h = this.d.clock.setTimer(() => {
-      this.timers.delete(id);
-      void this.run(id).catch(() => {});
-    }, Math.max(0, at - this.d.clock.now()));
+    const h = this.d.clock.setTimer(
+      () => {
+        this.timers.delete(id);
+        void this.run(id).catch(() => {});
+      },
+      Math.max(0, at - this.d.clock.now()),
+    );
     this.timers.set(id, h);
   }
 
@@ -161,7 +174,12 @@ export class Outbox {
     const rules = adapter.rateRules?.(stored.message, resolved.adapter) ?? [];
     const slot = this.d.limiter.nextSlot(rules);
     if (slot > clock.now()) {
-      history.updateSend(id, { status: 'waiting', updatedAt: clock.now(), nextAttemptAt: slot, error: sendError('rate_limited', 'Waiting for the provider’s pace limit.', { reason: 'paced', retryAt: slot }) });
+      history.updateSend(id, {
+        status: 'waiting',
+        updatedAt: clock.now(),
+        nextAttemptAt: slot,
+        error: sendError('rate_limited', 'Waiting for the provider’s pace limit.', { reason: 'paced', retryAt: slot }),
+      });
       this.changed(id);
       this.arm(id, slot);
       return this.summary(id);
@@ -194,19 +212,33 @@ export class Outbox {
       );
     } catch (e) {
       // An adapter throws only before its first request (a file gone from disk, say).
-      const error = e instanceof OperatorError ? e.error : sendError('provider_error', `The send could not be prepared: ${(e as Error).message}`, { reason: 'internal' });
+      const error =
+        e instanceof OperatorError
+          ? e.error
+          : sendError('provider_error', `The send could not be prepared: ${(e as Error).message}`, { reason: 'internal' });
       result = { kind: 'failed', error, exchanges: [] };
     }
     return this.settle(stored, n, result, rules);
   }
 
-  private settle(stored: StoredSend, n: number, result: AttemptResult, rules: ReturnType<NonNullable<ReturnType<typeof adapterFor>['rateRules']>>): SendSummary {
+  private settle(
+    stored: StoredSend,
+    n: number,
+    result: AttemptResult,
+    rules: ReturnType<NonNullable<ReturnType<typeof adapterFor>['rateRules']>>,
+  ): SendSummary {
     const { history, clock } = this.d;
     const id = stored.summary.id;
     const now = clock.now();
     const outcome = result.kind === 'retry' ? 'retry' : result.kind;
     // The attempt's record and the send's new status are one transaction.
-    const finish = (patch: StatusPatch) => history.finishAttempt(id, n, { endedAt: now, outcome, exchanges: result.exchanges, ...('error' in result ? { error: result.error } : {}) }, patch);
+    const finish = (patch: StatusPatch) =>
+      history.finishAttempt(
+        id,
+        n,
+        { endedAt: now, outcome, exchanges: result.exchanges, ...('error' in result ? { error: result.error } : {}) },
+        patch,
+      );
     switch (result.kind) {
       case 'sent':
         finish({ status: 'sent', updatedAt: now, providerMessageId: result.providerMessageId, error: null });
@@ -223,11 +255,20 @@ export class Outbox {
         const adapter = adapterFor(stored.summary.provider);
         if (notReached && n > this.d.maxNotReachedRetries) {
           finish({ status: 'failed', updatedAt: now, error: result.error });
-        } else if (adapter.idempotent && !notReached && result.error.kind !== 'rate_limited' && now - stored.summary.createdAt > this.d.maxProcessingWaitMs) {
+        } else if (
+          adapter.idempotent &&
+          !notReached &&
+          result.error.kind !== 'rate_limited' &&
+          now - stored.summary.createdAt > this.d.maxProcessingWaitMs
+        ) {
           finish({
             status: 'outcome_unknown',
             updatedAt: now,
-            error: sendError('outcome_unknown', 'The provider is still processing the message after the longest wait; check it there before sending again.', { reason: 'still_processing' }),
+            error: sendError(
+              'outcome_unknown',
+              'The provider is still processing the message after the longest wait; check it there before sending again.',
+              { reason: 'still_processing' },
+            ),
           });
         } else {
           finish({ status: 'waiting', updatedAt: now, nextAttemptAt: result.retryAt, error: { ...result.error, retryAt: result.retryAt } });
@@ -254,7 +295,8 @@ export class Outbox {
   /** Moves a scheduled send to another time (or edits nothing but the time). */
   reschedule(id: string, at: number): SendSummary {
     const s = this.summary(id);
-    if (s.status !== 'scheduled') throw new OperatorError(sendError('conflict', 'Only a scheduled send can be rescheduled.', { reason: 'cannot_reschedule' }));
+    if (s.status !== 'scheduled')
+      throw new OperatorError(sendError('conflict', 'Only a scheduled send can be rescheduled.', { reason: 'cannot_reschedule' }));
     this.d.history.updateSend(id, { status: 'scheduled', updatedAt: this.d.clock.now(), scheduledAt: at });
     this.arm(id, at);
     this.changed(id);
@@ -267,15 +309,27 @@ export class Outbox {
     if (!stored) throw new OperatorError(sendError('not_found', 'There is no such send.', { reason: 'send_missing' }));
     const st = stored.summary.status;
     if (as === 'sent') {
-      if (st !== 'outcome_unknown') throw new OperatorError(sendError('conflict', 'Only a send with an unknown outcome can be marked as sent.', { reason: 'cannot_mark_sent' }));
+      if (st !== 'outcome_unknown')
+        throw new OperatorError(
+          sendError('conflict', 'Only a send with an unknown outcome can be marked as sent.', { reason: 'cannot_mark_sent' }),
+        );
       this.d.history.updateSend(id, { status: 'sent', updatedAt: this.d.clock.now() });
       this.changed(id);
       return this.summary(id);
     }
     if (st !== 'outcome_unknown' && st !== 'failed' && st !== 'cancelled') {
-      throw new OperatorError(sendError('conflict', 'This send has not ended; it cannot be sent again yet.', { reason: 'cannot_send_again' }));
+      throw new OperatorError(
+        sendError('conflict', 'This send has not ended; it cannot be sent again yet.', { reason: 'cannot_send_again' }),
+      );
     }
-    return this.submit({ accountId: stored.summary.accountId, message: stored.message, ...(stored.summary.groupId ? { groupId: stored.summary.groupId } : {}) }, { resendOf: id });
+    return this.submit(
+      {
+        accountId: stored.summary.accountId,
+        message: stored.message,
+        ...(stored.summary.groupId ? { groupId: stored.summary.groupId } : {}),
+      },
+      { resendOf: id },
+    );
   }
 
   /**
@@ -299,9 +353,21 @@ export class Outbox {
           break;
         case 'sending': {
           const n = s.summary.attemptCount;
-          const interrupted = sendError('outcome_unknown', 'The app stopped while this send was on its way; the provider may have received it.', { reason: 'interrupted' });
-          const patch: StatusPatch = adapterFor(s.summary.provider).idempotent ? { status: 'waiting', updatedAt: now, nextAttemptAt: now, error: interrupted } : { status: 'outcome_unknown', updatedAt: now, error: interrupted };
-          if (n > 0) this.d.history.finishAttempt(id, n, { endedAt: now, outcome: 'unknown', error: interrupted, exchanges: s.attempts.find((a) => a.n === n)?.exchanges ?? [] }, patch);
+          const interrupted = sendError(
+            'outcome_unknown',
+            'The app stopped while this send was on its way; the provider may have received it.',
+            { reason: 'interrupted' },
+          );
+          const patch: StatusPatch = adapterFor(s.summary.provider).idempotent
+            ? { status: 'waiting', updatedAt: now, nextAttemptAt: now, error: interrupted }
+            : { status: 'outcome_unknown', updatedAt: now, error: interrupted };
+          if (n > 0)
+            this.d.history.finishAttempt(
+              id,
+              n,
+              { endedAt: now, outcome: 'unknown', error: interrupted, exchanges: s.attempts.find((a) => a.n === n)?.exchanges ?? [] },
+              patch,
+            );
           else this.d.history.updateSend(id, patch);
           if (patch.status === 'waiting') this.arm(id, now);
           this.changed(id);

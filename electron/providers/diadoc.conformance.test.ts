@@ -41,12 +41,17 @@ function conformValue(field: protobuf.Field, v: unknown, at: string, out: string
     return;
   }
   const ok =
-    field.type === 'string' ? typeof v === 'string'
-    : field.type === 'bool' ? typeof v === 'boolean'
-    : field.type === 'bytes' ? typeof v === 'string' && BASE64.test(v)
-    : INT32.has(field.type) ? Number.isInteger(v)
-    : INT64.has(field.type) ? Number.isInteger(v) || (typeof v === 'string' && /^-?\d+$/.test(v))
-    : typeof v === 'number';
+    field.type === 'string'
+      ? typeof v === 'string'
+      : field.type === 'bool'
+        ? typeof v === 'boolean'
+        : field.type === 'bytes'
+          ? typeof v === 'string' && BASE64.test(v)
+          : INT32.has(field.type)
+            ? Number.isInteger(v)
+            : INT64.has(field.type)
+              ? Number.isInteger(v) || (typeof v === 'string' && /^-?\d+$/.test(v))
+              : typeof v === 'number';
   if (!ok) out.push(`${at}: not a ${field.type}`);
 }
 
@@ -66,7 +71,8 @@ function conform(type: protobuf.Type, value: unknown, path: string, out: string[
       else v.forEach((item, i) => conformValue(field, item, `${at}[${i}]`, out));
     } else conformValue(field, v, at, out);
   }
-  for (const field of type.fieldsArray) if (field.required && !Object.hasOwn(value, field.name)) out.push(`${path ? `${path}.` : ''}${field.name}: required, missing`);
+  for (const field of type.fieldsArray)
+    if (field.required && !Object.hasOwn(value, field.name)) out.push(`${path ? `${path}.` : ''}${field.name}: required, missing`);
 }
 
 function problems(type: protobuf.Type, value: unknown): string[] {
@@ -103,7 +109,12 @@ const addFile = (name: string, bytes: Buffer): LocalFile => files.add(name, byte
 
 function ctx(legacy = false): AdapterContext {
   return {
-    account: { id: 'a', baseUrl: base, settings: { provider: 'diadoc', authScheme: legacy ? 'legacy' : 'bearer' }, secrets: legacy ? { token: TOKEN, clientId: CLIENT_ID } : { token: TOKEN } },
+    account: {
+      id: 'a',
+      baseUrl: base,
+      settings: { provider: 'diadoc', authScheme: legacy ? 'legacy' : 'bearer' },
+      secrets: legacy ? { token: TOKEN, clientId: CLIENT_ID } : { token: TOKEN },
+    },
     file: files.get,
     idempotencyKey: randomUUID(),
     timeoutMs: 10_000,
@@ -127,13 +138,38 @@ const messages: [string, DiadocMessage, boolean][] = [
       lockPacket: true,
       delaySend: true,
       documents: [
-        doc({ signatureFile: sig.id, comment: 'Акт сверки за II квартал — «срочно»\nспасибо', customDocumentId: 'console-1', needRecipientSignature: true, metadata: [{ key: 'FileName', value: 'akt.pdf' }, { key: 'DocumentNumber', value: '17/2' }] }),
-        doc({ typeNamedId: 'UniversalTransferDocument', function: 'СЧФДОП', version: 'utd970_05_03_01', file: addFile('upd.xml', Buffer.from('<Файл ИдФайл="ON_NSCHFDOPPR"/>', 'utf8')).id }),
+        doc({
+          signatureFile: sig.id,
+          comment: 'Акт сверки за II квартал — «срочно»\nспасибо',
+          customDocumentId: 'console-1',
+          needRecipientSignature: true,
+          metadata: [
+            { key: 'FileName', value: 'akt.pdf' },
+            { key: 'DocumentNumber', value: '17/2' },
+          ],
+        }),
+        doc({
+          typeNamedId: 'UniversalTransferDocument',
+          function: 'СЧФДОП',
+          version: 'utd970_05_03_01',
+          file: addFile('upd.xml', Buffer.from('<Файл ИдФайл="ON_NSCHFDOPPR"/>', 'utf8')).id,
+        }),
       ],
     },
     false,
   ],
-  ['forty documents', { provider: 'diadoc', fromBoxId: FROM, toBoxId: TO, documents: Array.from({ length: 40 }, (_, i) => doc({ file: addFile(`p${i}.bin`, randomBytes(1 + i * 37)).id, customDocumentId: `p-${i}` })) }, false],
+  [
+    'forty documents',
+    {
+      provider: 'diadoc',
+      fromBoxId: FROM,
+      toBoxId: TO,
+      documents: Array.from({ length: 40 }, (_, i) =>
+        doc({ file: addFile(`p${i}.bin`, randomBytes(1 + i * 37)).id, customDocumentId: `p-${i}` }),
+      ),
+    },
+    false,
+  ],
   ['the legacy auth scheme', { provider: 'diadoc', fromBoxId: FROM, toBoxId: TO, documents: [doc({ comment: 'legacy' })] }, true],
 ];
 
@@ -155,21 +191,30 @@ describe('Diadoc conformance: the simulator enforces the proto', () => {
     return Object.entries(shape.fields).map(([name, f]) => ({ name, required: !!f.required, repeated: !!f.repeated }));
   }
 
-  it.each(Object.entries(diadocShapes))('its %s shape has exactly the proto’s fields, required and repeated flags and types', (_key, shape) => {
-    const type = root.lookupType(shape.name);
-    expect(fieldsOf(shape).sort((a, b) => a.name.localeCompare(b.name))).toEqual(
-      type.fieldsArray.map((f) => ({ name: f.name, required: f.required, repeated: f.repeated })).sort((a, b) => a.name.localeCompare(b.name)),
-    );
-    for (const [name, f] of Object.entries(shape.fields)) {
-      const pf = type.fields[name]!;
-      if (f.type === 'unsupported') continue;
-      if (typeof f.type === 'string') expect(pf.type, name).toBe(f.type);
-      else if (f.type.kind === 'message') expect(pf.resolvedType?.name, name).toBe(f.type.name);
-      else expect((pf.resolvedType as protobuf.Enum).values, name).toEqual(f.type.values);
-    }
-  });
+  it.each(Object.entries(diadocShapes))(
+    'its %s shape has exactly the proto’s fields, required and repeated flags and types',
+    (_key, shape) => {
+      const type = root.lookupType(shape.name);
+      expect(fieldsOf(shape).sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+        type.fieldsArray
+          .map((f) => ({ name: f.name, required: f.required, repeated: f.repeated }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
+      );
+      for (const [name, f] of Object.entries(shape.fields)) {
+        const pf = type.fields[name]!;
+        if (f.type === 'unsupported') continue;
+        if (typeof f.type === 'string') expect(pf.type, name).toBe(f.type);
+        else if (f.type.kind === 'message') expect(pf.resolvedType?.name, name).toBe(f.type.name);
+        else expect((pf.resolvedType as protobuf.Enum).values, name).toEqual(f.type.values);
+      }
+    },
+  );
 
-  const ok = { FromBoxId: FROM, ToBoxId: TO, DocumentAttachments: [{ SignedContent: { Content: 'JVBERg==' }, TypeNamedId: 'Nonformalized' }] };
+  const ok = {
+    FromBoxId: FROM,
+    ToBoxId: TO,
+    DocumentAttachments: [{ SignedContent: { Content: 'JVBERg==' }, TypeNamedId: 'Nonformalized' }],
+  };
   const withDoc = (over: Record<string, unknown>) => ({ ...ok, DocumentAttachments: [{ ...ok.DocumentAttachments[0], ...over }] });
   const refusedByProto: [string, Record<string, unknown>][] = [
     ['an unknown top-level field', { ...ok, Subject: 'hi' }],
@@ -227,8 +272,20 @@ describe('Diadoc conformance: the simulator enforces the proto', () => {
   it.each([
     ['LockMode by name', { ...ok, LockMode: 'Send' }],
     ['LockMode by number', { ...ok, LockMode: 2 }],
-    ['links, custom data, receipts and workflow', withDoc({ InitialDocumentIds: [{ MessageId: '', EntityId: 'c-0' }], CustomData: [{ Key: 'crm_id', Value: '42' }], NeedReceipt: true, WorkflowId: 3, IsEncrypted: false })],
-    ['draft settings and departments', { ...ok, IsDraft: true, LockDraft: true, StrictDraftValidation: false, ToDepartmentId: 'd-1', FromDepartmentId: 'd-0' }],
+    [
+      'links, custom data, receipts and workflow',
+      withDoc({
+        InitialDocumentIds: [{ MessageId: '', EntityId: 'c-0' }],
+        CustomData: [{ Key: 'crm_id', Value: '42' }],
+        NeedReceipt: true,
+        WorkflowId: 3,
+        IsEncrypted: false,
+      }),
+    ],
+    [
+      'draft settings and departments',
+      { ...ok, IsDraft: true, LockDraft: true, StrictDraftValidation: false, ToDepartmentId: 'd-1', FromDepartmentId: 'd-0' },
+    ],
   ])('accepts %s, as the proto does', async (_name, body) => {
     expect(problems(MessageToPost, body)).toEqual([]);
     expect(await post(body)).toBe(200);
@@ -244,7 +301,14 @@ describe('Diadoc conformance: what the simulator answers is what the proto descr
         FromBoxId: FROM,
         ToBoxId: TO,
         LockPacket: true,
-        DocumentAttachments: [{ SignedContent: { Content: 'JVBERg==', Signature: 'MIIBAA==' }, TypeNamedId: 'Contract', Comment: 'к договору', Metadata: [{ Key: 'FileName', Value: 'd.pdf' }] }],
+        DocumentAttachments: [
+          {
+            SignedContent: { Content: 'JVBERg==', Signature: 'MIIBAA==' },
+            TypeNamedId: 'Contract',
+            Comment: 'к договору',
+            Metadata: [{ Key: 'FileName', Value: 'd.pdf' }],
+          },
+        ],
       }),
     });
     const reply = (await res.json()) as Record<string, unknown>;
@@ -253,7 +317,9 @@ describe('Diadoc conformance: what the simulator answers is what the proto descr
   });
 
   it('an OrganizationList for GetMyOrganizations', async () => {
-    const res = await fetch(`${base}/GetMyOrganizations?autoRegister=false`, { headers: { authorization: `Bearer ${TOKEN}`, accept: 'application/json' } });
+    const res = await fetch(`${base}/GetMyOrganizations?autoRegister=false`, {
+      headers: { authorization: `Bearer ${TOKEN}`, accept: 'application/json' },
+    });
     expect(problems(OrganizationList, await res.json())).toEqual([]);
   });
 });

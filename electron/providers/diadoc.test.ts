@@ -33,7 +33,13 @@ const addFile = (name: string, bytes: Buffer): LocalFile => files.add(name, byte
 const addSparseFile = (name: string, size: number): LocalFile => files.addSparse(name, size);
 const lookup = files.get;
 
-function account(over: { settings?: Partial<Extract<AccountSettings, { provider: 'diadoc' }>>; secrets?: AdapterAccount['secrets']; baseUrl?: string } = {}): AdapterAccount {
+function account(
+  over: {
+    settings?: Partial<Extract<AccountSettings, { provider: 'diadoc' }>>;
+    secrets?: AdapterAccount['secrets'];
+    baseUrl?: string;
+  } = {},
+): AdapterAccount {
   return {
     id: 'acc-diadoc',
     baseUrl: over.baseUrl ?? base,
@@ -48,7 +54,13 @@ function ctx(over: Partial<AdapterContext> = {}): AdapterContext {
 
 const pdf = addFile('dogovor.pdf', Buffer.from('%PDF-1.4\nДоговор поставки №42\n%%EOF'));
 const doc = (over: Partial<DiadocDocument> = {}): DiadocDocument => ({ file: pdf.id, typeNamedId: 'Nonformalized', ...over });
-const message = (over: Partial<DiadocMessage> = {}): DiadocMessage => ({ provider: 'diadoc', fromBoxId: FROM, toBoxId: TO, documents: [doc()], ...over });
+const message = (over: Partial<DiadocMessage> = {}): DiadocMessage => ({
+  provider: 'diadoc',
+  fromBoxId: FROM,
+  toBoxId: TO,
+  documents: [doc()],
+  ...over,
+});
 
 function lastBody(): Record<string, unknown> {
   return JSON.parse(sim.server.received.at(-1)!.body.toString('utf8')) as Record<string, unknown>;
@@ -73,7 +85,13 @@ describe('the Diadoc adapter: the request it sends', () => {
       lockPacket: true,
       delaySend: true,
       documents: [
-        doc({ signatureFile: sig.id, comment: 'Прошу подписать', customDocumentId: 'console-42', needRecipientSignature: true, metadata: [{ key: 'FileName', value: 'dogovor.pdf' }] }),
+        doc({
+          signatureFile: sig.id,
+          comment: 'Прошу подписать',
+          customDocumentId: 'console-42',
+          needRecipientSignature: true,
+          metadata: [{ key: 'FileName', value: 'dogovor.pdf' }],
+        }),
         doc({ typeNamedId: 'UniversalTransferDocument', function: 'СЧФДОП', version: 'utd970_05_03_01' }),
       ],
     });
@@ -93,7 +111,12 @@ describe('the Diadoc adapter: the request it sends', () => {
           CustomDocumentId: 'console-42',
           NeedRecipientSignature: true,
         },
-        { SignedContent: { Content: readFileB64(pdf) }, TypeNamedId: 'UniversalTransferDocument', Function: 'СЧФДОП', Version: 'utd970_05_03_01' },
+        {
+          SignedContent: { Content: readFileB64(pdf) },
+          TypeNamedId: 'UniversalTransferDocument',
+          Function: 'СЧФДОП',
+          Version: 'utd970_05_03_01',
+        },
       ],
       IsDraft: true,
       LockPacket: true,
@@ -118,7 +141,10 @@ describe('the Diadoc adapter: the request it sends', () => {
   });
 
   it('uses the legacy DiadocAuth header when the account is set to it', async () => {
-    const r = await diadocAdapter.send(ctx({ account: account({ settings: { authScheme: 'legacy' }, secrets: { token: TOKEN, clientId: CLIENT_ID } }) }), message());
+    const r = await diadocAdapter.send(
+      ctx({ account: account({ settings: { authScheme: 'legacy' }, secrets: { token: TOKEN, clientId: CLIENT_ID } }) }),
+      message(),
+    );
     expect(r.kind).toBe('sent');
     expect(sim.server.received.at(-1)!.headers.authorization).toBe(`DiadocAuth ddauth_api_client_id=${CLIENT_ID},ddauth_token=${TOKEN}`);
   });
@@ -149,7 +175,9 @@ describe('the Diadoc adapter: the request it sends', () => {
   });
 
   it('streams 40 × 1 MB documents in small pieces, reports progress up to the exact total, and all arrive intact', async () => {
-    const docs = Array.from({ length: 40 }, (_, i) => doc({ file: addFile(`part${i}.pdf`, randomBytes(1_000_000)).id, customDocumentId: `part-${i}` }));
+    const docs = Array.from({ length: 40 }, (_, i) =>
+      doc({ file: addFile(`part${i}.pdf`, randomBytes(1_000_000)).id, customDocumentId: `part-${i}` }),
+    );
     const msg = message({ documents: docs });
     const plan = planPostMessageBody(msg, lookup);
     let largest = 0;
@@ -201,8 +229,15 @@ describe('the Diadoc adapter: refusals before any request', () => {
   });
 
   it('refuses without a token, and legacy without a client id', async () => {
-    expect(failedError(await diadocAdapter.send(ctx({ account: account({ secrets: {} }) }), message()))).toMatchObject({ kind: 'unauthorized', reason: 'token_missing' });
-    expect(failedError(await diadocAdapter.send(ctx({ account: account({ settings: { authScheme: 'legacy' }, secrets: { token: TOKEN } }) }), message()))).toMatchObject({ kind: 'unauthorized', reason: 'client_id_missing' });
+    expect(failedError(await diadocAdapter.send(ctx({ account: account({ secrets: {} }) }), message()))).toMatchObject({
+      kind: 'unauthorized',
+      reason: 'token_missing',
+    });
+    expect(
+      failedError(
+        await diadocAdapter.send(ctx({ account: account({ settings: { authScheme: 'legacy' }, secrets: { token: TOKEN } }) }), message()),
+      ),
+    ).toMatchObject({ kind: 'unauthorized', reason: 'client_id_missing' });
   });
 
   it('names the document whose file handle is unknown, or whose file changed on disk since it was attached', async () => {
@@ -265,7 +300,12 @@ describe('the Diadoc adapter: 204 and the operationId', () => {
 
   it('waits 5 s when 204 has no Retry-After, and keeps Retry-After between 1 s and 5 min', async () => {
     const now = 10_000_000;
-    const cases: [Record<string, string>, number][] = [[{}, 5_000], [{ 'Retry-After': '0' }, 1_000], [{ 'Retry-After': '99999' }, 300_000], [{ 'Retry-After': '12' }, 12_000]];
+    const cases: [Record<string, string>, number][] = [
+      [{}, 5_000],
+      [{ 'Retry-After': '0' }, 1_000],
+      [{ 'Retry-After': '99999' }, 300_000],
+      [{ 'Retry-After': '12' }, 12_000],
+    ];
     for (const [headers, wait] of cases) {
       sim.server.inject({ path: POST, status: 204, headers });
       expect(retry(await diadocAdapter.send(ctx({ now: () => now }), message())).retryAt, JSON.stringify(headers)).toBe(now + wait);
@@ -275,24 +315,74 @@ describe('the Diadoc adapter: 204 and the operationId', () => {
 
 describe('the Diadoc adapter: documented error statuses', () => {
   const table = [
-    { status: 400, code: 'Http.BadRequest', text: 'Request body is malformed', kind: 'invalid', reason: 'provider_invalid', result: 'failed' },
-    { status: 401, code: 'Http.Unauthorized', text: 'The access token is invalid or expired', kind: 'unauthorized', reason: 'token_rejected', result: 'failed' },
-    { status: 402, code: 'Http.PaymentRequired', text: 'API subscription of the box has expired', kind: 'payment_required', reason: 'subscription_needed', result: 'failed' },
-    { status: 403, code: 'Http.Forbidden', text: 'Access to the box is denied', kind: 'forbidden', reason: 'box_forbidden', result: 'failed' },
-    { status: 405, code: 'Http.MethodNotAllowed', text: 'Method not allowed', kind: 'provider_error', reason: 'method_not_allowed', result: 'failed' },
+    {
+      status: 400,
+      code: 'Http.BadRequest',
+      text: 'Request body is malformed',
+      kind: 'invalid',
+      reason: 'provider_invalid',
+      result: 'failed',
+    },
+    {
+      status: 401,
+      code: 'Http.Unauthorized',
+      text: 'The access token is invalid or expired',
+      kind: 'unauthorized',
+      reason: 'token_rejected',
+      result: 'failed',
+    },
+    {
+      status: 402,
+      code: 'Http.PaymentRequired',
+      text: 'API subscription of the box has expired',
+      kind: 'payment_required',
+      reason: 'subscription_needed',
+      result: 'failed',
+    },
+    {
+      status: 403,
+      code: 'Http.Forbidden',
+      text: 'Access to the box is denied',
+      kind: 'forbidden',
+      reason: 'box_forbidden',
+      result: 'failed',
+    },
+    {
+      status: 405,
+      code: 'Http.MethodNotAllowed',
+      text: 'Method not allowed',
+      kind: 'provider_error',
+      reason: 'method_not_allowed',
+      result: 'failed',
+    },
     { status: 409, code: 'Http.Conflict', text: 'Duplicate message', kind: 'conflict', reason: 'provider_conflict', result: 'failed' },
-    { status: 500, code: 'Http.InternalServerError', text: 'Unexpected error', kind: 'provider_error', reason: 'provider_generic', result: 'retry' },
+    {
+      status: 500,
+      code: 'Http.InternalServerError',
+      text: 'Unexpected error',
+      kind: 'provider_error',
+      reason: 'provider_generic',
+      result: 'retry',
+    },
   ] as const;
 
-  it.each(table)('$status → $kind ($reason), keeping X-Diadoc-ErrorCode and the provider’s words', async ({ status, code, text, kind, reason, result }) => {
-    sim.server.inject({ path: POST, status, headers: { 'X-Diadoc-ErrorCode': code, 'Content-Type': 'text/plain; charset=utf-8' }, body: text });
-    const r = await diadocAdapter.send(ctx(), message());
-    expect(r.kind).toBe(result);
-    const error = (r as { error: { kind: string; message: string } }).error;
-    expect(error).toMatchObject({ kind, reason, providerStatus: status, providerCode: code, providerText: text });
-    expect(error.message).toMatch(/^[A-Z].+\.$/);
-    expect(error.message).not.toContain(text);
-  });
+  it.each(table)(
+    '$status → $kind ($reason), keeping X-Diadoc-ErrorCode and the provider’s words',
+    async ({ status, code, text, kind, reason, result }) => {
+      sim.server.inject({
+        path: POST,
+        status,
+        headers: { 'X-Diadoc-ErrorCode': code, 'Content-Type': 'text/plain; charset=utf-8' },
+        body: text,
+      });
+      const r = await diadocAdapter.send(ctx(), message());
+      expect(r.kind).toBe(result);
+      const error = (r as { error: { kind: string; message: string } }).error;
+      expect(error).toMatchObject({ kind, reason, providerStatus: status, providerCode: code, providerText: text });
+      expect(error.message).toMatch(/^[A-Z].+\.$/);
+      expect(error.message).not.toContain(text);
+    },
+  );
 
   it('repeats a 500 with the same operationId after Retry-After, or after 30 s', async () => {
     sim.server.inject({ path: POST, status: 503, headers: { 'Retry-After': '20' }, body: 'Service Unavailable' });
@@ -303,29 +393,54 @@ describe('the Diadoc adapter: documented error statuses', () => {
 
   it('points a 400 at the composer field its text names', async () => {
     const r = await diadocAdapter.send(ctx(), message({ documents: [doc(), doc({ typeNamedId: 'LetterOfIntent' })] }));
-    expect(failedError(r)).toMatchObject({ kind: 'invalid', field: 'documents.1.typeNamedId', providerStatus: 400, providerCode: 'Http.BadRequest', providerText: 'DocumentAttachments[1].TypeNamedId: unknown document type LetterOfIntent' });
+    expect(failedError(r)).toMatchObject({
+      kind: 'invalid',
+      field: 'documents.1.typeNamedId',
+      providerStatus: 400,
+      providerCode: 'Http.BadRequest',
+      providerText: 'DocumentAttachments[1].TypeNamedId: unknown document type LetterOfIntent',
+    });
   });
 
   it('maps the simulator’s own refusals: a foreign sender box is 403, a closed recipient is 409 recipient_refuses', async () => {
-    expect(failedError(await diadocAdapter.send(ctx(), message({ fromBoxId: 'not-mine@diadoc.ru' })))).toMatchObject({ kind: 'forbidden', reason: 'box_forbidden', providerStatus: 403 });
+    expect(failedError(await diadocAdapter.send(ctx(), message({ fromBoxId: 'not-mine@diadoc.ru' })))).toMatchObject({
+      kind: 'forbidden',
+      reason: 'box_forbidden',
+      providerStatus: 403,
+    });
     const closed = failedError(await diadocAdapter.send(ctx(), message({ toBoxId: CLOSED })));
     expect(closed).toMatchObject({ kind: 'conflict', reason: 'recipient_refuses', providerStatus: 409, providerCode: 'Http.Conflict' });
     expect(closed.message).toMatch(/counteragents/);
   });
 
   it('turns a wrong token into 401 token_rejected', async () => {
-    expect(failedError(await diadocAdapter.send(ctx({ account: account({ secrets: { token: 'expired-token' } }) }), message()))).toMatchObject({ kind: 'unauthorized', reason: 'token_rejected', providerStatus: 401 });
+    expect(
+      failedError(await diadocAdapter.send(ctx({ account: account({ secrets: { token: 'expired-token' } }) }), message())),
+    ).toMatchObject({ kind: 'unauthorized', reason: 'token_rejected', providerStatus: 401 });
   });
 
   it('reads the XML <error> envelope seen in user reports', async () => {
-    sim.server.inject({ path: POST, status: 409, body: '<error><code>409</code><message>Conflict</message><description>Recipient forbids to receive messages from blocked senders</description></error>' });
+    sim.server.inject({
+      path: POST,
+      status: 409,
+      body: '<error><code>409</code><message>Conflict</message><description>Recipient forbids to receive messages from blocked senders</description></error>',
+    });
     const error = failedError(await diadocAdapter.send(ctx(), message()));
-    expect(error).toMatchObject({ kind: 'conflict', reason: 'recipient_refuses', providerText: 'Conflict: Recipient forbids to receive messages from blocked senders' });
+    expect(error).toMatchObject({
+      kind: 'conflict',
+      reason: 'recipient_refuses',
+      providerText: 'Conflict: Recipient forbids to receive messages from blocked senders',
+    });
     expect(error.providerCode).toBeUndefined();
   });
 
   it('waits out a 409 "Request processing is in progress" like a 204', async () => {
-    sim.server.inject({ path: POST, status: 409, headers: { 'Retry-After': '3' }, body: '<error><code>409</code><message>Conflict</message><description>Request processing is in progress. Please, retry later.</description></error>' });
+    sim.server.inject({
+      path: POST,
+      status: 409,
+      headers: { 'Retry-After': '3' },
+      body: '<error><code>409</code><message>Conflict</message><description>Request processing is in progress. Please, retry later.</description></error>',
+    });
     const r = retry(await diadocAdapter.send(ctx({ now: () => 0 }), message()));
     expect(r.retryAt).toBe(3_000);
     expect(r.error).toMatchObject({ reason: 'processing', providerStatus: 409 });
@@ -333,7 +448,11 @@ describe('the Diadoc adapter: documented error statuses', () => {
 
   it('maps the unlisted 413 and 429', async () => {
     sim.server.inject({ path: POST, status: 413, body: 'Request Entity Too Large' });
-    expect(failedError(await diadocAdapter.send(ctx(), message()))).toMatchObject({ kind: 'too_large', reason: 'request_too_large', providerStatus: 413 });
+    expect(failedError(await diadocAdapter.send(ctx(), message()))).toMatchObject({
+      kind: 'too_large',
+      reason: 'request_too_large',
+      providerStatus: 413,
+    });
     sim.server.inject({ path: POST, status: 429, headers: { 'Retry-After': '7' } });
     const r = retry(await diadocAdapter.send(ctx({ now: () => 0 }), message()));
     expect(r).toMatchObject({ retryAt: 7_000, error: { kind: 'rate_limited', reason: 'too_fast' } });
@@ -395,9 +514,21 @@ describe('the Diadoc adapter: unreadable replies and transport failures', () => 
 describe('the Diadoc adapter: reading error bodies', () => {
   it('prefers the X-Diadoc-ErrorCode header and reads plain, XML and JSON bodies', () => {
     const h = (code?: string) => new Headers(code ? { 'X-Diadoc-ErrorCode': code } : {});
-    expect(readDiadocError('Box not found', h('DocumentService.InvalidDocumentState'))).toEqual({ code: 'DocumentService.InvalidDocumentState', text: 'Box not found', html: false });
-    expect(readDiadocError('<?xml version="1.0"?><error><code>Http.Conflict</code><message>Conflict</message></error>', h())).toEqual({ code: 'Http.Conflict', text: 'Conflict', html: false });
-    expect(readDiadocError('{"Message":"Bad box id","Code":"Boxes.NotFound"}', h())).toEqual({ code: 'Boxes.NotFound', text: 'Bad box id', html: false });
+    expect(readDiadocError('Box not found', h('DocumentService.InvalidDocumentState'))).toEqual({
+      code: 'DocumentService.InvalidDocumentState',
+      text: 'Box not found',
+      html: false,
+    });
+    expect(readDiadocError('<?xml version="1.0"?><error><code>Http.Conflict</code><message>Conflict</message></error>', h())).toEqual({
+      code: 'Http.Conflict',
+      text: 'Conflict',
+      html: false,
+    });
+    expect(readDiadocError('{"Message":"Bad box id","Code":"Boxes.NotFound"}', h())).toEqual({
+      code: 'Boxes.NotFound',
+      text: 'Bad box id',
+      html: false,
+    });
     expect(readDiadocError('<!DOCTYPE html><html><body>oops</body></html>', h()).html).toBe(true);
     expect(readDiadocError('', h())).toEqual({ html: false });
   });
@@ -417,12 +548,19 @@ describe('the Diadoc adapter: reading error bodies', () => {
 describe('the Diadoc adapter: describe and checkConnection', () => {
   it('describes a send by recipient box, documents and their words', () => {
     const d = diadocAdapter.describe(
-      message({ documents: [doc({ comment: 'Акт за май', metadata: [{ key: 'DocumentNumber', value: 'А-17' }] }), doc({ customDocumentId: 'console-42' }), doc({ typeNamedId: 'Contract' })] }),
+      message({
+        documents: [
+          doc({ comment: 'Акт за май', metadata: [{ key: 'DocumentNumber', value: 'А-17' }] }),
+          doc({ customDocumentId: 'console-42' }),
+          doc({ typeNamedId: 'Contract' }),
+        ],
+      }),
       lookup,
     );
     expect(d.recipient).toBe(TO);
     expect(d.preview).toBe('3 documents: Акт за май · console-42 · dogovor.pdf');
-    for (const word of ['Акт за май', 'console-42', 'Contract', 'Nonformalized', 'dogovor.pdf', 'А-17', TO]) expect(d.searchText).toContain(word);
+    for (const word of ['Акт за май', 'console-42', 'Contract', 'Nonformalized', 'dogovor.pdf', 'А-17', TO])
+      expect(d.searchText).toContain(word);
     expect(diadocAdapter.describe(message()).preview).toBe('1 document: Nonformalized');
   });
 
@@ -442,11 +580,24 @@ describe('the Diadoc adapter: describe and checkConnection', () => {
   });
 
   it('reports a rejected token, a sender box the token cannot use, and an unreachable server', async () => {
-    expect(await diadocAdapter.checkConnection!(ctx({ account: account({ secrets: { token: 'stale' } }) }))).toMatchObject({ ok: false, reason: 'token_rejected' });
-    expect(await diadocAdapter.checkConnection!(ctx({ account: account({ settings: { fromBoxId: 'other@diadoc.ru' } }) }))).toMatchObject({ ok: false, reason: 'box_not_yours' });
-    expect(await diadocAdapter.checkConnection!(ctx({ account: account({ settings: { authScheme: 'legacy' }, secrets: { token: TOKEN, clientId: CLIENT_ID } }) }))).toMatchObject({ ok: true });
+    expect(await diadocAdapter.checkConnection!(ctx({ account: account({ secrets: { token: 'stale' } }) }))).toMatchObject({
+      ok: false,
+      reason: 'token_rejected',
+    });
+    expect(await diadocAdapter.checkConnection!(ctx({ account: account({ settings: { fromBoxId: 'other@diadoc.ru' } }) }))).toMatchObject({
+      ok: false,
+      reason: 'box_not_yours',
+    });
+    expect(
+      await diadocAdapter.checkConnection!(
+        ctx({ account: account({ settings: { authScheme: 'legacy' }, secrets: { token: TOKEN, clientId: CLIENT_ID } }) }),
+      ),
+    ).toMatchObject({ ok: true });
     const port = await freePort();
-    expect(await diadocAdapter.checkConnection!(ctx({ account: account({ baseUrl: `http://127.0.0.1:${port}` }) }))).toMatchObject({ ok: false, reason: 'not_reached' });
+    expect(await diadocAdapter.checkConnection!(ctx({ account: account({ baseUrl: `http://127.0.0.1:${port}` }) }))).toMatchObject({
+      ok: false,
+      reason: 'not_reached',
+    });
   });
 });
 

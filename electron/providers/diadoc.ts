@@ -82,15 +82,34 @@ export function diadocAuthorization(account: AdapterAccount): { header: string }
   if (!token) return { error: { kind: 'unauthorized', reason: 'token_missing', message: 'The account has no Diadoc token.' } };
   const legacy = account.settings.provider === 'diadoc' && account.settings.authScheme === 'legacy';
   const clientId = account.secrets.clientId?.trim() ?? '';
-  if (legacy && !clientId) return { error: { kind: 'unauthorized', reason: 'client_id_missing', message: 'The legacy DiadocAuth scheme needs the API client id (developer key) as well as the token.' } };
+  if (legacy && !clientId)
+    return {
+      error: {
+        kind: 'unauthorized',
+        reason: 'client_id_missing',
+        message: 'The legacy DiadocAuth scheme needs the API client id (developer key) as well as the token.',
+      },
+    };
   if (!HEADER_SAFE.test(token) || (legacy && !HEADER_SAFE.test(clientId))) {
-    return { error: { kind: 'unauthorized', reason: 'token_rejected', message: 'The token or client id contains spaces or characters an HTTP header cannot carry.' } };
+    return {
+      error: {
+        kind: 'unauthorized',
+        reason: 'token_rejected',
+        message: 'The token or client id contains spaces or characters an HTTP header cannot carry.',
+      },
+    };
   }
   return { header: legacy ? `DiadocAuth ddauth_api_client_id=${clientId},ddauth_token=${token}` : `Bearer ${token}` };
 }
 
 function problemToError(p: FieldProblem): SendError {
-  return { kind: 'invalid', reason: p.reason, field: p.field, message: `${p.field}: ${p.reason}${p.limit !== undefined ? ` (limit ${p.limit})` : ''}`, ...(p.limit !== undefined ? { limit: p.limit } : {}) };
+  return {
+    kind: 'invalid',
+    reason: p.reason,
+    field: p.field,
+    message: `${p.field}: ${p.reason}${p.limit !== undefined ? ` (limit ${p.limit})` : ''}`,
+    ...(p.limit !== undefined ? { limit: p.limit } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -122,7 +141,10 @@ export function planPostMessageBody(msg: DiadocMessage, file: (id: string) => Lo
     DocumentAttachments: msg.documents.map((d, i) => {
       const metadata = (d.metadata ?? []).map((m) => ({ Key: m.key.trim(), Value: m.value.trim() }));
       return {
-        SignedContent: { Content: slot(d.file, `documents.${i}.file`), ...(d.signatureFile ? { Signature: slot(d.signatureFile, `documents.${i}.signatureFile`) } : {}) },
+        SignedContent: {
+          Content: slot(d.file, `documents.${i}.file`),
+          ...(d.signatureFile ? { Signature: slot(d.signatureFile, `documents.${i}.signatureFile`) } : {}),
+        },
         TypeNamedId: d.typeNamedId.trim(),
         ...(d.function?.trim() ? { Function: d.function.trim() } : {}),
         ...(d.version?.trim() ? { Version: d.version.trim() } : {}),
@@ -182,7 +204,11 @@ async function* base64Stream(part: { file: LocalFile; field: string }): AsyncGen
 }
 
 /** The body as the request sends it: JSON pieces and base64 pieces, one file at a time, never all at once. */
-export async function* streamPostMessageBody(plan: PostMessageBody, progress: (n: number) => void = () => {}, failed: (e: FileChangedError) => void = () => {}): AsyncGenerator<Uint8Array> {
+export async function* streamPostMessageBody(
+  plan: PostMessageBody,
+  progress: (n: number) => void = () => {},
+  failed: (e: FileChangedError) => void = () => {},
+): AsyncGenerator<Uint8Array> {
   for (const part of plan.parts) {
     if (part instanceof Uint8Array) {
       yield part;
@@ -195,7 +221,10 @@ export async function* streamPostMessageBody(plan: PostMessageBody, progress: (n
         progress(piece.byteLength);
       }
     } catch (e) {
-      const err = e instanceof FileChangedError ? e : new FileChangedError(part.field, `${part.file.name} could not be read: ${(e as Error).message}`);
+      const err =
+        e instanceof FileChangedError
+          ? e
+          : new FileChangedError(part.field, `${part.file.name} could not be read: ${(e as Error).message}`);
       failed(err);
       throw err;
     }
@@ -208,9 +237,20 @@ async function preflightFiles(plan: PostMessageBody): Promise<SendError | undefi
     if (part instanceof Uint8Array) continue;
     try {
       const info = await stat(part.file.path);
-      if (info.size !== part.file.size) return { kind: 'invalid', reason: 'file_changed', field: part.field, message: `${part.file.name} changed on disk after it was attached (${part.file.size} → ${info.size} bytes); attach it again.` };
+      if (info.size !== part.file.size)
+        return {
+          kind: 'invalid',
+          reason: 'file_changed',
+          field: part.field,
+          message: `${part.file.name} changed on disk after it was attached (${part.file.size} → ${info.size} bytes); attach it again.`,
+        };
     } catch {
-      return { kind: 'invalid', reason: 'file_unreadable', field: part.field, message: `${part.file.name} can no longer be read from disk; attach it again.` };
+      return {
+        kind: 'invalid',
+        reason: 'file_unreadable',
+        field: part.field,
+        message: `${part.file.name} can no longer be read from disk; attach it again.`,
+      };
     }
   }
   return undefined;
@@ -244,7 +284,9 @@ export function readPostedMessage(text: string): PostedMessage | undefined {
   const documents = entities
     .filter((e) => entityTypeOf(e) === 'attachment' && !e.ParentEntityId && typeof e.EntityId === 'string')
     .map((e) => {
-      const sig = entities.find((s) => entityTypeOf(s) === 'signature' && s.ParentEntityId === e.EntityId && typeof s.EntityId === 'string');
+      const sig = entities.find(
+        (s) => entityTypeOf(s) === 'signature' && s.ParentEntityId === e.EntityId && typeof s.EntityId === 'string',
+      );
       return { entityId: e.EntityId as string, ...(sig ? { signatureEntityId: sig.EntityId as string } : {}) };
     });
   return { messageId: json.MessageId, documents };
@@ -271,10 +313,13 @@ export function readDiadocError(text: string, headers: Headers): DiadocErrorText
     const picked = header ?? (code && !/^\d+$/.test(code) ? code : undefined);
     return { ...(picked ? { code: picked } : {}), ...(words ? { text: words } : {}), html: false };
   }
-  if (/^<(!doctype|html)/i.test(body) || /<\/(html|body)>/i.test(body)) return { ...(header ? { code: header } : {}), ...(body ? { text: body } : {}), html: true };
+  if (/^<(!doctype|html)/i.test(body) || /<\/(html|body)>/i.test(body))
+    return { ...(header ? { code: header } : {}), ...(body ? { text: body } : {}), html: true };
   const json = body.startsWith('{') ? parseJson(body) : undefined;
   if (isRecord(json)) {
-    const words = [json.Message, json.message, json.ErrorMessage, json.error_description, json.error, json.description].find((v): v is string => typeof v === 'string' && v.length > 0);
+    const words = [json.Message, json.message, json.ErrorMessage, json.error_description, json.error, json.description].find(
+      (v): v is string => typeof v === 'string' && v.length > 0,
+    );
     const code = [json.ErrorCode, json.Code, json.code].find((v): v is string => typeof v === 'string' && v.length > 0);
     const picked = header ?? code;
     return { ...(picked ? { code: picked } : {}), text: words ?? body, html: false };
@@ -331,18 +376,43 @@ function clampedRetryAt(headers: Headers, now: number, fallbackMs: number): numb
 
 const statusErrors: Record<number, { kind: SendError['kind']; reason: string; message: string }> = {
   400: { kind: 'invalid', reason: 'provider_invalid', message: 'Diadoc refused the message as malformed or incomplete.' },
-  401: { kind: 'unauthorized', reason: 'token_rejected', message: 'Diadoc did not accept the credentials: the token (or client id) is missing, wrong or expired.' },
+  401: {
+    kind: 'unauthorized',
+    reason: 'token_rejected',
+    message: 'Diadoc did not accept the credentials: the token (or client id) is missing, wrong or expired.',
+  },
   402: { kind: 'payment_required', reason: 'subscription_needed', message: 'The Diadoc API subscription of the sender box has ended.' },
-  403: { kind: 'forbidden', reason: 'box_forbidden', message: 'The token has no access to the sender box, or the organization is liquidated.' },
+  403: {
+    kind: 'forbidden',
+    reason: 'box_forbidden',
+    message: 'The token has no access to the sender box, or the organization is liquidated.',
+  },
   404: { kind: 'not_found', reason: 'wrong_address', message: 'There is no Diadoc method at this address; check the account’s base URL.' },
-  405: { kind: 'provider_error', reason: 'method_not_allowed', message: 'Diadoc refused the HTTP method; the base URL probably points somewhere other than the Diadoc API.' },
-  409: { kind: 'conflict', reason: 'provider_conflict', message: 'Diadoc refused the message as a duplicate, or the recipient does not accept documents from this sender.' },
+  405: {
+    kind: 'provider_error',
+    reason: 'method_not_allowed',
+    message: 'Diadoc refused the HTTP method; the base URL probably points somewhere other than the Diadoc API.',
+  },
+  409: {
+    kind: 'conflict',
+    reason: 'provider_conflict',
+    message: 'Diadoc refused the message as a duplicate, or the recipient does not accept documents from this sender.',
+  },
   413: { kind: 'too_large', reason: 'request_too_large', message: 'Diadoc refused the request as too large.' },
   415: { kind: 'invalid', reason: 'unsupported_content_type', message: 'Diadoc did not accept the request’s content type.' },
 };
 
 function describeStatus(status: number): { kind: SendError['kind']; reason: string; message: string } {
-  return statusErrors[status] ?? (status >= 500 ? { kind: 'provider_error', reason: 'provider_generic', message: `Diadoc failed with ${status}; the request will be repeated with the same operation id.` } : { kind: 'provider_error', reason: 'provider_generic', message: `Diadoc answered ${status}.` });
+  return (
+    statusErrors[status] ??
+    (status >= 500
+      ? {
+          kind: 'provider_error',
+          reason: 'provider_generic',
+          message: `Diadoc failed with ${status}; the request will be repeated with the same operation id.`,
+        }
+      : { kind: 'provider_error', reason: 'provider_generic', message: `Diadoc answered ${status}.` })
+  );
 }
 
 function errorFromReply(out: Extract<HttpOutcome, { ok: true }>, secrets: readonly string[]): SendError {
@@ -368,7 +438,8 @@ function errorFromReply(out: Extract<HttpOutcome, { ok: true }>, secrets: readon
 }
 
 function transportResult(out: Extract<HttpOutcome, { ok: false }>, now: number): AttemptResult {
-  if (out.reached === 'not_reached') return { kind: 'retry', error: out.error, retryAt: now + NOT_REACHED_RETRY_MS, exchanges: [out.exchange] };
+  if (out.reached === 'not_reached')
+    return { kind: 'retry', error: out.error, retryAt: now + NOT_REACHED_RETRY_MS, exchanges: [out.exchange] };
   const timedOut = out.error.reason === 'timeout';
   return {
     kind: 'retry',
@@ -394,21 +465,54 @@ function replyResult(out: Extract<HttpOutcome, { ok: true }>, secrets: readonly 
       kind: 'retry',
       retryAt: now + PROCESSING_FALLBACK_MS,
       exchanges,
-      error: { kind: 'provider_error', reason: 'unreadable_reply', message: `Diadoc answered 200 but its reply (${type}) could not be read; asking again with the same operation id.`, providerStatus: 200, ...(out.text ? { providerText: excerpt(out.text, secrets) } : {}) },
+      error: {
+        kind: 'provider_error',
+        reason: 'unreadable_reply',
+        message: `Diadoc answered 200 but its reply (${type}) could not be read; asking again with the same operation id.`,
+        providerStatus: 200,
+        ...(out.text ? { providerText: excerpt(out.text, secrets) } : {}),
+      },
     };
   }
   if (out.status === 204) {
     const retryAt = clampedRetryAt(out.headers, now, PROCESSING_FALLBACK_MS);
-    return { kind: 'retry', retryAt, exchanges, error: { kind: 'outcome_unknown', reason: 'processing', message: `Diadoc is still processing the message; asking again in ${Math.round((retryAt - now) / 1000)} s with the same operation id.`, providerStatus: 204, retryAt } };
+    return {
+      kind: 'retry',
+      retryAt,
+      exchanges,
+      error: {
+        kind: 'outcome_unknown',
+        reason: 'processing',
+        message: `Diadoc is still processing the message; asking again in ${Math.round((retryAt - now) / 1000)} s with the same operation id.`,
+        providerStatus: 204,
+        retryAt,
+      },
+    };
   }
   const error = errorFromReply(out, secrets);
   if (out.status === 409 && error.providerText && /in progress/i.test(error.providerText)) {
     const retryAt = clampedRetryAt(out.headers, now, PROCESSING_FALLBACK_MS);
-    return { kind: 'retry', retryAt, exchanges, error: { ...error, kind: 'outcome_unknown', reason: 'processing', message: 'Diadoc is still processing an earlier attempt with this operation id; asking again shortly.', retryAt } };
+    return {
+      kind: 'retry',
+      retryAt,
+      exchanges,
+      error: {
+        ...error,
+        kind: 'outcome_unknown',
+        reason: 'processing',
+        message: 'Diadoc is still processing an earlier attempt with this operation id; asking again shortly.',
+        retryAt,
+      },
+    };
   }
   if (out.status === 429) {
     const retryAt = clampedRetryAt(out.headers, now, SERVER_ERROR_FALLBACK_MS);
-    return { kind: 'retry', retryAt, exchanges, error: { ...error, kind: 'rate_limited', reason: 'too_fast', message: 'Diadoc asks to send less often.', retryAt } };
+    return {
+      kind: 'retry',
+      retryAt,
+      exchanges,
+      error: { ...error, kind: 'rate_limited', reason: 'too_fast', message: 'Diadoc asks to send less often.', retryAt },
+    };
   }
   if (out.status >= 500) {
     const retryAt = clampedRetryAt(out.headers, now, SERVER_ERROR_FALLBACK_MS);
@@ -420,16 +524,25 @@ function replyResult(out: Extract<HttpOutcome, { ok: true }>, secrets: readonly 
 // ---------------------------------------------------------------------------------------------
 
 /** Resolves every handle of the message, or names the first one that is gone. */
-function resolveFiles(msg: DiadocMessage, file: (id: string) => LocalFile): { files: Map<string, LocalFile> } | { problem: FieldProblem; message: string } {
+function resolveFiles(
+  msg: DiadocMessage,
+  file: (id: string) => LocalFile,
+): { files: Map<string, LocalFile> } | { problem: FieldProblem; message: string } {
   const files = new Map<string, LocalFile>();
   for (const [i, d] of msg.documents.entries()) {
-    for (const [id, field] of [[d.file, `documents.${i}.file`], [d.signatureFile, `documents.${i}.signatureFile`]] as const) {
+    for (const [id, field] of [
+      [d.file, `documents.${i}.file`],
+      [d.signatureFile, `documents.${i}.signatureFile`],
+    ] as const) {
       if (id === undefined || files.has(id)) continue;
       try {
         files.set(id, file(id));
       } catch (e) {
         const reason = isOperatorError(e) && e.error.reason ? e.error.reason : 'file_unknown';
-        return { problem: { field, reason }, message: isOperatorError(e) ? e.error.message : 'The attached file is no longer available; attach it again.' };
+        return {
+          problem: { field, reason },
+          message: isOperatorError(e) ? e.error.message : 'The attached file is no longer available; attach it again.',
+        };
       }
     }
   }
@@ -442,7 +555,9 @@ function checkWithFiles(msg: DiadocMessage, file?: (id: string) => LocalFile): F
   const resolved = resolveFiles(msg, file);
   if ('problem' in resolved) return [resolved.problem];
   const plan = planPostMessageBody(msg, (id) => resolved.files.get(id)!);
-  return plan.contentLength > diadocLimits.requestBytesMax ? [{ field: 'documents', reason: 'documents_too_big', limit: diadocLimits.requestBytesMax }] : [];
+  return plan.contentLength > diadocLimits.requestBytesMax
+    ? [{ field: 'documents', reason: 'documents_too_big', limit: diadocLimits.requestBytesMax }]
+    : [];
 }
 
 function megabytes(n: number): string {
@@ -459,20 +574,36 @@ async function send(ctx: AdapterContext, original: DiadocMessage): Promise<Attem
   if ('error' in auth) return { kind: 'failed', exchanges: [], error: auth.error };
 
   const resolved = resolveFiles(msg, ctx.file);
-  if ('problem' in resolved) return { kind: 'failed', exchanges: [], error: { kind: 'invalid', reason: resolved.problem.reason, field: resolved.problem.field, message: resolved.message } };
+  if ('problem' in resolved)
+    return {
+      kind: 'failed',
+      exchanges: [],
+      error: { kind: 'invalid', reason: resolved.problem.reason, field: resolved.problem.field, message: resolved.message },
+    };
   const plan = planPostMessageBody(msg, (id) => resolved.files.get(id)!);
   if (plan.contentLength > diadocLimits.requestBytesMax) {
     return {
       kind: 'failed',
       exchanges: [],
-      error: { kind: 'too_large', reason: 'documents_too_big', field: 'documents', limit: diadocLimits.requestBytesMax, message: `The documents make a request of ${megabytes(plan.contentLength)} once encoded; Diadoc accepts at most ${megabytes(diadocLimits.requestBytesMax)} per message.` },
+      error: {
+        kind: 'too_large',
+        reason: 'documents_too_big',
+        field: 'documents',
+        limit: diadocLimits.requestBytesMax,
+        message: `The documents make a request of ${megabytes(plan.contentLength)} once encoded; Diadoc accepts at most ${megabytes(diadocLimits.requestBytesMax)} per message.`,
+      },
     };
   }
   const gone = await preflightFiles(plan);
   if (gone) return { kind: 'failed', exchanges: [], error: gone };
 
   const url = `${baseOf(account)}/V3/PostMessage?operationId=${encodeURIComponent(ctx.idempotencyKey)}`;
-  if (!URL.canParse(url)) return { kind: 'failed', exchanges: [], error: { kind: 'invalid', reason: 'bad_url', field: 'baseUrl', message: 'The account’s base URL is not a URL.' } };
+  if (!URL.canParse(url))
+    return {
+      kind: 'failed',
+      exchanges: [],
+      error: { kind: 'invalid', reason: 'bad_url', field: 'baseUrl', message: 'The account’s base URL is not a URL.' },
+    };
   let sent = 0;
   let fileFailure: FileChangedError | undefined;
   ctx.onProgress?.(0, plan.contentLength);
@@ -500,11 +631,20 @@ async function send(ctx: AdapterContext, original: DiadocMessage): Promise<Attem
       contentLength: plan.contentLength,
       bodyForHistory: plan.forHistory,
     },
-    { secrets, timeoutMs: ctx.timeoutMs + Math.round((plan.contentLength / UPLOAD_FLOOR_BYTES_PER_S) * 1000), ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    {
+      secrets,
+      timeoutMs: ctx.timeoutMs + Math.round((plan.contentLength / UPLOAD_FLOOR_BYTES_PER_S) * 1000),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    },
   );
   if (!out.ok) {
     // A body cut short by a changing file cannot have been accepted: Diadoc never saw a whole request.
-    if (fileFailure) return { kind: 'failed', exchanges: [out.exchange], error: { kind: 'invalid', reason: 'file_changed', field: fileFailure.field, message: `${fileFailure.message} Attach it again.` } };
+    if (fileFailure)
+      return {
+        kind: 'failed',
+        exchanges: [out.exchange],
+        error: { kind: 'invalid', reason: 'file_changed', field: fileFailure.field, message: `${fileFailure.message} Attach it again.` },
+      };
     return transportResult(out, ctx.now());
   }
   return replyResult(out, secrets, ctx.now());
@@ -527,19 +667,37 @@ async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reas
   if ('error' in auth) return { ok: false, reason: auth.error.reason ?? 'token_missing', detail: auth.error.message };
   const secrets = secretsOf(account);
   const out = await httpExchange(
-    { method: 'GET', url: `${baseOf(account)}/GetMyOrganizations?autoRegister=false`, headers: { authorization: auth.header, accept: 'application/json' } },
+    {
+      method: 'GET',
+      url: `${baseOf(account)}/GetMyOrganizations?autoRegister=false`,
+      headers: { authorization: auth.header, accept: 'application/json' },
+    },
     { secrets, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
   );
   if (!out.ok) return { ok: false, reason: out.error.reason ?? 'network', detail: out.error.message };
   if (out.status !== 200) {
     const error = errorFromReply(out, secrets);
-    return { ok: false, reason: error.reason ?? 'provider_generic', detail: [error.message, error.providerText].filter(Boolean).join(' — ') };
+    return {
+      ok: false,
+      reason: error.reason ?? 'provider_generic',
+      detail: [error.message, error.providerText].filter(Boolean).join(' — '),
+    };
   }
   const boxes = boxesOf(parseJson(out.text));
-  if (!boxes) return { ok: false, reason: 'unreadable_reply', detail: `Diadoc answered 200 with a reply that is not an organization list: ${excerpt(out.text, secrets)}` };
+  if (!boxes)
+    return {
+      ok: false,
+      reason: 'unreadable_reply',
+      detail: `Diadoc answered 200 with a reply that is not an organization list: ${excerpt(out.text, secrets)}`,
+    };
   const listed = boxes.map((b) => `${b.title} (${b.ids[0] ?? '?'})`).join('; ');
   const own = account.settings.provider === 'diadoc' ? account.settings.fromBoxId?.trim().toLowerCase() : undefined;
-  if (own && !boxes.some((b) => b.ids.includes(own))) return { ok: false, reason: 'box_not_yours', detail: `The account’s sender box ${own} is not among the boxes this token can use: ${listed || 'none'}.` };
+  if (own && !boxes.some((b) => b.ids.includes(own)))
+    return {
+      ok: false,
+      reason: 'box_not_yours',
+      detail: `The account’s sender box ${own} is not among the boxes this token can use: ${listed || 'none'}.`,
+    };
   return { ok: true, reason: 'connected', detail: listed ? `Boxes: ${listed}` : 'The token works but has no boxes.' };
 }
 
@@ -561,12 +719,22 @@ export const diadocAdapter: ProviderAdapter<DiadocMessage> = {
         return '';
       }
     });
-    const labels = msg.documents.map((d, i) => d.comment?.trim() || d.customDocumentId?.trim() || names[i] || d.typeNamedId.trim()).filter(Boolean);
+    const labels = msg.documents
+      .map((d, i) => d.comment?.trim() || d.customDocumentId?.trim() || names[i] || d.typeNamedId.trim())
+      .filter(Boolean);
     const preview = `${documentsWord(msg.documents.length)}: ${labels.join(' · ')}`.slice(0, 200);
     const searchText = [
       msg.toBoxId,
       msg.fromBoxId,
-      ...msg.documents.flatMap((d, i) => [d.typeNamedId, d.function, d.version, d.customDocumentId, d.comment, names[i], ...(d.metadata ?? []).map((m) => m.value)]),
+      ...msg.documents.flatMap((d, i) => [
+        d.typeNamedId,
+        d.function,
+        d.version,
+        d.customDocumentId,
+        d.comment,
+        names[i],
+        ...(d.metadata ?? []).map((m) => m.value),
+      ]),
     ]
       .filter((s): s is string => typeof s === 'string' && s.trim().length > 0)
       .join('\n');

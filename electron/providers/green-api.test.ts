@@ -8,10 +8,24 @@ import type { AdapterAccount, AdapterContext } from './types.ts';
 
 const TOKEN = 'gr.v1-token-abcdef123456';
 const INSTANCE_TOKEN = 'd75b3a66374942c5b3c019c698abc2067e151558acbd412345';
-const msg = (over: Partial<GreenApiMessage> = {}): GreenApiMessage => ({ provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'Заказ №42 отправлен', ...over });
+const msg = (over: Partial<GreenApiMessage> = {}): GreenApiMessage => ({
+  provider: 'greenapi',
+  recipientType: 'individual',
+  to: '79001234567',
+  text: 'Заказ №42 отправлен',
+  ...over,
+});
 
 function ctx(account: AdapterAccount, timeoutMs = 2000): AdapterContext {
-  return { account, file: () => { throw new Error('no files here'); }, idempotencyKey: 'k', timeoutMs, now: () => 1_000_000 };
+  return {
+    account,
+    file: () => {
+      throw new Error('no files here');
+    },
+    idempotencyKey: 'k',
+    timeoutMs,
+    now: () => 1_000_000,
+  };
 }
 
 describe('Green-API v1 (/v1/messages)', () => {
@@ -39,7 +53,12 @@ describe('Green-API v1 (/v1/messages)', () => {
 
   it('names a group with recipient_type "group"', async () => {
     await greenApiAdapter.send(ctx(account), msg({ recipientType: 'group', to: '79001234567-1581234048' }));
-    expect(JSON.parse(sim.server.received.at(-1)!.body.toString())).toEqual({ recipient_type: 'group', to: '79001234567-1581234048', type: 'text', text: { body: 'Заказ №42 отправлен' } });
+    expect(JSON.parse(sim.server.received.at(-1)!.body.toString())).toEqual({
+      recipient_type: 'group',
+      to: '79001234567-1581234048',
+      type: 'text',
+      text: { body: 'Заказ №42 отправлен' },
+    });
   });
 
   it('keeps the token out of the recorded exchange', async () => {
@@ -76,7 +95,12 @@ describe('Green-API v1 (/v1/messages)', () => {
     const r = await greenApiAdapter.send(ctx(account), msg());
     expect(r.kind).toBe('failed');
     if (r.kind !== 'failed') return;
-    expect(r.error).toMatchObject({ kind, providerStatus: 400, providerCode: String(code), providerText: `заголовок ${code} — details ${code}` });
+    expect(r.error).toMatchObject({
+      kind,
+      providerStatus: 400,
+      providerCode: String(code),
+      providerText: `заголовок ${code} — details ${code}`,
+    });
     expect(r.error.field).toBe(field);
   });
 
@@ -97,22 +121,35 @@ describe('Green-API v1 (/v1/messages)', () => {
 
   it('calls a 201 whose body cannot be read an unknown outcome, not a failure to repeat', async () => {
     sim.server.inject({ malformed: true, status: 201 });
-    expect(await greenApiAdapter.send(ctx(account), msg())).toMatchObject({ kind: 'unknown', error: { kind: 'outcome_unknown', reason: 'unreadable_success' } });
+    expect(await greenApiAdapter.send(ctx(account), msg())).toMatchObject({
+      kind: 'unknown',
+      error: { kind: 'outcome_unknown', reason: 'unreadable_success' },
+    });
   });
 
   it('waits on 429 with Retry-After instead of failing', async () => {
     sim.server.inject({ status: 429, headers: { 'retry-after': '7' } });
-    expect(await greenApiAdapter.send(ctx(account), msg())).toMatchObject({ kind: 'retry', retryAt: 1_000_000 + 7000, error: { kind: 'rate_limited' } });
+    expect(await greenApiAdapter.send(ctx(account), msg())).toMatchObject({
+      kind: 'retry',
+      retryAt: 1_000_000 + 7000,
+      error: { kind: 'rate_limited' },
+    });
   });
 
   it('calls a timeout after the body was sent an unknown outcome', async () => {
     sim.server.inject({ delayMs: 800 });
-    expect(await greenApiAdapter.send(ctx(account, 200), msg())).toMatchObject({ kind: 'unknown', error: { kind: 'outcome_unknown', reason: 'timeout' } });
+    expect(await greenApiAdapter.send(ctx(account, 200), msg())).toMatchObject({
+      kind: 'unknown',
+      error: { kind: 'outcome_unknown', reason: 'timeout' },
+    });
   });
 
   it('calls a connection dropped after the body an unknown outcome', async () => {
     sim.server.inject({ dropAfterBody: true });
-    expect(await greenApiAdapter.send(ctx(account), msg())).toMatchObject({ kind: 'unknown', error: { kind: 'outcome_unknown', reason: 'connection_lost' } });
+    expect(await greenApiAdapter.send(ctx(account), msg())).toMatchObject({
+      kind: 'unknown',
+      error: { kind: 'outcome_unknown', reason: 'connection_lost' },
+    });
   });
 
   it('retries a refused connection: nothing reached the provider', async () => {
@@ -131,7 +168,12 @@ describe('Green-API instance form (waInstance…/sendMessage)', () => {
   const sim = new GreenApiInstanceSimulator({ instances: { '1101000001': INSTANCE_TOKEN } });
   let account: AdapterAccount;
   beforeAll(async () => {
-    account = { id: 'a2', baseUrl: await sim.start(), settings: { provider: 'greenapi', form: 'instance', idInstance: '1101000001' }, secrets: { token: INSTANCE_TOKEN } };
+    account = {
+      id: 'a2',
+      baseUrl: await sim.start(),
+      settings: { provider: 'greenapi', form: 'instance', idInstance: '1101000001' },
+      secrets: { token: INSTANCE_TOKEN },
+    };
   });
   afterAll(() => sim.stop());
 
@@ -148,21 +190,45 @@ describe('Green-API instance form (waInstance…/sendMessage)', () => {
 
   it('allows 20 000 characters on this form and refuses 20 001', () => {
     expect(greenApiAdapter.check(msg({ text: 'a'.repeat(20_000) }), account)).toEqual([]);
-    expect(greenApiAdapter.check(msg({ text: 'a'.repeat(20_001) }), account)).toEqual([{ field: 'text', reason: 'too_long', limit: 20_000 }]);
+    expect(greenApiAdapter.check(msg({ text: 'a'.repeat(20_001) }), account)).toEqual([
+      { field: 'text', reason: 'too_long', limit: 20_000 },
+    ]);
   });
 
   it('maps a wrong token to unauthorized and an unknown instance to forbidden', async () => {
-    expect(await greenApiAdapter.send(ctx({ ...account, secrets: { token: 'nope-nope' } }), msg())).toMatchObject({ kind: 'failed', error: { kind: 'unauthorized', providerStatus: 401 } });
-    expect(await greenApiAdapter.send(ctx({ ...account, settings: { provider: 'greenapi', form: 'instance', idInstance: '999' } }), msg())).toMatchObject({ kind: 'failed', error: { kind: 'forbidden', providerStatus: 403 } });
+    expect(await greenApiAdapter.send(ctx({ ...account, secrets: { token: 'nope-nope' } }), msg())).toMatchObject({
+      kind: 'failed',
+      error: { kind: 'unauthorized', providerStatus: 401 },
+    });
+    expect(
+      await greenApiAdapter.send(ctx({ ...account, settings: { provider: 'greenapi', form: 'instance', idInstance: '999' } }), msg()),
+    ).toMatchObject({ kind: 'failed', error: { kind: 'forbidden', providerStatus: 403 } });
   });
 
   it('reads the 466 quota body', async () => {
-    sim.server.inject({ status: 466, body: { invokeStatus: { method: 'sendMessage', used: 3, total: 3, status: 'QUOTE_EXCEEDED', description: 'Monthly quota has been exceeded' } } });
-    expect(await greenApiAdapter.send(ctx(account), msg())).toMatchObject({ kind: 'failed', error: { kind: 'rate_limited', providerCode: 'QUOTE_EXCEEDED', message: 'Monthly quota has been exceeded' } });
+    sim.server.inject({
+      status: 466,
+      body: {
+        invokeStatus: {
+          method: 'sendMessage',
+          used: 3,
+          total: 3,
+          status: 'QUOTE_EXCEEDED',
+          description: 'Monthly quota has been exceeded',
+        },
+      },
+    });
+    expect(await greenApiAdapter.send(ctx(account), msg())).toMatchObject({
+      kind: 'failed',
+      error: { kind: 'rate_limited', providerCode: 'QUOTE_EXCEEDED', message: 'Monthly quota has been exceeded' },
+    });
   });
 
   it('checks the connection with getStateInstance, and says plainly when the token is wrong', async () => {
     expect(await greenApiAdapter.checkConnection!(ctx(account))).toEqual({ ok: true, reason: 'connected', detail: 'authorized' });
-    expect(await greenApiAdapter.checkConnection!(ctx({ ...account, secrets: { token: 'nope-nope' } }))).toMatchObject({ ok: false, reason: 'token_rejected' });
+    expect(await greenApiAdapter.checkConnection!(ctx({ ...account, secrets: { token: 'nope-nope' } }))).toMatchObject({
+      ok: false,
+      reason: 'token_rejected',
+    });
   });
 });

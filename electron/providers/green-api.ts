@@ -1,5 +1,10 @@
 import type { SendError } from '../../shared/errors.ts';
-import { checkGreenApiMessage, normalizeGreenApiRecipient, type GreenApiForm, type GreenApiMessage } from '../../shared/messages/green-api.ts';
+import {
+  checkGreenApiMessage,
+  normalizeGreenApiRecipient,
+  type GreenApiForm,
+  type GreenApiMessage,
+} from '../../shared/messages/green-api.ts';
 import { excerpt, httpExchange, parseJson, retryAtFrom, type HttpOutcome } from './http.ts';
 import type { AdapterAccount, AdapterContext, AttemptResult, ProviderAdapter } from './types.ts';
 
@@ -67,9 +72,17 @@ function transportResult(out: Extract<HttpOutcome, { ok: false }>, now: number):
 
 function failure(out: Extract<HttpOutcome, { ok: true }>, secrets: string[], now: number): AttemptResult {
   const exchanges = [out.exchange];
-  const json = parseJson(out.text) as { errors?: { code?: unknown; details?: unknown; title?: unknown }[] } | { invokeStatus?: { description?: unknown; status?: unknown } } | undefined;
+  const json = parseJson(out.text) as
+    | { errors?: { code?: unknown; details?: unknown; title?: unknown }[] }
+    | { invokeStatus?: { description?: unknown; status?: unknown } }
+    | undefined;
   if (out.status === 429) {
-    return { kind: 'retry', retryAt: retryAtFrom(out.headers, now, 5000), exchanges, error: { kind: 'rate_limited', reason: 'too_fast', message: 'Green-API asks to send less often.', providerStatus: 429 } };
+    return {
+      kind: 'retry',
+      retryAt: retryAtFrom(out.headers, now, 5000),
+      exchanges,
+      error: { kind: 'rate_limited', reason: 'too_fast', message: 'Green-API asks to send less often.', providerStatus: 429 },
+    };
   }
   const first = json && 'errors' in json && Array.isArray(json.errors) ? json.errors[0] : undefined;
   if (first && typeof first.code === 'number') {
@@ -91,7 +104,17 @@ function failure(out: Extract<HttpOutcome, { ok: true }>, secrets: string[], now
   }
   if (json && 'invokeStatus' in json && json.invokeStatus) {
     const st = json.invokeStatus;
-    return { kind: 'failed', exchanges, error: { kind: 'rate_limited', reason: 'quota_exceeded', message: typeof st.description === 'string' ? st.description : 'Green-API quota exceeded', providerStatus: out.status, ...(typeof st.status === 'string' ? { providerCode: st.status } : {}) } };
+    return {
+      kind: 'failed',
+      exchanges,
+      error: {
+        kind: 'rate_limited',
+        reason: 'quota_exceeded',
+        message: typeof st.description === 'string' ? st.description : 'Green-API quota exceeded',
+        providerStatus: out.status,
+        ...(typeof st.status === 'string' ? { providerCode: st.status } : {}),
+      },
+    };
   }
   const kind = json === undefined && out.status < 400 ? 'provider_error' : statusKind(out.status);
   return {
@@ -113,7 +136,12 @@ async function sendV1(ctx: AdapterContext, msg: GreenApiMessage): Promise<Attemp
   const to = normalizeGreenApiRecipient(msg.recipientType, msg.to);
   const payload = { ...(msg.recipientType === 'group' ? { recipient_type: 'group' } : {}), to, type: 'text', text: { body: msg.text } };
   const out = await httpExchange(
-    { method: 'POST', url: `${account.baseUrl.replace(/\/$/, '')}/v1/messages`, headers: { authorization: `Bearer ${account.secrets.token ?? ''}`, 'content-type': 'application/json' }, body: JSON.stringify(payload) },
+    {
+      method: 'POST',
+      url: `${account.baseUrl.replace(/\/$/, '')}/v1/messages`,
+      headers: { authorization: `Bearer ${account.secrets.token ?? ''}`, 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    },
     { secrets, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
   );
   if (!out.ok) return transportResult(out, ctx.now());
@@ -122,7 +150,17 @@ async function sendV1(ctx: AdapterContext, msg: GreenApiMessage): Promise<Attemp
     const id = json?.messages?.[0]?.id;
     if (typeof id === 'string' || typeof id === 'number') return { kind: 'sent', providerMessageId: String(id), exchanges: [out.exchange] };
     // 201 says the message was created; only its id is unreadable. Repeating could duplicate it.
-    return { kind: 'unknown', exchanges: [out.exchange], error: { kind: 'outcome_unknown', reason: 'unreadable_success', message: 'Green-API accepted the request but its reply could not be read.', providerStatus: 201, providerText: excerpt(out.text, secrets) } };
+    return {
+      kind: 'unknown',
+      exchanges: [out.exchange],
+      error: {
+        kind: 'outcome_unknown',
+        reason: 'unreadable_success',
+        message: 'Green-API accepted the request but its reply could not be read.',
+        providerStatus: 201,
+        providerText: excerpt(out.text, secrets),
+      },
+    };
   }
   return failure(out, secrets, ctx.now());
 }
@@ -130,20 +168,35 @@ async function sendV1(ctx: AdapterContext, msg: GreenApiMessage): Promise<Attemp
 async function sendInstance(ctx: AdapterContext, msg: GreenApiMessage): Promise<AttemptResult> {
   const { account } = ctx;
   const secrets = secretsOf(account);
-  const idInstance = account.settings.provider === 'greenapi' ? account.settings.idInstance ?? '' : '';
+  const idInstance = account.settings.provider === 'greenapi' ? (account.settings.idInstance ?? '') : '';
   const to = normalizeGreenApiRecipient(msg.recipientType, msg.to);
   const chatId = `${to}@${msg.recipientType === 'group' ? 'g' : 'c'}.us`;
   const base = account.baseUrl.replace(/\/$/, '');
   const url = `${base}/waInstance${idInstance}/sendMessage/${encodeURIComponent(account.secrets.token ?? '')}`;
   const out = await httpExchange(
     { method: 'POST', url, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chatId, message: msg.text }) },
-    { secrets, timeoutMs: ctx.timeoutMs, displayUrl: `${base}/waInstance${idInstance}/sendMessage/‹redacted›`, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    {
+      secrets,
+      timeoutMs: ctx.timeoutMs,
+      displayUrl: `${base}/waInstance${idInstance}/sendMessage/‹redacted›`,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    },
   );
   if (!out.ok) return transportResult(out, ctx.now());
   if (out.status === 200) {
     const json = parseJson(out.text) as { idMessage?: unknown } | undefined;
     if (typeof json?.idMessage === 'string') return { kind: 'sent', providerMessageId: json.idMessage, exchanges: [out.exchange] };
-    return { kind: 'unknown', exchanges: [out.exchange], error: { kind: 'outcome_unknown', reason: 'unreadable_success', message: 'Green-API accepted the request but its reply could not be read.', providerStatus: 200, providerText: excerpt(out.text, secrets) } };
+    return {
+      kind: 'unknown',
+      exchanges: [out.exchange],
+      error: {
+        kind: 'outcome_unknown',
+        reason: 'unreadable_success',
+        message: 'Green-API accepted the request but its reply could not be read.',
+        providerStatus: 200,
+        providerText: excerpt(out.text, secrets),
+      },
+    };
   }
   return failure(out, secrets, ctx.now());
 }
@@ -155,18 +208,25 @@ async function sendInstance(ctx: AdapterContext, msg: GreenApiMessage): Promise<
 async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reason: string; detail?: string }> {
   const { account } = ctx;
   if (formOf(account) === 'v1') return { ok: false, reason: 'no_check_call' };
-  const idInstance = account.settings.provider === 'greenapi' ? account.settings.idInstance ?? '' : '';
+  const idInstance = account.settings.provider === 'greenapi' ? (account.settings.idInstance ?? '') : '';
   const base = account.baseUrl.replace(/\/$/, '');
   const out = await httpExchange(
-    { method: 'GET', url: `${base}/waInstance${idInstance}/getStateInstance/${encodeURIComponent(account.secrets.token ?? '')}`, headers: {} },
+    {
+      method: 'GET',
+      url: `${base}/waInstance${idInstance}/getStateInstance/${encodeURIComponent(account.secrets.token ?? '')}`,
+      headers: {},
+    },
     { secrets: secretsOf(account), timeoutMs: ctx.timeoutMs },
   );
   if (!out.ok) return { ok: false, reason: out.error.reason ?? 'not_reached' };
   if (out.status === 401) return { ok: false, reason: 'token_rejected' };
   if (out.status === 403) return { ok: false, reason: 'instance_unknown' };
   const state = (parseJson(out.text) as { stateInstance?: unknown } | undefined)?.stateInstance;
-  if (out.status !== 200 || typeof state !== 'string') return { ok: false, reason: 'unreadable_reply', detail: excerpt(out.text, secretsOf(account)) };
-  return state === 'authorized' ? { ok: true, reason: 'connected', detail: state } : { ok: false, reason: 'instance_not_authorized', detail: state };
+  if (out.status !== 200 || typeof state !== 'string')
+    return { ok: false, reason: 'unreadable_reply', detail: excerpt(out.text, secretsOf(account)) };
+  return state === 'authorized'
+    ? { ok: true, reason: 'connected', detail: state }
+    : { ok: false, reason: 'instance_not_authorized', detail: state };
 }
 
 export const greenApiAdapter: ProviderAdapter<GreenApiMessage> = {

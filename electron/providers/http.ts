@@ -41,7 +41,10 @@ function headerRecord(h: Headers | Record<string, string>, secrets: readonly str
   const entries = h instanceof Headers ? [...h.entries()] : Object.entries(h);
   for (const [k, v] of entries) {
     const lower = k.toLowerCase();
-    out[lower] = lower === 'authorization' || lower === 'api-key' ? `${v.split(' ')[0] === v ? '' : v.split(' ')[0] + ' '}‹redacted›` : redactText(v, secrets);
+    out[lower] =
+      lower === 'authorization' || lower === 'api-key'
+        ? `${v.split(' ')[0] === v ? '' : v.split(' ')[0] + ' '}‹redacted›`
+        : redactText(v, secrets);
   }
   return out;
 }
@@ -75,14 +78,19 @@ async function readCapped(res: Response): Promise<{ text: string; truncated: boo
  * tells a request that never reached the provider apart from one whose fate is unknown.
  * `displayUrl` is the URL as history may show it (Green-API puts its token in the path).
  */
-export async function httpExchange(req: HttpRequest, opts: { secrets: readonly string[]; timeoutMs: number; signal?: AbortSignal; displayUrl?: string }): Promise<HttpOutcome> {
+export async function httpExchange(
+  req: HttpRequest,
+  opts: { secrets: readonly string[]; timeoutMs: number; signal?: AbortSignal; displayUrl?: string },
+): Promise<HttpOutcome> {
   const startedAt = Date.now();
   const t0 = performance.now();
   const exchange: Exchange = {
     method: req.method,
     url: redactText(opts.displayUrl ?? req.url, opts.secrets),
     requestHeaders: headerRecord(req.headers, opts.secrets),
-    requestBody: cap(redactText(req.bodyForHistory ?? (typeof req.body === 'string' ? req.body : req.body ? '[binary body]' : ''), opts.secrets)),
+    requestBody: cap(
+      redactText(req.bodyForHistory ?? (typeof req.body === 'string' ? req.body : req.body ? '[binary body]' : ''), opts.secrets),
+    ),
     startedAt,
     durationMs: 0,
   };
@@ -105,7 +113,17 @@ export async function httpExchange(req: HttpRequest, opts: { secrets: readonly s
     exchange.durationMs = performance.now() - t0;
     const code = causeCode(e);
     if (code && NOT_REACHED_CODES.has(code)) {
-      return { ok: false, reached: 'not_reached', exchange, error: { kind: 'network', reason: 'not_reached', message: `The provider could not be reached (${code}); nothing was sent.`, providerCode: code } };
+      return {
+        ok: false,
+        reached: 'not_reached',
+        exchange,
+        error: {
+          kind: 'network',
+          reason: 'not_reached',
+          message: `The provider could not be reached (${code}); nothing was sent.`,
+          providerCode: code,
+        },
+      };
     }
     const timedOut = timeout.aborted;
     return {
@@ -115,7 +133,9 @@ export async function httpExchange(req: HttpRequest, opts: { secrets: readonly s
       error: {
         kind: 'outcome_unknown',
         reason: timedOut ? 'timeout' : 'connection_lost',
-        message: timedOut ? `No answer within ${Math.round(opts.timeoutMs / 1000)} s; the provider may have received the message.` : `The connection was lost (${code ?? 'unknown'}); the provider may have received the message.`,
+        message: timedOut
+          ? `No answer within ${Math.round(opts.timeoutMs / 1000)} s; the provider may have received the message.`
+          : `The connection was lost (${code ?? 'unknown'}); the provider may have received the message.`,
         ...(code ? { providerCode: code } : {}),
       },
     };
@@ -157,6 +177,9 @@ export function retryAtFrom(headers: Headers, now: number, fallbackMs: number): 
 
 /** A short readable excerpt of a non-JSON reply for the operator (HTML tags dropped). */
 export function excerpt(text: string, secrets: readonly string[]): string {
-  const plain = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return redactText(plain.length > 300 ? `${plain.slice(0, 300)}…` : plain, secrets);
 }

@@ -39,20 +39,29 @@ function deref(node: Json, base: URL, stack: readonly string[] = []): Json {
     const target = new URL(obj.$ref, base);
     if (stack.includes(target.href)) throw new Error(`$ref cycle at ${target.href}`);
     let value = load(target);
-    for (const seg of target.hash.replace(/^#\/?/, '').split('/').filter(Boolean)) value = (value as Record<string, Json>)[decodeURIComponent(seg.replace(/~1/g, '/').replace(/~0/g, '~'))];
+    for (const seg of target.hash.replace(/^#\/?/, '').split('/').filter(Boolean))
+      value = (value as Record<string, Json>)[decodeURIComponent(seg.replace(/~1/g, '/').replace(/~0/g, '~'))];
     return deref(value, target, [...stack, target.href]);
   }
   return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, deref(v, base, stack)]));
 }
 
-interface Parameter { name: string; in: 'path' | 'query' | 'header'; required?: boolean; schema: Json }
+interface Parameter {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required?: boolean;
+  schema: Json;
+}
 interface Operation {
   parameters: Parameter[];
   requestBody: { required?: boolean; content: Record<string, { schema: Json }> };
   responses: Record<string, { content?: Record<string, { schema: Json }> }>;
 }
 
-const root = load(new URL('openapi.yaml', SPEC)) as { paths: Record<string, Json>; components: { securitySchemes: Record<string, { type: string; name?: string; in?: string }> } };
+const root = load(new URL('openapi.yaml', SPEC)) as {
+  paths: Record<string, Json>;
+  components: { securitySchemes: Record<string, { type: string; name?: string; in?: string }> };
+};
 const operation = (path: string): Operation => (deref(root.paths[path], new URL('openapi.yaml', SPEC)) as { post: Operation }).post;
 const MESSAGE_PATH = '/v2/businesses/{businessId}/chats/message';
 const FILE_PATH = '/v2/businesses/{businessId}/chats/file/send';
@@ -62,7 +71,11 @@ const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
 
 function paramsValidator(op: Operation, where: 'path' | 'query'): ValidateFunction {
   const ps = op.parameters.filter((p) => p.in === where);
-  return ajv.compile({ type: 'object', required: ps.filter((p) => p.required).map((p) => p.name), properties: Object.fromEntries(ps.map((p) => [p.name, p.schema])) });
+  return ajv.compile({
+    type: 'object',
+    required: ps.filter((p) => p.required).map((p) => p.name),
+    properties: Object.fromEntries(ps.map((p) => [p.name, p.schema])),
+  });
 }
 
 /** The schemas of one operation, compiled once. */
@@ -72,7 +85,9 @@ function compiled(op: Operation, contentType: string) {
     query: paramsValidator(op, 'query'),
     body: ajv.compile(op.requestBody.content[contentType]!.schema as object),
     bodyRequired: op.requestBody.required === true,
-    responses: Object.fromEntries(Object.entries(op.responses).map(([status, r]) => [status, ajv.compile(r.content!['application/json']!.schema as object)])),
+    responses: Object.fromEntries(
+      Object.entries(op.responses).map(([status, r]) => [status, ajv.compile(r.content!['application/json']!.schema as object)]),
+    ),
   };
 }
 const schemas = { message: compiled(ops.message, 'application/json'), file: compiled(ops.file, 'multipart/form-data') };
@@ -83,7 +98,9 @@ const typed = (v: string): string | number => (/^-?\d+$/.test(v) ? Number(v) : v
 /** A multipart body as the schema sees it: each part by name, a file part as its (binary) string. */
 async function formAsObject(req: ReceivedRequest): Promise<{ value: Record<string, Json>; files: Record<string, File> } | undefined> {
   try {
-    const form = await new Response(new Uint8Array(req.body), { headers: { 'content-type': String(req.headers['content-type']) } }).formData();
+    const form = await new Response(new Uint8Array(req.body), {
+      headers: { 'content-type': String(req.headers['content-type']) },
+    }).formData();
     const value: Record<string, Json> = {};
     const found: Record<string, File> = {};
     for (const [name, v] of form) {
@@ -111,7 +128,9 @@ async function violations(req: ReceivedRequest): Promise<string[]> {
   check(s.query, query, 'query');
   const apiKey = root.components.securitySchemes.ApiKey!;
   if (apiKey.in === 'header' && !req.headers[apiKey.name!.toLowerCase()]) out.push(`header ${apiKey.name} missing`);
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim();
   if (m[2] === 'message') {
     if (type !== 'application/json') out.push(`content type ${type} is not application/json`);
     let body: Json;
@@ -160,7 +179,13 @@ function fileOf(name: string, bytes: Buffer, type: string): LocalFile {
   return f;
 }
 
-const ctx = (): AdapterContext => ({ account, file: (id) => localFiles.get(id)!, idempotencyKey: 'unused', timeoutMs: 5000, now: Date.now });
+const ctx = (): AdapterContext => ({
+  account,
+  file: (id) => localFiles.get(id)!,
+  idempotencyKey: 'unused',
+  timeoutMs: 5000,
+  now: Date.now,
+});
 
 beforeAll(async () => {
   account = { id: 'm1', baseUrl: await sim.start(), settings: { provider: 'market', businessId: '100500' }, secrets: { token: TOKEN } };
@@ -181,7 +206,13 @@ describe('Market requests against the published OpenAPI', () => {
 
   it('every request the adapter sends conforms, and every answer matches the published response', async () => {
     sim.server.received.length = 0;
-    const texts: MarketMessage[] = ['Здравствуйте!', 'я'.repeat(4096), '😀'.repeat(2048), 'кавычки " и \\ и\nперевод строки\t', '<b>не HTML</b> & {"json":"нет"}'].map((t) => ({ provider: 'market', businessId: '', chatId: '42', kind: 'text', text: t }));
+    const texts: MarketMessage[] = [
+      'Здравствуйте!',
+      'я'.repeat(4096),
+      '😀'.repeat(2048),
+      'кавычки " и \\ и\nперевод строки\t',
+      '<b>не HTML</b> & {"json":"нет"}',
+    ].map((t) => ({ provider: 'market', businessId: '', chatId: '42', kind: 'text', text: t }));
     texts.push({ provider: 'market', businessId: '9223372036854775807', chatId: '9223372036854775807', kind: 'text', text: 'max ids' });
     const attachments = [
       fileOf('Счёт №5.pdf', Buffer.from('%PDF-1.7'), 'application/pdf'),
@@ -194,19 +225,29 @@ describe('Market requests against the published OpenAPI', () => {
     expect(results.map((r) => r.kind)).toEqual(Array(results.length).fill('sent'));
     expect(sim.server.received).toHaveLength(texts.length + attachments.length);
     for (const req of sim.server.received) expect(await violations(req), `${req.path}?${req.query}`).toEqual([]);
-    results.forEach((r, i) => expect(answerViolations(sim.server.received[i]!, r.exchanges[0]!.status!, r.exchanges[0]!.responseBody!)).toEqual([]));
+    results.forEach((r, i) =>
+      expect(answerViolations(sim.server.received[i]!, r.exchanges[0]!.status!, r.exchanges[0]!.responseBody!)).toEqual([]),
+    );
   });
 });
 
 describe('Requests the spec refuses, the simulator refuses too', () => {
   const json = { 'api-key': TOKEN, 'content-type': 'application/json' };
-  const form = (body: string, boundary = 'b0undary') => ({ headers: { 'api-key': TOKEN, 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
-  const filePart = (name: string, content: string, filename?: string) => `--b0undary\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"` : ''}\r\n\r\n${content}\r\n`;
+  const form = (body: string, boundary = 'b0undary') => ({
+    headers: { 'api-key': TOKEN, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    body,
+  });
+  const filePart = (name: string, content: string, filename?: string) =>
+    `--b0undary\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"` : ''}\r\n\r\n${content}\r\n`;
 
   const cases: [string, string, { headers: Record<string, string>; body: string }][] = [
     ['no message', '/v2/businesses/100500/chats/message?chatId=42', { headers: json, body: '{}' }],
     ['an empty message', '/v2/businesses/100500/chats/message?chatId=42', { headers: json, body: '{"message":""}' }],
-    ['4097 characters', '/v2/businesses/100500/chats/message?chatId=42', { headers: json, body: JSON.stringify({ message: 'ы'.repeat(4097) }) }],
+    [
+      '4097 characters',
+      '/v2/businesses/100500/chats/message?chatId=42',
+      { headers: json, body: JSON.stringify({ message: 'ы'.repeat(4097) }) },
+    ],
     ['a number as message', '/v2/businesses/100500/chats/message?chatId=42', { headers: json, body: '{"message":42}' }],
     ['a null message', '/v2/businesses/100500/chats/message?chatId=42', { headers: json, body: '{"message":null}' }],
     ['an array body', '/v2/businesses/100500/chats/message?chatId=42', { headers: json, body: '[{"message":"hi"}]' }],
@@ -218,11 +259,23 @@ describe('Requests the spec refuses, the simulator refuses too', () => {
     ['a fractional chatId', '/v2/businesses/100500/chats/message?chatId=4.2', { headers: json, body: '{"message":"hi"}' }],
     ['businessId 0', '/v2/businesses/0/chats/message?chatId=42', { headers: json, body: '{"message":"hi"}' }],
     ['a businessId that is not a number', '/v2/businesses/shop/chats/message?chatId=42', { headers: json, body: '{"message":"hi"}' }],
-    ['a file upload without a file part', '/v2/businesses/100500/chats/file/send?chatId=42', form(`${filePart('document', 'abc', 'a.txt')}--b0undary--\r\n`)],
+    [
+      'a file upload without a file part',
+      '/v2/businesses/100500/chats/file/send?chatId=42',
+      form(`${filePart('document', 'abc', 'a.txt')}--b0undary--\r\n`),
+    ],
     ['an empty form', '/v2/businesses/100500/chats/file/send?chatId=42', form('--b0undary--\r\n')],
     ['a file upload without chatId', '/v2/businesses/100500/chats/file/send', form(`${filePart('file', 'abc', 'a.txt')}--b0undary--\r\n`)],
-    ['a file upload to businessId -1', '/v2/businesses/-1/chats/file/send?chatId=42', form(`${filePart('file', 'abc', 'a.txt')}--b0undary--\r\n`)],
-    ['a file over 5 MB', '/v2/businesses/100500/chats/file/send?chatId=42', form(`${filePart('file', 'x'.repeat(5 * 1024 * 1024 + 1), 'big.txt')}--b0undary--\r\n`)],
+    [
+      'a file upload to businessId -1',
+      '/v2/businesses/-1/chats/file/send?chatId=42',
+      form(`${filePart('file', 'abc', 'a.txt')}--b0undary--\r\n`),
+    ],
+    [
+      'a file over 5 MB',
+      '/v2/businesses/100500/chats/file/send?chatId=42',
+      form(`${filePart('file', 'x'.repeat(5 * 1024 * 1024 + 1), 'big.txt')}--b0undary--\r\n`),
+    ],
   ];
 
   it.each(cases)('%s', async (_what, path, init) => {
@@ -238,8 +291,15 @@ describe('Requests the spec refuses, the simulator refuses too', () => {
 
   it('accepts what the spec accepts beyond the adapter’s habits: extra JSON fields, a charset, a second form field', async () => {
     const ok = [
-      await fetch(`${account.baseUrl}/v2/businesses/100500/chats/message?chatId=42`, { method: 'POST', headers: { 'api-key': TOKEN, 'content-type': 'application/json; charset=utf-8' }, body: '{"message":"hi","extra":true}' }),
-      await fetch(`${account.baseUrl}/v2/businesses/100500/chats/file/send?chatId=42`, { method: 'POST', ...form(`${filePart('note', 'n')}${filePart('file', 'abc', 'a.txt')}--b0undary--\r\n`) }),
+      await fetch(`${account.baseUrl}/v2/businesses/100500/chats/message?chatId=42`, {
+        method: 'POST',
+        headers: { 'api-key': TOKEN, 'content-type': 'application/json; charset=utf-8' },
+        body: '{"message":"hi","extra":true}',
+      }),
+      await fetch(`${account.baseUrl}/v2/businesses/100500/chats/file/send?chatId=42`, {
+        method: 'POST',
+        ...form(`${filePart('note', 'n')}${filePart('file', 'abc', 'a.txt')}--b0undary--\r\n`),
+      }),
     ];
     expect(ok.map((r) => r.status)).toEqual([200, 200]);
     for (const req of sim.server.received.slice(-2)) expect(await violations(req)).toEqual([]);

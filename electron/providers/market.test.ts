@@ -23,7 +23,10 @@ const dir = mkdtempSync(join(tmpdir(), 'market-adapter-'));
 const files = new Map<string, LocalFile>();
 
 function fileOf(name: string, bytes: Buffer, type = 'application/octet-stream'): LocalFile {
-  const id = `f_${createHash('sha1').update(name + bytes.length).digest('hex').slice(0, 16)}`;
+  const id = `f_${createHash('sha1')
+    .update(name + bytes.length)
+    .digest('hex')
+    .slice(0, 16)}`;
   const path = join(dir, `${id}.bin`);
   writeFileSync(path, bytes);
   const f: LocalFile = { id, path, name, size: bytes.length, type, sha256: createHash('sha256').update(bytes).digest('hex') };
@@ -33,7 +36,10 @@ function fileOf(name: string, bytes: Buffer, type = 'application/octet-stream'):
 
 function resolveFile(id: string): LocalFile {
   const f = files.get(id);
-  if (!f) throw new OperatorError(sendError('invalid', 'The attached file is no longer available; attach it again.', { reason: 'file_unknown', field: 'file' }));
+  if (!f)
+    throw new OperatorError(
+      sendError('invalid', 'The attached file is no longer available; attach it again.', { reason: 'file_unknown', field: 'file' }),
+    );
   return f;
 }
 
@@ -45,14 +51,33 @@ async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-const text = (over: Partial<MarketMessage> = {}): MarketMessage => ({ provider: 'market', businessId: '100500', chatId: '42', kind: 'text', text: 'Здравствуйте! Заказ №42 передан в доставку.', ...over });
-const attach = (f: LocalFile, over: Partial<MarketMessage> = {}): MarketMessage => ({ provider: 'market', businessId: '100500', chatId: '42', kind: 'file', file: f.id, ...over });
+const text = (over: Partial<MarketMessage> = {}): MarketMessage => ({
+  provider: 'market',
+  businessId: '100500',
+  chatId: '42',
+  kind: 'text',
+  text: 'Здравствуйте! Заказ №42 передан в доставку.',
+  ...over,
+});
+const attach = (f: LocalFile, over: Partial<MarketMessage> = {}): MarketMessage => ({
+  provider: 'market',
+  businessId: '100500',
+  chatId: '42',
+  kind: 'file',
+  file: f.id,
+  ...over,
+});
 
 function ctx(account: AdapterAccount, over: Partial<AdapterContext> = {}): AdapterContext {
   return { account, file: resolveFile, idempotencyKey: 'unused', timeoutMs: 2000, now: () => NOW, ...over };
 }
 
-const sim = new MarketSimulator({ tokens: [TOKEN, READ_ONLY], scopes: { [READ_ONLY]: ['PRICING'] }, businesses: ['100500'], chats: ['42'] });
+const sim = new MarketSimulator({
+  tokens: [TOKEN, READ_ONLY],
+  scopes: { [READ_ONLY]: ['PRICING'] },
+  businesses: ['100500'],
+  chats: ['42'],
+});
 let account: AdapterAccount;
 
 beforeAll(async () => {
@@ -87,7 +112,9 @@ describe('Market adapter: text', () => {
     expect(sim.server.received.at(-1)!.path).toBe('/v2/businesses/100500/chats/message');
     expect(sim.server.received.at(-1)!.query.get('chatId')).toBe('42');
     expect(marketAdapter.check(text({ businessId: '' }), account)).toEqual([]);
-    expect(marketAdapter.check(text({ businessId: '' }), { ...account, settings: { provider: 'market' } })).toEqual([{ field: 'businessId', reason: 'required' }]);
+    expect(marketAdapter.check(text({ businessId: '' }), { ...account, settings: { provider: 'market' } })).toEqual([
+      { field: 'businessId', reason: 'required' },
+    ]);
   });
 
   it('keeps the token out of everything it records', async () => {
@@ -100,13 +127,25 @@ describe('Market adapter: text', () => {
     expect(await marketAdapter.send(ctx(account), text({ text: 'ж'.repeat(4096) }))).toMatchObject({ kind: 'sent' });
     sim.server.received.length = 0;
     expect(marketAdapter.check(text({ text: 'ж'.repeat(4097) }), account)).toEqual([{ field: 'text', reason: 'too_long', limit: 4096 }]);
-    expect(await marketAdapter.send(ctx(account), text({ text: 'ж'.repeat(4097) }))).toMatchObject({ kind: 'failed', exchanges: [], error: { kind: 'invalid', field: 'text', reason: 'too_long', limit: 4096, message: 'The text is longer than 4096 characters.' } });
+    expect(await marketAdapter.send(ctx(account), text({ text: 'ж'.repeat(4097) }))).toMatchObject({
+      kind: 'failed',
+      exchanges: [],
+      error: { kind: 'invalid', field: 'text', reason: 'too_long', limit: 4096, message: 'The text is longer than 4096 characters.' },
+    });
     expect(sim.server.received).toEqual([]);
   });
 
   it('refuses to go without a token, or with one a header cannot carry', async () => {
-    expect(await marketAdapter.send(ctx({ ...account, secrets: {} }), text())).toMatchObject({ kind: 'failed', exchanges: [], error: { kind: 'unauthorized', reason: 'token_missing' } });
-    expect(await marketAdapter.send(ctx({ ...account, secrets: { token: 'ключ с пробелами' } }), text())).toMatchObject({ kind: 'failed', exchanges: [], error: { kind: 'unauthorized', reason: 'token_rejected' } });
+    expect(await marketAdapter.send(ctx({ ...account, secrets: {} }), text())).toMatchObject({
+      kind: 'failed',
+      exchanges: [],
+      error: { kind: 'unauthorized', reason: 'token_missing' },
+    });
+    expect(await marketAdapter.send(ctx({ ...account, secrets: { token: 'ключ с пробелами' } }), text())).toMatchObject({
+      kind: 'failed',
+      exchanges: [],
+      error: { kind: 'unauthorized', reason: 'token_rejected' },
+    });
     expect(sim.server.received).toEqual([]);
   });
 });
@@ -115,11 +154,26 @@ describe('Market adapter: the simulator’s own refusals', () => {
   it('maps a wrong token, a missing scope, a foreign cabinet and an unknown chat', async () => {
     expect(await marketAdapter.send(ctx({ ...account, secrets: { token: 'ACMA:wrong:token' } }), text())).toMatchObject({
       kind: 'failed',
-      error: { kind: 'unauthorized', reason: 'token_rejected', providerStatus: 401, providerCode: 'UNAUTHORIZED', providerText: 'UNAUTHORIZED: Api-Key token is invalid' },
+      error: {
+        kind: 'unauthorized',
+        reason: 'token_rejected',
+        providerStatus: 401,
+        providerCode: 'UNAUTHORIZED',
+        providerText: 'UNAUTHORIZED: Api-Key token is invalid',
+      },
     });
-    expect(await marketAdapter.send(ctx({ ...account, secrets: { token: READ_ONLY } }), text())).toMatchObject({ kind: 'failed', error: { kind: 'forbidden', reason: 'no_scope', providerStatus: 403 } });
-    expect(await marketAdapter.send(ctx(account), text({ businessId: '777' }))).toMatchObject({ kind: 'failed', error: { kind: 'forbidden', reason: 'access_denied', providerText: 'FORBIDDEN: Access denied' } });
-    expect(await marketAdapter.send(ctx(account), text({ chatId: '999' }))).toMatchObject({ kind: 'failed', error: { kind: 'not_found', reason: 'chat_not_found', field: 'chatId', providerCode: 'NOT_FOUND' } });
+    expect(await marketAdapter.send(ctx({ ...account, secrets: { token: READ_ONLY } }), text())).toMatchObject({
+      kind: 'failed',
+      error: { kind: 'forbidden', reason: 'no_scope', providerStatus: 403 },
+    });
+    expect(await marketAdapter.send(ctx(account), text({ businessId: '777' }))).toMatchObject({
+      kind: 'failed',
+      error: { kind: 'forbidden', reason: 'access_denied', providerText: 'FORBIDDEN: Access denied' },
+    });
+    expect(await marketAdapter.send(ctx(account), text({ chatId: '999' }))).toMatchObject({
+      kind: 'failed',
+      error: { kind: 'not_found', reason: 'chat_not_found', field: 'chatId', providerCode: 'NOT_FOUND' },
+    });
   });
 
   it('waits until X-RateLimit-Resource-Until when the hour’s quota is used up', async () => {
@@ -128,12 +182,17 @@ describe('Market adapter: the simulator’s own refusals', () => {
     try {
       expect(await marketAdapter.send(ctx(acc, { now: Date.now }), text())).toMatchObject({ kind: 'sent' });
       const r = await marketAdapter.send(ctx(acc, { now: Date.now }), text());
-      expect(r).toMatchObject({ kind: 'retry', error: { kind: 'rate_limited', reason: 'quota_exceeded', providerStatus: 420, providerCode: 'REQUEST_LIMIT_EXCEEDED' } });
+      expect(r).toMatchObject({
+        kind: 'retry',
+        error: { kind: 'rate_limited', reason: 'quota_exceeded', providerStatus: 420, providerCode: 'REQUEST_LIMIT_EXCEEDED' },
+      });
       if (r.kind !== 'retry') return;
       const until = Date.parse(r.exchanges[0]!.responseHeaders!['x-ratelimit-resource-until']!);
       expect(r.retryAt).toBe(until);
       expect(r.error.retryAt).toBe(until);
-      expect(r.error.providerText).toMatch(/^REQUEST_LIMIT_EXCEEDED: Hit rate limit of 1 requests per 1 hour for resource sendMessageToChat — Quota: limit 1, remaining 0, until .+ GMT$/);
+      expect(r.error.providerText).toMatch(
+        /^REQUEST_LIMIT_EXCEEDED: Hit rate limit of 1 requests per 1 hour for resource sendMessageToChat — Quota: limit 1, remaining 0, until .+ GMT$/,
+      );
     } finally {
       await limited.stop();
     }
@@ -157,7 +216,14 @@ describe('Market adapter: documented statuses', () => {
     [415, 'UNSUPPORTED_MEDIA_TYPE', 'Missing Content-Type', 'provider_error', 'provider_generic', undefined],
     [423, 'LOCKED', 'Business is in migration', 'conflict', 'business_locked', undefined],
     [500, 'INTERNAL_ERROR', 'Internal error', 'provider_error', 'provider_generic', undefined],
-    [503, 'SERVICE_UNAVAILABLE', 'Service temporarily unavailable. Please, try again later', 'provider_error', 'provider_unavailable', undefined],
+    [
+      503,
+      'SERVICE_UNAVAILABLE',
+      'Service temporarily unavailable. Please, try again later',
+      'provider_error',
+      'provider_unavailable',
+      undefined,
+    ],
   ] as const)('%i %s “%s” → failed %s (%s)', async (status, code, message, kind, reason, field) => {
     sim.server.inject({ status, body: err(code, message) });
     const r = await marketAdapter.send(ctx(account), text());
@@ -177,20 +243,32 @@ describe('Market adapter: documented statuses', () => {
 
   it('calls a 499 an unknown outcome: Market saw the request before the client left', async () => {
     sim.server.inject({ status: 499, body: err('CLIENT_CLOSED_REQUEST', 'Client closed request') });
-    expect(await marketAdapter.send(ctx(account), text())).toMatchObject({ kind: 'unknown', error: { kind: 'outcome_unknown', reason: 'connection_lost', providerStatus: 499 } });
+    expect(await marketAdapter.send(ctx(account), text())).toMatchObject({
+      kind: 'unknown',
+      error: { kind: 'outcome_unknown', reason: 'connection_lost', providerStatus: 499 },
+    });
   });
 
   it('waits on 420 until X-RateLimit-Resource-Until and says what the quota headers say', async () => {
     sim.server.inject({
       status: 420,
-      headers: { 'x-ratelimit-resource-limit': '1000', 'x-ratelimit-resource-remaining': '0', 'x-ratelimit-resource-until': 'Mon, 20 Jul 2026 10:42:42 GMT' },
+      headers: {
+        'x-ratelimit-resource-limit': '1000',
+        'x-ratelimit-resource-remaining': '0',
+        'x-ratelimit-resource-until': 'Mon, 20 Jul 2026 10:42:42 GMT',
+      },
       body: err('REQUEST_LIMIT_EXCEEDED', 'Hit rate limit of 1000 requests per 1 hour for resource 210'),
     });
     const r = await marketAdapter.send(ctx(account), text());
     expect(r).toMatchObject({
       kind: 'retry',
       retryAt: Date.parse('2026-07-20T10:42:42Z'),
-      error: { kind: 'rate_limited', reason: 'quota_exceeded', providerText: 'REQUEST_LIMIT_EXCEEDED: Hit rate limit of 1000 requests per 1 hour for resource 210 — Quota: limit 1000, remaining 0, until Mon, 20 Jul 2026 10:42:42 GMT' },
+      error: {
+        kind: 'rate_limited',
+        reason: 'quota_exceeded',
+        providerText:
+          'REQUEST_LIMIT_EXCEEDED: Hit rate limit of 1000 requests per 1 hour for resource 210 — Quota: limit 1000, remaining 0, until Mon, 20 Jul 2026 10:42:42 GMT',
+      },
     });
   });
 
@@ -198,11 +276,19 @@ describe('Market adapter: documented statuses', () => {
     sim.server.inject({ status: 420, body: err('REQUEST_LIMIT_EXCEEDED', 'Hit rate limit of 1000 requests per 1 hour for resource 210') });
     expect(await marketAdapter.send(ctx(account), text())).toMatchObject({ kind: 'retry', retryAt: NOW + 3_600_000 });
     sim.server.inject({ status: 420, body: err('REQUEST_LIMIT_EXCEEDED', 'Hit rate limit of 4 parallel requests for businessId 100500') });
-    expect(await marketAdapter.send(ctx(account), text())).toMatchObject({ kind: 'retry', retryAt: NOW + 5000, error: { reason: 'too_fast' } });
+    expect(await marketAdapter.send(ctx(account), text())).toMatchObject({
+      kind: 'retry',
+      retryAt: NOW + 5000,
+      error: { reason: 'too_fast' },
+    });
   });
 
   it('never waits into the past, however old the Until date', async () => {
-    sim.server.inject({ status: 420, headers: { 'x-ratelimit-resource-until': 'Thu, 10 Jul 2018 00:42:42 GMT' }, body: err('REQUEST_LIMIT_EXCEEDED', 'Hit rate limit') });
+    sim.server.inject({
+      status: 420,
+      headers: { 'x-ratelimit-resource-until': 'Thu, 10 Jul 2018 00:42:42 GMT' },
+      body: err('REQUEST_LIMIT_EXCEEDED', 'Hit rate limit'),
+    });
     expect(await marketAdapter.send(ctx(account), text())).toMatchObject({ kind: 'retry', retryAt: NOW + 1000 });
   });
 });
@@ -217,7 +303,10 @@ describe('Market adapter: unreadable replies and lost connections', () => {
 
   it('turns a cut-off JSON body and a huge body into provider_error', async () => {
     sim.server.inject({ malformed: true, status: 500 }, { hugeBytes: 3 * 1024 * 1024, status: 500 });
-    expect(await marketAdapter.send(ctx(account), text())).toMatchObject({ kind: 'failed', error: { kind: 'provider_error', reason: 'unreadable_reply', providerStatus: 500 } });
+    expect(await marketAdapter.send(ctx(account), text())).toMatchObject({
+      kind: 'failed',
+      error: { kind: 'provider_error', reason: 'unreadable_reply', providerStatus: 500 },
+    });
     const huge = await marketAdapter.send(ctx(account), text());
     expect(huge).toMatchObject({ kind: 'failed', error: { kind: 'provider_error', reason: 'unreadable_reply' } });
     if (huge.kind === 'failed') expect(huge.error.message).toContain('oversized');
@@ -225,17 +314,27 @@ describe('Market adapter: unreadable replies and lost connections', () => {
 
   it('calls a 200 it cannot read an unknown outcome, never a failure to repeat', async () => {
     sim.server.inject({ malformed: true, status: 200 }, { status: 200, body: { status: 'ERROR' } }, { status: 204 });
-    for (let i = 0; i < 3; i++) expect(await marketAdapter.send(ctx(account), text())).toMatchObject({ kind: 'unknown', error: { kind: 'outcome_unknown', reason: 'unreadable_success' } });
+    for (let i = 0; i < 3; i++)
+      expect(await marketAdapter.send(ctx(account), text())).toMatchObject({
+        kind: 'unknown',
+        error: { kind: 'outcome_unknown', reason: 'unreadable_success' },
+      });
   });
 
   it('calls a timeout after the body was sent an unknown outcome', async () => {
     sim.server.inject({ delayMs: 800 });
-    expect(await marketAdapter.send(ctx(account, { timeoutMs: 200 }), text())).toMatchObject({ kind: 'unknown', error: { kind: 'outcome_unknown', reason: 'timeout' } });
+    expect(await marketAdapter.send(ctx(account, { timeoutMs: 200 }), text())).toMatchObject({
+      kind: 'unknown',
+      error: { kind: 'outcome_unknown', reason: 'timeout' },
+    });
   });
 
   it('calls a connection dropped after the body an unknown outcome', async () => {
     sim.server.inject({ dropAfterBody: true });
-    expect(await marketAdapter.send(ctx(account), text())).toMatchObject({ kind: 'unknown', error: { kind: 'outcome_unknown', reason: 'connection_lost' } });
+    expect(await marketAdapter.send(ctx(account), text())).toMatchObject({
+      kind: 'unknown',
+      error: { kind: 'outcome_unknown', reason: 'connection_lost' },
+    });
   });
 
   it('retries a refused connection: nothing reached the provider', async () => {
@@ -256,13 +355,21 @@ describe('Market adapter: files', () => {
     expect(req.headers['content-type']).toMatch(/^multipart\/form-data; boundary=----OperatorConsole[0-9a-f]{24}$/);
     expect(Number(req.headers['content-length'])).toBe(req.body.length);
     expect(req.headers['transfer-encoding']).toBeUndefined();
-    expect(sim.files.at(-1)).toMatchObject({ chatId: '42', name: 'Счёт №5 от 20.07.pdf', contentType: 'application/pdf', size: f.size, sha256: f.sha256 });
+    expect(sim.files.at(-1)).toMatchObject({
+      chatId: '42',
+      name: 'Счёт №5 от 20.07.pdf',
+      contentType: 'application/pdf',
+      size: f.size,
+      sha256: f.sha256,
+    });
   });
 
   it('records the file in history by name, size and SHA-256, never its bytes', async () => {
     const f = fileOf('secret-report.txt', Buffer.from('TOP-SECRET-CONTENT'), 'text/plain');
     const r = await marketAdapter.send(ctx(account), attach(f));
-    expect(r.exchanges[0]!.requestBody).toBe(`multipart/form-data; part "file": ‹secret-report.txt, text/plain, 18 bytes, sha256 ${f.sha256}›`);
+    expect(r.exchanges[0]!.requestBody).toBe(
+      `multipart/form-data; part "file": ‹secret-report.txt, text/plain, 18 bytes, sha256 ${f.sha256}›`,
+    );
     expect(JSON.stringify(r)).not.toContain('TOP-SECRET-CONTENT');
   });
 
@@ -289,56 +396,107 @@ describe('Market adapter: files', () => {
     const f = fileOf('на-байт-больше.bin', Buffer.alloc(MiB5 + 1, 0x5a));
     expect(marketAdapter.check(attach(f), account, resolveFile)).toEqual([{ field: 'file', reason: 'file_too_big', limit: MiB5 }]);
     const r = await marketAdapter.send(ctx(account), attach(f));
-    expect(r).toMatchObject({ kind: 'failed', exchanges: [], error: { kind: 'too_large', reason: 'file_too_big', field: 'file', limit: MiB5 } });
+    expect(r).toMatchObject({
+      kind: 'failed',
+      exchanges: [],
+      error: { kind: 'too_large', reason: 'file_too_big', field: 'file', limit: MiB5 },
+    });
     expect(sim.server.received).toEqual([]);
   });
 
   it('goes by the size on disk: a file that grew past 5 MB after attaching is refused without a request', async () => {
     const f = fileOf('вырос.bin', Buffer.alloc(10));
     writeFileSync(f.path, Buffer.alloc(MiB5 + 1));
-    expect(await marketAdapter.send(ctx(account), attach(f))).toMatchObject({ kind: 'failed', exchanges: [], error: { kind: 'too_large', reason: 'file_too_big' } });
+    expect(await marketAdapter.send(ctx(account), attach(f))).toMatchObject({
+      kind: 'failed',
+      exchanges: [],
+      error: { kind: 'too_large', reason: 'file_too_big' },
+    });
     writeFileSync(f.path, Buffer.alloc(11));
-    expect(await marketAdapter.send(ctx(account), attach(f))).toMatchObject({ kind: 'failed', exchanges: [], error: { kind: 'invalid', reason: 'file_changed', field: 'file' } });
+    expect(await marketAdapter.send(ctx(account), attach(f))).toMatchObject({
+      kind: 'failed',
+      exchanges: [],
+      error: { kind: 'invalid', reason: 'file_changed', field: 'file' },
+    });
     rmSync(f.path);
-    expect(await marketAdapter.send(ctx(account), attach(f))).toMatchObject({ kind: 'failed', exchanges: [], error: { kind: 'invalid', reason: 'file_unreadable', field: 'file' } });
+    expect(await marketAdapter.send(ctx(account), attach(f))).toMatchObject({
+      kind: 'failed',
+      exchanges: [],
+      error: { kind: 'invalid', reason: 'file_unreadable', field: 'file' },
+    });
     expect(sim.server.received).toEqual([]);
   });
 
   it('answers an unknown handle with the registry’s own error', async () => {
     const msg = attach({ id: 'f_gone0000gone' } as LocalFile);
     expect(marketAdapter.check(msg, account, resolveFile)).toEqual([{ field: 'file', reason: 'file_unknown' }]);
-    expect(await marketAdapter.send(ctx(account), msg)).toMatchObject({ kind: 'failed', exchanges: [], error: { kind: 'invalid', reason: 'file_unknown', field: 'file' } });
+    expect(await marketAdapter.send(ctx(account), msg)).toMatchObject({
+      kind: 'failed',
+      exchanges: [],
+      error: { kind: 'invalid', reason: 'file_unknown', field: 'file' },
+    });
   });
 
   it('maps the simulator’s refusal of a file to the file field', async () => {
     sim.server.inject({ status: 400, body: { status: 'ERROR', errors: [{ code: 'BAD_REQUEST', message: 'Unsupported file type' }] } });
     const f = fileOf('virus.exe', Buffer.from('MZ'));
-    expect(await marketAdapter.send(ctx(account), attach(f))).toMatchObject({ kind: 'failed', error: { kind: 'invalid', field: 'file', providerText: 'BAD_REQUEST: Unsupported file type' } });
+    expect(await marketAdapter.send(ctx(account), attach(f))).toMatchObject({
+      kind: 'failed',
+      error: { kind: 'invalid', field: 'file', providerText: 'BAD_REQUEST: Unsupported file type' },
+    });
   });
 });
 
 describe('Market adapter: pace, history text and the connection check', () => {
   it('paces each method by its own 1 000-per-hour quota per cabinet', () => {
     const f = fileOf('a.txt', Buffer.from('a'));
-    expect(marketAdapter.rateRules!(text({ businessId: '' }), account)).toEqual([{ key: 'market:100500:sendMessageToChat', limit: 1000, windowMs: 3_600_000 }]);
-    expect(marketAdapter.rateRules!(attach(f), account)).toEqual([{ key: 'market:100500:sendFileToChat', limit: 1000, windowMs: 3_600_000 }]);
+    expect(marketAdapter.rateRules!(text({ businessId: '' }), account)).toEqual([
+      { key: 'market:100500:sendMessageToChat', limit: 1000, windowMs: 3_600_000 },
+    ]);
+    expect(marketAdapter.rateRules!(attach(f), account)).toEqual([
+      { key: 'market:100500:sendFileToChat', limit: 1000, windowMs: 3_600_000 },
+    ]);
   });
 
   it('describes a text by its words and a file by its name', () => {
     const f = fileOf('накладная.pdf', Buffer.from('%PDF'));
-    expect(marketAdapter.describe(text({ chatId: ' 42 ' }))).toEqual({ recipient: 'chat 42', preview: 'Здравствуйте! Заказ №42 передан в доставку.', searchText: 'Здравствуйте! Заказ №42 передан в доставку.' });
-    expect(marketAdapter.describe(attach(f), resolveFile)).toEqual({ recipient: 'chat 42', preview: '📎 накладная.pdf', searchText: 'накладная.pdf' });
+    expect(marketAdapter.describe(text({ chatId: ' 42 ' }))).toEqual({
+      recipient: 'chat 42',
+      preview: 'Здравствуйте! Заказ №42 передан в доставку.',
+      searchText: 'Здравствуйте! Заказ №42 передан в доставку.',
+    });
+    expect(marketAdapter.describe(attach(f), resolveFile)).toEqual({
+      recipient: 'chat 42',
+      preview: '📎 накладная.pdf',
+      searchText: 'накладная.pdf',
+    });
     expect(marketAdapter.describe(attach(f))).toMatchObject({ preview: '📎 file' });
   });
 
   it('checks the connection with the token’s scopes and the cabinet’s settings', async () => {
-    expect(await marketAdapter.checkConnection!(ctx(account))).toEqual({ ok: true, reason: 'connected', detail: 'Token “Sandbox token”: ALL_METHODS. Cabinet “Кабинет 100500” (100500).' });
+    expect(await marketAdapter.checkConnection!(ctx(account))).toEqual({
+      ok: true,
+      reason: 'connected',
+      detail: 'Token “Sandbox token”: ALL_METHODS. Cabinet “Кабинет 100500” (100500).',
+    });
     expect(sim.server.received.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v2/auth/token', 'POST /v2/businesses/100500/settings']);
-    expect(await marketAdapter.checkConnection!(ctx({ ...account, secrets: { token: READ_ONLY } }))).toMatchObject({ ok: false, reason: 'no_scope' });
-    expect(await marketAdapter.checkConnection!(ctx({ ...account, secrets: { token: 'ACMA:wrong:token' } }))).toMatchObject({ ok: false, reason: 'token_rejected' });
-    expect(await marketAdapter.checkConnection!(ctx({ ...account, settings: { provider: 'market', businessId: '777' } }))).toMatchObject({ ok: false, reason: 'access_denied' });
+    expect(await marketAdapter.checkConnection!(ctx({ ...account, secrets: { token: READ_ONLY } }))).toMatchObject({
+      ok: false,
+      reason: 'no_scope',
+    });
+    expect(await marketAdapter.checkConnection!(ctx({ ...account, secrets: { token: 'ACMA:wrong:token' } }))).toMatchObject({
+      ok: false,
+      reason: 'token_rejected',
+    });
+    expect(await marketAdapter.checkConnection!(ctx({ ...account, settings: { provider: 'market', businessId: '777' } }))).toMatchObject({
+      ok: false,
+      reason: 'access_denied',
+    });
     expect(await marketAdapter.checkConnection!(ctx({ ...account, secrets: {} }))).toMatchObject({ ok: false, reason: 'token_missing' });
-    expect(await marketAdapter.checkConnection!(ctx({ ...account, baseUrl: await closedPortUrl() }))).toMatchObject({ ok: false, reason: 'not_reached' });
+    expect(await marketAdapter.checkConnection!(ctx({ ...account, baseUrl: await closedPortUrl() }))).toMatchObject({
+      ok: false,
+      reason: 'not_reached',
+    });
   });
 });
 
@@ -383,7 +541,14 @@ process.stdin.resume();`;
     const before = live();
     let peak = before;
     let calls = 0;
-    const r = await marketAdapter.send(ctx(remote, { onProgress: () => { if (++calls % 4 === 0) peak = Math.max(peak, live()); } }), attach(f));
+    const r = await marketAdapter.send(
+      ctx(remote, {
+        onProgress: () => {
+          if (++calls % 4 === 0) peak = Math.max(peak, live());
+        },
+      }),
+      attach(f),
+    );
     expect(r).toMatchObject({ kind: 'sent' });
     const growth = peak - before;
     console.info(`market 5 MB upload: live heap+arrayBuffers grew by ${(growth / 1024).toFixed(0)} KiB at peak (${calls} progress events)`);

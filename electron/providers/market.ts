@@ -64,7 +64,14 @@ function resolved(msg: MarketMessage, account: AdapterAccount): MarketMessage {
 function apiKeyOf(account: AdapterAccount): { token: string } | { error: SendError } {
   const token = account.secrets.token?.trim() ?? '';
   if (!token) return { error: { kind: 'unauthorized', reason: 'token_missing', message: 'The account has no Api-Key token.' } };
-  if (!HEADER_SAFE.test(token)) return { error: { kind: 'unauthorized', reason: 'token_rejected', message: 'The Api-Key token contains spaces or characters an HTTP header cannot carry.' } };
+  if (!HEADER_SAFE.test(token))
+    return {
+      error: {
+        kind: 'unauthorized',
+        reason: 'token_rejected',
+        message: 'The Api-Key token contains spaces or characters an HTTP header cannot carry.',
+      },
+    };
   return { token };
 }
 
@@ -145,21 +152,35 @@ const statusWords: Record<number, { kind: SendError['kind']; reason: string; mes
   405: { kind: 'provider_error', reason: 'provider_generic', message: 'Yandex Market does not support this request method here.' },
   413: { kind: 'too_large', reason: 'request_too_large', message: 'The request is larger than Yandex Market accepts.' },
   415: { kind: 'provider_error', reason: 'provider_generic', message: 'Yandex Market did not accept the request’s content type.' },
-  423: { kind: 'conflict', reason: 'business_locked', message: 'The cabinet is locked (for example, during a migration); try again later.' },
+  423: {
+    kind: 'conflict',
+    reason: 'business_locked',
+    message: 'The cabinet is locked (for example, during a migration); try again later.',
+  },
   500: { kind: 'provider_error', reason: 'provider_generic', message: 'Yandex Market failed with an internal error.' },
   503: { kind: 'provider_error', reason: 'provider_unavailable', message: 'Yandex Market is overloaded; try again later.' },
 };
 
-function classify(status: number, errors: { code?: string; message?: string }[]): { kind: SendError['kind']; reason: string; message: string; field?: string } {
+function classify(
+  status: number,
+  errors: { code?: string; message?: string }[],
+): { kind: SendError['kind']; reason: string; message: string; field?: string } {
   const text = errors.map((e) => e.message ?? '').join(' ');
-  const base = statusWords[status] ?? { kind: status >= 500 ? 'provider_error' : 'invalid', reason: 'provider_generic', message: `Yandex Market answered ${status}.` };
-  if (status === 400 && /request is too big/i.test(text)) return { kind: 'too_large', reason: 'request_too_large', message: 'The request is larger than Yandex Market accepts.' };
+  const base = statusWords[status] ?? {
+    kind: status >= 500 ? 'provider_error' : 'invalid',
+    reason: 'provider_generic',
+    message: `Yandex Market answered ${status}.`,
+  };
+  if (status === 400 && /request is too big/i.test(text))
+    return { kind: 'too_large', reason: 'request_too_large', message: 'The request is larger than Yandex Market accepts.' };
   if (status === 400 && /\bfile\b.*\b(big|large|size)\b|\b(big|large|size)\b.*\bfile\b/i.test(text)) {
     return { kind: 'too_large', reason: 'file_too_big', message: 'The file is larger than Yandex Market accepts.', field: 'file' };
   }
   if (status === 401 && /not specified/i.test(text)) return { ...base, reason: 'token_missing' };
-  if (status === 403 && /scope/i.test(text)) return { ...base, reason: 'no_scope', message: 'The Api-Key token lacks the “communication” (or “all-methods”) access.' };
-  if (status === 403 && /not active/i.test(text)) return { ...base, reason: 'business_inactive', message: 'The cabinet or store is inactive, so Market refuses API calls for it.' };
+  if (status === 403 && /scope/i.test(text))
+    return { ...base, reason: 'no_scope', message: 'The Api-Key token lacks the “communication” (or “all-methods”) access.' };
+  if (status === 403 && /not active/i.test(text))
+    return { ...base, reason: 'business_inactive', message: 'The cabinet or store is inactive, so Market refuses API calls for it.' };
   if (status === 400 || status === 404) {
     const field = fieldFromText(text);
     if (field) return { ...base, field };
@@ -168,7 +189,10 @@ function classify(status: number, errors: { code?: string; message?: string }[])
 }
 
 function providerTextOf(errors: { code?: string; message?: string }[], secrets: readonly string[]): string | undefined {
-  const text = errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).filter(Boolean).join('; ');
+  const text = errors
+    .map((e) => [e.code, e.message].filter(Boolean).join(': '))
+    .filter(Boolean)
+    .join('; ');
   return text ? excerpt(text, secrets) : undefined;
 }
 
@@ -191,7 +215,8 @@ function marketRetryAt(headers: Headers, errorText: string, now: number): number
 }
 
 function transportResult(out: Extract<HttpOutcome, { ok: false }>, now: number): AttemptResult {
-  if (out.reached === 'not_reached') return { kind: 'retry', error: out.error, retryAt: now + NOT_REACHED_RETRY_MS, exchanges: [out.exchange] };
+  if (out.reached === 'not_reached')
+    return { kind: 'retry', error: out.error, retryAt: now + NOT_REACHED_RETRY_MS, exchanges: [out.exchange] };
   return { kind: 'unknown', error: out.error, exchanges: [out.exchange] };
 }
 
@@ -199,12 +224,19 @@ function replyResult(out: Extract<HttpOutcome, { ok: true }>, msg: MarketMessage
   const exchanges = [out.exchange];
   const json = out.truncated ? undefined : parseJson(out.text);
   if (out.status >= 200 && out.status < 300) {
-    if (out.status === 200 && isRecord(json) && json.status === 'OK') return { kind: 'sent', providerMessageId: `market:${msg.chatId}:${now}`, exchanges };
+    if (out.status === 200 && isRecord(json) && json.status === 'OK')
+      return { kind: 'sent', providerMessageId: `market:${msg.chatId}:${now}`, exchanges };
     // 2xx says Market took the request; only the confirmation is unreadable. A repeat could duplicate it.
     return {
       kind: 'unknown',
       exchanges,
-      error: { kind: 'outcome_unknown', reason: 'unreadable_success', message: `Yandex Market answered ${out.status} but its reply could not be read; the message may have arrived.`, providerStatus: out.status, ...(out.text ? { providerText: excerpt(out.text, secrets) } : {}) },
+      error: {
+        kind: 'outcome_unknown',
+        reason: 'unreadable_success',
+        message: `Yandex Market answered ${out.status} but its reply could not be read; the message may have arrived.`,
+        providerStatus: out.status,
+        ...(out.text ? { providerText: excerpt(out.text, secrets) } : {}),
+      },
     };
   }
   const errors = errorsOf(json);
@@ -254,7 +286,17 @@ function replyResult(out: Extract<HttpOutcome, { ok: true }>, msg: MarketMessage
     ...(providerText ? { providerText } : {}),
   };
   // 499: Market saw the client go away; whether it had already posted the message is unknown.
-  if (out.status === 499) return { kind: 'unknown', exchanges, error: { ...error, kind: 'outcome_unknown', reason: 'connection_lost', message: 'Yandex Market reports the request was closed early; the message may have arrived.' } };
+  if (out.status === 499)
+    return {
+      kind: 'unknown',
+      exchanges,
+      error: {
+        ...error,
+        kind: 'outcome_unknown',
+        reason: 'connection_lost',
+        message: 'Yandex Market reports the request was closed early; the message may have arrived.',
+      },
+    };
   return { kind: 'failed', exchanges, error };
 }
 
@@ -269,11 +311,26 @@ async function sendFile(ctx: AdapterContext, msg: MarketMessage, token: string):
     throw e;
   }
   const onDisk = await stat(file.path).catch(() => undefined);
-  if (!onDisk?.isFile()) return { kind: 'failed', exchanges: [], error: { kind: 'invalid', reason: 'file_unreadable', field: 'file', message: `${file.name} is no longer on disk; attach it again.` } };
+  if (!onDisk?.isFile())
+    return {
+      kind: 'failed',
+      exchanges: [],
+      error: { kind: 'invalid', reason: 'file_unreadable', field: 'file', message: `${file.name} is no longer on disk; attach it again.` },
+    };
   // The size on disk decides, not the handle's: the file may have changed since it was attached.
   const problem = checkMarketMessage(msg, onDisk.size)[0];
   if (problem) return { kind: 'failed', exchanges: [], error: problemToError(problem) };
-  if (onDisk.size !== file.size) return { kind: 'failed', exchanges: [], error: { kind: 'invalid', reason: 'file_changed', field: 'file', message: `${file.name} changed on disk after it was attached; attach it again.` } };
+  if (onDisk.size !== file.size)
+    return {
+      kind: 'failed',
+      exchanges: [],
+      error: {
+        kind: 'invalid',
+        reason: 'file_changed',
+        field: 'file',
+        message: `${file.name} changed on disk after it was attached; attach it again.`,
+      },
+    };
 
   const plan = planMultipart(file);
   let fileFailure: FileChangedError | undefined;
@@ -281,16 +338,37 @@ async function sendFile(ctx: AdapterContext, msg: MarketMessage, token: string):
     {
       method: 'POST',
       url: chatUrl(account, msg, 'file/send'),
-      headers: { 'api-key': token, 'content-type': plan.contentType, 'content-length': String(plan.contentLength), accept: 'application/json' },
-      body: streamMultipart(plan, file, (sent) => ctx.onProgress?.(sent, plan.contentLength), (e) => { fileFailure = e; }),
+      headers: {
+        'api-key': token,
+        'content-type': plan.contentType,
+        'content-length': String(plan.contentLength),
+        accept: 'application/json',
+      },
+      body: streamMultipart(
+        plan,
+        file,
+        (sent) => ctx.onProgress?.(sent, plan.contentLength),
+        (e) => {
+          fileFailure = e;
+        },
+      ),
       contentLength: plan.contentLength,
       bodyForHistory: `multipart/form-data; part "file": ‹${file.name}, ${file.type}, ${file.size} bytes, sha256 ${file.sha256}›`,
     },
-    { secrets, timeoutMs: ctx.timeoutMs + Math.round((plan.contentLength / UPLOAD_FLOOR_BYTES_PER_S) * 1000), ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    {
+      secrets,
+      timeoutMs: ctx.timeoutMs + Math.round((plan.contentLength / UPLOAD_FLOOR_BYTES_PER_S) * 1000),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    },
   );
   if (!out.ok) {
     // A body cut short by its own length cannot be taken as a request: Market never saw a whole one.
-    if (fileFailure) return { kind: 'failed', exchanges: [out.exchange], error: { kind: 'invalid', reason: 'file_changed', field: 'file', message: `${fileFailure.message} Attach it again.` } };
+    if (fileFailure)
+      return {
+        kind: 'failed',
+        exchanges: [out.exchange],
+        error: { kind: 'invalid', reason: 'file_changed', field: 'file', message: `${fileFailure.message} Attach it again.` },
+      };
     return transportResult(out, ctx.now());
   }
   return replyResult(out, msg, secrets, ctx.now());
@@ -299,7 +377,12 @@ async function sendFile(ctx: AdapterContext, msg: MarketMessage, token: string):
 async function sendText(ctx: AdapterContext, msg: MarketMessage, token: string): Promise<AttemptResult> {
   const secrets = secretsOf(ctx.account);
   const out = await httpExchange(
-    { method: 'POST', url: chatUrl(ctx.account, msg, 'message'), headers: { 'api-key': token, 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ message: msg.text ?? '' }) },
+    {
+      method: 'POST',
+      url: chatUrl(ctx.account, msg, 'message'),
+      headers: { 'api-key': token, 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ message: msg.text ?? '' }),
+    },
     { secrets, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
   );
   if (!out.ok) return transportResult(out, ctx.now());
@@ -335,8 +418,12 @@ async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reas
   const failure = (out: HttpOutcome): { ok: false; reason: string; detail: string } => {
     if (!out.ok) return { ok: false, reason: out.error.reason ?? 'network', detail: out.error.message };
     const errors = errorsOf(parseJson(out.text));
-    if (!errors) return { ok: false, reason: 'unreadable_reply', detail: `Yandex Market answered ${out.status}: ${excerpt(out.text, secrets)}` };
-    const c = out.status === 420 ? { reason: 'quota_exceeded', message: 'Yandex Market’s request limit is reached.' } : classify(out.status, errors);
+    if (!errors)
+      return { ok: false, reason: 'unreadable_reply', detail: `Yandex Market answered ${out.status}: ${excerpt(out.text, secrets)}` };
+    const c =
+      out.status === 420
+        ? { reason: 'quota_exceeded', message: 'Yandex Market’s request limit is reached.' }
+        : classify(out.status, errors);
     return { ok: false, reason: c.reason, detail: [c.message, providerTextOf(errors, secrets)].filter(Boolean).join(' — ') };
   };
 
@@ -344,14 +431,25 @@ async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reas
   if (!tokenOut.ok || tokenOut.status !== 200) return failure(tokenOut);
   const json = parseJson(tokenOut.text);
   const apiKey = isRecord(json) && isRecord(json.result) && isRecord(json.result.apiKey) ? json.result.apiKey : undefined;
-  const scopes = apiKey && Array.isArray(apiKey.authScopes) ? apiKey.authScopes.filter((s): s is string => typeof s === 'string') : undefined;
-  if (!scopes) return { ok: false, reason: 'unreadable_reply', detail: `Yandex Market answered 200 with a reply that is not token information: ${excerpt(tokenOut.text, secrets)}` };
+  const scopes =
+    apiKey && Array.isArray(apiKey.authScopes) ? apiKey.authScopes.filter((s): s is string => typeof s === 'string') : undefined;
+  if (!scopes)
+    return {
+      ok: false,
+      reason: 'unreadable_reply',
+      detail: `Yandex Market answered 200 with a reply that is not token information: ${excerpt(tokenOut.text, secrets)}`,
+    };
   const name = typeof apiKey?.name === 'string' ? apiKey.name : 'Api-Key';
   if (!scopes.includes('COMMUNICATION') && !scopes.includes('ALL_METHODS')) {
-    return { ok: false, reason: 'no_scope', detail: `The token “${name}” has ${scopes.join(', ') || 'no'} access; chats need COMMUNICATION or ALL_METHODS.` };
+    return {
+      ok: false,
+      reason: 'no_scope',
+      detail: `The token “${name}” has ${scopes.join(', ') || 'no'} access; chats need COMMUNICATION or ALL_METHODS.`,
+    };
   }
   const businessId = account.settings.provider === 'market' ? normalizeMarketId(account.settings.businessId ?? '') : '';
-  if (!businessId) return { ok: true, reason: 'connected', detail: `Token “${name}”: ${scopes.join(', ')}. No cabinet id on the account yet.` };
+  if (!businessId)
+    return { ok: true, reason: 'connected', detail: `Token “${name}”: ${scopes.join(', ')}. No cabinet id on the account yet.` };
   const settingsOut = await call(`/v2/businesses/${businessId}/settings`);
   if (!settingsOut.ok || settingsOut.status !== 200) return failure(settingsOut);
   const settings = parseJson(settingsOut.text);

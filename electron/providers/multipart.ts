@@ -29,15 +29,29 @@ export function planMultipart(file: LocalFile, fields: readonly (readonly [strin
   const type = MEDIA_TYPE.test(file.type) ? file.type : 'application/octet-stream';
   const boundary = `----OperatorConsole${randomBytes(12).toString('hex')}`;
   const fieldParts = fields.map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name=${quoted(k)}\r\n\r\n${v}\r\n`).join('');
-  const head = Buffer.from(`${fieldParts}--${boundary}\r\nContent-Disposition: form-data; name=${quoted(fileField)}; filename=${quoted(file.name)}\r\nContent-Type: ${type}\r\n\r\n`, 'utf8');
+  const head = Buffer.from(
+    `${fieldParts}--${boundary}\r\nContent-Disposition: form-data; name=${quoted(fileField)}; filename=${quoted(file.name)}\r\nContent-Type: ${type}\r\n\r\n`,
+    'utf8',
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
-  return { boundary, contentType: `multipart/form-data; boundary=${boundary}`, head, tail, contentLength: head.byteLength + file.size + tail.byteLength };
+  return {
+    boundary,
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    head,
+    tail,
+    contentLength: head.byteLength + file.size + tail.byteLength,
+  };
 }
 
 export class FileChangedError extends Error {}
 
 /** The body in pieces; a file that grows, shrinks or vanishes mid-send stops it with `failed`. */
-export async function* streamMultipart(plan: MultipartPlan, file: LocalFile, progress: (sent: number) => void = () => {}, failed: (e: FileChangedError) => void = () => {}): AsyncGenerator<Uint8Array> {
+export async function* streamMultipart(
+  plan: MultipartPlan,
+  file: LocalFile,
+  progress: (sent: number) => void = () => {},
+  failed: (e: FileChangedError) => void = () => {},
+): AsyncGenerator<Uint8Array> {
   let sent = 0;
   yield plan.head;
   sent += plan.head.byteLength;

@@ -13,7 +13,9 @@ import type { AdapterAccount, AdapterContext } from './types.ts';
  * `POST /messages` body the adapter sends passes `MessageCreateRequest`, the simulator's upload
  * parameters pass `UploadParams`, and bodies the schema refuses, the simulator refuses too.
  */
-const spec = parse(readFileSync(new URL('../../../shared/specs/pachca/openapi.yaml', import.meta.url), 'utf8')) as { components: { schemas: Record<string, unknown> } };
+const spec = parse(readFileSync(new URL('../../../shared/specs/pachca/openapi.yaml', import.meta.url), 'utf8')) as {
+  components: { schemas: Record<string, unknown> };
+};
 
 /** OpenAPI 3.0 `nullable` → JSON Schema, so ajv reads the spec as Pachca means it. */
 function toJsonSchema(node: unknown): unknown {
@@ -38,7 +40,15 @@ describe('Pachca conformance with the published OpenAPI', () => {
   const sim = new PachcaSimulator({ tokens: [TOKEN], botTokens: [TOKEN] });
   let account: AdapterAccount;
   let base = '';
-  const ctx = (): AdapterContext => ({ account, file: () => { throw new Error('no files'); }, idempotencyKey: '', timeoutMs: 2000, now: () => Date.now() });
+  const ctx = (): AdapterContext => ({
+    account,
+    file: () => {
+      throw new Error('no files');
+    },
+    idempotencyKey: '',
+    timeoutMs: 2000,
+    now: () => Date.now(),
+  });
   beforeAll(async () => {
     base = await sim.start();
     account = { id: 'c', baseUrl: base, settings: { provider: 'pachca', isBot: true }, secrets: { token: TOKEN } };
@@ -47,9 +57,30 @@ describe('Pachca conformance with the published OpenAPI', () => {
 
   const messages: PachcaMessage[] = [
     { provider: 'pachca', entityType: 'discussion', entityId: 334, content: 'Просто текст' },
-    { provider: 'pachca', entityType: 'thread', entityId: 5, content: 'В тред', skipInviteMentions: true, parentMessageId: 194270, linkPreview: true },
-    { provider: 'pachca', entityType: 'user', entityId: 12, content: 'Лично', displayName: 'Бот', displayAvatarUrl: 'https://example.com/a.png' },
-    { provider: 'pachca', entityType: 'discussion', entityId: 334, content: 'С кнопками', buttons: [Array.from({ length: 8 }, (_, i) => ({ text: `b${i}`, data: `d${i}` })), [{ text: 'Ссылка', url: 'https://example.com' }]] },
+    {
+      provider: 'pachca',
+      entityType: 'thread',
+      entityId: 5,
+      content: 'В тред',
+      skipInviteMentions: true,
+      parentMessageId: 194270,
+      linkPreview: true,
+    },
+    {
+      provider: 'pachca',
+      entityType: 'user',
+      entityId: 12,
+      content: 'Лично',
+      displayName: 'Бот',
+      displayAvatarUrl: 'https://example.com/a.png',
+    },
+    {
+      provider: 'pachca',
+      entityType: 'discussion',
+      entityId: 334,
+      content: 'С кнопками',
+      buttons: [Array.from({ length: 8 }, (_, i) => ({ text: `b${i}`, data: `d${i}` })), [{ text: 'Ссылка', url: 'https://example.com' }]],
+    },
   ];
 
   it('sends only bodies the published MessageCreateRequest accepts', async () => {
@@ -86,7 +117,11 @@ describe('Pachca conformance with the published OpenAPI', () => {
     ];
     for (const body of refused) {
       expect(messageSchema(body), `schema should refuse ${JSON.stringify(body)}`).toBe(false);
-      const res = await fetch(`${base}/messages`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${base}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(res.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
     }

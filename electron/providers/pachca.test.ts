@@ -11,7 +11,13 @@ const BOT = 'pachca-bot-token-9z8y7x6w';
 const temp = new TempFiles('pachca');
 const localFile = (name: string, content: Buffer | string, type = 'application/pdf'): LocalFile => temp.add(name, content, type);
 
-const msg = (over: Partial<PachcaMessage> = {}): PachcaMessage => ({ provider: 'pachca', entityType: 'discussion', entityId: 334, content: 'Заказ №42 отправлен', ...over });
+const msg = (over: Partial<PachcaMessage> = {}): PachcaMessage => ({
+  provider: 'pachca',
+  entityType: 'discussion',
+  entityId: 334,
+  content: 'Заказ №42 отправлен',
+  ...over,
+});
 
 describe('Pachca adapter against the simulator', () => {
   const sim = new PachcaSimulator({ tokens: [TOKEN], botTokens: [BOT] });
@@ -43,7 +49,13 @@ describe('Pachca adapter against the simulator', () => {
 
   it('uploads a file in three steps and sends it with two rows of buttons', async () => {
     const pdf = localFile('счёт 42.pdf', Buffer.alloc(300_000, 7));
-    const buttons = [[{ text: 'Подробнее', url: 'https://example.com/order/42' }, { text: 'Отлично!', data: 'awesome' }], [{ text: 'Связаться', data: 'contact' }]];
+    const buttons = [
+      [
+        { text: 'Подробнее', url: 'https://example.com/order/42' },
+        { text: 'Отлично!', data: 'awesome' },
+      ],
+      [{ text: 'Связаться', data: 'contact' }],
+    ];
     const r = await pachcaAdapter.send(ctx(account), msg({ files: [pdf.id], buttons }));
     expect(r).toMatchObject({ kind: 'sent', providerMessageId: String(sim.messages.at(-1)!.id) });
     const [uploads, direct, message] = sim.server.received;
@@ -70,34 +82,98 @@ describe('Pachca adapter against the simulator', () => {
   });
 
   it('sends every documented field: a bot reply in a thread with display name, avatar, skip mentions and link preview', async () => {
-    const r = await pachcaAdapter.send(ctx(bot), msg({ entityType: 'thread', entityId: 5, parentMessageId: 194270, displayName: 'Бот поддержки', displayAvatarUrl: 'https://example.com/a.png', skipInviteMentions: true, linkPreview: true }));
+    const r = await pachcaAdapter.send(
+      ctx(bot),
+      msg({
+        entityType: 'thread',
+        entityId: 5,
+        parentMessageId: 194270,
+        displayName: 'Бот поддержки',
+        displayAvatarUrl: 'https://example.com/a.png',
+        skipInviteMentions: true,
+        linkPreview: true,
+      }),
+    );
     expect(r.kind).toBe('sent');
     expect(JSON.parse(sim.server.received.at(-1)!.body.toString())).toEqual({
-      message: { entity_type: 'thread', entity_id: 5, content: 'Заказ №42 отправлен', parent_message_id: 194270, display_name: 'Бот поддержки', display_avatar_url: 'https://example.com/a.png', skip_invite_mentions: true },
+      message: {
+        entity_type: 'thread',
+        entity_id: 5,
+        content: 'Заказ №42 отправлен',
+        parent_message_id: 194270,
+        display_name: 'Бот поддержки',
+        display_avatar_url: 'https://example.com/a.png',
+        skip_invite_mentions: true,
+      },
       link_preview: true,
     });
   });
 
   it('refuses 101 buttons, 9 in a row, and bot fields on a personal token before any request', () => {
     const row = (n: number) => Array.from({ length: n }, (_, i) => ({ text: `b${i}`, data: `d${i}` }));
-    expect(pachcaAdapter.check(msg({ buttons: [...Array.from({ length: 12 }, () => row(8)), row(5)] }), account)).toContainEqual({ field: 'buttons', reason: 'too_many_buttons', limit: 100 });
-    expect(pachcaAdapter.check(msg({ buttons: [row(9)] }), account)).toContainEqual({ field: 'buttons.0.8', reason: 'too_many_in_row', limit: 8 });
+    expect(pachcaAdapter.check(msg({ buttons: [...Array.from({ length: 12 }, () => row(8)), row(5)] }), account)).toContainEqual({
+      field: 'buttons',
+      reason: 'too_many_buttons',
+      limit: 100,
+    });
+    expect(pachcaAdapter.check(msg({ buttons: [row(9)] }), account)).toContainEqual({
+      field: 'buttons.0.8',
+      reason: 'too_many_in_row',
+      limit: 8,
+    });
     expect(pachcaAdapter.check(msg({ displayName: 'Бот' }), account)).toContainEqual({ field: 'displayName', reason: 'bot_only' });
     expect(pachcaAdapter.check(msg({ buttons: [row(8)] }), account)).toEqual([]);
     expect(sim.server.received).toHaveLength(0);
   });
 
   it.each([
-    [400, { errors: [{ key: 'message.content', value: null, message: 'Текст не может быть пустым', code: 'blank', payload: null }] }, 'invalid', 'content'],
-    [422, { errors: [{ key: 'message.files.0.name', value: 'a.txt', message: 'Расширение не совпадает', code: 'wrong_params', payload: null }] }, 'invalid', 'files.0.name'],
-    [402, { errors: [{ key: 'plan', value: null, message: 'Нужен платный тариф', code: 'payment_required', payload: null }] }, 'payment_required', 'plan'],
-    [403, { errors: [{ key: 'message.entity_id', value: 334, message: 'Нет доступа к чату', code: 'forbidden', payload: null }] }, 'forbidden', 'entityId'],
+    [
+      400,
+      { errors: [{ key: 'message.content', value: null, message: 'Текст не может быть пустым', code: 'blank', payload: null }] },
+      'invalid',
+      'content',
+    ],
+    [
+      422,
+      {
+        errors: [{ key: 'message.files.0.name', value: 'a.txt', message: 'Расширение не совпадает', code: 'wrong_params', payload: null }],
+      },
+      'invalid',
+      'files.0.name',
+    ],
+    [
+      402,
+      { errors: [{ key: 'plan', value: null, message: 'Нужен платный тариф', code: 'payment_required', payload: null }] },
+      'payment_required',
+      'plan',
+    ],
+    [
+      403,
+      { errors: [{ key: 'message.entity_id', value: 334, message: 'Нет доступа к чату', code: 'forbidden', payload: null }] },
+      'forbidden',
+      'entityId',
+    ],
     [403, { error: 'insufficient_scope', error_description: 'messages:create is required' }, 'forbidden', undefined],
     [401, { error: 'invalid_token', error_description: 'Access token is invalid' }, 'unauthorized', undefined],
-    [404, { errors: [{ key: 'message.entity_id', value: 1, message: 'Чат не найден', code: 'not_found', payload: null }] }, 'not_found', 'entityId'],
+    [
+      404,
+      { errors: [{ key: 'message.entity_id', value: 1, message: 'Чат не найден', code: 'not_found', payload: null }] },
+      'not_found',
+      'entityId',
+    ],
     [409, { errors: [{ key: 'message', value: null, message: 'Conflict', code: 'already_exists', payload: null }] }, 'conflict', 'message'],
-    [410, { errors: [{ key: 'message.parent_message_id', value: 5, message: 'Сообщение удалено', code: 'message_deleted', payload: null }] }, 'not_found', 'parentMessageId'],
-    [500, { errors: [{ key: 'server', value: null, message: 'Internal error', code: 'unhandled', payload: null }] }, 'provider_error', 'server'],
+    [
+      410,
+      { errors: [{ key: 'message.parent_message_id', value: 5, message: 'Сообщение удалено', code: 'message_deleted', payload: null }] },
+      'not_found',
+      'parentMessageId',
+    ],
+    [
+      500,
+      { errors: [{ key: 'server', value: null, message: 'Internal error', code: 'unhandled', payload: null }] },
+      'provider_error',
+      'server',
+    ],
   ] as const)('maps %i to %s, pointing at the field', async (status, body, kind, field) => {
     sim.server.inject({ path: '/messages', status, body });
     const r = await pachcaAdapter.send(ctx(account), msg());
@@ -110,9 +186,21 @@ describe('Pachca adapter against the simulator', () => {
 
   it('waits on 429 with Retry-After; HTML, cut and huge replies are readable provider errors', async () => {
     sim.server.inject({ path: '/messages', status: 429, headers: { 'retry-after': '3' } });
-    expect(await pachcaAdapter.send(ctx(account), msg())).toMatchObject({ kind: 'retry', retryAt: 1_003_000, error: { kind: 'rate_limited' } });
-    sim.server.inject({ path: '/messages', html: true, status: 502 }, { path: '/messages', malformed: true, status: 500 }, { path: '/messages', hugeBytes: 2 * 1024 * 1024, status: 503 });
-    for (let i = 0; i < 3; i++) expect(await pachcaAdapter.send(ctx(account), msg())).toMatchObject({ kind: 'failed', error: { kind: 'provider_error', reason: 'unreadable_reply' } });
+    expect(await pachcaAdapter.send(ctx(account), msg())).toMatchObject({
+      kind: 'retry',
+      retryAt: 1_003_000,
+      error: { kind: 'rate_limited' },
+    });
+    sim.server.inject(
+      { path: '/messages', html: true, status: 502 },
+      { path: '/messages', malformed: true, status: 500 },
+      { path: '/messages', hugeBytes: 2 * 1024 * 1024, status: 503 },
+    );
+    for (let i = 0; i < 3; i++)
+      expect(await pachcaAdapter.send(ctx(account), msg())).toMatchObject({
+        kind: 'failed',
+        error: { kind: 'provider_error', reason: 'unreadable_reply' },
+      });
   });
 
   it('leaves a timed-out or dropped message send unknown, but repeats a failed upload safely', async () => {
@@ -122,19 +210,33 @@ describe('Pachca adapter against the simulator', () => {
     expect(await pachcaAdapter.send(ctx(account), msg())).toMatchObject({ kind: 'unknown', error: { reason: 'connection_lost' } });
     const f = localFile('a.txt', 'hello', 'text/plain');
     sim.server.inject({ path: '/direct_upload', dropAfterBody: true });
-    expect(await pachcaAdapter.send(ctx(account), msg({ files: [f.id] }))).toMatchObject({ kind: 'retry', error: { kind: 'network', reason: 'not_reached' } });
+    expect(await pachcaAdapter.send(ctx(account), msg({ files: [f.id] }))).toMatchObject({
+      kind: 'retry',
+      error: { kind: 'network', reason: 'not_reached' },
+    });
     expect(sim.server.received.filter((r) => r.path === '/messages').length).toBe(2);
-    expect(await pachcaAdapter.send(ctx({ ...account, baseUrl: await closedPortUrl() }), msg())).toMatchObject({ kind: 'retry', error: { reason: 'not_reached' } });
+    expect(await pachcaAdapter.send(ctx({ ...account, baseUrl: await closedPortUrl() }), msg())).toMatchObject({
+      kind: 'retry',
+      error: { reason: 'not_reached' },
+    });
   });
 
   it('checks the connection with GET /profile and notices a token of the wrong kind', async () => {
     expect(await pachcaAdapter.checkConnection!(ctx(account))).toMatchObject({ ok: true, reason: 'connected' });
-    expect(await pachcaAdapter.checkConnection!(ctx({ ...account, settings: { provider: 'pachca', isBot: true } }))).toMatchObject({ ok: false, reason: 'token_not_bot' });
-    expect(await pachcaAdapter.checkConnection!(ctx({ ...account, secrets: { token: 'wrong-token-000' } }))).toMatchObject({ ok: false, reason: 'token_rejected' });
+    expect(await pachcaAdapter.checkConnection!(ctx({ ...account, settings: { provider: 'pachca', isBot: true } }))).toMatchObject({
+      ok: false,
+      reason: 'token_not_bot',
+    });
+    expect(await pachcaAdapter.checkConnection!(ctx({ ...account, secrets: { token: 'wrong-token-000' } }))).toMatchObject({
+      ok: false,
+      reason: 'token_rejected',
+    });
   });
 
   it('paces a chat at four sends a second and describes a send for the history', () => {
     expect(pachcaAdapter.rateRules!(msg(), account)).toEqual([{ key: 'pachca:p1:discussion:334', limit: 4, windowMs: 1000 }]);
-    expect(pachcaAdapter.describe(msg({ entityType: 'user', entityId: 7, buttons: [[{ text: 'Оплатить', url: 'https://pay.example' }]] }))).toMatchObject({ recipient: 'user 7', preview: 'Заказ №42 отправлен', searchText: expect.stringContaining('Оплатить') });
+    expect(
+      pachcaAdapter.describe(msg({ entityType: 'user', entityId: 7, buttons: [[{ text: 'Оплатить', url: 'https://pay.example' }]] })),
+    ).toMatchObject({ recipient: 'user 7', preview: 'Заказ №42 отправлен', searchText: expect.stringContaining('Оплатить') });
   });
 });

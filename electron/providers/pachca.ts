@@ -43,7 +43,15 @@ const isBot = (account: AdapterAccount) => account.settings.provider === 'pachca
 function fieldOf(key: unknown): string | undefined {
   if (typeof key !== 'string' || !key) return undefined;
   const path = key.replace(/^message\./, '');
-  const camel: Record<string, string> = { entity_id: 'entityId', entity_type: 'entityType', parent_message_id: 'parentMessageId', display_name: 'displayName', display_avatar_url: 'displayAvatarUrl', skip_invite_mentions: 'skipInviteMentions', link_preview: 'linkPreview' };
+  const camel: Record<string, string> = {
+    entity_id: 'entityId',
+    entity_type: 'entityType',
+    parent_message_id: 'parentMessageId',
+    display_name: 'displayName',
+    display_avatar_url: 'displayAvatarUrl',
+    skip_invite_mentions: 'skipInviteMentions',
+    link_preview: 'linkPreview',
+  };
   const [head, ...rest] = path.split('.');
   return [camel[head!] ?? head, ...rest].join('.');
 }
@@ -62,13 +70,19 @@ function kindOf(status: number): SendError['kind'] {
 
 /** A refusal in the operator's terms: ApiError points at the field, OAuthError explains the token. */
 function refusal(out: Extract<HttpOutcome, { ok: true }>, secrets: string[], what: string): SendError {
-  const json = parseJson(out.text) as { errors?: { key?: unknown; message?: unknown; code?: unknown }[]; error?: unknown; error_description?: unknown } | undefined;
+  const json = parseJson(out.text) as
+    | { errors?: { key?: unknown; message?: unknown; code?: unknown }[]; error?: unknown; error_description?: unknown }
+    | undefined;
   const first = Array.isArray(json?.errors) ? json.errors[0] : undefined;
   if (first) {
     const field = fieldOf(first.key);
     return {
       kind: kindOf(out.status),
-      reason: typeof first.code === 'string' && ['blank', 'too_long', 'not_found', 'wrong_params', 'forbidden', 'payment_required'].includes(first.code) ? `pachca_${first.code}` : 'provider_generic',
+      reason:
+        typeof first.code === 'string' &&
+        ['blank', 'too_long', 'not_found', 'wrong_params', 'forbidden', 'payment_required'].includes(first.code)
+          ? `pachca_${first.code}`
+          : 'provider_generic',
       message: typeof first.message === 'string' ? first.message : `${what}: Pachca answered ${out.status}.`,
       providerStatus: out.status,
       ...(typeof first.code === 'string' ? { providerCode: first.code } : {}),
@@ -108,21 +122,58 @@ async function upload(ctx: AdapterContext, file: LocalFile, sentBefore: number, 
   const secrets = secretsOf(account);
   const now = ctx.now();
   const exchanges: Exchange[] = [];
-  const retryable = (error: SendError): UploadResult => ({ result: { kind: 'retry', retryAt: now + NOT_REACHED_RETRY_MS, exchanges, error: { ...error, kind: 'network', reason: 'not_reached', message: `The file upload failed before the message was sent (${error.message}); it will be tried again.` } } });
+  const retryable = (error: SendError): UploadResult => ({
+    result: {
+      kind: 'retry',
+      retryAt: now + NOT_REACHED_RETRY_MS,
+      exchanges,
+      error: {
+        ...error,
+        kind: 'network',
+        reason: 'not_reached',
+        message: `The file upload failed before the message was sent (${error.message}); it will be tried again.`,
+      },
+    },
+  });
 
   const params = await httpExchange(
-    { method: 'POST', url: `${baseOf(account)}/uploads`, headers: { authorization: `Bearer ${account.secrets.token ?? ''}`, accept: 'application/json' } },
+    {
+      method: 'POST',
+      url: `${baseOf(account)}/uploads`,
+      headers: { authorization: `Bearer ${account.secrets.token ?? ''}`, accept: 'application/json' },
+    },
     { secrets, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
   );
   exchanges.push(params.exchange);
   if (!params.ok) return retryable(params.error);
-  if (params.status === 429) return { result: { kind: 'retry', retryAt: retryAtFrom(params.headers, now, 1000), exchanges, error: { kind: 'rate_limited', reason: 'too_fast', message: 'Pachca asks to slow down.', providerStatus: 429 } } };
-  if (params.status !== 201 && params.status !== 200) return { result: { kind: 'failed', exchanges, error: refusal(params, secrets, 'File upload') } };
+  if (params.status === 429)
+    return {
+      result: {
+        kind: 'retry',
+        retryAt: retryAtFrom(params.headers, now, 1000),
+        exchanges,
+        error: { kind: 'rate_limited', reason: 'too_fast', message: 'Pachca asks to slow down.', providerStatus: 429 },
+      },
+    };
+  if (params.status !== 201 && params.status !== 200)
+    return { result: { kind: 'failed', exchanges, error: refusal(params, secrets, 'File upload') } };
   const form = parseJson(params.text) as Record<string, unknown> | undefined;
   const directUrl = form?.direct_url;
   const key = form?.key;
   if (!form || typeof directUrl !== 'string' || typeof key !== 'string' || !URL.canParse(directUrl)) {
-    return { result: { kind: 'failed', exchanges, error: { kind: 'provider_error', reason: 'unreadable_reply', message: 'Pachca’s upload parameters could not be read.', providerStatus: params.status, providerText: excerpt(params.text, secrets) } } };
+    return {
+      result: {
+        kind: 'failed',
+        exchanges,
+        error: {
+          kind: 'provider_error',
+          reason: 'unreadable_reply',
+          message: 'Pachca’s upload parameters could not be read.',
+          providerStatus: params.status,
+          providerText: excerpt(params.text, secrets),
+        },
+      },
+    };
   }
   const fields = Object.entries(form).filter((e): e is [string, string] => e[0] !== 'direct_url' && typeof e[1] === 'string');
   const plan = planMultipart(file, fields);
@@ -132,20 +183,57 @@ async function upload(ctx: AdapterContext, file: LocalFile, sentBefore: number, 
       method: 'POST',
       url: directUrl,
       headers: { 'content-type': plan.contentType, 'content-length': String(plan.contentLength) },
-      body: streamMultipart(plan, file, (sent) => ctx.onProgress?.(sentBefore + sent, total), (e) => (changed = e)),
+      body: streamMultipart(
+        plan,
+        file,
+        (sent) => ctx.onProgress?.(sentBefore + sent, total),
+        (e) => (changed = e),
+      ),
       contentLength: plan.contentLength,
       bodyForHistory: `multipart/form-data; fields ${fields.map(([k]) => k).join(', ')}; part "file": ‹${file.name}, ${file.type}, ${file.size} bytes, sha256 ${file.sha256}›`,
     },
     // The signed form is a credential of its own for a while: keep it out of history too.
-    { secrets: [...secrets, ...fields.filter(([k]) => k === 'policy' || k === 'x-amz-signature').map(([, v]) => v)], timeoutMs: ctx.timeoutMs + Math.round((plan.contentLength / UPLOAD_FLOOR_BYTES_PER_S) * 1000), ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    {
+      secrets: [...secrets, ...fields.filter(([k]) => k === 'policy' || k === 'x-amz-signature').map(([, v]) => v)],
+      timeoutMs: ctx.timeoutMs + Math.round((plan.contentLength / UPLOAD_FLOOR_BYTES_PER_S) * 1000),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    },
   );
   exchanges.push(put.exchange);
-  if (changed) return { result: { kind: 'failed', exchanges, error: { kind: 'invalid', reason: 'file_changed', field: 'files', message: `${changed.message} Attach it again.` } } };
+  if (changed)
+    return {
+      result: {
+        kind: 'failed',
+        exchanges,
+        error: { kind: 'invalid', reason: 'file_changed', field: 'files', message: `${changed.message} Attach it again.` },
+      },
+    };
   if (!put.ok) return retryable(put.error);
   if (put.status < 200 || put.status >= 300) {
-    return { result: { kind: 'failed', exchanges, error: { kind: put.status === 403 ? 'forbidden' : kindOf(put.status), reason: 'upload_refused', field: 'files', message: `The file storage refused ${file.name} (${put.status}).`, providerStatus: put.status, providerText: excerpt(put.text, secrets) } } };
+    return {
+      result: {
+        kind: 'failed',
+        exchanges,
+        error: {
+          kind: put.status === 403 ? 'forbidden' : kindOf(put.status),
+          reason: 'upload_refused',
+          field: 'files',
+          message: `The file storage refused ${file.name} (${put.status}).`,
+          providerStatus: put.status,
+          providerText: excerpt(put.text, secrets),
+        },
+      },
+    };
   }
-  return { entry: { key: key.replace('${filename}', file.name), name: file.name, file_type: file.type.startsWith('image/') ? 'image' : 'file', size: file.size }, exchanges };
+  return {
+    entry: {
+      key: key.replace('${filename}', file.name),
+      name: file.name,
+      file_type: file.type.startsWith('image/') ? 'image' : 'file',
+      size: file.size,
+    },
+    exchanges,
+  };
 }
 
 function wireBody(msg: PachcaMessage, files: Uploaded['entry'][]): string {
@@ -163,7 +251,18 @@ async function send(ctx: AdapterContext, msg: PachcaMessage): Promise<AttemptRes
   const { account } = ctx;
   const secrets = secretsOf(account);
   const problem = checkPachcaMessage(msg, { isBot: isBot(account) })[0];
-  if (problem) return { kind: 'failed', exchanges: [], error: { kind: 'invalid', reason: problem.reason, field: problem.field, message: `${problem.field}: ${problem.reason}`, ...(problem.limit !== undefined ? { limit: problem.limit } : {}) } };
+  if (problem)
+    return {
+      kind: 'failed',
+      exchanges: [],
+      error: {
+        kind: 'invalid',
+        reason: problem.reason,
+        field: problem.field,
+        message: `${problem.field}: ${problem.reason}`,
+        ...(problem.limit !== undefined ? { limit: problem.limit } : {}),
+      },
+    };
 
   let local: LocalFile[];
   try {
@@ -174,7 +273,17 @@ async function send(ctx: AdapterContext, msg: PachcaMessage): Promise<AttemptRes
   }
   for (const f of local) {
     const onDisk = await stat(f.path).catch(() => undefined);
-    if (!onDisk?.isFile() || onDisk.size !== f.size) return { kind: 'failed', exchanges: [], error: { kind: 'invalid', reason: 'file_changed', field: 'files', message: `${f.name} changed or is gone since it was attached; attach it again.` } };
+    if (!onDisk?.isFile() || onDisk.size !== f.size)
+      return {
+        kind: 'failed',
+        exchanges: [],
+        error: {
+          kind: 'invalid',
+          reason: 'file_changed',
+          field: 'files',
+          message: `${f.name} changed or is gone since it was attached; attach it again.`,
+        },
+      };
   }
   const total = local.reduce((n, f) => n + f.size, 0);
   const exchanges: Exchange[] = [];
@@ -189,31 +298,68 @@ async function send(ctx: AdapterContext, msg: PachcaMessage): Promise<AttemptRes
   }
 
   const out = await httpExchange(
-    { method: 'POST', url: `${baseOf(account)}/messages`, headers: { authorization: `Bearer ${account.secrets.token ?? ''}`, 'content-type': 'application/json; charset=utf-8', accept: 'application/json' }, body: wireBody(msg, entries) },
+    {
+      method: 'POST',
+      url: `${baseOf(account)}/messages`,
+      headers: {
+        authorization: `Bearer ${account.secrets.token ?? ''}`,
+        'content-type': 'application/json; charset=utf-8',
+        accept: 'application/json',
+      },
+      body: wireBody(msg, entries),
+    },
     { secrets, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
   );
   exchanges.push(out.exchange);
   const now = ctx.now();
-  if (!out.ok) return out.reached === 'not_reached' ? { kind: 'retry', retryAt: now + NOT_REACHED_RETRY_MS, error: out.error, exchanges } : { kind: 'unknown', error: out.error, exchanges };
+  if (!out.ok)
+    return out.reached === 'not_reached'
+      ? { kind: 'retry', retryAt: now + NOT_REACHED_RETRY_MS, error: out.error, exchanges }
+      : { kind: 'unknown', error: out.error, exchanges };
   if (out.status === 201 || out.status === 200) {
     const id = (parseJson(out.text) as { data?: { id?: unknown } } | undefined)?.data?.id;
     if (typeof id === 'number' || typeof id === 'string') return { kind: 'sent', providerMessageId: String(id), exchanges };
-    return { kind: 'unknown', exchanges, error: { kind: 'outcome_unknown', reason: 'unreadable_success', message: 'Pachca accepted the message but its reply could not be read.', providerStatus: out.status, providerText: excerpt(out.text, secrets) } };
+    return {
+      kind: 'unknown',
+      exchanges,
+      error: {
+        kind: 'outcome_unknown',
+        reason: 'unreadable_success',
+        message: 'Pachca accepted the message but its reply could not be read.',
+        providerStatus: out.status,
+        providerText: excerpt(out.text, secrets),
+      },
+    };
   }
-  if (out.status === 429) return { kind: 'retry', retryAt: retryAtFrom(out.headers, now, 1000), exchanges, error: { kind: 'rate_limited', reason: 'too_fast', message: 'Pachca asks to send less often.', providerStatus: 429 } };
+  if (out.status === 429)
+    return {
+      kind: 'retry',
+      retryAt: retryAtFrom(out.headers, now, 1000),
+      exchanges,
+      error: { kind: 'rate_limited', reason: 'too_fast', message: 'Pachca asks to send less often.', providerStatus: 429 },
+    };
   return { kind: 'failed', exchanges, error: refusal(out, secrets, 'Message') };
 }
 
 /** `GET /profile` is read-only and tells whether the token is a bot's, which the account claims. */
 async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reason: string; detail?: string }> {
   const { account } = ctx;
-  const out = await httpExchange({ method: 'GET', url: `${baseOf(account)}/profile`, headers: { authorization: `Bearer ${account.secrets.token ?? ''}`, accept: 'application/json' } }, { secrets: secretsOf(account), timeoutMs: ctx.timeoutMs });
+  const out = await httpExchange(
+    {
+      method: 'GET',
+      url: `${baseOf(account)}/profile`,
+      headers: { authorization: `Bearer ${account.secrets.token ?? ''}`, accept: 'application/json' },
+    },
+    { secrets: secretsOf(account), timeoutMs: ctx.timeoutMs },
+  );
   if (!out.ok) return { ok: false, reason: out.error.reason ?? 'not_reached' };
-  if (out.status !== 200) return { ok: false, reason: refusal(out, secretsOf(account), 'Profile').reason ?? 'provider_generic', detail: `${out.status}` };
+  if (out.status !== 200)
+    return { ok: false, reason: refusal(out, secretsOf(account), 'Profile').reason ?? 'provider_generic', detail: `${out.status}` };
   const profile = (parseJson(out.text) as { data?: { bot?: unknown; first_name?: unknown; nickname?: unknown } } | undefined)?.data;
   if (!profile) return { ok: false, reason: 'unreadable_reply' };
   const name = [profile.first_name, profile.nickname].filter((x) => typeof x === 'string' && x).join(' · ');
-  if (typeof profile.bot === 'boolean' && profile.bot !== isBot(account)) return { ok: false, reason: profile.bot ? 'token_is_bot' : 'token_not_bot', detail: name };
+  if (typeof profile.bot === 'boolean' && profile.bot !== isBot(account))
+    return { ok: false, reason: profile.bot ? 'token_is_bot' : 'token_not_bot', detail: name };
   return { ok: true, reason: 'connected', detail: name };
 }
 
@@ -244,6 +390,10 @@ export const pachcaAdapter: ProviderAdapter<PachcaMessage> = {
     const labels = (msg.buttons ?? []).flat().map((b) => b.text);
     const where = msg.entityType === 'discussion' ? 'chat' : msg.entityType;
     const preview = msg.content.trim() || names.map((n) => `📎 ${n}`).join(' ');
-    return { recipient: `${where} ${msg.entityId}`, preview: preview.slice(0, 200), searchText: [msg.content, ...labels, ...names, msg.displayName ?? ''].join(' ') };
+    return {
+      recipient: `${where} ${msg.entityId}`,
+      preview: preview.slice(0, 200),
+      searchText: [msg.content, ...labels, ...names, msg.displayName ?? ''].join(' '),
+    };
   },
 };

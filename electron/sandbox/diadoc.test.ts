@@ -7,7 +7,12 @@ const FROM = 'db32772b-9256-49a8-a133-fda593fda38a';
 const TO = '13254c424b4f74fd33240094aeb0f15a@diadoc.ru';
 const CLOSED = 'closed-box@diadoc.ru';
 
-const sim = new DiadocSimulator({ tokens: [TOKEN], legacyClientIds: [CLIENT_ID], boxes: [FROM, 'second-box@diadoc.ru'], closedBoxes: [CLOSED] });
+const sim = new DiadocSimulator({
+  tokens: [TOKEN],
+  legacyClientIds: [CLIENT_ID],
+  boxes: [FROM, 'second-box@diadoc.ru'],
+  closedBoxes: [CLOSED],
+});
 let base = '';
 beforeAll(async () => {
   base = await sim.start();
@@ -16,7 +21,11 @@ afterAll(() => sim.stop());
 beforeEach(() => sim.server.clearFaults());
 
 const pdf = Buffer.from('%PDF-1.4 договор поставки');
-const attachment = (over: Record<string, unknown> = {}) => ({ SignedContent: { Content: pdf.toString('base64') }, TypeNamedId: 'Nonformalized', ...over });
+const attachment = (over: Record<string, unknown> = {}) => ({
+  SignedContent: { Content: pdf.toString('base64') },
+  TypeNamedId: 'Nonformalized',
+  ...over,
+});
 const body = (over: Record<string, unknown> = {}) => ({ FromBoxId: FROM, ToBoxId: TO, DocumentAttachments: [attachment()], ...over });
 const json = { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' };
 
@@ -41,7 +50,10 @@ describe('the Diadoc simulator: who may post', () => {
   });
 
   it('accepts the legacy DiadocAuth header with or without a space after the comma', async () => {
-    for (const authorization of [`DiadocAuth ddauth_api_client_id=${CLIENT_ID},ddauth_token=${TOKEN}`, `DiadocAuth ddauth_api_client_id=${CLIENT_ID}, ddauth_token=${TOKEN}`]) {
+    for (const authorization of [
+      `DiadocAuth ddauth_api_client_id=${CLIENT_ID},ddauth_token=${TOKEN}`,
+      `DiadocAuth ddauth_api_client_id=${CLIENT_ID}, ddauth_token=${TOKEN}`,
+    ]) {
       expect((await post(body(), { headers: { authorization } })).status).toBe(200);
     }
   });
@@ -82,7 +94,9 @@ describe('the Diadoc simulator: what a request must look like', () => {
   });
 
   it('answers 405 to any method but POST', async () => {
-    const r = await fetch(`${base}/V3/PostMessage?operationId=x`, { headers: { authorization: `Bearer ${TOKEN}`, accept: 'application/json' } });
+    const r = await fetch(`${base}/V3/PostMessage?operationId=x`, {
+      headers: { authorization: `Bearer ${TOKEN}`, accept: 'application/json' },
+    });
     expect(r.status).toBe(405);
     expect(r.headers.get('x-diadoc-errorcode')).toBe('Http.MethodNotAllowed');
   });
@@ -93,19 +107,47 @@ describe('the Diadoc simulator: what a request must look like', () => {
 
   it.each([
     ['an unknown top-level field', body({ Recipient: TO }), 'Recipient: MessageToPost has no such field'],
-    ['a camelCase name', { fromBoxId: FROM, ToBoxId: TO, DocumentAttachments: [attachment()] }, 'fromBoxId: MessageToPost has no such field'],
-    ['an unknown attachment field', body({ DocumentAttachments: [attachment({ FileName: 'a.pdf' })] }), 'DocumentAttachments[0].FileName: DocumentAttachment has no such field'],
+    [
+      'a camelCase name',
+      { fromBoxId: FROM, ToBoxId: TO, DocumentAttachments: [attachment()] },
+      'fromBoxId: MessageToPost has no such field',
+    ],
+    [
+      'an unknown attachment field',
+      body({ DocumentAttachments: [attachment({ FileName: 'a.pdf' })] }),
+      'DocumentAttachments[0].FileName: DocumentAttachment has no such field',
+    ],
     ['a missing FromBoxId', { ToBoxId: TO, DocumentAttachments: [attachment()] }, 'FromBoxId: required field of MessageToPost is missing'],
-    ['a missing SignedContent', body({ DocumentAttachments: [{ TypeNamedId: 'Nonformalized' }] }), 'DocumentAttachments[0].SignedContent: required field of DocumentAttachment is missing'],
-    ['a missing TypeNamedId', body({ DocumentAttachments: [{ SignedContent: { Content: 'AAAA' } }] }), 'DocumentAttachments[0].TypeNamedId: required field of DocumentAttachment is missing'],
+    [
+      'a missing SignedContent',
+      body({ DocumentAttachments: [{ TypeNamedId: 'Nonformalized' }] }),
+      'DocumentAttachments[0].SignedContent: required field of DocumentAttachment is missing',
+    ],
+    [
+      'a missing TypeNamedId',
+      body({ DocumentAttachments: [{ SignedContent: { Content: 'AAAA' } }] }),
+      'DocumentAttachments[0].TypeNamedId: required field of DocumentAttachment is missing',
+    ],
     ['a number for a string', body({ ToBoxId: 42 }), 'ToBoxId: a string is expected'],
     ['a string for a bool', body({ IsDraft: 'true' }), 'IsDraft: true or false is expected'],
     ['a single attachment instead of a list', body({ DocumentAttachments: attachment() }), 'DocumentAttachments: a list is expected'],
-    ['content that is not base64', body({ DocumentAttachments: [attachment({ SignedContent: { Content: 'not base64!' } })] }), 'DocumentAttachments[0].SignedContent.Content: base64 bytes are expected'],
-    ['a metadata item without a value', body({ DocumentAttachments: [attachment({ Metadata: [{ Key: 'FileName' }] })] }), 'DocumentAttachments[0].Metadata[0].Value: required field of MetadataItem is missing'],
+    [
+      'content that is not base64',
+      body({ DocumentAttachments: [attachment({ SignedContent: { Content: 'not base64!' } })] }),
+      'DocumentAttachments[0].SignedContent.Content: base64 bytes are expected',
+    ],
+    [
+      'a metadata item without a value',
+      body({ DocumentAttachments: [attachment({ Metadata: [{ Key: 'FileName' }] })] }),
+      'DocumentAttachments[0].Metadata[0].Value: required field of MetadataItem is missing',
+    ],
     ['an unknown LockMode', body({ LockMode: 'Closed' }), 'LockMode: one of Unknown, None, Send, Full is expected'],
     ['null for a field', body({ ToDepartmentId: null }), 'ToDepartmentId: null is not a value'],
-    ['an obsolete typed list', body({ NonformalizedDocuments: [] }), 'NonformalizedDocuments: obsolete typed list; send DocumentAttachments'],
+    [
+      'an obsolete typed list',
+      body({ NonformalizedDocuments: [] }),
+      'NonformalizedDocuments: obsolete typed list; send DocumentAttachments',
+    ],
     ['a field named like an Object method', body({ constructor: 1 }), 'constructor: MessageToPost has no such field'],
   ])('refuses %s with 400 naming the field', async (_name, payload, words) => {
     const r = await post(payload);
@@ -124,20 +166,58 @@ describe('the Diadoc simulator: what a request must look like', () => {
     ['a recipient equal to the sender', body({ ToBoxId: FROM.toUpperCase() }), 'ToBoxId: the recipient must differ from the sender'],
     ['a recipient on an internal message', body({ IsInternal: true }), 'ToBoxId: must be empty for an internal message'],
     ['no documents', body({ DocumentAttachments: [] }), 'DocumentAttachments: the message has no documents'],
-    ['41 documents', body({ DocumentAttachments: Array.from({ length: 41 }, () => attachment()) }), 'DocumentAttachments: 41 documents, at most 40 are allowed in one message'],
-    ['empty content', body({ DocumentAttachments: [attachment({ SignedContent: { Content: '' } })] }), 'DocumentAttachments[0].SignedContent.Content: the document content is required'],
-    ['content and a shelf name', body({ DocumentAttachments: [attachment({ SignedContent: { Content: 'AAAA', NameOnShelf: 'x' } })] }), 'DocumentAttachments[0].SignedContent: Content must be empty when NameOnShelf is set'],
-    ['a 5001-character comment', body({ DocumentAttachments: [attachment(), attachment({ Comment: 'я'.repeat(5001) })] }), 'DocumentAttachments[1].Comment: longer than 5000 characters'],
-    ['an unknown type', body({ DocumentAttachments: [attachment({ TypeNamedId: 'Letter' })] }), 'DocumentAttachments[0].TypeNamedId: unknown document type Letter'],
-    ['a УПД without a function', body({ DocumentAttachments: [attachment({ TypeNamedId: 'UniversalTransferDocument' })] }), 'DocumentAttachments[0].Function: UniversalTransferDocument needs a function (СЧФ, ДОП, СЧФДОП)'],
-    ['an empty metadata key', body({ DocumentAttachments: [attachment({ Metadata: [{ Key: ' ', Value: 'v' }] })] }), 'DocumentAttachments[0].Metadata[0].Key: must not be empty'],
-    ['a custom id used twice', body({ DocumentAttachments: [attachment({ CustomDocumentId: 'a' }), attachment({ CustomDocumentId: 'a' })] }), 'DocumentAttachments[1].CustomDocumentId: a is used twice in one message'],
+    [
+      '41 documents',
+      body({ DocumentAttachments: Array.from({ length: 41 }, () => attachment()) }),
+      'DocumentAttachments: 41 documents, at most 40 are allowed in one message',
+    ],
+    [
+      'empty content',
+      body({ DocumentAttachments: [attachment({ SignedContent: { Content: '' } })] }),
+      'DocumentAttachments[0].SignedContent.Content: the document content is required',
+    ],
+    [
+      'content and a shelf name',
+      body({ DocumentAttachments: [attachment({ SignedContent: { Content: 'AAAA', NameOnShelf: 'x' } })] }),
+      'DocumentAttachments[0].SignedContent: Content must be empty when NameOnShelf is set',
+    ],
+    [
+      'a 5001-character comment',
+      body({ DocumentAttachments: [attachment(), attachment({ Comment: 'я'.repeat(5001) })] }),
+      'DocumentAttachments[1].Comment: longer than 5000 characters',
+    ],
+    [
+      'an unknown type',
+      body({ DocumentAttachments: [attachment({ TypeNamedId: 'Letter' })] }),
+      'DocumentAttachments[0].TypeNamedId: unknown document type Letter',
+    ],
+    [
+      'a УПД without a function',
+      body({ DocumentAttachments: [attachment({ TypeNamedId: 'UniversalTransferDocument' })] }),
+      'DocumentAttachments[0].Function: UniversalTransferDocument needs a function (СЧФ, ДОП, СЧФДОП)',
+    ],
+    [
+      'an empty metadata key',
+      body({ DocumentAttachments: [attachment({ Metadata: [{ Key: ' ', Value: 'v' }] })] }),
+      'DocumentAttachments[0].Metadata[0].Key: must not be empty',
+    ],
+    [
+      'a custom id used twice',
+      body({ DocumentAttachments: [attachment({ CustomDocumentId: 'a' }), attachment({ CustomDocumentId: 'a' })] }),
+      'DocumentAttachments[1].CustomDocumentId: a is used twice in one message',
+    ],
   ])('refuses %s with 400 (documented rules beyond the proto)', async (_name, payload, text) => {
     expect(await post(payload)).toMatchObject({ status: 400, text });
   });
 
   it('accepts exactly 40 documents and a 5000-character comment', async () => {
-    expect((await post(body({ DocumentAttachments: Array.from({ length: 40 }, (_, i) => attachment({ Comment: i === 0 ? 'я'.repeat(5000) : 'ok' })) }))).status).toBe(200);
+    expect(
+      (
+        await post(
+          body({ DocumentAttachments: Array.from({ length: 40 }, (_, i) => attachment({ Comment: i === 0 ? 'я'.repeat(5000) : 'ok' })) }),
+        )
+      ).status,
+    ).toBe(200);
     expect(sim.messages.at(-1)!.documents).toHaveLength(40);
   });
 
@@ -188,7 +268,11 @@ describe('the Diadoc simulator: operationId', () => {
   it('plays injected 204 + Retry-After answers first, and counts them among the operationIds seen', async () => {
     sim.server.inject({ path: '/V3/PostMessage', status: 204, headers: { 'Retry-After': '1' }, times: 2 });
     const seen = sim.operationIds.length;
-    const answers = [await post(body(), { operationId: 'op-204' }), await post(body(), { operationId: 'op-204' }), await post(body(), { operationId: 'op-204' })];
+    const answers = [
+      await post(body(), { operationId: 'op-204' }),
+      await post(body(), { operationId: 'op-204' }),
+      await post(body(), { operationId: 'op-204' }),
+    ];
     expect(answers.map((a) => a.status)).toEqual([204, 204, 200]);
     expect(sim.operationIds.slice(seen)).toEqual(['op-204', 'op-204', 'op-204']);
   });
@@ -197,29 +281,59 @@ describe('the Diadoc simulator: operationId', () => {
 describe('the Diadoc simulator: the reply and the record', () => {
   it('answers a Message with one attachment entity per document, its signature and comment as children', async () => {
     const sig = Buffer.from([0x30, 0x82, 0x01, 0x00]);
-    const r = await post(body({
-      IsDraft: true,
-      DocumentAttachments: [
-        attachment({ SignedContent: { Content: pdf.toString('base64'), Signature: sig.toString('base64') }, Comment: 'подпишите', CustomDocumentId: 'c-1', Metadata: [{ Key: 'FileName', Value: 'dogovor.pdf' }], NeedRecipientSignature: true }),
-        attachment({ TypeNamedId: 'UniversalTransferDocument', Function: 'СЧФДОП', Version: 'utd970_05_03_01' }),
-      ],
-    }));
+    const r = await post(
+      body({
+        IsDraft: true,
+        DocumentAttachments: [
+          attachment({
+            SignedContent: { Content: pdf.toString('base64'), Signature: sig.toString('base64') },
+            Comment: 'подпишите',
+            CustomDocumentId: 'c-1',
+            Metadata: [{ Key: 'FileName', Value: 'dogovor.pdf' }],
+            NeedRecipientSignature: true,
+          }),
+          attachment({ TypeNamedId: 'UniversalTransferDocument', Function: 'СЧФДОП', Version: 'utd970_05_03_01' }),
+        ],
+      }),
+    );
     expect(r.status).toBe(200);
     const reply = JSON.parse(r.text);
     const record = sim.messages.at(-1)!;
-    expect(reply).toMatchObject({ MessageId: record.messageId, FromBoxId: FROM, ToBoxId: TO, IsDraft: true, MessageType: 'Draft', LockMode: 'None' });
-    const docs = reply.Entities.filter((e: { EntityType: string; ParentEntityId?: string }) => e.EntityType === 'Attachment' && !e.ParentEntityId);
+    expect(reply).toMatchObject({
+      MessageId: record.messageId,
+      FromBoxId: FROM,
+      ToBoxId: TO,
+      IsDraft: true,
+      MessageType: 'Draft',
+      LockMode: 'None',
+    });
+    const docs = reply.Entities.filter(
+      (e: { EntityType: string; ParentEntityId?: string }) => e.EntityType === 'Attachment' && !e.ParentEntityId,
+    );
     expect(docs.map((e: { AttachmentType: string }) => e.AttachmentType)).toEqual(['Nonformalized', 'UniversalTransferDocument']);
     expect(docs[0]).toMatchObject({ FileName: 'dogovor.pdf', NeedRecipientSignature: true, Content: { Size: pdf.length } });
-    expect(reply.Entities).toContainEqual(expect.objectContaining({ EntityType: 'Signature', ParentEntityId: docs[0].EntityId, SignerBoxId: FROM }));
-    expect(reply.Entities).toContainEqual(expect.objectContaining({ AttachmentType: 'AttachmentComment', ParentEntityId: docs[0].EntityId }));
+    expect(reply.Entities).toContainEqual(
+      expect.objectContaining({ EntityType: 'Signature', ParentEntityId: docs[0].EntityId, SignerBoxId: FROM }),
+    );
+    expect(reply.Entities).toContainEqual(
+      expect.objectContaining({ AttachmentType: 'AttachmentComment', ParentEntityId: docs[0].EntityId }),
+    );
     expect(record).toMatchObject({ fromBoxId: FROM, toBoxId: TO, isDraft: true, lockPacket: false, delaySend: false });
-    expect(record.documents[0]).toMatchObject({ entityId: docs[0].EntityId, comment: 'подпишите', customDocumentId: 'c-1', contentBytes: pdf.length, signatureBytes: 4, needRecipientSignature: true });
+    expect(record.documents[0]).toMatchObject({
+      entityId: docs[0].EntityId,
+      comment: 'подпишите',
+      customDocumentId: 'c-1',
+      contentBytes: pdf.length,
+      signatureBytes: 4,
+      needRecipientSignature: true,
+    });
     expect(record.documents[1]).toMatchObject({ typeNamedId: 'UniversalTransferDocument', function: 'СЧФДОП', version: 'utd970_05_03_01' });
   });
 
   it('lists the token’s organization and boxes on GET /GetMyOrganizations, behind the same auth', async () => {
-    const ok = await fetch(`${base}/GetMyOrganizations?autoRegister=false`, { headers: { authorization: `Bearer ${TOKEN}`, accept: 'application/json' } });
+    const ok = await fetch(`${base}/GetMyOrganizations?autoRegister=false`, {
+      headers: { authorization: `Bearer ${TOKEN}`, accept: 'application/json' },
+    });
     expect(ok.status).toBe(200);
     const list = (await ok.json()) as { Organizations: { Boxes: { BoxId: string; BoxIdGuid: string }[] }[] };
     expect(list.Organizations[0]!.Boxes.map((b) => b.BoxId)).toEqual([FROM, 'second-box@diadoc.ru']);
@@ -230,7 +344,9 @@ describe('the Diadoc simulator: the reply and the record', () => {
   });
 
   it('accepts a sender box by its GUID form too', async () => {
-    const list = (await (await fetch(`${base}/GetMyOrganizations`, { headers: { authorization: `Bearer ${TOKEN}`, accept: 'application/json' } })).json()) as { Organizations: { Boxes: { BoxIdGuid: string }[] }[] };
+    const list = (await (
+      await fetch(`${base}/GetMyOrganizations`, { headers: { authorization: `Bearer ${TOKEN}`, accept: 'application/json' } })
+    ).json()) as { Organizations: { Boxes: { BoxIdGuid: string }[] }[] };
     const guid = list.Organizations[0]!.Boxes[1]!.BoxIdGuid;
     expect((await post(body({ FromBoxId: guid }))).status).toBe(200);
     expect(sim.messages.at(-1)!.fromBoxId).toBe('second-box@diadoc.ru');

@@ -45,9 +45,21 @@ export interface FieldShape {
 }
 
 const lockMode: EnumShape = { kind: 'enum', name: 'LockMode', values: { Unknown: 0, None: 1, Send: 2, Full: 3 } };
-const metadataItem: MessageShape = { kind: 'message', name: 'MetadataItem', fields: { Key: { type: 'string', required: true }, Value: { type: 'string', required: true } } };
-const customDataItem: MessageShape = { kind: 'message', name: 'CustomDataItem', fields: { Key: { type: 'string', required: true }, Value: { type: 'string' } } };
-const documentId: MessageShape = { kind: 'message', name: 'DocumentId', fields: { MessageId: { type: 'string', required: true }, EntityId: { type: 'string', required: true } } };
+const metadataItem: MessageShape = {
+  kind: 'message',
+  name: 'MetadataItem',
+  fields: { Key: { type: 'string', required: true }, Value: { type: 'string', required: true } },
+};
+const customDataItem: MessageShape = {
+  kind: 'message',
+  name: 'CustomDataItem',
+  fields: { Key: { type: 'string', required: true }, Value: { type: 'string' } },
+};
+const documentId: MessageShape = {
+  kind: 'message',
+  name: 'DocumentId',
+  fields: { MessageId: { type: 'string', required: true }, EntityId: { type: 'string', required: true } },
+};
 const signedContent: MessageShape = {
   kind: 'message',
   name: 'SignedContent',
@@ -145,7 +157,9 @@ function checkValue(type: Exclude<FieldShape['type'], 'unsupported'>, v: unknown
     default:
       if (type.kind === 'message') return checkShape(type, v, at);
       // Enum input is accepted by name or by number: the docs show both (sheet §11 q3).
-      return (typeof v === 'string' && Object.hasOwn(type.values, v)) || (typeof v === 'number' && Object.values(type.values).includes(v)) ? undefined : `${at}: one of ${Object.keys(type.values).join(', ')} is expected`;
+      return (typeof v === 'string' && Object.hasOwn(type.values, v)) || (typeof v === 'number' && Object.values(type.values).includes(v))
+        ? undefined
+        : `${at}: one of ${Object.keys(type.values).join(', ')} is expected`;
   }
 }
 
@@ -253,15 +267,22 @@ export class DiadocSimulator {
   private readonly closedBoxes: ReadonlySet<string>;
   private readonly operations = new Map<string, Operation>();
 
-  constructor(opts: { tokens: readonly string[]; legacyClientIds?: readonly string[]; boxes?: readonly string[]; closedBoxes?: readonly string[] }) {
+  constructor(opts: {
+    tokens: readonly string[];
+    legacyClientIds?: readonly string[];
+    boxes?: readonly string[];
+    closedBoxes?: readonly string[];
+  }) {
     this.tokens = new Set(opts.tokens);
     this.clientIds = new Set(opts.legacyClientIds ?? []);
     this.boxes = opts.boxes ?? ['sandbox-box-from@diadoc.ru'];
     this.closedBoxes = new Set((opts.closedBoxes ?? []).map((b) => b.toLowerCase()));
     this.server.route('POST', '/V3/PostMessage', (req) => this.postMessage(req));
     this.server.route('GET', '/GetMyOrganizations', (req) => this.getMyOrganizations(req));
-    for (const method of ['GET', 'PUT', 'DELETE', 'PATCH']) this.server.route(method, '/V3/PostMessage', () => refuse(405, 'Http.MethodNotAllowed', 'Method not allowed: use POST'));
-    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) this.server.route(method, '/GetMyOrganizations', () => refuse(405, 'Http.MethodNotAllowed', 'Method not allowed: use GET'));
+    for (const method of ['GET', 'PUT', 'DELETE', 'PATCH'])
+      this.server.route(method, '/V3/PostMessage', () => refuse(405, 'Http.MethodNotAllowed', 'Method not allowed: use POST'));
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH'])
+      this.server.route(method, '/GetMyOrganizations', () => refuse(405, 'Http.MethodNotAllowed', 'Method not allowed: use GET'));
   }
 
   /** The operationId of every PostMessage request, injected faults included ('' when absent). */
@@ -309,7 +330,8 @@ export class DiadocSimulator {
   private getMyOrganizations(req: ReceivedRequest): SimResponse {
     const denied = this.authProblem(req);
     if (denied) return denied;
-    if (!this.wantsJson(req)) return refuse(406, 'Http.NotAcceptable', 'Send Accept: application/json; this simulator does not answer in protobuf');
+    if (!this.wantsJson(req))
+      return refuse(406, 'Http.NotAcceptable', 'Send Accept: application/json; this simulator does not answer in protobuf');
     return {
       status: 200,
       body: {
@@ -335,12 +357,22 @@ export class DiadocSimulator {
   private postMessage(req: ReceivedRequest): SimResponse {
     const denied = this.authProblem(req);
     if (denied) return denied;
-    const charset = /charset=([^;]+)/i.exec(header(req, 'content-type') ?? '')?.[1]?.trim().replace(/"/g, '').toLowerCase();
+    const charset = /charset=([^;]+)/i
+      .exec(header(req, 'content-type') ?? '')?.[1]
+      ?.trim()
+      .replace(/"/g, '')
+      .toLowerCase();
     if (mediaType(req) !== 'application/json' || (charset !== undefined && charset !== 'utf-8')) {
-      return refuse(415, 'Http.UnsupportedMediaType', 'This simulator accepts JSON only: Content-Type: application/json; charset=utf-8 (protobuf bodies are not simulated)');
+      return refuse(
+        415,
+        'Http.UnsupportedMediaType',
+        'This simulator accepts JSON only: Content-Type: application/json; charset=utf-8 (protobuf bodies are not simulated)',
+      );
     }
-    if (!this.wantsJson(req)) return refuse(406, 'Http.NotAcceptable', 'Send Accept: application/json; this simulator does not answer in protobuf');
-    if (req.body.length > diadocLimits.requestBytesMax) return refuse(413, 'Http.RequestEntityTooLarge', `The request is larger than ${diadocLimits.requestBytesMax} bytes`);
+    if (!this.wantsJson(req))
+      return refuse(406, 'Http.NotAcceptable', 'Send Accept: application/json; this simulator does not answer in protobuf');
+    if (req.body.length > diadocLimits.requestBytesMax)
+      return refuse(413, 'Http.RequestEntityTooLarge', `The request is larger than ${diadocLimits.requestBytesMax} bytes`);
     let body: unknown;
     try {
       body = JSON.parse(req.body.toString('utf8')) as unknown;
@@ -378,7 +410,8 @@ export class DiadocSimulator {
     if (to && to.toLowerCase() === from.toLowerCase()) return badRequest('ToBoxId: the recipient must differ from the sender');
     const docs = (msg.DocumentAttachments ?? []) as Record<string, unknown>[];
     if (docs.length === 0) return badRequest('DocumentAttachments: the message has no documents');
-    if (docs.length > diadocLimits.documentsMax) return badRequest(`DocumentAttachments: ${docs.length} documents, at most ${diadocLimits.documentsMax} are allowed in one message`);
+    if (docs.length > diadocLimits.documentsMax)
+      return badRequest(`DocumentAttachments: ${docs.length} documents, at most ${diadocLimits.documentsMax} are allowed in one message`);
     const customIds = new Set<string>();
     for (const [i, d] of docs.entries()) {
       const at = `DocumentAttachments[${i}]`;
@@ -388,15 +421,18 @@ export class DiadocSimulator {
       if (hasContent && hasShelf) return badRequest(`${at}.SignedContent: Content must be empty when NameOnShelf is set`);
       if (hasShelf) return badRequest(`${at}.SignedContent.NameOnShelf: no such file on the shelf`);
       if (!hasContent) return badRequest(`${at}.SignedContent.Content: the document content is required`);
-      if (typeof sc.SignatureNameOnShelf === 'string' && sc.SignatureNameOnShelf) return badRequest(`${at}.SignedContent.SignatureNameOnShelf: no such file on the shelf`);
+      if (typeof sc.SignatureNameOnShelf === 'string' && sc.SignatureNameOnShelf)
+        return badRequest(`${at}.SignedContent.SignatureNameOnShelf: no such file on the shelf`);
       const typeName = (d.TypeNamedId as string).trim();
       if (!typeName) return badRequest(`${at}.TypeNamedId: the document type is required`);
       const type = diadocDocumentType(typeName);
       if (!type) return badRequest(`${at}.TypeNamedId: unknown document type ${typeName}`);
       const fn = typeof d.Function === 'string' ? d.Function.trim() : '';
-      if (type.functions.length > 1 && !fn) return badRequest(`${at}.Function: ${type.typeNamedId} needs a function (${type.functions.join(', ')})`);
+      if (type.functions.length > 1 && !fn)
+        return badRequest(`${at}.Function: ${type.typeNamedId} needs a function (${type.functions.join(', ')})`);
       if (fn && !type.functions.includes(fn)) return badRequest(`${at}.Function: ${type.typeNamedId} has no function ${fn}`);
-      if (typeof d.Comment === 'string' && d.Comment.length > diadocLimits.commentMax) return badRequest(`${at}.Comment: longer than ${diadocLimits.commentMax} characters`);
+      if (typeof d.Comment === 'string' && d.Comment.length > diadocLimits.commentMax)
+        return badRequest(`${at}.Comment: longer than ${diadocLimits.commentMax} characters`);
       for (const [j, m] of ((d.Metadata ?? []) as Record<string, string>[]).entries()) {
         if (!m.Key!.trim()) return badRequest(`${at}.Metadata[${j}].Key: must not be empty`);
         if (!m.Value!.trim()) return badRequest(`${at}.Metadata[${j}].Value: must not be empty`);
@@ -408,7 +444,11 @@ export class DiadocSimulator {
       }
     }
     if (to && this.closedBoxes.has(to.toLowerCase())) {
-      return { status: 409, headers: { 'content-type': 'text/plain; charset=utf-8', 'X-Diadoc-ErrorCode': 'Http.Conflict' }, body: 'Recipient allows to receive messages only from counteragents' };
+      return {
+        status: 409,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'X-Diadoc-ErrorCode': 'Http.Conflict' },
+        body: 'Recipient allows to receive messages only from counteragents',
+      };
     }
     return undefined;
   }
@@ -445,11 +485,27 @@ export class DiadocSimulator {
       let signatureEntityId: string | undefined;
       if (signature) {
         signatureEntityId = randomUUID();
-        entities.push({ EntityType: 'Signature', EntityId: signatureEntityId, ParentEntityId: entityId, Content: { Size: signature.length }, SignerBoxId: from, RawCreationDate: ticks(now), PacketId: packetId });
+        entities.push({
+          EntityType: 'Signature',
+          EntityId: signatureEntityId,
+          ParentEntityId: entityId,
+          Content: { Size: signature.length },
+          SignerBoxId: from,
+          RawCreationDate: ticks(now),
+          PacketId: packetId,
+        });
       }
       if (typeof d.Comment === 'string' && d.Comment) {
         const comment = Buffer.from(d.Comment, 'utf8');
-        entities.push({ EntityType: 'Attachment', EntityId: randomUUID(), ParentEntityId: entityId, AttachmentType: 'AttachmentComment', Content: { Size: comment.length, Data: comment.toString('base64') }, RawCreationDate: ticks(now), PacketId: packetId });
+        entities.push({
+          EntityType: 'Attachment',
+          EntityId: randomUUID(),
+          ParentEntityId: entityId,
+          AttachmentType: 'AttachmentComment',
+          Content: { Size: comment.length, Data: comment.toString('base64') },
+          RawCreationDate: ticks(now),
+          PacketId: packetId,
+        });
       }
       documents.push({
         entityId,
@@ -466,7 +522,16 @@ export class DiadocSimulator {
         ...(signature ? { signatureBytes: signature.length, signatureSha256: sha256(signature) } : {}),
       });
     }
-    this.messages.push({ messageId, operationId, fromBoxId: from, toBoxId: to, isDraft, lockPacket, delaySend: msg.DelaySend === true, documents });
+    this.messages.push({
+      messageId,
+      operationId,
+      fromBoxId: from,
+      toBoxId: to,
+      isDraft,
+      lockPacket,
+      delaySend: msg.DelaySend === true,
+      documents,
+    });
     return {
       MessageId: messageId,
       TimestampTicks: ticks(now),

@@ -57,7 +57,8 @@ export class GreenApiInstanceSimulator {
     const body = jsonBody(req);
     if (!body || typeof body !== 'object' || Array.isArray(body)) return bad('Body must be a JSON object');
     const b = body as Record<string, unknown>;
-    for (const k of Object.keys(b)) if (!['chatId', 'message', 'quotedMessageId', 'linkPreview'].includes(k)) return bad(`Unknown field ${k}`);
+    for (const k of Object.keys(b))
+      if (!['chatId', 'message', 'quotedMessageId', 'linkPreview'].includes(k)) return bad(`Unknown field ${k}`);
     if (typeof b.chatId !== 'string') return bad('chatId is required');
     const m = /^(.+)@(c|g)\.us$/.exec(b.chatId);
     if (!m || !(m[2] === 'c' ? individualIdPattern : groupIdPatternInstance).test(m[1]!)) return bad('chatId is invalid');

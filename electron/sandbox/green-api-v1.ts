@@ -43,14 +43,17 @@ export class GreenApiV1Simulator {
     if (!auth) return error(1040, 'Authorization key is missing', 'Отсутствует ключ авторизации');
     const m = /^Bearer (\S+)$/.exec(auth);
     if (!m || !this.tokens.has(m[1]!)) return error(1041, 'Authorization key is not allowed', 'Ключ авторизации недействителен');
-    if (mediaType(req) !== 'application/json') return error(1011, 'Invalid parameter: Content-Type must be application/json', 'Неверный параметр');
+    if (mediaType(req) !== 'application/json')
+      return error(1011, 'Invalid parameter: Content-Type must be application/json', 'Неверный параметр');
     const body = jsonBody(req);
-    if (!body || typeof body !== 'object' || Array.isArray(body)) return error(1011, 'Invalid parameter: body is not a JSON object', 'Неверный параметр');
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      return error(1011, 'Invalid parameter: body is not a JSON object', 'Неверный параметр');
     const b = body as Record<string, unknown>;
     const known = new Set(['recipient_type', 'to', 'type', 'text']);
     for (const k of Object.keys(b)) if (!known.has(k)) return error(1011, `Invalid parameter -${k}-`, 'Неверный параметр');
     const recipientType = b.recipient_type ?? 'individual';
-    if (recipientType !== 'individual' && recipientType !== 'group') return error(1011, 'Invalid parameter -recipient_type-', 'Неверный параметр');
+    if (recipientType !== 'individual' && recipientType !== 'group')
+      return error(1011, 'Invalid parameter -recipient_type-', 'Неверный параметр');
     if ((b.type ?? 'text') !== 'text') return error(1011, 'Invalid parameter -type-', 'Неверный параметр');
     if (b.to === undefined || b.to === '') return error(1020, 'Parameter -to- is missing', 'Отсутствует параметр -to-');
     const pattern = recipientType === 'group' ? groupIdPatternV1 : individualIdPattern;

@@ -18,9 +18,20 @@ import { header, mediaType, SimServer, type ReceivedRequest, type SimResponse } 
  * The unversioned `/businesses/…` path answers 404: the console must never depend on it.
  */
 export const marketScopes = [
-  'ALL_METHODS', 'ALL_METHODS_READ_ONLY', 'INVENTORY_AND_ORDER_PROCESSING', 'INVENTORY_AND_ORDER_PROCESSING_READ_ONLY', 'PRICING', 'PRICING_READ_ONLY',
-  'OFFERS_AND_CARDS_MANAGEMENT', 'OFFERS_AND_CARDS_MANAGEMENT_READ_ONLY', 'PROMOTION', 'PROMOTION_READ_ONLY', 'FINANCE_AND_ACCOUNTING', 'COMMUNICATION',
-  'SETTINGS_MANAGEMENT', 'SUPPLIES_MANAGEMENT_READ_ONLY',
+  'ALL_METHODS',
+  'ALL_METHODS_READ_ONLY',
+  'INVENTORY_AND_ORDER_PROCESSING',
+  'INVENTORY_AND_ORDER_PROCESSING_READ_ONLY',
+  'PRICING',
+  'PRICING_READ_ONLY',
+  'OFFERS_AND_CARDS_MANAGEMENT',
+  'OFFERS_AND_CARDS_MANAGEMENT_READ_ONLY',
+  'PROMOTION',
+  'PROMOTION_READ_ONLY',
+  'FINANCE_AND_ACCOUNTING',
+  'COMMUNICATION',
+  'SETTINGS_MANAGEMENT',
+  'SUPPLIES_MANAGEMENT_READ_ONLY',
 ] as const;
 export type MarketScope = (typeof marketScopes)[number];
 
@@ -128,7 +139,8 @@ export class MarketSimulator {
     if (authorization !== undefined) {
       const m = /^(\S+)\s+(\S+)$/.exec(authorization);
       if (!m) return apiError(401, 'UNAUTHORIZED', 'Authorization header has invalid syntax');
-      if (m[1]!.toLowerCase() !== 'bearer' && m[1]!.toLowerCase() !== 'oauth') return apiError(401, 'UNAUTHORIZED', 'Unsupported authorization type specified in Authorization header');
+      if (m[1]!.toLowerCase() !== 'bearer' && m[1]!.toLowerCase() !== 'oauth')
+        return apiError(401, 'UNAUTHORIZED', 'Unsupported authorization type specified in Authorization header');
       if (!this.oauthTokens.has(m[2]!)) return apiError(403, 'FORBIDDEN', 'OAuth token is invalid');
       return { token: m[2]!, apiKey: false };
     }
@@ -166,23 +178,45 @@ export class MarketSimulator {
   }
 
   /** The checks both chat methods share, in the order the API applies them. */
-  private chatPreamble(req: ReceivedRequest, businessId: string, resource: string): { chatId: string; q: ReturnType<MarketSimulator['quota']> } | SimResponse {
+  private chatPreamble(
+    req: ReceivedRequest,
+    businessId: string,
+    resource: string,
+  ): { chatId: string; q: ReturnType<MarketSimulator['quota']> } | SimResponse {
     const auth = this.authenticate(req);
     if ('status' in auth) return auth;
     if (!this.scopesOf(auth.token, auth.apiKey).some((s) => s === 'ALL_METHODS' || s === 'COMMUNICATION')) {
       return apiError(403, 'FORBIDDEN', 'Token does not have any of the scopes to access the API method: all-methods, communication');
     }
-    if (!isMarketId(businessId)) return apiError(400, 'BAD_REQUEST', `Value of field (businessId) must be an integer greater than or equal to 1: '${businessId.slice(0, 40)}'`);
+    if (!isMarketId(businessId))
+      return apiError(
+        400,
+        'BAD_REQUEST',
+        `Value of field (businessId) must be an integer greater than or equal to 1: '${businessId.slice(0, 40)}'`,
+      );
     if (this.businesses && !this.businesses.has(businessId)) return apiError(403, 'FORBIDDEN', 'Access denied');
     const q = this.quota(businessId, resource);
-    if (q.exceeded) return apiError(420, 'REQUEST_LIMIT_EXCEEDED', `Hit rate limit of ${this.resourceLimit} requests per 1 hour for resource ${resource}`, q.headers);
+    if (q.exceeded)
+      return apiError(
+        420,
+        'REQUEST_LIMIT_EXCEEDED',
+        `Hit rate limit of ${this.resourceLimit} requests per 1 hour for resource ${resource}`,
+        q.headers,
+      );
     const refuse = (r: SimResponse): SimResponse => {
       q.count();
       return { ...r, headers: { ...q.headers, ...r.headers } };
     };
     const chatIds = req.query.getAll('chatId');
     if (chatIds.length === 0) return refuse(apiError(400, 'MISSING_PARAM', 'Missing field: chatId'));
-    if (chatIds.length > 1 || !isMarketId(chatIds[0]!)) return refuse(apiError(400, 'BAD_REQUEST', `Value of field (chatId) must be an integer greater than or equal to 1: '${chatIds.join(',').slice(0, 40)}'`));
+    if (chatIds.length > 1 || !isMarketId(chatIds[0]!))
+      return refuse(
+        apiError(
+          400,
+          'BAD_REQUEST',
+          `Value of field (chatId) must be an integer greater than or equal to 1: '${chatIds.join(',').slice(0, 40)}'`,
+        ),
+      );
     return { chatId: chatIds[0]!, q };
   }
 
@@ -198,19 +232,30 @@ export class MarketSimulator {
     const type = mediaType(req);
     if (!type) return this.answer(q, apiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Missing Content-Type'));
     if (type !== 'application/json') return this.answer(q, apiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content type '${type}' not supported`));
-    if (req.body.length > marketLimits.bodyMaxBytes) return this.answer(q, apiError(400, 'BAD_REQUEST', `The request is too big: ${req.body.length} bytes, at most ${marketLimits.bodyMaxBytes}`));
+    if (req.body.length > marketLimits.bodyMaxBytes)
+      return this.answer(
+        q,
+        apiError(400, 'BAD_REQUEST', `The request is too big: ${req.body.length} bytes, at most ${marketLimits.bodyMaxBytes}`),
+      );
     let body: unknown;
     try {
       body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(req.body)) as unknown;
     } catch (e) {
-      return this.answer(q, apiError(400, 'BAD_REQUEST', req.body.length === 0 ? 'Unexpected end of content' : `JSON: ${(e as Error).message}`));
+      return this.answer(
+        q,
+        apiError(400, 'BAD_REQUEST', req.body.length === 0 ? 'Unexpected end of content' : `JSON: ${(e as Error).message}`),
+      );
     }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) return this.answer(q, apiError(400, 'BAD_REQUEST', 'JSON: the body must be an object'));
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      return this.answer(q, apiError(400, 'BAD_REQUEST', 'JSON: the body must be an object'));
     const message = (body as { message?: unknown }).message;
     if (message === undefined || message === null) return this.answer(q, apiError(400, 'BAD_REQUEST', 'Missing field: message'));
     if (typeof message !== 'string') return this.answer(q, apiError(400, 'BAD_REQUEST', 'JSON: field (message) must be a string'));
     if (message.length < marketLimits.textMin || message.length > marketLimits.textMax) {
-      return this.answer(q, apiError(400, 'BAD_REQUEST', `Length of field (message) must be between ${marketLimits.textMin} and ${marketLimits.textMax}`));
+      return this.answer(
+        q,
+        apiError(400, 'BAD_REQUEST', `Length of field (message) must be between ${marketLimits.textMin} and ${marketLimits.textMax}`),
+      );
     }
     if (this.chats && !this.chats.has(chatId)) return this.answer(q, apiError(404, 'NOT_FOUND', `Chat not found: ${chatId}`));
     this.messages.push({ businessId, chatId, text: message, at: this.now() });
@@ -223,10 +268,12 @@ export class MarketSimulator {
     const { chatId, q } = pre;
     const type = mediaType(req);
     if (!type) return this.answer(q, apiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Missing Content-Type'));
-    if (type !== 'multipart/form-data') return this.answer(q, apiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content type '${type}' not supported`));
+    if (type !== 'multipart/form-data')
+      return this.answer(q, apiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content type '${type}' not supported`));
     const boundary = boundaryOf(header(req, 'content-type') ?? '');
     if (!boundary) return this.answer(q, apiError(400, 'BAD_REQUEST', 'Could not parse multipart request: no boundary'));
-    if (req.body.length > marketLimits.fileMaxBytes + MULTIPART_OVERHEAD) return this.answer(q, apiError(400, 'BAD_REQUEST', `The request is too big: ${req.body.length} bytes`));
+    if (req.body.length > marketLimits.fileMaxBytes + MULTIPART_OVERHEAD)
+      return this.answer(q, apiError(400, 'BAD_REQUEST', `The request is too big: ${req.body.length} bytes`));
     const parts = parseMultipart(req.body, boundary);
     if ('error' in parts) return this.answer(q, apiError(400, 'BAD_REQUEST', `Could not parse multipart request: ${parts.error}`));
     const files = parts.filter((p) => p.name === 'file');
@@ -235,7 +282,8 @@ export class MarketSimulator {
     const file = files[0]!;
     if (file.filename === undefined) return this.answer(q, apiError(400, 'BAD_REQUEST', 'Field (file) must be a file'));
     if (file.data.length === 0) return this.answer(q, apiError(400, 'BAD_REQUEST', 'File is empty'));
-    if (file.data.length > marketLimits.fileMaxBytes) return this.answer(q, apiError(400, 'BAD_REQUEST', `File is too big: ${file.data.length} bytes, at most 5 MB`));
+    if (file.data.length > marketLimits.fileMaxBytes)
+      return this.answer(q, apiError(400, 'BAD_REQUEST', `File is too big: ${file.data.length} bytes, at most 5 MB`));
     if (this.chats && !this.chats.has(chatId)) return this.answer(q, apiError(404, 'NOT_FOUND', `Chat not found: ${chatId}`));
     this.files.push({
       businessId,
@@ -253,14 +301,28 @@ export class MarketSimulator {
     const auth = this.authenticate(req);
     if ('status' in auth) return auth;
     if (!auth.apiKey) return apiError(400, 'BAD_REQUEST', 'The method is available for Api-Key tokens only');
-    return { status: 200, body: { status: 'OK', result: { apiKey: { name: 'Sandbox token', authScopes: this.scopesOf(auth.token, true) } } } };
+    return {
+      status: 200,
+      body: { status: 'OK', result: { apiKey: { name: 'Sandbox token', authScopes: this.scopesOf(auth.token, true) } } },
+    };
   }
 
   private businessSettings(req: ReceivedRequest, businessId: string): SimResponse {
     const auth = this.authenticate(req);
     if ('status' in auth) return auth;
-    if (!isMarketId(businessId)) return apiError(400, 'BAD_REQUEST', `Value of field (businessId) must be an integer greater than or equal to 1: '${businessId.slice(0, 40)}'`);
+    if (!isMarketId(businessId))
+      return apiError(
+        400,
+        'BAD_REQUEST',
+        `Value of field (businessId) must be an integer greater than or equal to 1: '${businessId.slice(0, 40)}'`,
+      );
     if (this.businesses && !this.businesses.has(businessId)) return apiError(403, 'FORBIDDEN', 'Access denied');
-    return { status: 200, body: { status: 'OK', result: { info: { id: Number(businessId), name: `Кабинет ${businessId}` }, settings: { onlyDefaultPrice: false, currency: 'RUR' } } } };
+    return {
+      status: 200,
+      body: {
+        status: 'OK',
+        result: { info: { id: Number(businessId), name: `Кабинет ${businessId}` }, settings: { onlyDefaultPrice: false, currency: 'RUR' } },
+      },
+    };
   }
 }

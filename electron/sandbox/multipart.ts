@@ -1,6 +1,5 @@
 /** multipart/form-data (RFC 7578) as the simulators read it: parsed from the buffered body with the boundary of the content type. */
 
-
 export interface MultipartPart {
   name: string;
   filename?: string;
@@ -67,8 +66,12 @@ export function parseMultipart(body: Buffer, boundary: string): MultipartPart[] 
       const m = /^UTF-8''(.*)$/i.exec(starred);
       if (m) filename = decodeURIComponent(m[1]!);
     }
-    parts.push({ name, ...(filename !== undefined ? { filename } : {}), ...(headers.has('content-type') ? { contentType: headers.get('content-type')! } : {}), data: body.subarray(headEnd + 4, next) });
+    parts.push({
+      name,
+      ...(filename !== undefined ? { filename } : {}),
+      ...(headers.has('content-type') ? { contentType: headers.get('content-type')! } : {}),
+      data: body.subarray(headEnd + 4, next),
+    });
     pos = next + 2;
   }
 }
-

@@ -34,8 +34,14 @@ export interface PachcaSimUpload {
   sha256: string;
 }
 
-const apiError = (status: number, key: string, code: string, message: string, value: unknown = null): SimResponse => ({ status, body: { errors: [{ key, value, message, code, payload: null }] } });
-const oauth = (status: number, error: string, description: string): SimResponse => ({ status, body: { error, error_description: description } });
+const apiError = (status: number, key: string, code: string, message: string, value: unknown = null): SimResponse => ({
+  status,
+  body: { errors: [{ key, value, message, code, payload: null }] },
+});
+const oauth = (status: number, error: string, description: string): SimResponse => ({
+  status,
+  body: { error, error_description: description },
+});
 const int32 = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31;
 const ext = (s: string) => (/\.([^./]+)$/.exec(s)?.[1] ?? '').toLowerCase();
 
@@ -55,7 +61,22 @@ export class PachcaSimulator {
     this.server.route('POST', '/messages', (req) => this.authed(req, (token) => this.createMessage(req, token)));
     this.server.route('POST', '/uploads', (req) => this.authed(req, () => this.uploadParams()));
     this.server.route('POST', '/direct_upload', (req) => this.directUpload(req));
-    this.server.route('GET', '/profile', (req) => this.authed(req, (token) => ({ status: 200, body: { data: { id: 12, first_name: this.botTokens.has(token) ? 'Бот' : 'Оператор', last_name: '', nickname: 'operator', email: 'operator@example.com', role: 'user', bot: this.botTokens.has(token) } } })));
+    this.server.route('GET', '/profile', (req) =>
+      this.authed(req, (token) => ({
+        status: 200,
+        body: {
+          data: {
+            id: 12,
+            first_name: this.botTokens.has(token) ? 'Бот' : 'Оператор',
+            last_name: '',
+            nickname: 'operator',
+            email: 'operator@example.com',
+            role: 'user',
+            bot: this.botTokens.has(token),
+          },
+        },
+      })),
+    );
   }
 
   start(port = 0): Promise<string> {
@@ -95,20 +116,39 @@ export class PachcaSimulator {
   }
 
   private directUpload(req: ReceivedRequest): SimResponse {
-    if (header(req, 'authorization')) return { status: 400, headers: { 'content-type': 'application/xml' }, body: '<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>' };
+    if (header(req, 'authorization'))
+      return {
+        status: 400,
+        headers: { 'content-type': 'application/xml' },
+        body: '<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>',
+      };
     const boundary = mediaType(req) === 'multipart/form-data' ? boundaryOf(header(req, 'content-type') ?? '') : undefined;
-    if (!boundary) return { status: 400, headers: { 'content-type': 'application/xml' }, body: '<Error><Code>InvalidRequest</Code><Message>multipart/form-data expected</Message></Error>' };
+    if (!boundary)
+      return {
+        status: 400,
+        headers: { 'content-type': 'application/xml' },
+        body: '<Error><Code>InvalidRequest</Code><Message>multipart/form-data expected</Message></Error>',
+      };
     const parts = parseMultipart(req.body, boundary);
     if ('error' in parts) return { status: 400, body: `<Error><Code>MalformedPOSTRequest</Code><Message>${parts.error}</Message></Error>` };
     const last = parts.at(-1);
-    if (!last || last.name !== 'file' || last.filename === undefined) return { status: 400, body: '<Error><Code>InvalidArgument</Code><Message>file must be the last field</Message></Error>' };
+    if (!last || last.name !== 'file' || last.filename === undefined)
+      return { status: 400, body: '<Error><Code>InvalidArgument</Code><Message>file must be the last field</Message></Error>' };
     const field = (n: string) => parts.find((p) => p.name === n)?.data.toString('utf8');
     const key = field('key') ?? '';
     const issued = this.issued.get(key);
-    if (!issued || field('x-amz-signature') !== issued.signature || field('policy') !== issued.policy) return { status: 403, body: '<Error><Code>AccessDenied</Code><Message>Invalid according to Policy</Message></Error>' };
-    for (const f of ['Content-Disposition', 'acl', 'x-amz-credential', 'x-amz-algorithm', 'x-amz-date']) if (field(f) === undefined) return { status: 400, body: `<Error><Code>InvalidArgument</Code><Message>${f} is missing</Message></Error>` };
+    if (!issued || field('x-amz-signature') !== issued.signature || field('policy') !== issued.policy)
+      return { status: 403, body: '<Error><Code>AccessDenied</Code><Message>Invalid according to Policy</Message></Error>' };
+    for (const f of ['Content-Disposition', 'acl', 'x-amz-credential', 'x-amz-algorithm', 'x-amz-date'])
+      if (field(f) === undefined)
+        return { status: 400, body: `<Error><Code>InvalidArgument</Code><Message>${f} is missing</Message></Error>` };
     if (last.data.length === 0) return { status: 400, body: '<Error><Code>EntityTooSmall</Code></Error>' };
-    this.uploads.push({ key: key.replace('${filename}', last.filename), name: last.filename, size: last.data.length, sha256: createHash('sha256').update(last.data).digest('hex') });
+    this.uploads.push({
+      key: key.replace('${filename}', last.filename),
+      name: last.filename,
+      size: last.data.length,
+      sha256: createHash('sha256').update(last.data).digest('hex'),
+    });
     return { status: 204 };
   }
 
@@ -117,17 +157,40 @@ export class PachcaSimulator {
     const body = jsonBody(req);
     if (!body || typeof body !== 'object' || Array.isArray(body)) return apiError(400, 'body', 'invalid', 'Body must be a JSON object');
     const b = body as Record<string, unknown>;
-    for (const k of Object.keys(b)) if (k !== 'message' && k !== 'link_preview') return apiError(400, k, 'invalid', `Unknown parameter ${k}`);
-    if (b.link_preview !== undefined && typeof b.link_preview !== 'boolean') return apiError(400, 'link_preview', 'invalid', 'link_preview must be a boolean', b.link_preview);
+    for (const k of Object.keys(b))
+      if (k !== 'message' && k !== 'link_preview') return apiError(400, k, 'invalid', `Unknown parameter ${k}`);
+    if (b.link_preview !== undefined && typeof b.link_preview !== 'boolean')
+      return apiError(400, 'link_preview', 'invalid', 'link_preview must be a boolean', b.link_preview);
     const m = b.message;
     if (!m || typeof m !== 'object' || Array.isArray(m)) return apiError(400, 'message', 'required', 'message is required');
     const msg = m as Record<string, unknown>;
-    const known = ['entity_type', 'entity_id', 'content', 'files', 'buttons', 'parent_message_id', 'display_avatar_url', 'display_name', 'skip_invite_mentions', 'link_preview'];
+    const known = [
+      'entity_type',
+      'entity_id',
+      'content',
+      'files',
+      'buttons',
+      'parent_message_id',
+      'display_avatar_url',
+      'display_name',
+      'skip_invite_mentions',
+      'link_preview',
+    ];
     for (const k of Object.keys(msg)) if (!known.includes(k)) return apiError(400, `message.${k}`, 'invalid', `Unknown parameter ${k}`);
-    const entityType = msg.entity_type === undefined ? 'discussion' : typeof msg.entity_type === 'string' ? msg.entity_type.toLowerCase() : '';
-    if (!(pachcaEntityTypes as readonly string[]).includes(entityType)) return apiError(400, 'message.entity_type', 'invalid', 'Unknown entity type', msg.entity_type);
-    if (!int32(msg.entity_id)) return apiError(400, 'message.entity_id', msg.entity_id === undefined ? 'required' : 'invalid', 'entity_id must be an integer', msg.entity_id ?? null);
-    if (typeof msg.content !== 'string') return apiError(400, 'message.content', msg.content === undefined ? 'required' : 'invalid', 'content is required');
+    const entityType =
+      msg.entity_type === undefined ? 'discussion' : typeof msg.entity_type === 'string' ? msg.entity_type.toLowerCase() : '';
+    if (!(pachcaEntityTypes as readonly string[]).includes(entityType))
+      return apiError(400, 'message.entity_type', 'invalid', 'Unknown entity type', msg.entity_type);
+    if (!int32(msg.entity_id))
+      return apiError(
+        400,
+        'message.entity_id',
+        msg.entity_id === undefined ? 'required' : 'invalid',
+        'entity_id must be an integer',
+        msg.entity_id ?? null,
+      );
+    if (typeof msg.content !== 'string')
+      return apiError(400, 'message.content', msg.content === undefined ? 'required' : 'invalid', 'content is required');
     const files = msg.files ?? [];
     if (!Array.isArray(files)) return apiError(400, 'message.files', 'invalid', 'files must be an array');
     if (!msg.content.trim() && files.length === 0) return apiError(422, 'message.content', 'blank', 'Message text cannot be empty');
@@ -135,38 +198,53 @@ export class PachcaSimulator {
       const at = `message.files.${i}`;
       if (!f || typeof f !== 'object') return apiError(400, at, 'invalid', 'file must be an object');
       const file = f as Record<string, unknown>;
-      for (const k of ['key', 'name', 'file_type', 'size']) if (file[k] === undefined) return apiError(400, `${at}.${k}`, 'required', `${k} is required`);
-      if (typeof file.key !== 'string' || typeof file.name !== 'string' || !int32(file.size)) return apiError(400, at, 'invalid', 'key and name are strings, size an integer');
-      if (!['file', 'image', 'audio', 'voice'].includes(String(file.file_type))) return apiError(400, `${at}.file_type`, 'invalid', 'Unknown file type', file.file_type);
-      if (!this.uploads.some((u) => u.key === file.key)) return apiError(422, `${at}.key`, 'not_found', 'No uploaded file with this key', file.key);
-      if (ext(file.key) !== ext(file.name)) return apiError(422, `${at}.name`, 'wrong_params', 'The name’s extension must match the key’s', file.name);
+      for (const k of ['key', 'name', 'file_type', 'size'])
+        if (file[k] === undefined) return apiError(400, `${at}.${k}`, 'required', `${k} is required`);
+      if (typeof file.key !== 'string' || typeof file.name !== 'string' || !int32(file.size))
+        return apiError(400, at, 'invalid', 'key and name are strings, size an integer');
+      if (!['file', 'image', 'audio', 'voice'].includes(String(file.file_type)))
+        return apiError(400, `${at}.file_type`, 'invalid', 'Unknown file type', file.file_type);
+      if (!this.uploads.some((u) => u.key === file.key))
+        return apiError(422, `${at}.key`, 'not_found', 'No uploaded file with this key', file.key);
+      if (ext(file.key) !== ext(file.name))
+        return apiError(422, `${at}.name`, 'wrong_params', 'The name’s extension must match the key’s', file.name);
     }
     const buttons = msg.buttons ?? [];
-    if (!Array.isArray(buttons) || buttons.some((r) => !Array.isArray(r))) return apiError(400, 'message.buttons', 'invalid', 'buttons must be an array of rows');
+    if (!Array.isArray(buttons) || buttons.some((r) => !Array.isArray(r)))
+      return apiError(400, 'message.buttons', 'invalid', 'buttons must be an array of rows');
     const rows = buttons as unknown[][];
-    if (rows.reduce((n, r) => n + r.length, 0) > pachcaLimits.buttonsMax) return apiError(400, 'message.buttons', 'invalid', `At most ${pachcaLimits.buttonsMax} buttons`);
+    if (rows.reduce((n, r) => n + r.length, 0) > pachcaLimits.buttonsMax)
+      return apiError(400, 'message.buttons', 'invalid', `At most ${pachcaLimits.buttonsMax} buttons`);
     for (const [r, row] of rows.entries()) {
-      if (row.length > pachcaLimits.buttonsPerRowMax) return apiError(400, `message.buttons.${r}`, 'invalid', `At most ${pachcaLimits.buttonsPerRowMax} buttons in a row`);
+      if (row.length > pachcaLimits.buttonsPerRowMax)
+        return apiError(400, `message.buttons.${r}`, 'invalid', `At most ${pachcaLimits.buttonsPerRowMax} buttons in a row`);
       for (const [c, btn] of row.entries()) {
         const at = `message.buttons.${r}.${c}`;
         if (!btn || typeof btn !== 'object' || Array.isArray(btn)) return apiError(400, at, 'invalid', 'button must be an object');
         const bt = btn as Record<string, unknown>;
-        for (const k of Object.keys(bt)) if (!['text', 'url', 'data'].includes(k)) return apiError(400, `${at}.${k}`, 'invalid', `Unknown button parameter ${k}`);
+        for (const k of Object.keys(bt))
+          if (!['text', 'url', 'data'].includes(k)) return apiError(400, `${at}.${k}`, 'invalid', `Unknown button parameter ${k}`);
         if (typeof bt.text !== 'string' || !bt.text) return apiError(400, `${at}.text`, 'blank', 'Button text is required');
         if (bt.text.length > pachcaLimits.buttonTextMax) return apiError(400, `${at}.text`, 'too_long', 'Button text is too long');
         if ((bt.url === undefined) === (bt.data === undefined)) return apiError(400, at, 'invalid', 'A button has either url or data');
-        if (bt.url !== undefined && (typeof bt.url !== 'string' || !/^https?:\/\/\S+$/.test(bt.url))) return apiError(400, `${at}.url`, 'invalid', 'url must be an http(s) link');
-        if (bt.data !== undefined && (typeof bt.data !== 'string' || bt.data.length > pachcaLimits.buttonDataMax)) return apiError(400, `${at}.data`, 'too_long', 'Button data is too long');
+        if (bt.url !== undefined && (typeof bt.url !== 'string' || !/^https?:\/\/\S+$/.test(bt.url)))
+          return apiError(400, `${at}.url`, 'invalid', 'url must be an http(s) link');
+        if (bt.data !== undefined && (typeof bt.data !== 'string' || bt.data.length > pachcaLimits.buttonDataMax))
+          return apiError(400, `${at}.data`, 'too_long', 'Button data is too long');
       }
     }
-    if (msg.parent_message_id !== undefined && !int32(msg.parent_message_id)) return apiError(400, 'message.parent_message_id', 'invalid', 'parent_message_id must be an integer');
+    if (msg.parent_message_id !== undefined && !int32(msg.parent_message_id))
+      return apiError(400, 'message.parent_message_id', 'invalid', 'parent_message_id must be an integer');
     for (const k of ['display_name', 'display_avatar_url'] as const) {
       if (msg[k] === undefined) continue;
-      if (typeof msg[k] !== 'string' || (msg[k] as string).length > pachcaLimits.displayMax) return apiError(400, `message.${k}`, 'too_long', `${k} is at most 255 characters`);
+      if (typeof msg[k] !== 'string' || (msg[k] as string).length > pachcaLimits.displayMax)
+        return apiError(400, `message.${k}`, 'too_long', `${k} is at most 255 characters`);
       if (!this.botTokens.has(token)) return apiError(403, `message.${k}`, 'forbidden', `${k} is available to bot tokens only`);
     }
-    if (msg.skip_invite_mentions !== undefined && typeof msg.skip_invite_mentions !== 'boolean') return apiError(400, 'message.skip_invite_mentions', 'invalid', 'skip_invite_mentions must be a boolean');
-    if (msg.link_preview !== undefined && typeof msg.link_preview !== 'boolean') return apiError(400, 'message.link_preview', 'invalid', 'link_preview must be a boolean');
+    if (msg.skip_invite_mentions !== undefined && typeof msg.skip_invite_mentions !== 'boolean')
+      return apiError(400, 'message.skip_invite_mentions', 'invalid', 'skip_invite_mentions must be a boolean');
+    if (msg.link_preview !== undefined && typeof msg.link_preview !== 'boolean')
+      return apiError(400, 'message.link_preview', 'invalid', 'link_preview must be a boolean');
 
     const id = ++this.seq;
     const saved: PachcaSimMessage = {
@@ -188,12 +266,31 @@ export class PachcaSimulator {
       status: 201,
       body: {
         data: {
-          id, entity_type: entityType, entity_id: saved.entityId, chat_id: chatId, root_chat_id: chatId, content: saved.content, user_id: 12,
-          created_at: new Date().toISOString(), url: `https://app.pachca.com/chats/${chatId}?message=${id}`,
-          files: saved.files.map((f, i) => ({ id: id * 100 + i, key: f.key, name: f.name, file_type: f.file_type, url: `https://files.example/${f.key}` })),
-          buttons: saved.buttons, thread: null, forwarding: null, parent_message_id: saved.parentMessageId ?? null,
-          changed_at: new Date().toISOString(), deleted_at: null,
-          ...(this.botTokens.has(token) ? { display_avatar_url: saved.displayAvatarUrl ?? null, display_name: saved.displayName ?? null } : {}),
+          id,
+          entity_type: entityType,
+          entity_id: saved.entityId,
+          chat_id: chatId,
+          root_chat_id: chatId,
+          content: saved.content,
+          user_id: 12,
+          created_at: new Date().toISOString(),
+          url: `https://app.pachca.com/chats/${chatId}?message=${id}`,
+          files: saved.files.map((f, i) => ({
+            id: id * 100 + i,
+            key: f.key,
+            name: f.name,
+            file_type: f.file_type,
+            url: `https://files.example/${f.key}`,
+          })),
+          buttons: saved.buttons,
+          thread: null,
+          forwarding: null,
+          parent_message_id: saved.parentMessageId ?? null,
+          changed_at: new Date().toISOString(),
+          deleted_at: null,
+          ...(this.botTokens.has(token)
+            ? { display_avatar_url: saved.displayAvatarUrl ?? null, display_name: saved.displayName ?? null }
+            : {}),
         },
       },
     };

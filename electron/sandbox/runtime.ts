@@ -30,7 +30,13 @@ export class SandboxRuntime implements SandboxEndpoints {
   private urls: Partial<Record<ProviderId, string>> = {};
 
   async start(): Promise<void> {
-    const [pachca, diadoc, market, greenapi] = await Promise.all([this.pachca.start(), this.diadoc.start(), this.market.start(), this.greenV1.start(), this.greenInstance.start()]);
+    const [pachca, diadoc, market, greenapi] = await Promise.all([
+      this.pachca.start(),
+      this.diadoc.start(),
+      this.market.start(),
+      this.greenV1.start(),
+      this.greenInstance.start(),
+    ]);
     this.urls = { pachca, diadoc, market, greenapi };
   }
 

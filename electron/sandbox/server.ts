@@ -68,7 +68,12 @@ export class SimServer {
 
   route(method: string, path: string, handler: Handler): void {
     const keys: string[] = [];
-    const pattern = new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}|:(\w+)/g, (_m, a: string, b: string) => { keys.push(a ?? b); return '([^/]+)'; })}$`);
+    const pattern = new RegExp(
+      `^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}|:(\w+)/g, (_m, a: string, b: string) => {
+        keys.push(a ?? b);
+        return '([^/]+)';
+      })}$`,
+    );
     this.routes.push({ method, pattern, keys, handler });
   }
 
@@ -129,7 +134,14 @@ export class SimServer {
       return;
     }
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const received: ReceivedRequest = { method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: req.headers, body: Buffer.concat(chunks), at: Date.now() };
+    const received: ReceivedRequest = {
+      method: req.method ?? 'GET',
+      path: u.pathname,
+      query: u.searchParams,
+      headers: req.headers,
+      body: Buffer.concat(chunks),
+      at: Date.now(),
+    };
     this.received.push(received);
     if (tooBig) this.faultsMet.push(undefined);
     if (tooBig) return send(res, { status: 413, body: 'Request Entity Too Large', headers: { 'content-type': 'text/plain' } });
@@ -138,10 +150,22 @@ export class SimServer {
     this.faultsMet.push(fault);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.dropAfterBody) return void res.socket?.destroy();
-    if (fault?.html) return send(res, { status: fault.status ?? 502, headers: { 'content-type': 'text/html' }, body: '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>' });
-    if (fault?.malformed) return send(res, { status: fault.status ?? 200, headers: { 'content-type': 'application/json' }, body: '{"messages": [ {"id": ' });
-    if (fault?.hugeBytes) return send(res, { status: fault.status ?? 500, headers: { 'content-type': 'application/json' }, body: Buffer.alloc(fault.hugeBytes, 0x61) });
-    if (fault && fault.status !== undefined && !fault.acceptThenDrop) return send(res, { status: fault.status, headers: fault.headers ?? {}, body: fault.body ?? '' });
+    if (fault?.html)
+      return send(res, {
+        status: fault.status ?? 502,
+        headers: { 'content-type': 'text/html' },
+        body: '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>',
+      });
+    if (fault?.malformed)
+      return send(res, { status: fault.status ?? 200, headers: { 'content-type': 'application/json' }, body: '{"messages": [ {"id": ' });
+    if (fault?.hugeBytes)
+      return send(res, {
+        status: fault.status ?? 500,
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.alloc(fault.hugeBytes, 0x61),
+      });
+    if (fault && fault.status !== undefined && !fault.acceptThenDrop)
+      return send(res, { status: fault.status, headers: fault.headers ?? {}, body: fault.body ?? '' });
 
     const route = this.routes.find((r) => r.method === received.method && r.pattern.test(u.pathname));
     let answer: SimResponse;

@@ -41,7 +41,13 @@ const setupFile = join(config.dataDir, 'driver-setup.json');
 let setup: { accounts: Record<string, string>; fileId: string };
 if (existsSync(setupFile)) setup = JSON.parse(readFileSync(setupFile, 'utf8')) as typeof setup;
 else {
-  const mk = (name: string, provider: string, baseUrl: string, settings: unknown) => call<AccountView>('accounts.create', { name, baseUrl, settings: { provider, ...(settings as object) }, secrets: { token: config.token } });
+  const mk = (name: string, provider: string, baseUrl: string, settings: unknown) =>
+    call<AccountView>('accounts.create', {
+      name,
+      baseUrl,
+      settings: { provider, ...(settings as object) },
+      secrets: { token: config.token },
+    });
   const g = await mk('WA', 'greenapi', config.urls.greenapi, { form: 'v1' });
   const m = await mk('Market', 'market', config.urls.market, { businessId: '100500' });
   const d = await mk('Diadoc', 'diadoc', config.urls.diadoc, { authScheme: 'bearer', fromBoxId: 'sandbox-box-from@diadoc.ru' });
@@ -58,11 +64,25 @@ function planned(i: number, s: typeof setup): SendRequest {
   const key = `[k${i}]`;
   switch (i % 3) {
     case 0:
-      return { accountId: s.accounts.greenapi!, message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: `Заказ ${key} отправлен` } };
+      return {
+        accountId: s.accounts.greenapi!,
+        message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: `Заказ ${key} отправлен` },
+      };
     case 1:
-      return { accountId: s.accounts.market!, message: { provider: 'market', businessId: '100500', chatId: '777', kind: 'text', text: `Ответ покупателю ${key}` } };
+      return {
+        accountId: s.accounts.market!,
+        message: { provider: 'market', businessId: '100500', chatId: '777', kind: 'text', text: `Ответ покупателю ${key}` },
+      };
     default:
-      return { accountId: s.accounts.diadoc!, message: { provider: 'diadoc', fromBoxId: 'sandbox-box-from@diadoc.ru', toBoxId: 'counterparty-box@diadoc.ru', documents: [{ file: s.fileId, typeNamedId: 'Nonformalized', comment: `Акт ${key}` }] } as SendRequest['message'] };
+      return {
+        accountId: s.accounts.diadoc!,
+        message: {
+          provider: 'diadoc',
+          fromBoxId: 'sandbox-box-from@diadoc.ru',
+          toBoxId: 'counterparty-box@diadoc.ru',
+          documents: [{ file: s.fileId, typeNamedId: 'Nonformalized', comment: `Акт ${key}` }],
+        } as SendRequest['message'],
+      };
   }
 }
 

@@ -7,7 +7,9 @@ import { confSettings } from '../vault/conf-settings.ts';
 import { keyedSecretBox } from '../vault/secret-box.ts';
 
 /** A real host on a temp data directory, as tests and the harness build it. */
-export async function testHost(opts: { clock?: Clock; sandbox?: boolean; dataDir?: string; timeoutMs?: number } = {}): Promise<Host & { dataDir: string; dispose(): Promise<void> }> {
+export async function testHost(
+  opts: { clock?: Clock; sandbox?: boolean; dataDir?: string; timeoutMs?: number } = {},
+): Promise<Host & { dataDir: string; dispose(): Promise<void> }> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'operator-host-'));
   const host = await createHost({
     dataDir,

@@ -26,7 +26,14 @@ export class TempFiles {
     const bytes = Buffer.from(content);
     const path = join(this.dir, `${randomUUID()}-${name}`);
     writeFileSync(path, bytes);
-    return this.keep({ id: `f_${randomBytes(9).toString('base64url')}`, path, name, size: bytes.length, type, sha256: createHash('sha256').update(bytes).digest('hex') });
+    return this.keep({
+      id: `f_${randomBytes(9).toString('base64url')}`,
+      path,
+      name,
+      size: bytes.length,
+      type,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
   }
 
   /** A file of `size` zero bytes that takes no disk space: for size limits without writing them. */
@@ -39,7 +46,10 @@ export class TempFiles {
 
   get = (id: string): LocalFile => {
     const f = this.files.get(id);
-    if (!f) throw new OperatorError(sendError('invalid', 'The attached file is no longer available; attach it again.', { reason: 'file_unknown', field: 'file' }));
+    if (!f)
+      throw new OperatorError(
+        sendError('invalid', 'The attached file is no longer available; attach it again.', { reason: 'file_unknown', field: 'file' }),
+      );
     return f;
   };
 

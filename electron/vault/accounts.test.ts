@@ -16,7 +16,9 @@ function service(box: SecretBox = keyedSecretBox()) {
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile());
 }
 
 describe('accounts and secrets', () => {
@@ -32,17 +34,32 @@ describe('accounts and secrets', () => {
   it('uses the official base URL unless one is given, and keeps one default per provider', async () => {
     const { accounts } = service();
     const a = await accounts.create({ name: 'A', settings: { provider: 'market', businessId: '1' }, secrets: { token: 'key-aaaa-1111' } });
-    const b = await accounts.create({ name: 'B', baseUrl: 'https://proxy.corp.example/market', settings: { provider: 'market', businessId: '2' }, secrets: { token: 'key-bbbb-2222' }, isDefault: true });
+    const b = await accounts.create({
+      name: 'B',
+      baseUrl: 'https://proxy.corp.example/market',
+      settings: { provider: 'market', businessId: '2' },
+      secrets: { token: 'key-bbbb-2222' },
+      isDefault: true,
+    });
     expect(a.baseUrl).toBe('https://api.partner.market.yandex.ru');
     expect(b.baseUrl).toBe('https://proxy.corp.example/market');
-    expect(accounts.list().filter((x) => x.isDefault).map((x) => x.id)).toEqual([b.id]);
+    expect(
+      accounts
+        .list()
+        .filter((x) => x.isDefault)
+        .map((x) => x.id),
+    ).toEqual([b.id]);
     accounts.remove(b.id);
     expect(accounts.list()).toMatchObject([{ id: a.id, isDefault: true }]);
   });
 
   it('replaces a secret write-only and renames without touching it', async () => {
     const { accounts } = service();
-    const v = await accounts.create({ name: 'WA', settings: { provider: 'greenapi', form: 'v1' }, secrets: { token: 'gr.first-token-1111' } });
+    const v = await accounts.create({
+      name: 'WA',
+      settings: { provider: 'greenapi', form: 'v1' },
+      secrets: { token: 'gr.first-token-1111' },
+    });
     await accounts.update({ id: v.id, name: 'WhatsApp поддержка' });
     expect((await accounts.resolve(v.id)).adapter.secrets.token).toBe('gr.first-token-1111');
     const replaced = await accounts.update({ id: v.id, secrets: { token: 'gr.second-token-2222' } });
@@ -52,10 +69,26 @@ describe('accounts and secrets', () => {
 
   it('refuses an account without its token, legacy Diadoc without the client id, the instance form without idInstance', async () => {
     const { accounts } = service();
-    const refusal = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => (e instanceof OperatorError ? e.error : e));
-    expect(await refusal(accounts.create({ name: 'x', settings: { provider: 'pachca', isBot: false }, secrets: {} }))).toMatchObject({ kind: 'invalid', field: 'secrets.token', reason: 'required' });
-    expect(await refusal(accounts.create({ name: 'x', settings: { provider: 'diadoc', authScheme: 'legacy' }, secrets: { token: 'tok-tok-tok' } }))).toMatchObject({ field: 'secrets.clientId' });
-    expect(await refusal(accounts.create({ name: 'x', settings: { provider: 'greenapi', form: 'instance' }, secrets: { token: 'tok-tok-tok' } }))).toMatchObject({ field: 'settings.idInstance' });
+    const refusal = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: unknown) => (e instanceof OperatorError ? e.error : e),
+      );
+    expect(await refusal(accounts.create({ name: 'x', settings: { provider: 'pachca', isBot: false }, secrets: {} }))).toMatchObject({
+      kind: 'invalid',
+      field: 'secrets.token',
+      reason: 'required',
+    });
+    expect(
+      await refusal(
+        accounts.create({ name: 'x', settings: { provider: 'diadoc', authScheme: 'legacy' }, secrets: { token: 'tok-tok-tok' } }),
+      ),
+    ).toMatchObject({ field: 'secrets.clientId' });
+    expect(
+      await refusal(
+        accounts.create({ name: 'x', settings: { provider: 'greenapi', form: 'instance' }, secrets: { token: 'tok-tok-tok' } }),
+      ),
+    ).toMatchObject({ field: 'settings.idInstance' });
     expect(accounts.list()).toEqual([]);
   });
 
@@ -64,31 +97,54 @@ describe('accounts and secrets', () => {
     const issue = (input: unknown) => accountCreateSchema.safeParse(input).error?.issues[0];
     expect(issue({ ...base, secrets: { token: '   ' } })?.path).toEqual(['secrets', 'token']);
     expect(issue({ ...base, baseUrl: 'http://api.pachca.com' })).toMatchObject({ path: ['baseUrl'], params: { reason: 'https_required' } });
-    expect(issue({ ...base, baseUrl: 'https://user:pass@api.pachca.com' })).toMatchObject({ path: ['baseUrl'], params: { reason: 'credentials_in_url' } });
+    expect(issue({ ...base, baseUrl: 'https://user:pass@api.pachca.com' })).toMatchObject({
+      path: ['baseUrl'],
+      params: { reason: 'credentials_in_url' },
+    });
     expect(issue({ ...base, name: 'я'.repeat(10_000) })).toMatchObject({ path: ['name'], code: 'too_big' });
     expect(accountCreateSchema.safeParse({ ...base, baseUrl: 'http://127.0.0.1:8080' }).success).toBe(true);
   });
 
   it('stores nothing in clear when the OS has no protected storage, unless the operator agrees, and then says so', async () => {
-    const basic: SecretBox = { kind: 'unavailable', encrypt: () => Promise.reject(new Error('no keyring')), decrypt: () => Promise.reject(new Error('no keyring')) };
+    const basic: SecretBox = {
+      kind: 'unavailable',
+      encrypt: () => Promise.reject(new Error('no keyring')),
+      decrypt: () => Promise.reject(new Error('no keyring')),
+    };
     const { accounts } = service(basic);
-    await expect(accounts.create({ name: 'x', settings: { provider: 'pachca', isBot: false }, secrets: { token: TOKEN } })).rejects.toMatchObject({ error: { reason: 'secret_storage_unprotected' } });
+    await expect(
+      accounts.create({ name: 'x', settings: { provider: 'pachca', isBot: false }, secrets: { token: TOKEN } }),
+    ).rejects.toMatchObject({ error: { reason: 'secret_storage_unprotected' } });
     expect(accounts.list()).toEqual([]);
-    const v = await accounts.create({ name: 'x', settings: { provider: 'pachca', isBot: false }, secrets: { token: TOKEN }, allowPlaintextSecrets: true });
+    const v = await accounts.create({
+      name: 'x',
+      settings: { provider: 'pachca', isBot: false },
+      secrets: { token: TOKEN },
+      allowPlaintextSecrets: true,
+    });
     expect(v.plaintextSecrets).toBe(true);
     expect((await accounts.resolve(v.id)).adapter.secrets.token).toBe(TOKEN);
   });
 
   it('exports accounts without secrets and imports them back, to be completed with a token', async () => {
     const { accounts } = service();
-    await accounts.create({ name: 'Диадок ООО Ромашка', settings: { provider: 'diadoc', authScheme: 'legacy', fromBoxId: 'box-1@diadoc.ru' }, secrets: { token: TOKEN, clientId: 'client-id-secret-77' } });
+    await accounts.create({
+      name: 'Диадок ООО Ромашка',
+      settings: { provider: 'diadoc', authScheme: 'legacy', fromBoxId: 'box-1@diadoc.ru' },
+      secrets: { token: TOKEN, clientId: 'client-id-secret-77' },
+    });
     const { json, fileName } = accounts.exportJson();
     expect(fileName).toMatch(/^operator-accounts-\d{4}-\d{2}-\d{2}\.json$/);
     expect(json).not.toContain(TOKEN);
     expect(json).not.toContain('client-id-secret-77');
     const other = service().accounts;
     const [imported] = other.importJson(json);
-    expect(imported).toMatchObject({ name: 'Диадок ООО Ромашка', provider: 'diadoc', isDefault: true, secretState: { token: { set: false } } });
+    expect(imported).toMatchObject({
+      name: 'Диадок ООО Ромашка',
+      provider: 'diadoc',
+      isDefault: true,
+      secretState: { token: { set: false } },
+    });
     await expect(other.resolve(imported!.id)).rejects.toMatchObject({ error: { reason: 'token_not_set' } });
   });
 
@@ -99,8 +155,26 @@ describe('accounts and secrets', () => {
     const bad = [
       'not json at all',
       JSON.stringify({ format: 'something-else', version: 1, exportedAt: '', accounts: [] }),
-      JSON.stringify({ format: 'operator-console.accounts', version: 1, exportedAt: '', accounts: [{ name: 'x', provider: 'pachca', baseUrl: 'http://evil.example', settings: { provider: 'pachca', isBot: false } }] }),
-      JSON.stringify({ format: 'operator-console.accounts', version: 1, exportedAt: '', accounts: [{ name: 'ok', provider: 'pachca', baseUrl: 'https://api.pachca.com/api/shared/v1', settings: { provider: 'pachca', isBot: false } }, { name: '' }] }),
+      JSON.stringify({
+        format: 'operator-console.accounts',
+        version: 1,
+        exportedAt: '',
+        accounts: [{ name: 'x', provider: 'pachca', baseUrl: 'http://evil.example', settings: { provider: 'pachca', isBot: false } }],
+      }),
+      JSON.stringify({
+        format: 'operator-console.accounts',
+        version: 1,
+        exportedAt: '',
+        accounts: [
+          {
+            name: 'ok',
+            provider: 'pachca',
+            baseUrl: 'https://api.pachca.com/api/shared/v1',
+            settings: { provider: 'pachca', isBot: false },
+          },
+          { name: '' },
+        ],
+      }),
     ];
     for (const json of bad) {
       expect(() => accounts.importJson(json), json).toThrow(OperatorError);

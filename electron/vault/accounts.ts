@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { accountsExportSchema, maskSecret, type AccountCreate, type AccountsExport, type AccountSettings, type AccountUpdate, type AccountView, type SecretsInput } from '../../shared/accounts.ts';
+import {
+  accountsExportSchema,
+  maskSecret,
+  type AccountCreate,
+  type AccountsExport,
+  type AccountSettings,
+  type AccountUpdate,
+  type AccountView,
+  type SecretsInput,
+} from '../../shared/accounts.ts';
 import { invalidFromZod, OperatorError, sendError } from '../../shared/errors.ts';
 import { officialBaseUrls, type ProviderId } from '../../shared/providers.ts';
 import type { AdapterAccount } from '../providers/types.ts';
@@ -93,7 +102,9 @@ export class AccountsService {
       settings: a.settings,
       secretState: {
         token: a.secrets.token ? { set: true, mask: a.secrets.token.mask } : a.sandbox ? { set: true, mask: 'sandbox' } : noSecret,
-        ...(a.settings.provider === 'diadoc' && a.settings.authScheme === 'legacy' ? { clientId: a.secrets.clientId ? { set: true, mask: a.secrets.clientId.mask } : noSecret } : {}),
+        ...(a.settings.provider === 'diadoc' && a.settings.authScheme === 'legacy'
+          ? { clientId: a.secrets.clientId ? { set: true, mask: a.secrets.clientId.mask } : noSecret }
+          : {}),
       },
       isDefault: a.isDefault,
       sandbox: a.sandbox,
@@ -121,7 +132,11 @@ export class AccountsService {
     if (boxProtects(this.box)) return { value: await this.box.encrypt(plain), scheme: 'box', mask: maskSecret(plain) };
     if (!allowPlain) {
       throw new OperatorError(
-        sendError('invalid', 'This computer has no protected secret storage; the token would be stored unencrypted. Confirm to store it anyway.', { reason: 'secret_storage_unprotected', field: 'allowPlaintextSecrets' }),
+        sendError(
+          'invalid',
+          'This computer has no protected secret storage; the token would be stored unencrypted. Confirm to store it anyway.',
+          { reason: 'secret_storage_unprotected', field: 'allowPlaintextSecrets' },
+        ),
       );
     }
     // The operator agreed: keep whatever obfuscation the box offers (basic_text), else plain base64.
@@ -179,8 +194,10 @@ export class AccountsService {
 
   async update(input: AccountUpdate): Promise<AccountView> {
     const current = this.get(input.id);
-    if (input.settings && input.settings.provider !== current.provider) throw invalid('settings.provider', 'provider_fixed', 'An account cannot change its provider.');
-    if (current.sandbox && (input.baseUrl || input.secrets)) throw invalid('baseUrl', 'sandbox_fixed', 'A sandbox account always talks to the built-in simulator.');
+    if (input.settings && input.settings.provider !== current.provider)
+      throw invalid('settings.provider', 'provider_fixed', 'An account cannot change its provider.');
+    if (current.sandbox && (input.baseUrl || input.secrets))
+      throw invalid('baseUrl', 'sandbox_fixed', 'A sandbox account always talks to the built-in simulator.');
     const settings = input.settings ?? current.settings;
     const incoming = input.secrets ?? {};
     if (!current.sandbox) this.requireSettings(settings, current.secrets, incoming);
@@ -248,7 +265,8 @@ export class AccountsService {
       createdAt: this.now(),
       secrets: {},
     }));
-    for (const a of added) if (a.settings.provider !== a.provider) throw invalid('json', 'import_bad_shape', 'An account’s settings are for another provider.');
+    for (const a of added)
+      if (a.settings.provider !== a.provider) throw invalid('json', 'import_bad_shape', 'An account’s settings are for another provider.');
     let next = [...existing, ...added];
     for (const a of added) if (!next.some((x) => x.provider === a.provider && x.isDefault)) next = this.withDefault(next, a);
     this.save(next);
@@ -286,7 +304,12 @@ export class AccountsService {
       const clientId = this.sandbox.clientId(a.provider);
       return {
         view: this.view(a),
-        adapter: { id: a.id, baseUrl: this.sandbox.baseUrl(a.provider), settings: a.settings, secrets: { token: this.sandbox.tokenFor(a.provider), ...(clientId ? { clientId } : {}) } },
+        adapter: {
+          id: a.id,
+          baseUrl: this.sandbox.baseUrl(a.provider),
+          settings: a.settings,
+          secrets: { token: this.sandbox.tokenFor(a.provider), ...(clientId ? { clientId } : {}) },
+        },
       };
     }
     if (!a.secrets.token) throw invalid('secrets.token', 'token_not_set', 'This account has no token yet; set it in Accounts.');

@@ -22,15 +22,25 @@ export class TemplatesService {
 
   save(input: TemplateInput): Template {
     const all = this.list();
-    if (all.length >= 1000 && !input.id) throw new OperatorError(sendError('too_large', 'There are too many templates (1000).', { reason: 'too_many_templates' }));
+    if (all.length >= 1000 && !input.id)
+      throw new OperatorError(sendError('too_large', 'There are too many templates (1000).', { reason: 'too_many_templates' }));
     const existing = input.id ? all.find((t) => t.id === input.id) : undefined;
-    if (input.id && !existing) throw new OperatorError(sendError('not_found', 'There is no such template.', { reason: 'template_missing' }));
-    const saved: Template = { id: existing?.id ?? `t_${randomUUID().slice(0, 13)}`, name: input.name, body: input.body, updatedAt: this.now() };
+    if (input.id && !existing)
+      throw new OperatorError(sendError('not_found', 'There is no such template.', { reason: 'template_missing' }));
+    const saved: Template = {
+      id: existing?.id ?? `t_${randomUUID().slice(0, 13)}`,
+      name: input.name,
+      body: input.body,
+      updatedAt: this.now(),
+    };
     this.store.set(KEY, [...all.filter((t) => t.id !== saved.id), saved]);
     return saved;
   }
 
   remove(id: string): void {
-    this.store.set(KEY, this.list().filter((t) => t.id !== id));
+    this.store.set(
+      KEY,
+      this.list().filter((t) => t.id !== id),
+    );
   }
 }

@@ -13,15 +13,22 @@ interface Answer {
 }
 
 /** A raw HTTP request, so the test can send what a browser would refuse to (a foreign Host, no cookie). */
-function send(bridge: Bridge, path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+function send(
+  bridge: Bridge,
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
   const { port } = new URL(bridge.url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: { host: `127.0.0.1:${port}`, ...opts.headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: { host: `127.0.0.1:${port}`, ...opts.headers } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
@@ -33,7 +40,11 @@ describe('the browser harness bridge', () => {
   let dir: string;
   let cookie: string;
   const rpc = (channel: string, body?: unknown, headers: Record<string, string> = {}) =>
-    send(bridge, `/rpc/${channel}`, { method: 'POST', headers: { cookie, 'x-operator': '1', 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    send(bridge, `/rpc/${channel}`, {
+      method: 'POST',
+      headers: { cookie, 'x-operator': '1', 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'bridge-'));
@@ -63,13 +74,18 @@ describe('the browser harness bridge', () => {
   it('turns away every request without the token, and a token in the URL of a call', async () => {
     expect((await send(bridge, '/')).status).toBe(401);
     expect((await send(bridge, '/rpc/app.info', { method: 'POST', headers: { 'x-operator': '1' } })).status).toBe(401);
-    expect((await send(bridge, `/rpc/app.info?token=${bridge.token}`, { method: 'POST', headers: { 'x-operator': '1' } })).status).toBe(401);
+    expect((await send(bridge, `/rpc/app.info?token=${bridge.token}`, { method: 'POST', headers: { 'x-operator': '1' } })).status).toBe(
+      401,
+    );
     expect((await send(bridge, '/', { headers: { cookie: 'op_token=not-the-token' } })).status).toBe(401);
   });
 
   it('turns away a page on another host name that resolves here (DNS rebinding)', async () => {
     const { port } = new URL(bridge.url);
-    expect((await send(bridge, '/rpc/app.info', { method: 'POST', headers: { cookie, 'x-operator': '1', host: `evil.example:${port}` } })).status).toBe(421);
+    expect(
+      (await send(bridge, '/rpc/app.info', { method: 'POST', headers: { cookie, 'x-operator': '1', host: `evil.example:${port}` } }))
+        .status,
+    ).toBe(421);
   });
 
   it('answers a call only with the header a cross-site form cannot send', async () => {
@@ -78,7 +94,10 @@ describe('the browser harness bridge', () => {
   });
 
   it('never lets the page register a file by path', async () => {
-    expect(JSON.parse((await rpc('files.register', { path: join(dir, 'secret.txt') })).body)).toMatchObject({ ok: false, error: { kind: 'forbidden', reason: 'preload_only' } });
+    expect(JSON.parse((await rpc('files.register', { path: join(dir, 'secret.txt') })).body)).toMatchObject({
+      ok: false,
+      error: { kind: 'forbidden', reason: 'preload_only' },
+    });
   });
 
   it('serves the renderer’s files and nothing outside them', async () => {
@@ -90,8 +109,22 @@ describe('the browser harness bridge', () => {
   });
 
   it('refuses a call body over 1 MB and malformed JSON with a reply, not a crash', async () => {
-    expect(JSON.parse((await send(bridge, '/rpc/templates.save', { method: 'POST', headers: { cookie, 'x-operator': '1' }, body: 'x'.repeat(1024 * 1024 + 1) })).body)).toMatchObject({ ok: false, error: { kind: 'too_large' } });
-    expect(JSON.parse((await send(bridge, '/rpc/templates.save', { method: 'POST', headers: { cookie, 'x-operator': '1' }, body: '{not json' })).body)).toMatchObject({ ok: false, error: { reason: 'bad_json' } });
+    expect(
+      JSON.parse(
+        (
+          await send(bridge, '/rpc/templates.save', {
+            method: 'POST',
+            headers: { cookie, 'x-operator': '1' },
+            body: 'x'.repeat(1024 * 1024 + 1),
+          })
+        ).body,
+      ),
+    ).toMatchObject({ ok: false, error: { kind: 'too_large' } });
+    expect(
+      JSON.parse(
+        (await send(bridge, '/rpc/templates.save', { method: 'POST', headers: { cookie, 'x-operator': '1' }, body: '{not json' })).body,
+      ),
+    ).toMatchObject({ ok: false, error: { reason: 'bad_json' } });
     expect(JSON.parse((await rpc('app.info')).body)).toMatchObject({ ok: true });
   });
 });

@@ -23,8 +23,14 @@ export interface Bridge {
 }
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
 };
 const MAX_RPC_BODY = 1024 * 1024;
 
@@ -82,7 +88,8 @@ export async function startBridge(host: Host, opts: { staticDir: string; port?: 
     let size = 0;
     for await (const c of req as AsyncIterable<Buffer>) {
       size += c.length;
-      if (size > MAX_RPC_BODY) throw new OperatorError(sendError('too_large', 'The request is too large.', { reason: 'request_too_large' }));
+      if (size > MAX_RPC_BODY)
+        throw new OperatorError(sendError('too_large', 'The request is too large.', { reason: 'request_too_large' }));
       chunks.push(c);
     }
     return Buffer.concat(chunks).toString('utf8');
@@ -108,11 +115,16 @@ export async function startBridge(host: Host, opts: { staticDir: string; port?: 
           const text = await readBody(req);
           input = text ? (JSON.parse(text) as unknown) : undefined;
         } catch (e) {
-          const error = e instanceof OperatorError ? e.error : sendError('invalid', 'The request body is not JSON.', { reason: 'bad_json' });
+          const error =
+            e instanceof OperatorError ? e.error : sendError('invalid', 'The request body is not JSON.', { reason: 'bad_json' });
           return json(res, 200, { ok: false, error } satisfies Reply);
         }
         const channel = decodeURIComponent(u.pathname.slice('/rpc/'.length));
-        if (preloadOnlyChannels.has(channel)) return json(res, 200, { ok: false, error: sendError('forbidden', 'This call is not available to the page.', { reason: 'preload_only' }) } satisfies Reply);
+        if (preloadOnlyChannels.has(channel))
+          return json(res, 200, {
+            ok: false,
+            error: sendError('forbidden', 'This call is not available to the page.', { reason: 'preload_only' }),
+          } satisfies Reply);
         return json(res, 200, await host.dispatch(channel, input));
       }
       if (req.method === 'POST' && u.pathname === '/upload') {
@@ -124,7 +136,8 @@ export async function startBridge(host: Host, opts: { staticDir: string; port?: 
           return json(res, 200, { ok: true, value: handle } satisfies Reply);
         } catch (e) {
           req.resume();
-          const error = e instanceof OperatorError ? e.error : sendError('invalid', 'The file could not be stored.', { reason: 'file_unreadable' });
+          const error =
+            e instanceof OperatorError ? e.error : sendError('invalid', 'The file could not be stored.', { reason: 'file_unreadable' });
           return json(res, 200, { ok: false, error } satisfies Reply);
         }
       }

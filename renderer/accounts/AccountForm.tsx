@@ -6,10 +6,14 @@ import { describeError, useT } from '../i18n/index.ts';
 
 function defaultSettings(p: ProviderId): AccountSettings {
   switch (p) {
-    case 'greenapi': return { provider: 'greenapi', form: 'v1' };
-    case 'pachca': return { provider: 'pachca', isBot: false };
-    case 'market': return { provider: 'market' };
-    case 'diadoc': return { provider: 'diadoc', authScheme: 'bearer' };
+    case 'greenapi':
+      return { provider: 'greenapi', form: 'v1' };
+    case 'pachca':
+      return { provider: 'pachca', isBot: false };
+    case 'market':
+      return { provider: 'market' };
+    case 'diadoc':
+      return { provider: 'diadoc', authScheme: 'bearer' };
   }
 }
 
@@ -49,7 +53,13 @@ export function AccountForm({ existing, unprotected, onSubmit, onCancel }: Props
         setBusy(true);
         setError(undefined);
         const secrets = { ...(token.trim() ? { token: token.trim() } : {}), ...(clientId.trim() ? { clientId: clientId.trim() } : {}) };
-        onSubmit({ name, ...(baseUrl.trim() ? { baseUrl: baseUrl.trim() } : {}), settings, secrets, ...(allowPlain ? { allowPlaintextSecrets: true } : {}) })
+        onSubmit({
+          name,
+          ...(baseUrl.trim() ? { baseUrl: baseUrl.trim() } : {}),
+          settings,
+          secrets,
+          ...(allowPlain ? { allowPlaintextSecrets: true } : {}),
+        })
           .catch((err: unknown) => setError(isOperatorError(err) ? err.error : { kind: 'provider_error', message: String(err) }))
           .finally(() => setBusy(false));
       }}
@@ -58,7 +68,11 @@ export function AccountForm({ existing, unprotected, onSubmit, onCancel }: Props
         <label className="field">
           <span>{t('accounts.provider')}</span>
           <select name="provider" value={provider} onChange={(e) => pick(e.target.value as ProviderId)}>
-            {providerIds.map((p) => <option key={p} value={p}>{t(`provider.${p}`)}</option>)}
+            {providerIds.map((p) => (
+              <option key={p} value={p}>
+                {t(`provider.${p}`)}
+              </option>
+            ))}
           </select>
         </label>
       )}
@@ -69,7 +83,13 @@ export function AccountForm({ existing, unprotected, onSubmit, onCancel }: Props
       {!existing?.sandbox && (
         <label className="field">
           <span>{t('accounts.baseUrl')}</span>
-          <input name="baseUrl" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} placeholder={officialBaseUrls[provider]} inputMode="url" />
+          <input
+            name="baseUrl"
+            value={baseUrl}
+            onChange={(e) => setBaseUrl(e.target.value)}
+            placeholder={officialBaseUrls[provider]}
+            inputMode="url"
+          />
           <small className="hint">{t('accounts.baseUrlHint')}</small>
         </label>
       )}
@@ -85,27 +105,42 @@ export function AccountForm({ existing, unprotected, onSubmit, onCancel }: Props
           {settings.form === 'instance' && (
             <label className="field">
               <span>{t('accounts.idInstance')}</span>
-              <input name="idInstance" value={settings.idInstance ?? ''} onChange={(e) => patch({ idInstance: e.target.value })} inputMode="numeric" />
+              <input
+                name="idInstance"
+                value={settings.idInstance ?? ''}
+                onChange={(e) => patch({ idInstance: e.target.value })}
+                inputMode="numeric"
+              />
             </label>
           )}
         </>
       )}
       {settings.provider === 'pachca' && (
         <label className="inline">
-          <input type="checkbox" name="isBot" checked={settings.isBot} onChange={(e) => patch({ isBot: e.target.checked })} /> {t('accounts.isBot')}
+          <input type="checkbox" name="isBot" checked={settings.isBot} onChange={(e) => patch({ isBot: e.target.checked })} />{' '}
+          {t('accounts.isBot')}
         </label>
       )}
       {settings.provider === 'market' && (
         <label className="field">
           <span>{t('accounts.businessId')}</span>
-          <input name="businessId" value={settings.businessId ?? ''} onChange={(e) => patch({ businessId: e.target.value })} inputMode="numeric" />
+          <input
+            name="businessId"
+            value={settings.businessId ?? ''}
+            onChange={(e) => patch({ businessId: e.target.value })}
+            inputMode="numeric"
+          />
         </label>
       )}
       {settings.provider === 'diadoc' && (
         <>
           <label className="field">
             <span>{t('accounts.authScheme')}</span>
-            <select name="authScheme" value={settings.authScheme} onChange={(e) => patch({ authScheme: e.target.value as 'bearer' | 'legacy' })}>
+            <select
+              name="authScheme"
+              value={settings.authScheme}
+              onChange={(e) => patch({ authScheme: e.target.value as 'bearer' | 'legacy' })}
+            >
               <option value="bearer">{t('accounts.auth.bearer')}</option>
               <option value="legacy">{t('accounts.auth.legacy')}</option>
             </select>
@@ -126,7 +161,9 @@ export function AccountForm({ existing, unprotected, onSubmit, onCancel }: Props
         <label className="field">
           <span>{existing?.secretState.token.set ? t('accounts.tokenReplace') : t('accounts.token')}</span>
           <input name="token" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
-          {existing?.secretState.token.set && <small className="hint">{t('accounts.tokenSet', { mask: existing.secretState.token.mask })}</small>}
+          {existing?.secretState.token.set && (
+            <small className="hint">{t('accounts.tokenSet', { mask: existing.secretState.token.mask })}</small>
+          )}
         </label>
       )}
       {unprotected && !existing?.sandbox && (
@@ -134,10 +171,18 @@ export function AccountForm({ existing, unprotected, onSubmit, onCancel }: Props
           <input type="checkbox" checked={allowPlain} onChange={(e) => setAllowPlain(e.target.checked)} /> {t('accounts.allowPlaintext')}
         </label>
       )}
-      {error && <p className="error-box" role="alert">{describeError(t, error)}</p>}
+      {error && (
+        <p className="error-box" role="alert">
+          {describeError(t, error)}
+        </p>
+      )}
       <div className="row">
-        <button type="submit" className="primary" disabled={busy}>{t('common.save')}</button>
-        <button type="button" onClick={onCancel}>{t('common.cancel')}</button>
+        <button type="submit" className="primary" disabled={busy}>
+          {t('common.save')}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
       </div>
     </form>
   );

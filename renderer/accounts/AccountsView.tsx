@@ -21,7 +21,11 @@ export function AccountsView() {
   const unprotected = info.data?.secretStorage === 'basic_text' || info.data?.secretStorage === 'unavailable';
 
   const remove = useMutation({ mutationFn: (id: string) => client.accounts.remove({ id }), onSuccess: refresh, onError });
-  const makeDefault = useMutation({ mutationFn: (id: string) => client.accounts.update({ id, isDefault: true }), onSuccess: refresh, onError });
+  const makeDefault = useMutation({
+    mutationFn: (id: string) => client.accounts.update({ id, isDefault: true }),
+    onSuccess: refresh,
+    onError,
+  });
   const sandbox = useMutation({ mutationFn: () => client.accounts.createSandbox(), onSuccess: refresh, onError });
   const exportAll = useMutation({
     mutationFn: () => client.accounts.export(),
@@ -42,13 +46,24 @@ export function AccountsView() {
     },
     onError,
   });
-  const check = useMutation({ mutationFn: (id: string) => client.accounts.check({ id }), onSuccess: (r, id) => setChecks((c) => ({ ...c, [id]: r })), onError });
+  const check = useMutation({
+    mutationFn: (id: string) => client.accounts.check({ id }),
+    onSuccess: (r, id) => setChecks((c) => ({ ...c, [id]: r })),
+    onError,
+  });
 
   const list = accounts.data ?? [];
   const submit = async (input: AccountCreate) => {
     if (editing && editing !== 'new') {
       const { settings, name, baseUrl, secrets, allowPlaintextSecrets } = input;
-      await client.accounts.update({ id: editing.id, name, settings, ...(baseUrl ? { baseUrl } : {}), ...(Object.keys(secrets).length ? { secrets } : {}), ...(allowPlaintextSecrets ? { allowPlaintextSecrets } : {}) });
+      await client.accounts.update({
+        id: editing.id,
+        name,
+        settings,
+        ...(baseUrl ? { baseUrl } : {}),
+        ...(Object.keys(secrets).length ? { secrets } : {}),
+        ...(allowPlaintextSecrets ? { allowPlaintextSecrets } : {}),
+      });
       toast({ tone: 'ok', text: t('accounts.saved') });
     } else {
       await client.accounts.create(input);
@@ -62,15 +77,40 @@ export function AccountsView() {
     <section className="accounts" aria-label={t('accounts.title')}>
       <header className="row">
         <h1>{t('accounts.title')}</h1>
-        <button type="button" className="primary" onClick={() => setEditing('new')}>{t('accounts.add')}</button>
-        <button type="button" onClick={() => exportAll.mutate()} disabled={list.length === 0}>{t('accounts.export')}</button>
+        <button type="button" className="primary" onClick={() => setEditing('new')}>
+          {t('accounts.add')}
+        </button>
+        <button type="button" onClick={() => exportAll.mutate()} disabled={list.length === 0}>
+          {t('accounts.export')}
+        </button>
         <label className="button-like">
           {t('accounts.import')}
-          <input type="file" accept="application/json,.json" className="sr-only" onChange={(e) => { const f = e.target.files?.[0]; if (f) importFile.mutate(f); e.target.value = ''; }} />
+          <input
+            type="file"
+            accept="application/json,.json"
+            className="sr-only"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) importFile.mutate(f);
+              e.target.value = '';
+            }}
+          />
         </label>
-        {info.data?.sandboxOffered && <button type="button" onClick={() => sandbox.mutate()}>{t('accounts.createSandbox')}</button>}
+        {info.data?.sandboxOffered && (
+          <button type="button" onClick={() => sandbox.mutate()}>
+            {t('accounts.createSandbox')}
+          </button>
+        )}
       </header>
-      {editing && <AccountForm key={editing === 'new' ? 'new' : editing.id} {...(editing !== 'new' ? { existing: editing } : {})} unprotected={unprotected} onSubmit={submit} onCancel={() => setEditing(undefined)} />}
+      {editing && (
+        <AccountForm
+          key={editing === 'new' ? 'new' : editing.id}
+          {...(editing !== 'new' ? { existing: editing } : {})}
+          unprotected={unprotected}
+          onSubmit={submit}
+          onCancel={() => setEditing(undefined)}
+        />
+      )}
       {list.length === 0 && !editing && <p className="muted">{t('accounts.none')}</p>}
       <ul className="account-list">
         {list.map((a) => {
@@ -82,14 +122,49 @@ export function AccountsView() {
                 {a.sandbox && <span className="badge sandbox">{t('common.sandbox')}</span>}
                 {a.isDefault && <span className="badge">{t('accounts.default')}</span>}
                 {a.plaintextSecrets && <span className="badge warn">{t('accounts.plaintext')}</span>}
-                <div className="muted small">{a.sandbox ? t('accounts.sandboxDetail') : <>{a.baseUrl} · {a.secretState.token.set ? a.secretState.token.mask : <span className="warn">{t('accounts.noToken')}</span>}</>}</div>
-                {c && <div className={c.ok ? 'ok small' : 'error small'} role="status">{c.ok ? t('accounts.checkOk') : t('accounts.checkFail')}{hasKey(`reason.${c.reason}`) ? ` — ${t(`reason.${c.reason}` as never)}` : c.reason ? ` — ${c.reason}` : ''}{c.detail ? ` (${c.detail})` : ''}</div>}
+                <div className="muted small">
+                  {a.sandbox ? (
+                    t('accounts.sandboxDetail')
+                  ) : (
+                    <>
+                      {a.baseUrl} ·{' '}
+                      {a.secretState.token.set ? a.secretState.token.mask : <span className="warn">{t('accounts.noToken')}</span>}
+                    </>
+                  )}
+                </div>
+                {c && (
+                  <div className={c.ok ? 'ok small' : 'error small'} role="status">
+                    {c.ok ? t('accounts.checkOk') : t('accounts.checkFail')}
+                    {hasKey(`reason.${c.reason}`) ? ` — ${t(`reason.${c.reason}` as never)}` : c.reason ? ` — ${c.reason}` : ''}
+                    {c.detail ? ` (${c.detail})` : ''}
+                  </div>
+                )}
               </div>
               <div className="row">
-                <button type="button" onClick={() => check.mutate(a.id)}>{t('accounts.check')}</button>
-                <button type="button" onClick={() => setEditing(a)}>{t('common.edit')}</button>
-                {!a.isDefault && <button type="button" onClick={() => makeDefault.mutate(a.id)}>{t('accounts.makeDefault')}</button>}
-                <button type="button" className="danger" onClick={() => void askConfirm({ message: t('accounts.confirmDelete', { name: a.name }), confirmLabel: t('common.delete'), tone: 'danger' }).then((ok) => ok && remove.mutate(a.id))}>{t('common.delete')}</button>
+                <button type="button" onClick={() => check.mutate(a.id)}>
+                  {t('accounts.check')}
+                </button>
+                <button type="button" onClick={() => setEditing(a)}>
+                  {t('common.edit')}
+                </button>
+                {!a.isDefault && (
+                  <button type="button" onClick={() => makeDefault.mutate(a.id)}>
+                    {t('accounts.makeDefault')}
+                  </button>
+                )}
+                <button
+                  type="button"
+                  className="danger"
+                  onClick={() =>
+                    void askConfirm({
+                      message: t('accounts.confirmDelete', { name: a.name }),
+                      confirmLabel: t('common.delete'),
+                      tone: 'danger',
+                    }).then((ok) => ok && remove.mutate(a.id))
+                  }
+                >
+                  {t('common.delete')}
+                </button>
               </div>
             </li>
           );

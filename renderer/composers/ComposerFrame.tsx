@@ -68,11 +68,20 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
   }, [editing?.sendId]);
   const scheduledAt = later ? new Date(later).getTime() : undefined;
   const mutation = useMutation({
-    mutationFn: () => send(account!.id, { ...(scheduledAt !== undefined && scheduledAt > Date.now() ? { scheduledAt } : {}), ...(editing ? { replaces: editing.sendId } : {}) }),
+    mutationFn: () =>
+      send(account!.id, {
+        ...(scheduledAt !== undefined && scheduledAt > Date.now() ? { scheduledAt } : {}),
+        ...(editing ? { replaces: editing.sendId } : {}),
+      }),
     onSuccess: (s) => {
       if (editing) setEditing(provider, undefined);
       void qc.invalidateQueries({ queryKey: keys.history });
-      const text = s.status === 'sent' ? t('composer.sent') : s.error ? `${t(`status.${s.status}` as DictKey)}: ${describeError(t, s.error)}` : t(`status.${s.status}` as DictKey);
+      const text =
+        s.status === 'sent'
+          ? t('composer.sent')
+          : s.error
+            ? `${t(`status.${s.status}` as DictKey)}: ${describeError(t, s.error)}`
+            : t(`status.${s.status}` as DictKey);
       toast({ tone: s.status === 'failed' ? 'error' : 'ok', text, sendId: s.id });
       if (s.status !== 'failed') {
         onSent();
@@ -83,10 +92,19 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
   });
 
   const progress = useSendProgress(mutation.isPending);
-  const blocked = !account ? t('composer.noAccount') : problems[0] ? t('composer.fixFirst', { problem: problemText(t, problems[0]) }) : undefined;
+  const blocked = !account
+    ? t('composer.noAccount')
+    : problems[0]
+      ? t('composer.fixFirst', { problem: problemText(t, problems[0]) })
+      : undefined;
   const submit = async () => {
     if (blocked || mutation.isPending) return;
-    if (!(await confirmUnfilled(texts.join('\n'), (names) => askConfirm({ message: t('templates.unfilled', { names }), confirmLabel: t('templates.sendAnyway') })))) return;
+    if (
+      !(await confirmUnfilled(texts.join('\n'), (names) =>
+        askConfirm({ message: t('templates.unfilled', { names }), confirmLabel: t('templates.sendAnyway') }),
+      ))
+    )
+      return;
     mutation.mutate();
   };
 
@@ -113,8 +131,16 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
       <section className="composer empty" aria-label={t(`provider.${provider}`)}>
         <p>{t('composer.noAccount')}</p>
         <div className="row">
-          <button type="button" onClick={() => setView('accounts')}>{t('composer.addAccount')}</button>
-          <button type="button" className="primary" onClick={() => void client.accounts.createSandbox().then(() => qc.invalidateQueries({ queryKey: keys.accounts }))}>{t('composer.useSandbox')}</button>
+          <button type="button" onClick={() => setView('accounts')}>
+            {t('composer.addAccount')}
+          </button>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void client.accounts.createSandbox().then(() => qc.invalidateQueries({ queryKey: keys.accounts }))}
+          >
+            {t('composer.useSandbox')}
+          </button>
         </div>
       </section>
     );
@@ -143,38 +169,85 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
             ))}
           </select>
         </label>
-        {account?.sandbox && <span className="badge sandbox" title={t('composer.sandboxNote')}>{t('common.sandbox')}</span>}
+        {account?.sandbox && (
+          <span className="badge sandbox" title={t('composer.sandboxNote')}>
+            {t('common.sandbox')}
+          </span>
+        )}
       </header>
       {account?.sandbox && <p className="note sandbox-note">{t('composer.sandboxNote')}</p>}
       {editing && (
         <p className="note editing-note" role="status">
-          {t('composer.editingScheduled', { time: new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' }).format(editing.scheduledAt) })}{' '}
-          <button type="button" className="link" onClick={() => { setEditing(provider, undefined); setLater(''); }}>{t('composer.stopEditing')}</button>
+          {t('composer.editingScheduled', {
+            time: new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' }).format(editing.scheduledAt),
+          })}{' '}
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              setEditing(provider, undefined);
+              setLater('');
+            }}
+          >
+            {t('composer.stopEditing')}
+          </button>
         </p>
       )}
       <div className="composer-body">{children}</div>
       <footer className="composer-foot">
-        <div className="limits" aria-live="polite">{limits}</div>
+        <div className="limits" aria-live="polite">
+          {limits}
+        </div>
         {/* An empty field needs no scolding; the button's title still says why it waits. */}
-        {blocked && problems[0]?.reason !== 'required' && <p className="reason" role="status">{blocked}</p>}
+        {blocked && problems[0]?.reason !== 'required' && (
+          <p className="reason" role="status">
+            {blocked}
+          </p>
+        )}
         {progress && mutation.isPending && (
           <span className="row small" data-testid="send-progress">
-            <progress max={progress.total} value={progress.sent} aria-label={t('files.progress', { percent: Math.round((100 * progress.sent) / Math.max(1, progress.total)) })} />
+            <progress
+              max={progress.total}
+              value={progress.sent}
+              aria-label={t('files.progress', { percent: Math.round((100 * progress.sent) / Math.max(1, progress.total)) })}
+            />
             {t('files.progress', { percent: Math.round((100 * progress.sent) / Math.max(1, progress.total)) })}
           </span>
         )}
         {mutation.data && (
           <p className="last-result">
             <StatusBadge status={mutation.data.status} />{' '}
-            <button type="button" className="link" onClick={() => { selectSend(mutation.data.id); setView('history'); }}>{t('composer.openInHistory')}</button>
+            <button
+              type="button"
+              className="link"
+              onClick={() => {
+                selectSend(mutation.data.id);
+                setView('history');
+              }}
+            >
+              {t('composer.openInHistory')}
+            </button>
           </p>
         )}
         <label className="inline small">
           <span>{t('composer.sendLater')}</span>
           <input type="datetime-local" value={later} onChange={(e) => setLater(e.target.value)} aria-label={t('composer.sendLater')} />
         </label>
-        <button type="submit" className="primary send" disabled={!!blocked || mutation.isPending} title={blocked ?? t('composer.sendHint')} aria-keyshortcuts="Control+Enter">
-          {mutation.isPending ? t('composer.sending') : editing ? t('composer.saveEdit') : scheduledAt ? t('composer.schedule') : t('composer.send')} <kbd>⌃⏎</kbd>
+        <button
+          type="submit"
+          className="primary send"
+          disabled={!!blocked || mutation.isPending}
+          title={blocked ?? t('composer.sendHint')}
+          aria-keyshortcuts="Control+Enter"
+        >
+          {mutation.isPending
+            ? t('composer.sending')
+            : editing
+              ? t('composer.saveEdit')
+              : scheduledAt
+                ? t('composer.schedule')
+                : t('composer.send')}{' '}
+          <kbd>⌃⏎</kbd>
         </button>
       </footer>
     </form>

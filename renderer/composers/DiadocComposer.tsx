@@ -1,4 +1,11 @@
-import { base64Length, boxIdPattern, checkDiadocMessage, diadocLimits, type DiadocDocument, type DiadocMessage } from '../../shared/messages/diadoc.ts';
+import {
+  base64Length,
+  boxIdPattern,
+  checkDiadocMessage,
+  diadocLimits,
+  type DiadocDocument,
+  type DiadocMessage,
+} from '../../shared/messages/diadoc.ts';
 import type { FileHandle } from '../../shared/sends.ts';
 import { client } from '../api.ts';
 import { useT } from '../i18n/index.ts';
@@ -29,7 +36,11 @@ export function fromDocument(d: DiadocDocument, file: FileHandle, signature: Fil
 }
 
 function toDocument(d: DocDraft): DiadocDocument {
-  const metadata = d.metadata.split('\n').map((l) => l.split('=')).filter((kv) => kv[0]!.trim()).map(([k, ...v]) => ({ key: k!.trim(), value: v.join('=').trim() }));
+  const metadata = d.metadata
+    .split('\n')
+    .map((l) => l.split('='))
+    .filter((kv) => kv[0]!.trim())
+    .map(([k, ...v]) => ({ key: k!.trim(), value: v.join('=').trim() }));
   return {
     file: d.file.id,
     typeNamedId: d.typeNamedId,
@@ -45,14 +56,21 @@ function toDocument(d: DocDraft): DiadocDocument {
 
 /** An honest estimate of the JSON request: every file as base64, plus room for the fields. */
 function requestBytes(docs: DocDraft[]): number {
-  return docs.reduce((n, d) => n + base64Length(d.file.size) + (d.signature ? base64Length(d.signature.size) : 0) + 600 + d.comment.length * 2, 400);
+  return docs.reduce(
+    (n, d) => n + base64Length(d.file.size) + (d.signature ? base64Length(d.signature.size) : 0) + 600 + d.comment.length * 2,
+    400,
+  );
 }
 
 export function DiadocComposer() {
   const { t } = useT();
   const account = useComposerAccount('diadoc');
-  const defaultFrom = account?.settings.provider === 'diadoc' ? account.settings.fromBoxId ?? '' : '';
-  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState<Recipient, Body>('diadoc', { recipient: { fromBoxId: '', toBoxId: '' }, body: { documents: [], isDraft: false, lockPacket: false, delaySend: false } }, diadocKeyOf);
+  const defaultFrom = account?.settings.provider === 'diadoc' ? (account.settings.fromBoxId ?? '') : '';
+  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState<Recipient, Body>(
+    'diadoc',
+    { recipient: { fromBoxId: '', toBoxId: '' }, body: { documents: [], isDraft: false, lockPacket: false, delaySend: false } },
+    diadocKeyOf,
+  );
   const r = { ...recipient, fromBoxId: recipient.fromBoxId || defaultFrom };
   const docs = body.documents ?? [];
   const message: DiadocMessage = {
@@ -66,7 +84,8 @@ export function DiadocComposer() {
   };
   const size = requestBytes(docs);
   const problems = checkDiadocMessage(message);
-  if (size > diadocLimits.requestBytesMax) problems.unshift({ field: 'documents', reason: 'documents_too_big', limit: diadocLimits.requestBytesMax });
+  if (size > diadocLimits.requestBytesMax)
+    problems.unshift({ field: 'documents', reason: 'documents_too_big', limit: diadocLimits.requestBytesMax });
   const setDocs = (documents: DocDraft[]) => setBody({ documents });
 
   return (
@@ -75,21 +94,47 @@ export function DiadocComposer() {
         provider="diadoc"
         problems={problems}
         texts={docs.map((d) => d.comment)}
-        limits={<>
-          <span className={docs.length > diadocLimits.documentsMax ? 'counter-over' : 'counter'} data-testid="documents-count">{t('diadoc.count', { count: docs.length, max: diadocLimits.documentsMax })}</span>
-          <span className={size > diadocLimits.requestBytesMax ? 'counter-over' : 'counter'}>{t('diadoc.size', { size: formatBytes(size), max: formatBytes(diadocLimits.requestBytesMax) })}</span>
-        </>}
+        limits={
+          <>
+            <span className={docs.length > diadocLimits.documentsMax ? 'counter-over' : 'counter'} data-testid="documents-count">
+              {t('diadoc.count', { count: docs.length, max: diadocLimits.documentsMax })}
+            </span>
+            <span className={size > diadocLimits.requestBytesMax ? 'counter-over' : 'counter'}>
+              {t('diadoc.size', { size: formatBytes(size), max: formatBytes(diadocLimits.requestBytesMax) })}
+            </span>
+          </>
+        }
         send={(accountId, options) => client.sends.send({ accountId, message, ...options })}
         onSent={clearBody}
       >
         <div className="row">
-          <label className="field grow"><span>{t('diadoc.fromBoxId')}</span><input name="fromBoxId" value={r.fromBoxId} onChange={(e) => setRecipient({ ...r, fromBoxId: e.target.value })} /></label>
-          <label className="field grow"><span>{t('diadoc.toBoxId')}</span><input name="toBoxId" value={r.toBoxId} onChange={(e) => setRecipient({ ...r, toBoxId: e.target.value })} /></label>
+          <label className="field grow">
+            <span>{t('diadoc.fromBoxId')}</span>
+            <input name="fromBoxId" value={r.fromBoxId} onChange={(e) => setRecipient({ ...r, fromBoxId: e.target.value })} />
+          </label>
+          <label className="field grow">
+            <span>{t('diadoc.toBoxId')}</span>
+            <input name="toBoxId" value={r.toBoxId} onChange={(e) => setRecipient({ ...r, toBoxId: e.target.value })} />
+          </label>
         </div>
         <FileDrop
           label={t('diadoc.documents')}
           rules={{ maxFiles: diadocLimits.documentsMax, maxBytes: diadocLimits.requestBytesMax, current: docs.length }}
-          onFiles={(hs) => setDocs([...docs, ...hs.map((file): DocDraft => ({ file, typeNamedId: 'Nonformalized', function: '', version: '', comment: '', customDocumentId: '', needRecipientSignature: false, metadata: '' }))])}
+          onFiles={(hs) =>
+            setDocs([
+              ...docs,
+              ...hs.map((file): DocDraft => ({
+                file,
+                typeNamedId: 'Nonformalized',
+                function: '',
+                version: '',
+                comment: '',
+                customDocumentId: '',
+                needRecipientSignature: false,
+                metadata: '',
+              })),
+            ])
+          }
         />
         <ol className="diadoc-docs">
           {docs.map((d, i) => (
@@ -112,7 +157,9 @@ export function DiadocComposer() {
         </ol>
         <div className="row">
           {(['isDraft', 'lockPacket', 'delaySend'] as const).map((f) => (
-            <label key={f} className="inline"><input type="checkbox" checked={!!body[f]} onChange={(e) => setBody({ [f]: e.target.checked })} /> {t(`diadoc.${f}`)}</label>
+            <label key={f} className="inline">
+              <input type="checkbox" checked={!!body[f]} onChange={(e) => setBody({ [f]: e.target.checked })} /> {t(`diadoc.${f}`)}
+            </label>
           ))}
         </div>
       </ComposerFrame>

@@ -37,57 +37,139 @@ export function DiadocDocumentCard({ doc, index, count, problems, onChange, onRe
   return (
     <li className="diadoc-doc" data-testid="diadoc-document" aria-label={t('diadoc.document', { n, name: doc.file.name })}>
       <div className="row">
-        <strong>{n}. {doc.file.name}</strong>
+        <strong>
+          {n}. {doc.file.name}
+        </strong>
         <span className="muted small">{formatBytes(doc.file.size)}</span>
-        {doc.file.size > diadocLimits.inlineAdviceBytes && <span className="badge warn" title={t('diadoc.inlineWarning', { size: formatBytes(diadocLimits.inlineAdviceBytes) })}>⚠ {t('diadoc.inlineWarning', { size: formatBytes(diadocLimits.inlineAdviceBytes) })}</span>}
+        {doc.file.size > diadocLimits.inlineAdviceBytes && (
+          <span className="badge warn" title={t('diadoc.inlineWarning', { size: formatBytes(diadocLimits.inlineAdviceBytes) })}>
+            ⚠ {t('diadoc.inlineWarning', { size: formatBytes(diadocLimits.inlineAdviceBytes) })}
+          </span>
+        )}
         <span className="spacer" />
-        <button type="button" className="link" disabled={index === 0} onClick={() => onMove(-1)} aria-label={t('diadoc.up', { n })}>↑</button>
-        <button type="button" className="link" disabled={index === count - 1} onClick={() => onMove(1)} aria-label={t('diadoc.down', { n })}>↓</button>
-        <button type="button" className="link danger" onClick={onRemove} aria-label={t('diadoc.removeDocument', { n })}>×</button>
+        <button type="button" className="link" disabled={index === 0} onClick={() => onMove(-1)} aria-label={t('diadoc.up', { n })}>
+          ↑
+        </button>
+        <button
+          type="button"
+          className="link"
+          disabled={index === count - 1}
+          onClick={() => onMove(1)}
+          aria-label={t('diadoc.down', { n })}
+        >
+          ↓
+        </button>
+        <button type="button" className="link danger" onClick={onRemove} aria-label={t('diadoc.removeDocument', { n })}>
+          ×
+        </button>
       </div>
       <div className="diadoc-grid">
         <label className="field">
           <span>{t('diadoc.type')}</span>
-          <input list={listId} value={doc.typeNamedId} onChange={(e) => set({ typeNamedId: e.target.value, function: '' })} aria-label={`${t('diadoc.type')} ${n}`} />
-          <datalist id={listId}>{diadocDocumentTypes.map((d) => <option key={d.typeNamedId} value={d.typeNamedId}>{d.title}</option>)}</datalist>
+          <input
+            list={listId}
+            value={doc.typeNamedId}
+            onChange={(e) => set({ typeNamedId: e.target.value, function: '' })}
+            aria-label={`${t('diadoc.type')} ${n}`}
+          />
+          <datalist id={listId}>
+            {diadocDocumentTypes.map((d) => (
+              <option key={d.typeNamedId} value={d.typeNamedId}>
+                {d.title}
+              </option>
+            ))}
+          </datalist>
         </label>
         {type && type.functions.length > 1 && (
           <label className="field">
             <span>{t('diadoc.function')}</span>
             <select value={doc.function} onChange={(e) => set({ function: e.target.value })} aria-label={`${t('diadoc.function')} ${n}`}>
               <option value="">—</option>
-              {type.functions.map((f) => <option key={f} value={f}>{f}</option>)}
+              {type.functions.map((f) => (
+                <option key={f} value={f}>
+                  {f}
+                </option>
+              ))}
             </select>
           </label>
         )}
         {type && type.functions.length > 1 && (
           <label className="field">
             <span>{t('diadoc.version')}</span>
-            <input value={doc.version} onChange={(e) => set({ version: e.target.value })} placeholder="utd970_05_03_01" aria-label={`${t('diadoc.version')} ${n}`} />
+            <input
+              value={doc.version}
+              onChange={(e) => set({ version: e.target.value })}
+              placeholder="utd970_05_03_01"
+              aria-label={`${t('diadoc.version')} ${n}`}
+            />
           </label>
         )}
         <label className="field">
           <span>{t('diadoc.customId')}</span>
-          <input value={doc.customDocumentId} onChange={(e) => set({ customDocumentId: e.target.value })} aria-label={`${t('diadoc.customId')} ${n}`} />
+          <input
+            value={doc.customDocumentId}
+            onChange={(e) => set({ customDocumentId: e.target.value })}
+            aria-label={`${t('diadoc.customId')} ${n}`}
+          />
         </label>
       </div>
       <label className="field">
-        <span>{t('diadoc.comment')} <span className="muted small">{doc.comment.length} / {diadocLimits.commentMax}</span></span>
-        <textarea rows={2} value={doc.comment} onChange={(e) => set({ comment: e.target.value })} aria-label={`${t('diadoc.comment')} ${n}`} />
+        <span>
+          {t('diadoc.comment')}{' '}
+          <span className="muted small">
+            {doc.comment.length} / {diadocLimits.commentMax}
+          </span>
+        </span>
+        <textarea
+          rows={2}
+          value={doc.comment}
+          onChange={(e) => set({ comment: e.target.value })}
+          aria-label={`${t('diadoc.comment')} ${n}`}
+        />
       </label>
       <label className="field">
         <span>{t('diadoc.metadata')}</span>
-        <textarea rows={1} value={doc.metadata} onChange={(e) => set({ metadata: e.target.value })} aria-label={`${t('diadoc.metadata')} ${n}`} />
+        <textarea
+          rows={1}
+          value={doc.metadata}
+          onChange={(e) => set({ metadata: e.target.value })}
+          aria-label={`${t('diadoc.metadata')} ${n}`}
+        />
       </label>
       <div className="row">
-        <label className="inline"><input type="checkbox" checked={doc.needRecipientSignature} onChange={(e) => set({ needRecipientSignature: e.target.checked })} /> {t('diadoc.needSignature')}</label>
+        <label className="inline">
+          <input type="checkbox" checked={doc.needRecipientSignature} onChange={(e) => set({ needRecipientSignature: e.target.checked })} />{' '}
+          {t('diadoc.needSignature')}
+        </label>
         {doc.signature ? (
-          <span className="file-chip">🔏 {doc.signature.name} <button type="button" className="link" aria-label={t('files.remove', { name: doc.signature.name })} onClick={() => { const { signature: _s, ...rest } = doc; onChange(rest); }}>×</button></span>
+          <span className="file-chip">
+            🔏 {doc.signature.name}{' '}
+            <button
+              type="button"
+              className="link"
+              aria-label={t('files.remove', { name: doc.signature.name })}
+              onClick={() => {
+                const { signature: _s, ...rest } = doc;
+                onChange(rest);
+              }}
+            >
+              ×
+            </button>
+          </span>
         ) : (
-          <FileDrop label={`${t('diadoc.addSignature')} ${n}`} multiple={false} rules={{ maxFiles: 1, maxBytes: 1024 * 1024, current: 0 }} onFiles={([h]) => h && set({ signature: h })} />
+          <FileDrop
+            label={`${t('diadoc.addSignature')} ${n}`}
+            multiple={false}
+            rules={{ maxFiles: 1, maxBytes: 1024 * 1024, current: 0 }}
+            onFiles={([h]) => h && set({ signature: h })}
+          />
         )}
       </div>
-      {problems.map((p) => <small key={p.field + p.reason} className="error" role="status">{problemText(t, p)}</small>)}
+      {problems.map((p) => (
+        <small key={p.field + p.reason} className="error" role="status">
+          {problemText(t, p)}
+        </small>
+      ))}
     </li>
   );
 }

@@ -14,7 +14,9 @@ export function FileChips({ files, onRemove, warnAbove }: { files: FileHandle[];
           <PaperclipIcon /> {f.name}
           {warnAbove !== undefined && f.size > warnAbove && <span className="badge warn">{formatBytes(f.size)}</span>}
           <span className="size">{formatBytes(f.size)}</span>
-          <button type="button" className="link" aria-label={t('files.remove', { name: f.name })} onClick={() => onRemove(f.id)}>×</button>
+          <button type="button" className="link" aria-label={t('files.remove', { name: f.name })} onClick={() => onRemove(f.id)}>
+            ×
+          </button>
         </li>
       ))}
     </ul>

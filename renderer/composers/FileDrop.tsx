@@ -53,7 +53,10 @@ export function FileDrop({ rules, onFiles, label, multiple = true, children }: P
     const accepted: File[] = [];
     files.forEach((f) => {
       const no = refuseFile(f, rulesRef.current, accepted.length);
-      if (no) problems.push(`${f.name}: ${t(`reason.${no.reason}` as never, { limit: no.limit !== undefined ? (no.reason === 'file_too_big' ? formatBytes(no.limit) : no.limit) : '' })}`);
+      if (no)
+        problems.push(
+          `${f.name}: ${t(`reason.${no.reason}` as never, { limit: no.limit !== undefined ? (no.reason === 'file_too_big' ? formatBytes(no.limit) : no.limit) : '' })}`,
+        );
       else accepted.push(f);
     });
     setBusy((b) => b + accepted.length);
@@ -93,7 +96,10 @@ export function FileDrop({ rules, onFiles, label, multiple = true, children }: P
       ref={ref}
       className={`drop${over ? ' over' : ''}`}
       data-testid="drop-zone"
-      onDragOver={(e) => { e.preventDefault(); setOver(true); }}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
       onDragLeave={() => setOver(false)}
       onDrop={(e) => {
         e.preventDefault();
@@ -103,12 +109,27 @@ export function FileDrop({ rules, onFiles, label, multiple = true, children }: P
     >
       <label className="drop-label">
         <span>{label}</span>
-        <input type="file" multiple={multiple} className="sr-only" onChange={(e) => { void take([...(e.target.files ?? [])]); e.target.value = ''; }} aria-label={label} />
+        <input
+          type="file"
+          multiple={multiple}
+          className="sr-only"
+          onChange={(e) => {
+            void take([...(e.target.files ?? [])]);
+            e.target.value = '';
+          }}
+          aria-label={label}
+        />
       </label>
-      {busy > 0 && <span className="muted small" role="status">{t('files.adding', { count: busy })}</span>}
+      {busy > 0 && (
+        <span className="muted small" role="status">
+          {t('files.adding', { count: busy })}
+        </span>
+      )}
       {refusals.length > 0 && (
         <ul className="refusals" role="alert">
-          {refusals.map((r) => <li key={r}>{r}</li>)}
+          {refusals.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
         </ul>
       )}
       {children}

@@ -15,9 +15,15 @@ export function GreenApiComposer() {
   const form = account?.settings.provider === 'greenapi' ? account.settings.form : 'v1';
   const keyOf = (r: Recipient) => {
     const to = normalizeGreenApiRecipient(r.recipientType, r.to);
-    return checkGreenApiMessage({ provider: 'greenapi', recipientType: r.recipientType, to, text: 'x' }, 'instance').length === 0 ? `${r.recipientType}:${to}` : undefined;
+    return checkGreenApiMessage({ provider: 'greenapi', recipientType: r.recipientType, to, text: 'x' }, 'instance').length === 0
+      ? `${r.recipientType}:${to}`
+      : undefined;
   };
-  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState<Recipient, { text: string }>('greenapi', { recipient: { recipientType: 'individual', to: '' }, body: { text: '' } }, keyOf);
+  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState<Recipient, { text: string }>(
+    'greenapi',
+    { recipient: { recipientType: 'individual', to: '' }, body: { text: '' } },
+    keyOf,
+  );
   const message: GreenApiMessage = { provider: 'greenapi', recipientType: recipient.recipientType, to: recipient.to, text: body.text };
   const problems = checkGreenApiMessage(message, form);
   const toProblem = recipient.to ? problems.find((p) => p.field === 'to') : undefined;
@@ -38,7 +44,13 @@ export function GreenApiComposer() {
           <legend>{t('greenapi.recipientType')}</legend>
           {(['individual', 'group'] as const).map((rt) => (
             <label key={rt} className="inline">
-              <input type="radio" name="recipientType" value={rt} checked={recipient.recipientType === rt} onChange={() => setRecipient({ ...recipient, recipientType: rt })} />
+              <input
+                type="radio"
+                name="recipientType"
+                value={rt}
+                checked={recipient.recipientType === rt}
+                onChange={() => setRecipient({ ...recipient, recipientType: rt })}
+              />
               {t(`greenapi.${rt}`)}
             </label>
           ))}
@@ -55,10 +67,22 @@ export function GreenApiComposer() {
             aria-invalid={!!toProblem}
             aria-describedby={toProblem ? 'greenapi-to-error' : undefined}
           />
-          {toProblem && <small id="greenapi-to-error" className="error">{problemText(t, toProblem)}</small>}
+          {toProblem && (
+            <small id="greenapi-to-error" className="error">
+              {problemText(t, toProblem)}
+            </small>
+          )}
         </label>
-        <TemplateField label={t('greenapi.text')} name="text" value={body.text} onChange={(text) => setBody({ text })} describedBy="greenapi-format" />
-        <small id="greenapi-format" className="hint">{t('greenapi.formatHint')}</small>
+        <TemplateField
+          label={t('greenapi.text')}
+          name="text"
+          value={body.text}
+          onChange={(text) => setBody({ text })}
+          describedBy="greenapi-format"
+        />
+        <small id="greenapi-format" className="hint">
+          {t('greenapi.formatHint')}
+        </small>
       </ComposerFrame>
       <RecentSends provider="greenapi" recipient={keyOf(recipient) ? normalized : undefined} />
     </div>

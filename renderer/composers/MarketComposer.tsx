@@ -24,8 +24,12 @@ export const marketKeyOf = (r: Recipient) => {
 export function MarketComposer() {
   const { t } = useT();
   const account = useComposerAccount('market');
-  const defaultBusiness = account?.settings.provider === 'market' ? account.settings.businessId ?? '' : '';
-  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState<Recipient, Body>('market', { recipient: { businessId: '', chatId: '' }, body: { text: '', file: null } }, marketKeyOf);
+  const defaultBusiness = account?.settings.provider === 'market' ? (account.settings.businessId ?? '') : '';
+  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState<Recipient, Body>(
+    'market',
+    { recipient: { businessId: '', chatId: '' }, body: { text: '', file: null } },
+    marketKeyOf,
+  );
   const r = { ...recipient, businessId: recipient.businessId || defaultBusiness };
   const base = { provider: 'market' as const, businessId: normalizeMarketId(r.businessId), chatId: normalizeMarketId(r.chatId) };
   const textMsg: MarketMessage = { ...base, kind: 'text', text: body.text };
@@ -33,17 +37,30 @@ export function MarketComposer() {
   // Text alone, file alone, or both: each part is checked by its own rules.
   const problems: FieldProblem[] = body.text || !fileMsg ? checkMarketMessage(textMsg) : [];
   if (fileMsg) problems.push(...checkMarketMessage(fileMsg, body.file!.size).filter((p) => !problems.some((q) => q.field === p.field)));
-  const idProblem = (field: string) => (field === 'businessId' ? r.businessId : r.chatId) ? problems.find((p) => p.field === field) : undefined;
+  const idProblem = (field: string) =>
+    (field === 'businessId' ? r.businessId : r.chatId) ? problems.find((p) => p.field === field) : undefined;
 
   // Text and file go as two grouped sends; an edited scheduled send is replaced by the first of them.
   const send = async (accountId: string, { replaces, ...when }: SendOptions) => {
     const groupId = body.text && fileMsg ? crypto.randomUUID() : undefined;
     let first;
     if (body.text) {
-      first = await client.sends.send({ accountId, message: textMsg, ...when, ...(groupId ? { groupId } : {}), ...(replaces ? { replaces } : {}) });
+      first = await client.sends.send({
+        accountId,
+        message: textMsg,
+        ...when,
+        ...(groupId ? { groupId } : {}),
+        ...(replaces ? { replaces } : {}),
+      });
       if (first.status === 'failed' || !fileMsg) return first;
     }
-    const second = await client.sends.send({ accountId, message: fileMsg!, ...when, ...(groupId ? { groupId } : {}), ...(!first && replaces ? { replaces } : {}) });
+    const second = await client.sends.send({
+      accountId,
+      message: fileMsg!,
+      ...when,
+      ...(groupId ? { groupId } : {}),
+      ...(!first && replaces ? { replaces } : {}),
+    });
     return first ?? second;
   };
 
@@ -53,10 +70,16 @@ export function MarketComposer() {
         provider="market"
         problems={problems}
         texts={[body.text]}
-        limits={<>
-          <Counter count={body.text.length} max={marketLimits.textMax} label={t('field.text')} />
-          {body.file && <span className={body.file.size > marketLimits.fileMaxBytes ? 'counter-over' : ''}><PaperclipIcon /> {formatBytes(body.file.size)} / {formatBytes(marketLimits.fileMaxBytes)}</span>}
-        </>}
+        limits={
+          <>
+            <Counter count={body.text.length} max={marketLimits.textMax} label={t('field.text')} />
+            {body.file && (
+              <span className={body.file.size > marketLimits.fileMaxBytes ? 'counter-over' : ''}>
+                <PaperclipIcon /> {formatBytes(body.file.size)} / {formatBytes(marketLimits.fileMaxBytes)}
+              </span>
+            )}
+          </>
+        }
         send={send}
         onSent={clearBody}
       >
@@ -64,13 +87,25 @@ export function MarketComposer() {
           {(['businessId', 'chatId'] as const).map((f) => (
             <label key={f} className="field grow">
               <span>{t(`market.${f}`)}</span>
-              <input name={f} inputMode="numeric" autoComplete="off" value={f === 'businessId' ? r.businessId : r.chatId} onChange={(e) => setRecipient({ ...r, [f]: e.target.value })} aria-invalid={!!idProblem(f)} />
+              <input
+                name={f}
+                inputMode="numeric"
+                autoComplete="off"
+                value={f === 'businessId' ? r.businessId : r.chatId}
+                onChange={(e) => setRecipient({ ...r, [f]: e.target.value })}
+                aria-invalid={!!idProblem(f)}
+              />
               {idProblem(f) && <small className="error">{problemText(t, idProblem(f)!)}</small>}
             </label>
           ))}
         </div>
         <TemplateField label={t('market.text')} name="text" value={body.text} onChange={(text) => setBody({ text })} rows={6} />
-        <FileDrop label={t('market.file')} multiple={false} rules={{ maxFiles: 1, maxBytes: marketLimits.fileMaxBytes, current: body.file ? 1 : 0 }} onFiles={([h]) => setBody({ file: h ?? null })}>
+        <FileDrop
+          label={t('market.file')}
+          multiple={false}
+          rules={{ maxFiles: 1, maxBytes: marketLimits.fileMaxBytes, current: body.file ? 1 : 0 }}
+          onFiles={([h]) => setBody({ file: h ?? null })}
+        >
           <FileChips files={body.file ? [body.file] : []} onRemove={() => setBody({ file: null })} />
         </FileDrop>
         {body.text && body.file && <p className="note">{t('market.twoSends')}</p>}

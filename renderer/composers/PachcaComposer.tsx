@@ -1,4 +1,11 @@
-import { checkPachcaMessage, pachcaEntityTypes, pachcaLimits, type PachcaButton, type PachcaEntityType, type PachcaMessage } from '../../shared/messages/pachca.ts';
+import {
+  checkPachcaMessage,
+  pachcaEntityTypes,
+  pachcaLimits,
+  type PachcaButton,
+  type PachcaEntityType,
+  type PachcaMessage,
+} from '../../shared/messages/pachca.ts';
 import type { FileHandle } from '../../shared/sends.ts';
 import { client } from '../api.ts';
 import { useT } from '../i18n/index.ts';
@@ -13,16 +20,39 @@ import { useComposerState } from './useComposerState.ts';
 import { PaperclipIcon } from '../ui/PaperclipIcon.tsx';
 
 type Recipient = { entityType: PachcaEntityType; entityId: string };
-type Body = { content: string; buttons: PachcaButton[][]; files: FileHandle[]; parentMessageId: string; displayName: string; displayAvatarUrl: string; skipInviteMentions: boolean; linkPreview: boolean };
-const emptyBody: Body = { content: '', buttons: [], files: [], parentMessageId: '', displayName: '', displayAvatarUrl: '', skipInviteMentions: false, linkPreview: false };
+type Body = {
+  content: string;
+  buttons: PachcaButton[][];
+  files: FileHandle[];
+  parentMessageId: string;
+  displayName: string;
+  displayAvatarUrl: string;
+  skipInviteMentions: boolean;
+  linkPreview: boolean;
+};
+const emptyBody: Body = {
+  content: '',
+  buttons: [],
+  files: [],
+  parentMessageId: '',
+  displayName: '',
+  displayAvatarUrl: '',
+  skipInviteMentions: false,
+  linkPreview: false,
+};
 
-export const pachcaKeyOf = (r: Recipient) => (/^\d{1,10}$/.test(r.entityId.trim()) && Number(r.entityId) > 0 ? `${r.entityType}:${Number(r.entityId)}` : undefined);
+export const pachcaKeyOf = (r: Recipient) =>
+  /^\d{1,10}$/.test(r.entityId.trim()) && Number(r.entityId) > 0 ? `${r.entityType}:${Number(r.entityId)}` : undefined;
 
 export function PachcaComposer() {
   const { t } = useT();
   const account = useComposerAccount('pachca');
   const isBot = account?.settings.provider === 'pachca' && account.settings.isBot;
-  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState<Recipient, Body>('pachca', { recipient: { entityType: 'discussion', entityId: '' }, body: emptyBody }, pachcaKeyOf);
+  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState<Recipient, Body>(
+    'pachca',
+    { recipient: { entityType: 'discussion', entityId: '' }, body: emptyBody },
+    pachcaKeyOf,
+  );
   const b = { ...emptyBody, ...body };
   const message: PachcaMessage = {
     provider: 'pachca',
@@ -37,7 +67,11 @@ export function PachcaComposer() {
     ...(recipient.entityType === 'thread' && b.skipInviteMentions ? { skipInviteMentions: true } : {}),
     ...(b.linkPreview ? { linkPreview: true } : {}),
   };
-  const problems = [...(pachcaKeyOf(recipient) ? [] : [{ field: 'entityId', reason: recipient.entityId ? 'invalid_value' : 'required' }]), ...(b.parentMessageId && !/^\d+$/.test(b.parentMessageId) ? [{ field: 'parentMessageId', reason: 'invalid_value' }] : []), ...checkPachcaMessage(message, { isBot: !!isBot })];
+  const problems = [
+    ...(pachcaKeyOf(recipient) ? [] : [{ field: 'entityId', reason: recipient.entityId ? 'invalid_value' : 'required' }]),
+    ...(b.parentMessageId && !/^\d+$/.test(b.parentMessageId) ? [{ field: 'parentMessageId', reason: 'invalid_value' }] : []),
+    ...checkPachcaMessage(message, { isBot: !!isBot }),
+  ];
   const buttonProblem = problems.find((p) => p.field.startsWith('buttons'));
   const total = b.buttons.reduce((n, r) => n + r.length, 0);
 
@@ -47,50 +81,115 @@ export function PachcaComposer() {
         provider="pachca"
         problems={problems}
         texts={[b.content]}
-        limits={<>
-          <Counter count={b.content.length} max={pachcaLimits.contentMax} label={t('field.content')} />
-          <span className="counter">{t('pachca.buttonsCount', { count: total, max: pachcaLimits.buttonsMax })}</span>
-          {b.files.length > 0 && <span><PaperclipIcon /> {b.files.length}</span>}
-        </>}
+        limits={
+          <>
+            <Counter count={b.content.length} max={pachcaLimits.contentMax} label={t('field.content')} />
+            <span className="counter">{t('pachca.buttonsCount', { count: total, max: pachcaLimits.buttonsMax })}</span>
+            {b.files.length > 0 && (
+              <span>
+                <PaperclipIcon /> {b.files.length}
+              </span>
+            )}
+          </>
+        }
         send={(accountId, options) => client.sends.send({ accountId, message, ...options })}
         onSent={clearBody}
       >
         <div className="row">
           <label className="field">
             <span>{t('pachca.entityType')}</span>
-            <select name="entityType" value={recipient.entityType} onChange={(e) => setRecipient({ ...recipient, entityType: e.target.value as PachcaEntityType })}>
-              {pachcaEntityTypes.map((et) => <option key={et} value={et}>{t(`pachca.entity.${et}`)}</option>)}
+            <select
+              name="entityType"
+              value={recipient.entityType}
+              onChange={(e) => setRecipient({ ...recipient, entityType: e.target.value as PachcaEntityType })}
+            >
+              {pachcaEntityTypes.map((et) => (
+                <option key={et} value={et}>
+                  {t(`pachca.entity.${et}`)}
+                </option>
+              ))}
             </select>
           </label>
           <label className="field grow">
             <span>{t('pachca.entityId')}</span>
-            <input name="entityId" inputMode="numeric" autoComplete="off" value={recipient.entityId} onChange={(e) => setRecipient({ ...recipient, entityId: e.target.value })} />
+            <input
+              name="entityId"
+              inputMode="numeric"
+              autoComplete="off"
+              value={recipient.entityId}
+              onChange={(e) => setRecipient({ ...recipient, entityId: e.target.value })}
+            />
           </label>
         </div>
         <TemplateField label={t('pachca.content')} name="content" value={b.content} onChange={(content) => setBody({ content })} rows={6} />
-        <FileDrop label={t('pachca.files')} rules={{ maxFiles: pachcaLimits.filesMax, maxBytes: 100 * 1024 * 1024, current: b.files.length }} onFiles={(hs) => setBody({ files: [...b.files, ...hs] })}>
+        <FileDrop
+          label={t('pachca.files')}
+          rules={{ maxFiles: pachcaLimits.filesMax, maxBytes: 100 * 1024 * 1024, current: b.files.length }}
+          onFiles={(hs) => setBody({ files: [...b.files, ...hs] })}
+        >
           <FileChips files={b.files} onRemove={(id) => setBody({ files: b.files.filter((f) => f.id !== id) })} />
         </FileDrop>
         <PachcaButtonsEditor rows={b.buttons} onChange={(buttons) => setBody({ buttons })} />
-        {buttonProblem && <small className="error" role="status">{problemText(t, buttonProblem)}</small>}
+        {buttonProblem && (
+          <small className="error" role="status">
+            {problemText(t, buttonProblem)}
+          </small>
+        )}
         <details className="more">
           <summary>{t('pachca.more')}</summary>
           <div className="composer-body">
-            <label className="field"><span>{t('pachca.parentMessageId')}</span><input name="parentMessageId" inputMode="numeric" value={b.parentMessageId} onChange={(e) => setBody({ parentMessageId: e.target.value.trim() })} /></label>
+            <label className="field">
+              <span>{t('pachca.parentMessageId')}</span>
+              <input
+                name="parentMessageId"
+                inputMode="numeric"
+                value={b.parentMessageId}
+                onChange={(e) => setBody({ parentMessageId: e.target.value.trim() })}
+              />
+            </label>
             {isBot && (
               <>
-                <label className="field"><span>{t('pachca.displayName')}</span><input name="displayName" value={b.displayName} maxLength={pachcaLimits.displayMax + 20} onChange={(e) => setBody({ displayName: e.target.value })} /></label>
-                <label className="field"><span>{t('pachca.displayAvatarUrl')}</span><input name="displayAvatarUrl" inputMode="url" value={b.displayAvatarUrl} onChange={(e) => setBody({ displayAvatarUrl: e.target.value })} /></label>
+                <label className="field">
+                  <span>{t('pachca.displayName')}</span>
+                  <input
+                    name="displayName"
+                    value={b.displayName}
+                    maxLength={pachcaLimits.displayMax + 20}
+                    onChange={(e) => setBody({ displayName: e.target.value })}
+                  />
+                </label>
+                <label className="field">
+                  <span>{t('pachca.displayAvatarUrl')}</span>
+                  <input
+                    name="displayAvatarUrl"
+                    inputMode="url"
+                    value={b.displayAvatarUrl}
+                    onChange={(e) => setBody({ displayAvatarUrl: e.target.value })}
+                  />
+                </label>
               </>
             )}
             {recipient.entityType === 'thread' && (
-              <label className="inline"><input type="checkbox" checked={b.skipInviteMentions} onChange={(e) => setBody({ skipInviteMentions: e.target.checked })} /> {t('pachca.skipInviteMentions')}</label>
+              <label className="inline">
+                <input type="checkbox" checked={b.skipInviteMentions} onChange={(e) => setBody({ skipInviteMentions: e.target.checked })} />{' '}
+                {t('pachca.skipInviteMentions')}
+              </label>
             )}
-            <label className="inline"><input type="checkbox" checked={b.linkPreview} onChange={(e) => setBody({ linkPreview: e.target.checked })} /> {t('pachca.linkPreview')}</label>
+            <label className="inline">
+              <input type="checkbox" checked={b.linkPreview} onChange={(e) => setBody({ linkPreview: e.target.checked })} />{' '}
+              {t('pachca.linkPreview')}
+            </label>
           </div>
         </details>
       </ComposerFrame>
-      <RecentSends provider="pachca" recipient={pachcaKeyOf(recipient) ? `${recipient.entityType === 'discussion' ? 'chat' : recipient.entityType} ${Number(recipient.entityId)}` : undefined} />
+      <RecentSends
+        provider="pachca"
+        recipient={
+          pachcaKeyOf(recipient)
+            ? `${recipient.entityType === 'discussion' ? 'chat' : recipient.entityType} ${Number(recipient.entityId)}`
+            : undefined
+        }
+      />
     </div>
   );
 }

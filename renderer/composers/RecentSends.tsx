@@ -14,7 +14,11 @@ export function RecentSends({ provider, recipient }: { provider: ProviderId; rec
   const items = recipient ? (q.data?.pages[0]?.items ?? []) : [];
   // Built only when there is something to show: the first Intl formatter of a page costs
   // tens of milliseconds (locale data), which the first screen should not pay.
-  const time = useMemo(() => (items.length ? new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit' }) : undefined), [items.length > 0, lang]);
+  const time = useMemo(
+    () =>
+      items.length ? new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit' }) : undefined,
+    [items.length > 0, lang],
+  );
   return (
     <aside className="recent" aria-label={t('recent.title')}>
       <h2>{t('recent.title')}</h2>
@@ -26,7 +30,14 @@ export function RecentSends({ provider, recipient }: { provider: ProviderId; rec
         <ul>
           {items.map((s) => (
             <li key={s.id}>
-              <button type="button" className="recent-item" onClick={() => { selectSend(s.id); setView('history'); }}>
+              <button
+                type="button"
+                className="recent-item"
+                onClick={() => {
+                  selectSend(s.id);
+                  setView('history');
+                }}
+              >
                 <StatusBadge status={s.status} /> <time>{time?.format(s.createdAt)}</time>
                 <span className="preview">«{s.preview.slice(0, 60)}»</span>
               </button>

@@ -14,28 +14,55 @@ import { pachcaKeyOf } from './PachcaComposer.tsx';
  * back (moved, deleted or changed since), so the operator is told to attach those again. With
  * `edit`, a scheduled send opens for editing: what the composer then sends takes its place.
  */
-export function openInComposer(detail: Pick<SendDetail, 'id' | 'status' | 'scheduledAt' | 'message' | 'files'>, opts: { edit?: boolean } = {}): { missingFiles: number } {
+export function openInComposer(
+  detail: Pick<SendDetail, 'id' | 'status' | 'scheduledAt' | 'message' | 'files'>,
+  opts: { edit?: boolean } = {},
+): { missingFiles: number } {
   const { message } = detail;
   const ui = useUi.getState();
   // Editing keeps the link to the scheduled send; a plain reopen is a new message and drops any old link.
-  ui.setEditing(message.provider, opts.edit && detail.status === 'scheduled' && detail.scheduledAt ? { sendId: detail.id, scheduledAt: detail.scheduledAt } : undefined);
+  ui.setEditing(
+    message.provider,
+    opts.edit && detail.status === 'scheduled' && detail.scheduledAt ? { sendId: detail.id, scheduledAt: detail.scheduledAt } : undefined,
+  );
   const available = new Map<string, FileHandle>((detail.files ?? []).map((f) => [f.id, f]));
   const missingFiles = fileIdsOf(message).filter((id) => !available.has(id)).length;
   switch (message.provider) {
     case 'greenapi': {
       const to = normalizeGreenApiRecipient(message.recipientType, message.to);
-      ui.setComposer('greenapi', { recipient: { recipientType: message.recipientType, to }, body: { text: message.text }, boundKey: `${message.recipientType}:${to}` });
+      ui.setComposer('greenapi', {
+        recipient: { recipientType: message.recipientType, to },
+        body: { text: message.text },
+        boundKey: `${message.recipientType}:${to}`,
+      });
       break;
     }
     case 'pachca': {
       const recipient = { entityType: message.entityType, entityId: String(message.entityId) };
       const files = (message.files ?? []).flatMap((id) => available.get(id) ?? []);
-      ui.setComposer('pachca', { recipient, body: { content: message.content, buttons: message.buttons ?? [], files, parentMessageId: message.parentMessageId ? String(message.parentMessageId) : '', displayName: message.displayName ?? '', displayAvatarUrl: message.displayAvatarUrl ?? '', skipInviteMentions: !!message.skipInviteMentions, linkPreview: !!message.linkPreview }, boundKey: pachcaKeyOf(recipient) });
+      ui.setComposer('pachca', {
+        recipient,
+        body: {
+          content: message.content,
+          buttons: message.buttons ?? [],
+          files,
+          parentMessageId: message.parentMessageId ? String(message.parentMessageId) : '',
+          displayName: message.displayName ?? '',
+          displayAvatarUrl: message.displayAvatarUrl ?? '',
+          skipInviteMentions: !!message.skipInviteMentions,
+          linkPreview: !!message.linkPreview,
+        },
+        boundKey: pachcaKeyOf(recipient),
+      });
       break;
     }
     case 'market': {
       const recipient = { businessId: message.businessId, chatId: message.chatId };
-      ui.setComposer('market', { recipient, body: { text: message.text ?? '', file: (message.file && available.get(message.file)) ?? null }, boundKey: marketKeyOf(recipient) });
+      ui.setComposer('market', {
+        recipient,
+        body: { text: message.text ?? '', file: (message.file && available.get(message.file)) ?? null },
+        boundKey: marketKeyOf(recipient),
+      });
       break;
     }
     case 'diadoc': {
@@ -45,7 +72,11 @@ export function openInComposer(detail: Pick<SendDetail, 'id' | 'status' | 'sched
         const file = available.get(d.file);
         return file ? [fromDocument(d, file, d.signatureFile ? available.get(d.signatureFile) : undefined)] : [];
       });
-      ui.setComposer('diadoc', { recipient, body: { documents, isDraft: !!message.isDraft, lockPacket: !!message.lockPacket, delaySend: !!message.delaySend }, boundKey: diadocKeyOf(recipient) });
+      ui.setComposer('diadoc', {
+        recipient,
+        body: { documents, isDraft: !!message.isDraft, lockPacket: !!message.lockPacket, delaySend: !!message.delaySend },
+        boundKey: diadocKeyOf(recipient),
+      });
       break;
     }
   }

@@ -15,14 +15,21 @@ interface Saved<R, B> {
  * draft (or an empty body), so text never travels to someone else. A half-typed recipient
  * changes nothing, so editing a number does not wipe the text.
  */
-export function useComposerState<R, B extends Record<string, unknown>>(provider: ProviderId, initial: { recipient: R; body: B }, keyOf: (r: R) => string | undefined) {
+export function useComposerState<R, B extends Record<string, unknown>>(
+  provider: ProviderId,
+  initial: { recipient: R; body: B },
+  keyOf: (r: R) => string | undefined,
+) {
   const saved = useUi((s) => s.composer[provider]) as Saved<R, B> | undefined;
   const setComposer = useUi((s) => s.setComposer);
   const setDraft = useUi((s) => s.setDraft);
   const state: Saved<R, B> = saved ?? { recipient: initial.recipient, body: initial.body };
   const draftKey = (k: string) => `${provider}:${k}`;
 
-  const write = useCallback((next: Saved<R, B>) => setComposer(provider, next as unknown as Record<string, unknown>), [provider, setComposer]);
+  const write = useCallback(
+    (next: Saved<R, B>) => setComposer(provider, next as unknown as Record<string, unknown>),
+    [provider, setComposer],
+  );
 
   const setRecipient = useCallback(
     (recipient: R) => {

@@ -16,9 +16,30 @@ function dayStart(value: string): number | undefined {
 }
 
 /** One row; memoized, so scrolling renders only the rows that come into view. */
-const HistoryRow = memo(function HistoryRow({ send: s, top, selected, onSelect, t, time }: { send: SendSummary; top: number; selected: boolean; onSelect(id: string): void; t: Translate; time: Intl.DateTimeFormat }) {
+const HistoryRow = memo(function HistoryRow({
+  send: s,
+  top,
+  selected,
+  onSelect,
+  t,
+  time,
+}: {
+  send: SendSummary;
+  top: number;
+  selected: boolean;
+  onSelect(id: string): void;
+  t: Translate;
+  time: Intl.DateTimeFormat;
+}) {
   return (
-    <div role="option" aria-selected={selected} className={`history-row${selected ? ' selected' : ''}`} style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }} onClick={() => onSelect(s.id)} data-send-id={s.id}>
+    <div
+      role="option"
+      aria-selected={selected}
+      className={`history-row${selected ? ' selected' : ''}`}
+      style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
+      onClick={() => onSelect(s.id)}
+      data-send-id={s.id}
+    >
       <div className="row-top">
         <StatusLabel status={s.status} t={t} />
         <span className={`prov prov-${s.provider}`}>{t(`provider.${s.provider}`)}</span>
@@ -62,7 +83,12 @@ export function HistoryView() {
   const rows: SendSummary[] = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 6 });
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 6,
+  });
   const items = virtualizer.getVirtualItems();
   const last = items.at(-1);
   useEffect(() => {
@@ -76,25 +102,63 @@ export function HistoryView() {
       <section className="history-list" aria-label={t('history.title')}>
         <h1>{t('history.title')}</h1>
         <div className="filters" role="search">
-          <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder={t('history.search')} aria-label={t('history.search')} />
+          <input
+            type="search"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder={t('history.search')}
+            aria-label={t('history.search')}
+          />
           <select value={provider} onChange={(e) => setProvider(e.target.value as ProviderId | '')} aria-label={t('history.allProviders')}>
             <option value="">{t('history.allProviders')}</option>
-            {providerIds.map((p) => <option key={p} value={p}>{t(`provider.${p}`)}</option>)}
+            {providerIds.map((p) => (
+              <option key={p} value={p}>
+                {t(`provider.${p}`)}
+              </option>
+            ))}
           </select>
           <select value={accountId} onChange={(e) => setAccountId(e.target.value)} aria-label={t('history.allAccounts')}>
             <option value="">{t('history.allAccounts')}</option>
-            {accounts.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+            {accounts.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
           </select>
-          <select value={status} onChange={(e) => setStatus(e.target.value as SendStatus | 'undecided' | '')} aria-label={t('history.allStatuses')}>
+          <select
+            value={status}
+            onChange={(e) => setStatus(e.target.value as SendStatus | 'undecided' | '')}
+            aria-label={t('history.allStatuses')}
+          >
             <option value="">{t('history.allStatuses')}</option>
             <option value="undecided">{t('history.undecided')}</option>
-            {sendStatuses.map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
+            {sendStatuses.map((s) => (
+              <option key={s} value={s}>
+                {t(`status.${s}`)}
+              </option>
+            ))}
           </select>
-          <label className="inline">{t('history.from')} <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} aria-label={t('history.from')} /></label>
-          <label className="inline">{t('history.to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} aria-label={t('history.to')} /></label>
+          <label className="inline">
+            {t('history.from')} <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} aria-label={t('history.from')} />
+          </label>
+          <label className="inline">
+            {t('history.to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} aria-label={t('history.to')} />
+          </label>
         </div>
-        <p className="muted small" aria-live="polite" data-testid="history-count">{pages.isLoading ? t('common.loading') : rows.length === 0 ? t('history.empty') : t('history.count', { count: rows.length + (pages.hasNextPage ? '+' : '') })}</p>
-        <div ref={scrollRef} className="history-scroll" data-testid="history-scroll" role="listbox" aria-label={t('history.title')} tabIndex={0}
+        <p className="muted small" aria-live="polite" data-testid="history-count">
+          {pages.isLoading
+            ? t('common.loading')
+            : rows.length === 0
+              ? t('history.empty')
+              : t('history.count', { count: rows.length + (pages.hasNextPage ? '+' : '') })}
+        </p>
+        <div
+          ref={scrollRef}
+          className="history-scroll"
+          data-testid="history-scroll"
+          role="listbox"
+          aria-label={t('history.title')}
+          tabIndex={0}
           onKeyDown={(e) => {
             if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
             e.preventDefault();

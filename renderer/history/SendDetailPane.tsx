@@ -23,7 +23,11 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
 
   const act = useMutation({
     mutationFn: (action: 'retry' | 'markSent' | 'cancel') =>
-      action === 'retry' ? client.sends.retry({ id: id! }) : action === 'markSent' ? client.sends.resolve({ id: id!, as: 'sent' }) : client.sends.cancel({ id: id! }),
+      action === 'retry'
+        ? client.sends.retry({ id: id! })
+        : action === 'markSent'
+          ? client.sends.resolve({ id: id!, as: 'sent' })
+          : client.sends.cancel({ id: id! }),
     onSuccess: (s) => {
       void qc.invalidateQueries({ queryKey: keys.history });
       if (s.id !== id) selectSend(s.id);
@@ -39,7 +43,8 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
 
   // An unknown outcome may already be a delivered message: repeating it is the operator's explicit call.
   const sendAgain = async (status: string) => {
-    if (status === 'outcome_unknown' && !(await askConfirm({ message: t('history.sendAgainUnknown'), confirmLabel: t('history.retry') }))) return;
+    if (status === 'outcome_unknown' && !(await askConfirm({ message: t('history.sendAgainUnknown'), confirmLabel: t('history.retry') })))
+      return;
     act.mutate('retry');
   };
 
@@ -49,8 +54,18 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
     if (missingFiles) toast({ tone: 'error', text: t('history.filesMissing', { count: missingFiles }) });
   };
 
-  if (!id) return <section className="detail empty"><p className="muted">{t('history.pickOne')}</p></section>;
-  if (!detail.data) return <section className="detail"><p className="muted">{detail.error ? String(detail.error) : t('common.loading')}</p></section>;
+  if (!id)
+    return (
+      <section className="detail empty">
+        <p className="muted">{t('history.pickOne')}</p>
+      </section>
+    );
+  if (!detail.data)
+    return (
+      <section className="detail">
+        <p className="muted">{detail.error ? String(detail.error) : t('common.loading')}</p>
+      </section>
+    );
   const d = detail.data;
   return (
     <section className="detail" aria-label={t('history.detail')}>
@@ -60,13 +75,40 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
         {d.sandbox && <span className="badge sandbox">{t('common.sandbox')}</span>}
       </header>
       <dl className="facts">
-        <dt>{t('history.recipient')}</dt><dd>{d.recipient}</dd>
-        <dt>{t('composer.account')}</dt><dd>{d.accountName}</dd>
-        <dt>{t('history.created')}</dt><dd>{time.format(d.createdAt)}</dd>
-        {d.resendOf && (<><dt>{t('history.earlier')}</dt><dd><button type="button" className="link" onClick={() => selectSend(d.resendOf)}>{t('history.openEarlier')}</button></dd></>)}
-        {d.providerMessageId && (<><dt>{t('history.providerId')}</dt><dd data-testid="provider-message-id">{d.providerMessageId}</dd></>)}
-        {d.scheduledAt && d.status === 'scheduled' && (<><dt>{t('status.scheduled')}</dt><dd>{time.format(d.scheduledAt)}</dd></>)}
-        {d.nextAttemptAt && d.status === 'waiting' && (<><dt>{t('status.waiting')}</dt><dd>{t('history.nextAttempt', { time: time.format(d.nextAttemptAt) })}</dd></>)}
+        <dt>{t('history.recipient')}</dt>
+        <dd>{d.recipient}</dd>
+        <dt>{t('composer.account')}</dt>
+        <dd>{d.accountName}</dd>
+        <dt>{t('history.created')}</dt>
+        <dd>{time.format(d.createdAt)}</dd>
+        {d.resendOf && (
+          <>
+            <dt>{t('history.earlier')}</dt>
+            <dd>
+              <button type="button" className="link" onClick={() => selectSend(d.resendOf)}>
+                {t('history.openEarlier')}
+              </button>
+            </dd>
+          </>
+        )}
+        {d.providerMessageId && (
+          <>
+            <dt>{t('history.providerId')}</dt>
+            <dd data-testid="provider-message-id">{d.providerMessageId}</dd>
+          </>
+        )}
+        {d.scheduledAt && d.status === 'scheduled' && (
+          <>
+            <dt>{t('status.scheduled')}</dt>
+            <dd>{time.format(d.scheduledAt)}</dd>
+          </>
+        )}
+        {d.nextAttemptAt && d.status === 'waiting' && (
+          <>
+            <dt>{t('status.waiting')}</dt>
+            <dd>{t('history.nextAttempt', { time: time.format(d.nextAttemptAt) })}</dd>
+          </>
+        )}
       </dl>
       {d.error && (
         <p className={`error-box${d.status === 'outcome_unknown' ? ' warn' : ''}`} role="alert">
@@ -75,11 +117,25 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
       )}
       {d.status === 'outcome_unknown' && <p className="note">{t('history.unknownExplain')}</p>}
       <div className="row actions">
-        {d.status === 'outcome_unknown' && <button type="button" onClick={() => act.mutate('markSent')}>{t('history.markSent')}</button>}
-        {(d.status === 'failed' || d.status === 'outcome_unknown' || d.status === 'cancelled') && <button type="button" onClick={() => void sendAgain(d.status)}>{t('history.retry')}</button>}
-        {(d.status === 'scheduled' || d.status === 'pending' || d.status === 'waiting') && <button type="button" onClick={() => act.mutate('cancel')}>{t('history.cancel')}</button>}
+        {d.status === 'outcome_unknown' && (
+          <button type="button" onClick={() => act.mutate('markSent')}>
+            {t('history.markSent')}
+          </button>
+        )}
+        {(d.status === 'failed' || d.status === 'outcome_unknown' || d.status === 'cancelled') && (
+          <button type="button" onClick={() => void sendAgain(d.status)}>
+            {t('history.retry')}
+          </button>
+        )}
+        {(d.status === 'scheduled' || d.status === 'pending' || d.status === 'waiting') && (
+          <button type="button" onClick={() => act.mutate('cancel')}>
+            {t('history.cancel')}
+          </button>
+        )}
         {d.status === 'scheduled' && (
-          <button type="button" onClick={() => openWith(true)}>{t('history.edit')}</button>
+          <button type="button" onClick={() => openWith(true)}>
+            {t('history.edit')}
+          </button>
         )}
         {d.status === 'scheduled' && (
           <label className="inline small">
@@ -95,12 +151,19 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
             />
           </label>
         )}
-        <button
-          type="button"
-          onClick={() => openWith(false)}
-        >{t('history.openInComposer')}</button>
+        <button type="button" onClick={() => openWith(false)}>
+          {t('history.openInComposer')}
+        </button>
         {d.curl && (
-          <button type="button" onClick={() => void navigator.clipboard.writeText(d.curl!).then(() => setCopied(true), () => setCopied(false))}>
+          <button
+            type="button"
+            onClick={() =>
+              void navigator.clipboard.writeText(d.curl!).then(
+                () => setCopied(true),
+                () => setCopied(false),
+              )
+            }
+          >
             {copied ? t('common.copied') : t('history.copyCurl')}
           </button>
         )}
@@ -113,16 +176,31 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
         {d.attempts.map((a) => (
           <li key={a.n} data-testid="attempt">
             <div className="attempt-head">
-              <strong>{t('history.attempt', { n: a.n })}</strong> <time>{time.format(a.startedAt)}</time> <span className={`outcome outcome-${a.outcome}`}>{t(`status.${outcomeStatus[a.outcome]}`)}</span>
+              <strong>{t('history.attempt', { n: a.n })}</strong> <time>{time.format(a.startedAt)}</time>{' '}
+              <span className={`outcome outcome-${a.outcome}`}>{t(`status.${outcomeStatus[a.outcome]}`)}</span>
               {a.error && <span className="muted"> — {describeError(t, a.error)}</span>}
             </div>
             {a.exchanges.map((x, i) => (
               <details key={i}>
-                <summary>{x.method} {x.url} → {x.status ?? '—'} ({t('history.durationMs', { ms: Math.round(x.durationMs) })})</summary>
+                <summary>
+                  {x.method} {x.url} → {x.status ?? '—'} ({t('history.durationMs', { ms: Math.round(x.durationMs) })})
+                </summary>
                 <h4>{t('history.request')}</h4>
-                <pre>{Object.entries(x.requestHeaders).map(([k, v]) => `${k}: ${v}`).join('\n')}{'\n\n'}{x.requestBody}</pre>
+                <pre>
+                  {Object.entries(x.requestHeaders)
+                    .map(([k, v]) => `${k}: ${v}`)
+                    .join('\n')}
+                  {'\n\n'}
+                  {x.requestBody}
+                </pre>
                 <h4>{t('history.response')}</h4>
-                <pre>{x.status === undefined ? t('history.noResponse') : `${x.status}\n${Object.entries(x.responseHeaders ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${x.responseBody ?? ''}`}</pre>
+                <pre>
+                  {x.status === undefined
+                    ? t('history.noResponse')
+                    : `${x.status}\n${Object.entries(x.responseHeaders ?? {})
+                        .map(([k, v]) => `${k}: ${v}`)
+                        .join('\n')}\n\n${x.responseBody ?? ''}`}
+                </pre>
               </details>
             ))}
           </li>

@@ -97,7 +97,8 @@ export const en: Record<DictKey, string> = {
   'history.copyCurl': 'Copy as cURL',
   'history.markSent': 'Mark as sent',
   'history.cancel': 'Cancel send',
-  'history.unknownExplain': 'The provider may have received the message (the reason is above). Check with the recipient, then mark it as sent or send it again.',
+  'history.unknownExplain':
+    'The provider may have received the message (the reason is above). Check with the recipient, then mark it as sent or send it again.',
   'history.nextAttempt': 'Next attempt: {time}',
   'history.scheduledFor': 'Scheduled for {time}',
   'history.message': 'Message',

@@ -68,7 +68,15 @@ export function TemplateField({ label, name, value, onChange, rows = 8, describe
     <div className="field grow template-field">
       <div className="row">
         <label htmlFor={`${listId}-text`}>{label}</label>
-        <button type="button" className="link small" onClick={() => { setPicker({ start: ref.current?.selectionStart ?? value.length, query: '' }); setActive(0); ref.current?.focus(); }}>
+        <button
+          type="button"
+          className="link small"
+          onClick={() => {
+            setPicker({ start: ref.current?.selectionStart ?? value.length, query: '' });
+            setActive(0);
+            ref.current?.focus();
+          }}
+        >
           {t('templates.insert')}
         </button>
       </div>
@@ -82,7 +90,12 @@ export function TemplateField({ label, name, value, onChange, rows = 8, describe
                 value={values[v] ?? ''}
                 onChange={(e) => setValues({ ...values, [v]: e.target.value })}
                 onBlur={() => values[v] && onChange(fillTemplate(value, { [v]: values[v] }))}
-                onKeyDown={(e) => { if (e.key === 'Enter' && values[v]) { e.preventDefault(); onChange(fillTemplate(value, { [v]: values[v] })); } }}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' && values[v]) {
+                    e.preventDefault();
+                    onChange(fillTemplate(value, { [v]: values[v] }));
+                  }
+                }}
                 aria-label={`${t('templates.variables')}: ${v}`}
               />
             </label>
@@ -116,7 +129,16 @@ export function TemplateField({ label, name, value, onChange, rows = 8, describe
             <li className="muted">{t('templates.nothing')}</li>
           ) : (
             matches.map((tp, i) => (
-              <li key={tp.id} role="option" aria-selected={i === active} className={i === active ? 'active' : ''} onMouseDown={(e) => { e.preventDefault(); insert(tp); }}>
+              <li
+                key={tp.id}
+                role="option"
+                aria-selected={i === active}
+                className={i === active ? 'active' : ''}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  insert(tp);
+                }}
+              >
                 <strong>{tp.name}</strong> <span className="muted">{tp.body.slice(0, 60)}</span>
               </li>
             ))

@@ -15,7 +15,8 @@ export function TemplatesView() {
   const [editing, setEditing] = useState<Partial<Template> | undefined>();
   const onError = (e: unknown) => toast({ tone: 'error', text: isOperatorError(e) ? describeError(t, e.error) : String(e) });
   const save = useMutation({
-    mutationFn: (tp: Partial<Template>) => client.templates.save({ ...(tp.id ? { id: tp.id } : {}), name: tp.name ?? '', body: tp.body ?? '' }),
+    mutationFn: (tp: Partial<Template>) =>
+      client.templates.save({ ...(tp.id ? { id: tp.id } : {}), name: tp.name ?? '', body: tp.body ?? '' }),
     onSuccess: () => {
       setEditing(undefined);
       toast({ tone: 'ok', text: t('templates.saved') });
@@ -23,21 +24,44 @@ export function TemplatesView() {
     },
     onError,
   });
-  const remove = useMutation({ mutationFn: (id: string) => client.templates.remove({ id }), onSuccess: () => qc.invalidateQueries({ queryKey: keys.templates }), onError });
+  const remove = useMutation({
+    mutationFn: (id: string) => client.templates.remove({ id }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.templates }),
+    onError,
+  });
 
   return (
     <section className="accounts" aria-label={t('templates.title')}>
       <header className="row">
         <h1>{t('templates.title')}</h1>
-        <button type="button" className="primary" onClick={() => setEditing({ name: '', body: '' })}>{t('templates.add')}</button>
+        <button type="button" className="primary" onClick={() => setEditing({ name: '', body: '' })}>
+          {t('templates.add')}
+        </button>
       </header>
       {editing && (
-        <form className="account-form" aria-label={t('templates.add')} onSubmit={(e) => { e.preventDefault(); save.mutate(editing); }}>
-          <label className="field"><span>{t('templates.name')}</span><input value={editing.name ?? ''} onChange={(e) => setEditing({ ...editing, name: e.target.value })} maxLength={100} required /></label>
-          <label className="field"><span>{t('templates.body')}</span><textarea rows={6} value={editing.body ?? ''} onChange={(e) => setEditing({ ...editing, body: e.target.value })} required /></label>
+        <form
+          className="account-form"
+          aria-label={t('templates.add')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            save.mutate(editing);
+          }}
+        >
+          <label className="field">
+            <span>{t('templates.name')}</span>
+            <input value={editing.name ?? ''} onChange={(e) => setEditing({ ...editing, name: e.target.value })} maxLength={100} required />
+          </label>
+          <label className="field">
+            <span>{t('templates.body')}</span>
+            <textarea rows={6} value={editing.body ?? ''} onChange={(e) => setEditing({ ...editing, body: e.target.value })} required />
+          </label>
           <div className="row">
-            <button type="submit" className="primary">{t('common.save')}</button>
-            <button type="button" onClick={() => setEditing(undefined)}>{t('common.cancel')}</button>
+            <button type="submit" className="primary">
+              {t('common.save')}
+            </button>
+            <button type="button" onClick={() => setEditing(undefined)}>
+              {t('common.cancel')}
+            </button>
           </div>
         </form>
       )}
@@ -45,10 +69,27 @@ export function TemplatesView() {
       <ul className="account-list">
         {templates.map((tp) => (
           <li key={tp.id} className="account">
-            <div className="account-main"><strong>{tp.name}</strong><span className="muted small">{tp.body.slice(0, 140)}</span></div>
+            <div className="account-main">
+              <strong>{tp.name}</strong>
+              <span className="muted small">{tp.body.slice(0, 140)}</span>
+            </div>
             <div className="row">
-              <button type="button" onClick={() => setEditing(tp)}>{t('common.edit')}</button>
-              <button type="button" className="danger" onClick={() => void askConfirm({ message: t('templates.confirmDelete', { name: tp.name }), confirmLabel: t('common.delete'), tone: 'danger' }).then((ok) => ok && remove.mutate(tp.id))}>{t('common.delete')}</button>
+              <button type="button" onClick={() => setEditing(tp)}>
+                {t('common.edit')}
+              </button>
+              <button
+                type="button"
+                className="danger"
+                onClick={() =>
+                  void askConfirm({
+                    message: t('templates.confirmDelete', { name: tp.name }),
+                    confirmLabel: t('common.delete'),
+                    tone: 'danger',
+                  }).then((ok) => ok && remove.mutate(tp.id))
+                }
+              >
+                {t('common.delete')}
+              </button>
             </div>
           </li>
         ))}

@@ -12,7 +12,15 @@ async function post<T>(path: string, body: BodyInit | undefined, contentType?: s
   if (contentType) headers['content-type'] = contentType;
   try {
     const res = await fetch(path, { method: 'POST', headers, ...(body !== undefined ? { body } : {}), credentials: 'same-origin' });
-    if (res.status === 401) return { ok: false, error: { kind: 'unauthorized', reason: 'harness_token', message: 'The harness token is missing; open the URL printed by npm run web.' } };
+    if (res.status === 401)
+      return {
+        ok: false,
+        error: {
+          kind: 'unauthorized',
+          reason: 'harness_token',
+          message: 'The harness token is missing; open the URL printed by npm run web.',
+        },
+      };
     return (await res.json()) as Reply<T>;
   } catch {
     return { ok: false, error: { kind: 'network', reason: 'host_unreachable', message: 'The app’s host is not answering.' } };
@@ -29,7 +37,8 @@ export function createWebBridge(): OperatorBridge {
   const stream = () => (source ??= new EventSource('./events'));
   return buildBridge(
     {
-      call: (channel, input) => post(`./rpc/${encodeURIComponent(channel)}`, input === undefined ? undefined : JSON.stringify(input), 'application/json'),
+      call: (channel, input) =>
+        post(`./rpc/${encodeURIComponent(channel)}`, input === undefined ? undefined : JSON.stringify(input), 'application/json'),
       subscribe: (event: EventName, listener) => {
         const handler = (e: MessageEvent<string>) => listener(JSON.parse(e.data) as unknown);
         stream().addEventListener(event, handler);

@@ -15,11 +15,21 @@ function ToastItem({ toast }: { toast: Toast }) {
     <div className={`toast toast-${toast.tone}`} role={toast.tone === 'error' ? 'alert' : 'status'}>
       <span>{toast.text}</span>
       {toast.sendId && (
-        <button type="button" className="link" onClick={() => { selectSend(toast.sendId); setView('history'); dismiss(toast.id); }}>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            selectSend(toast.sendId);
+            setView('history');
+            dismiss(toast.id);
+          }}
+        >
           {t('composer.openInHistory')}
         </button>
       )}
-      <button type="button" className="link" aria-label={t('toast.dismiss')} onClick={() => dismiss(toast.id)}>×</button>
+      <button type="button" className="link" aria-label={t('toast.dismiss')} onClick={() => dismiss(toast.id)}>
+        ×
+      </button>
     </div>
   );
 }
@@ -28,7 +38,9 @@ export function Toasts() {
   const toasts = useUi((s) => s.toasts);
   return (
     <div className="toasts" aria-live="polite">
-      {toasts.map((t) => <ToastItem key={t.id} toast={t} />)}
+      {toasts.map((t) => (
+        <ToastItem key={t.id} toast={t} />
+      ))}
     </div>
   );
 }

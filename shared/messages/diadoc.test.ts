@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { base64Length, checkDiadocMessage, diadocDocumentType, diadocLimits, diadocMessageSchema, type DiadocDocument, type DiadocMessage } from './diadoc.ts';
+import {
+  base64Length,
+  checkDiadocMessage,
+  diadocDocumentType,
+  diadocLimits,
+  diadocMessageSchema,
+  type DiadocDocument,
+  type DiadocMessage,
+} from './diadoc.ts';
 
 const doc = (over: Partial<DiadocDocument> = {}): DiadocDocument => ({ file: 'f_document0001', typeNamedId: 'Nonformalized', ...over });
 const message = (over: Partial<DiadocMessage> = {}): DiadocMessage => ({
@@ -20,7 +28,17 @@ describe('the Diadoc message', () => {
       isDraft: true,
       lockPacket: true,
       delaySend: false,
-      documents: [doc({ signatureFile: 'f_signature001', function: 'default', version: 'v1', comment: 'Договор', customDocumentId: 'c-1', needRecipientSignature: true, metadata: [{ key: 'FileName', value: 'dogovor.pdf' }] })],
+      documents: [
+        doc({
+          signatureFile: 'f_signature001',
+          function: 'default',
+          version: 'v1',
+          comment: 'Договор',
+          customDocumentId: 'c-1',
+          needRecipientSignature: true,
+          metadata: [{ key: 'FileName', value: 'dogovor.pdf' }],
+        }),
+      ],
     });
     expect(diadocMessageSchema.parse(full)).toEqual(full);
     expect(diadocMessageSchema.safeParse({ ...full, provider: 'pachca' }).success).toBe(false);
@@ -33,7 +51,9 @@ describe('the Diadoc message', () => {
     ]);
     expect(checkDiadocMessage(message({ toBoxId: 'box with spaces' }))).toEqual([{ field: 'toBoxId', reason: 'bad_box_id' }]);
     expect(checkDiadocMessage(message({ toBoxId: 'x'.repeat(101) }))).toEqual([{ field: 'toBoxId', reason: 'too_long', limit: 100 }]);
-    expect(checkDiadocMessage(message({ toBoxId: 'DB32772B-9256-49A8-A133-FDA593FDA38A' }))).toEqual([{ field: 'toBoxId', reason: 'same_box' }]);
+    expect(checkDiadocMessage(message({ toBoxId: 'DB32772B-9256-49A8-A133-FDA593FDA38A' }))).toEqual([
+      { field: 'toBoxId', reason: 'same_box' },
+    ]);
   });
 
   it('carries one to 40 documents', () => {
@@ -59,12 +79,24 @@ describe('the Diadoc message', () => {
   });
 
   it('asks for the function of types that have several, and accepts only their own', () => {
-    expect(checkDiadocMessage(message({ documents: [doc({ typeNamedId: 'UniversalTransferDocument', version: 'utd970_05_03_01' })] }))).toEqual([{ field: 'documents.0.function', reason: 'required' }]);
-    expect(checkDiadocMessage(message({ documents: [doc({ typeNamedId: 'UniversalTransferDocument', function: 'КСЧФ' })] }))).toEqual([{ field: 'documents.0.function', reason: 'unknown_function' }]);
-    expect(checkDiadocMessage(message({ documents: [doc({ typeNamedId: 'UniversalTransferDocument', function: 'СЧФДОП', version: 'utd970_05_03_01' })] }))).toEqual([]);
-    expect(checkDiadocMessage(message({ documents: [doc({ typeNamedId: 'nonformalized', function: 'СЧФ' })] }))).toEqual([{ field: 'documents.0.function', reason: 'unknown_function' }]);
+    expect(
+      checkDiadocMessage(message({ documents: [doc({ typeNamedId: 'UniversalTransferDocument', version: 'utd970_05_03_01' })] })),
+    ).toEqual([{ field: 'documents.0.function', reason: 'required' }]);
+    expect(checkDiadocMessage(message({ documents: [doc({ typeNamedId: 'UniversalTransferDocument', function: 'КСЧФ' })] }))).toEqual([
+      { field: 'documents.0.function', reason: 'unknown_function' },
+    ]);
+    expect(
+      checkDiadocMessage(
+        message({ documents: [doc({ typeNamedId: 'UniversalTransferDocument', function: 'СЧФДОП', version: 'utd970_05_03_01' })] }),
+      ),
+    ).toEqual([]);
+    expect(checkDiadocMessage(message({ documents: [doc({ typeNamedId: 'nonformalized', function: 'СЧФ' })] }))).toEqual([
+      { field: 'documents.0.function', reason: 'unknown_function' },
+    ]);
     // A type this list does not know is the server's to judge.
-    expect(checkDiadocMessage(message({ documents: [doc({ typeNamedId: 'LetterOfIntent', function: 'anything', version: 'v7' })] }))).toEqual([]);
+    expect(
+      checkDiadocMessage(message({ documents: [doc({ typeNamedId: 'LetterOfIntent', function: 'anything', version: 'v7' })] })),
+    ).toEqual([]);
   });
 
   it('matches type names without regard to case, as the sheet writes `nonformalized`', () => {
@@ -73,7 +105,11 @@ describe('the Diadoc message', () => {
   });
 
   it('needs a key and a value in every metadata item', () => {
-    const metadata = [{ key: 'FileName', value: 'a.pdf' }, { key: '', value: 'x' }, { key: 'DocumentNumber', value: ' ' }];
+    const metadata = [
+      { key: 'FileName', value: 'a.pdf' },
+      { key: '', value: 'x' },
+      { key: 'DocumentNumber', value: ' ' },
+    ];
     expect(checkDiadocMessage(message({ documents: [doc(), doc({ metadata })] }))).toEqual([
       { field: 'documents.1.metadata.1.key', reason: 'required' },
       { field: 'documents.1.metadata.2.value', reason: 'required' },

@@ -110,7 +110,8 @@ function checkDocument(problems: FieldProblem[], doc: DiadocDocument, at: string
     if (!fn) problems.push({ field: `${at}.function`, reason: 'required' });
     else if (!type.functions.includes(fn)) problems.push({ field: `${at}.function`, reason: 'unknown_function' });
   } else if (type && fn && fn !== 'default') problems.push({ field: `${at}.function`, reason: 'unknown_function' });
-  if (doc.comment !== undefined && doc.comment.length > diadocLimits.commentMax) problems.push({ field: `${at}.comment`, reason: 'too_long', limit: diadocLimits.commentMax });
+  if (doc.comment !== undefined && doc.comment.length > diadocLimits.commentMax)
+    problems.push({ field: `${at}.comment`, reason: 'too_long', limit: diadocLimits.commentMax });
   (doc.metadata ?? []).forEach((item, j) => {
     // MetadataItem's Key and Value are both `required` and non-empty (proto, DocumentAttachment.rst).
     if (!item.key.trim()) problems.push({ field: `${at}.metadata.${j}.key`, reason: 'required' });
@@ -123,9 +124,11 @@ export function checkDiadocMessage(msg: DiadocMessage): FieldProblem[] {
   const problems: FieldProblem[] = [];
   checkBox(problems, 'fromBoxId', msg.fromBoxId);
   checkBox(problems, 'toBoxId', msg.toBoxId);
-  if (msg.fromBoxId.trim() && msg.fromBoxId.trim().toLowerCase() === msg.toBoxId.trim().toLowerCase()) problems.push({ field: 'toBoxId', reason: 'same_box' });
+  if (msg.fromBoxId.trim() && msg.fromBoxId.trim().toLowerCase() === msg.toBoxId.trim().toLowerCase())
+    problems.push({ field: 'toBoxId', reason: 'same_box' });
   if (msg.documents.length === 0) problems.push({ field: 'documents', reason: 'required' });
-  else if (msg.documents.length > diadocLimits.documentsMax) problems.push({ field: 'documents', reason: 'too_many', limit: diadocLimits.documentsMax });
+  else if (msg.documents.length > diadocLimits.documentsMax)
+    problems.push({ field: 'documents', reason: 'too_many', limit: diadocLimits.documentsMax });
   const seen = new Set<string>();
   msg.documents.forEach((doc, i) => {
     checkDocument(problems, doc, `documents.${i}`);

@@ -5,7 +5,12 @@ import { marketMessageSchema } from './market.ts';
 import { pachcaMessageSchema } from './pachca.ts';
 
 /** Every message a composer can produce, told apart by `provider`. */
-export const outgoingMessageSchema = z.discriminatedUnion('provider', [pachcaMessageSchema, diadocMessageSchema, marketMessageSchema, greenApiMessageSchema]);
+export const outgoingMessageSchema = z.discriminatedUnion('provider', [
+  pachcaMessageSchema,
+  diadocMessageSchema,
+  marketMessageSchema,
+  greenApiMessageSchema,
+]);
 export type OutgoingMessage = z.infer<typeof outgoingMessageSchema>;
 
 /** The file handles a message refers to, in the order the composer attached them. */

@@ -2,8 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { outgoingMessageSchema } from './index.ts';
 import { checkMarketMessage, isMarketId, marketLimits, normalizeMarketId, type MarketMessage } from './market.ts';
 
-const text = (over: Partial<MarketMessage> = {}): MarketMessage => ({ provider: 'market', businessId: '100500', chatId: '42', kind: 'text', text: 'Здравствуйте! Заказ передан в доставку.', ...over });
-const file = (over: Partial<MarketMessage> = {}): MarketMessage => ({ provider: 'market', businessId: '100500', chatId: '42', kind: 'file', file: 'f_abcdefgh12', ...over });
+const text = (over: Partial<MarketMessage> = {}): MarketMessage => ({
+  provider: 'market',
+  businessId: '100500',
+  chatId: '42',
+  kind: 'text',
+  text: 'Здравствуйте! Заказ передан в доставку.',
+  ...over,
+});
+const file = (over: Partial<MarketMessage> = {}): MarketMessage => ({
+  provider: 'market',
+  businessId: '100500',
+  chatId: '42',
+  kind: 'file',
+  file: 'f_abcdefgh12',
+  ...over,
+});
 
 describe('Market message', () => {
   it('is one option of the outgoing union, told apart by provider', () => {
@@ -29,7 +43,10 @@ describe('Market message', () => {
   });
 
   it('needs both ids as int64 ≥ 1 in digits', () => {
-    expect(checkMarketMessage(text({ businessId: '', chatId: ' ' }))).toEqual([{ field: 'businessId', reason: 'required' }, { field: 'chatId', reason: 'required' }]);
+    expect(checkMarketMessage(text({ businessId: '', chatId: ' ' }))).toEqual([
+      { field: 'businessId', reason: 'required' },
+      { field: 'chatId', reason: 'required' },
+    ]);
     expect(checkMarketMessage(text({ chatId: '0' }))).toEqual([{ field: 'chatId', reason: 'bad_format' }]);
     expect(checkMarketMessage(text({ chatId: '-5' }))).toEqual([{ field: 'chatId', reason: 'bad_format' }]);
     expect(checkMarketMessage(text({ chatId: '12a' }))).toEqual([{ field: 'chatId', reason: 'bad_format' }]);

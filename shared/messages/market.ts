@@ -77,7 +77,8 @@ export function checkMarketMessage(msg: MarketMessage, fileSize?: number): Field
     if (msg.file !== undefined) problems.push({ field: 'file', reason: 'invalid_value' });
   } else {
     if (!msg.file) problems.push({ field: 'file', reason: 'required' });
-    else if (fileSize !== undefined && fileSize > marketLimits.fileMaxBytes) problems.push({ field: 'file', reason: 'file_too_big', limit: marketLimits.fileMaxBytes });
+    else if (fileSize !== undefined && fileSize > marketLimits.fileMaxBytes)
+      problems.push({ field: 'file', reason: 'file_too_big', limit: marketLimits.fileMaxBytes });
     else if (fileSize === 0) problems.push({ field: 'file', reason: 'file_empty' });
     if (msg.text !== undefined && msg.text !== '') problems.push({ field: 'text', reason: 'invalid_value' });
   }

@@ -35,12 +35,21 @@ export type PachcaButton = z.infer<typeof pachcaButtonSchema>;
 export const pachcaMessageSchema = z.object({
   provider: z.literal('pachca'),
   entityType: z.enum(pachcaEntityTypes),
-  entityId: z.number().int().positive().max(2 ** 31 - 1),
+  entityId: z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1),
   content: z.string(),
   buttons: z.array(z.array(pachcaButtonSchema)).optional(),
   /** Handle ids of the files to attach. */
   files: z.array(z.string()).optional(),
-  parentMessageId: z.number().int().positive().max(2 ** 31 - 1).optional(),
+  parentMessageId: z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1)
+    .optional(),
   displayName: z.string().optional(),
   displayAvatarUrl: z.string().optional(),
   skipInviteMentions: z.boolean().optional(),
@@ -54,14 +63,15 @@ const httpUrl = (s: string) => URL.canParse(s) && /^https?:$/.test(new URL(s).pr
 export function checkPachcaMessage(msg: PachcaMessage, opts: { isBot: boolean }): FieldProblem[] {
   const p: FieldProblem[] = [];
   const L = pachcaLimits;
-  if (!msg.content.trim() && !(msg.files?.length)) p.push({ field: 'content', reason: 'required' });
+  if (!msg.content.trim() && !msg.files?.length) p.push({ field: 'content', reason: 'required' });
   if (msg.content.length > L.contentMax) p.push({ field: 'content', reason: 'too_long', limit: L.contentMax });
   const rows = msg.buttons ?? [];
   const total = rows.reduce((n, r) => n + r.length, 0);
   if (total > L.buttonsMax) p.push({ field: 'buttons', reason: 'too_many_buttons', limit: L.buttonsMax });
   rows.forEach((row, r) => {
     if (row.length === 0) p.push({ field: `buttons.${r}`, reason: 'empty_row' });
-    if (row.length > L.buttonsPerRowMax) p.push({ field: `buttons.${r}.${L.buttonsPerRowMax}`, reason: 'too_many_in_row', limit: L.buttonsPerRowMax });
+    if (row.length > L.buttonsPerRowMax)
+      p.push({ field: `buttons.${r}.${L.buttonsPerRowMax}`, reason: 'too_many_in_row', limit: L.buttonsPerRowMax });
     row.forEach((b, c) => {
       const at = `buttons.${r}.${c}`;
       if (!b.text.trim()) p.push({ field: `${at}.text`, reason: 'required' });
@@ -74,7 +84,8 @@ export function checkPachcaMessage(msg: PachcaMessage, opts: { isBot: boolean })
     });
   });
   if ((msg.files?.length ?? 0) > L.filesMax) p.push({ field: 'files', reason: 'too_many_files', limit: L.filesMax });
-  if ((msg.displayName || msg.displayAvatarUrl) && !opts.isBot) p.push({ field: msg.displayName ? 'displayName' : 'displayAvatarUrl', reason: 'bot_only' });
+  if ((msg.displayName || msg.displayAvatarUrl) && !opts.isBot)
+    p.push({ field: msg.displayName ? 'displayName' : 'displayAvatarUrl', reason: 'bot_only' });
   if (msg.displayName && msg.displayName.length > L.displayMax) p.push({ field: 'displayName', reason: 'too_long', limit: L.displayMax });
   if (msg.displayAvatarUrl) {
     if (msg.displayAvatarUrl.length > L.displayMax) p.push({ field: 'displayAvatarUrl', reason: 'too_long', limit: L.displayMax });
