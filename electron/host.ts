@@ -12,7 +12,7 @@ import { curlOf } from './outbox/curl.ts';
 import { RateLimiter } from './outbox/limiter.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { adapterFor } from './providers/index.ts';
-import { SandboxRuntime, sandboxSettings } from './sandbox/runtime.ts';
+import { SandboxRuntime, sandboxSettings } from './sandbox-wiring/runtime.ts';
 import { AccountsService, type SettingsStore } from './vault/accounts.ts';
 import type { SecretBox } from './vault/secret-box.ts';
 import { TemplatesService } from './vault/templates.ts';

@@ -18,8 +18,10 @@ import type { AdapterAccount, AdapterContext, AttemptResult, ProviderAdapter } f
  * - v1 error codes (§9 q2): the catalogue's 10xx codes are mapped; anything else (like the
  *   example's 82) is shown with the provider's own `details`/`title`.
  * - v1 ids (§9 q4): digits only; the composer strips `+`, spaces and an `@c.us` suffix first.
- * - Length: JavaScript string length (UTF-16 units), which never undercounts what the
- *   provider may count as characters.
+ * - Length: characters are code points (an emoji is one), as "до 4096 символов" and JSON Schema's
+ *   `maxLength` count them. The instance form's limit is 20 000 on the current page and 4096 on
+ *   the older revision (§7, §9 q5): both forms are held to 4096, the stricter reading, as the
+ *   simulator is.
  * - No idempotency key exists: a send is repeated automatically only when the request provably
  *   never reached the provider (see the outbox).
  */

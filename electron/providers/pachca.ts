@@ -12,10 +12,11 @@ import type { Exchange } from '../../shared/sends.ts';
  * last), then `POST /messages` with `{message: {...}, link_preview}` and `Bearer` auth.
  *
  * Decisions on the sheet's open questions (§9):
- * 1. Buttons: 100 per message and 8 per row (seed and the spec's field text), the stricter of the
- *    two statements, so no message the API accepts is refused by it (shared/messages/pachca.ts).
- * 2. `link_preview` goes at the top level, as the API has taken it since 2026-03-21; it is sent
- *    only when the operator turned it on, so servers that still expect the old place are unharmed.
+ * 1. Buttons: 100 per message, 8 per row (seed and the spec's field text) and 32 rows (newest
+ *    guide): every limit of both statements, as the simulator holds them (shared/messages/pachca.ts).
+ * 2. `link_preview` goes at the top level, as the API has taken it since 2026-03-21, and never
+ *    inside `message` (the simulator refuses the old place, the strict reading); it is sent only
+ *    when the operator turned it on.
  * 3. `content` has no documented maximum; 40 000 characters is our guard. Empty content is sent
  *    only with files.
  * 4. Upload size and types are undocumented: nothing is refused here beyond the host's own cap.

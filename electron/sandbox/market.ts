@@ -1,6 +1,5 @@
 import { boundaryOf, parseMultipart } from './multipart.ts';
 import { createHash } from 'node:crypto';
-import { isMarketId, marketLimits } from '../../shared/messages/market.ts';
 import { header, mediaType, SimServer, type ReceivedRequest, type SimResponse } from './server.ts';
 
 /**
@@ -34,6 +33,37 @@ export const marketScopes = [
   'SUPPLIES_MANAGEMENT_READ_ONLY',
 ] as const;
 export type MarketScope = (typeof marketScopes)[number];
+
+/**
+ * §2 and the spec's `SendMessageToChatRequest`: `message` has `minLength: 1, maxLength: 4096`,
+ * counted as JSON Schema counts, in code points (an emoji is one character).
+ */
+const TEXT_MIN = 1;
+const TEXT_MAX = 4096;
+/**
+ * §2 and §5: the file part is at most "5 MB". Market measures sizes in binary units (its 512 KB
+ * body cap is 512 × 1024), so 5 × 1024 × 1024 bytes.
+ */
+const FILE_MAX_BYTES = 5 * 1024 * 1024;
+/**
+ * §5: 512 KB general request body cap (400 "The request is too big"). §8 q4 asks whether it also
+ * binds the file method; the method's own documented 5 MB would then be unreachable, so the
+ * simulator holds the file method to 5 MB and every other method to 512 KB.
+ */
+const BODY_MAX_BYTES = 512 * 1024;
+/** §5: 1 000 requests per hour per cabinet and method (`x-resource-limit-config`). */
+const REQUESTS_PER_HOUR = 1000;
+/** §1: `businessId` (path) and `chatId` (query) are int64 ≥ 1, written in digits. */
+const INT64_MAX = 9_223_372_036_854_775_807n;
+function isMarketId(value: string): boolean {
+  return /^[1-9]\d{0,18}$/.test(value) && BigInt(value) <= INT64_MAX;
+}
+
+function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
 
 /** Room for the multipart delimiters and part headers around the 5 MB file. */
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -102,7 +132,7 @@ export class MarketSimulator {
     this.scopes = opts.scopes ?? {};
     this.businesses = opts.businesses ? new Set(opts.businesses) : undefined;
     this.chats = opts.chats ? new Set(opts.chats) : undefined;
-    this.resourceLimit = opts.resourceLimit ?? marketLimits.requestsPerHour;
+    this.resourceLimit = opts.resourceLimit ?? REQUESTS_PER_HOUR;
     this.now = opts.now ?? Date.now;
     const methods = ['GET', 'PUT', 'PATCH', 'DELETE'];
     const chatMethods: [string, (req: ReceivedRequest, businessId: string) => SimResponse][] = [
@@ -127,7 +157,7 @@ export class MarketSimulator {
     return this.server.stop();
   }
 
-  /** The caller's token, or the refusal the catalogue gives (401/403). */
+  /** §3: `Api-Key` (no `Bearer` prefix) or the deprecated OAuth Bearer; the catalogue's 401/403 words. */
   private authenticate(req: ReceivedRequest): { token: string; apiKey: boolean } | SimResponse {
     const apiKey = header(req, 'api-key');
     const authorization = header(req, 'authorization');
@@ -185,6 +215,7 @@ export class MarketSimulator {
   ): { chatId: string; q: ReturnType<MarketSimulator['quota']> } | SimResponse {
     const auth = this.authenticate(req);
     if ('status' in auth) return auth;
+    // §3: both chat methods need the `communication` or `all-methods` access.
     if (!this.scopesOf(auth.token, auth.apiKey).some((s) => s === 'ALL_METHODS' || s === 'COMMUNICATION')) {
       return apiError(403, 'FORBIDDEN', 'Token does not have any of the scopes to access the API method: all-methods, communication');
     }
@@ -195,6 +226,7 @@ export class MarketSimulator {
         `Value of field (businessId) must be an integer greater than or equal to 1: '${businessId.slice(0, 40)}'`,
       );
     if (this.businesses && !this.businesses.has(businessId)) return apiError(403, 'FORBIDDEN', 'Access denied');
+    // §5: over the hourly resource quota → 420 with the `X-RateLimit-Resource-*` headers; 4xx answers count too.
     const q = this.quota(businessId, resource);
     if (q.exceeded)
       return apiError(
@@ -207,6 +239,7 @@ export class MarketSimulator {
       q.count();
       return { ...r, headers: { ...q.headers, ...r.headers } };
     };
+    // §1: `chatId` is a required int64 ≥ 1 query parameter.
     const chatIds = req.query.getAll('chatId');
     if (chatIds.length === 0) return refuse(apiError(400, 'MISSING_PARAM', 'Missing field: chatId'));
     if (chatIds.length > 1 || !isMarketId(chatIds[0]!))
@@ -229,14 +262,12 @@ export class MarketSimulator {
     const pre = this.chatPreamble(req, businessId, 'sendMessageToChat');
     if ('status' in pre) return pre;
     const { chatId, q } = pre;
+    // §4: 415 for a missing or foreign content type; §1: the text method takes JSON.
     const type = mediaType(req);
     if (!type) return this.answer(q, apiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Missing Content-Type'));
     if (type !== 'application/json') return this.answer(q, apiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content type '${type}' not supported`));
-    if (req.body.length > marketLimits.bodyMaxBytes)
-      return this.answer(
-        q,
-        apiError(400, 'BAD_REQUEST', `The request is too big: ${req.body.length} bytes, at most ${marketLimits.bodyMaxBytes}`),
-      );
+    if (req.body.length > BODY_MAX_BYTES)
+      return this.answer(q, apiError(400, 'BAD_REQUEST', `The request is too big: ${req.body.length} bytes, at most ${BODY_MAX_BYTES}`));
     let body: unknown;
     try {
       body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(req.body)) as unknown;
@@ -251,11 +282,9 @@ export class MarketSimulator {
     const message = (body as { message?: unknown }).message;
     if (message === undefined || message === null) return this.answer(q, apiError(400, 'BAD_REQUEST', 'Missing field: message'));
     if (typeof message !== 'string') return this.answer(q, apiError(400, 'BAD_REQUEST', 'JSON: field (message) must be a string'));
-    if (message.length < marketLimits.textMin || message.length > marketLimits.textMax) {
-      return this.answer(
-        q,
-        apiError(400, 'BAD_REQUEST', `Length of field (message) must be between ${marketLimits.textMin} and ${marketLimits.textMax}`),
-      );
+    const length = codePoints(message);
+    if (length < TEXT_MIN || length > TEXT_MAX) {
+      return this.answer(q, apiError(400, 'BAD_REQUEST', `Length of field (message) must be between ${TEXT_MIN} and ${TEXT_MAX}`));
     }
     if (this.chats && !this.chats.has(chatId)) return this.answer(q, apiError(404, 'NOT_FOUND', `Chat not found: ${chatId}`));
     this.messages.push({ businessId, chatId, text: message, at: this.now() });
@@ -268,11 +297,12 @@ export class MarketSimulator {
     const { chatId, q } = pre;
     const type = mediaType(req);
     if (!type) return this.answer(q, apiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Missing Content-Type'));
+    // §1 and §2: the file method takes `multipart/form-data` with one part `file`.
     if (type !== 'multipart/form-data')
       return this.answer(q, apiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content type '${type}' not supported`));
     const boundary = boundaryOf(header(req, 'content-type') ?? '');
     if (!boundary) return this.answer(q, apiError(400, 'BAD_REQUEST', 'Could not parse multipart request: no boundary'));
-    if (req.body.length > marketLimits.fileMaxBytes + MULTIPART_OVERHEAD)
+    if (req.body.length > FILE_MAX_BYTES + MULTIPART_OVERHEAD)
       return this.answer(q, apiError(400, 'BAD_REQUEST', `The request is too big: ${req.body.length} bytes`));
     const parts = parseMultipart(req.body, boundary);
     if ('error' in parts) return this.answer(q, apiError(400, 'BAD_REQUEST', `Could not parse multipart request: ${parts.error}`));
@@ -282,7 +312,7 @@ export class MarketSimulator {
     const file = files[0]!;
     if (file.filename === undefined) return this.answer(q, apiError(400, 'BAD_REQUEST', 'Field (file) must be a file'));
     if (file.data.length === 0) return this.answer(q, apiError(400, 'BAD_REQUEST', 'File is empty'));
-    if (file.data.length > marketLimits.fileMaxBytes)
+    if (file.data.length > FILE_MAX_BYTES)
       return this.answer(q, apiError(400, 'BAD_REQUEST', `File is too big: ${file.data.length} bytes, at most 5 MB`));
     if (this.chats && !this.chats.has(chatId)) return this.answer(q, apiError(404, 'NOT_FOUND', `Chat not found: ${chatId}`));
     this.files.push({

@@ -1,3 +1,4 @@
+import { characterCount } from '../../shared/messages/characters.ts';
 import { checkGreenApiMessage, greenApiLimits, normalizeGreenApiRecipient, type GreenApiMessage } from '../../shared/messages/green-api.ts';
 import { client } from '../api.ts';
 import { useT } from '../i18n/index.ts';
@@ -35,7 +36,7 @@ export function GreenApiComposer() {
       <ComposerFrame
         provider="greenapi"
         problems={problems}
-        limits={<Counter count={body.text.length} max={max} label={t('field.text')} />}
+        limits={<Counter count={characterCount(body.text)} max={max} label={t('field.text')} />}
         send={(accountId, options) => client.sends.send({ accountId, message, ...options })}
         onSent={clearBody}
         texts={[body.text]}

@@ -1,3 +1,4 @@
+import { characterCount } from '../../shared/messages/characters.ts';
 import { checkMarketMessage, isMarketId, marketLimits, normalizeMarketId, type MarketMessage } from '../../shared/messages/market.ts';
 import type { FieldProblem } from '../../shared/messages/problems.ts';
 import type { FileHandle } from '../../shared/sends.ts';
@@ -72,7 +73,7 @@ export function MarketComposer() {
         texts={[body.text]}
         limits={
           <>
-            <Counter count={body.text.length} max={marketLimits.textMax} label={t('field.text')} />
+            <Counter count={characterCount(body.text)} max={marketLimits.textMax} label={t('field.text')} />
             {body.file && (
               <span className={body.file.size > marketLimits.fileMaxBytes ? 'counter-over' : ''}>
                 <PaperclipIcon /> {formatBytes(body.file.size)} / {formatBytes(marketLimits.fileMaxBytes)}

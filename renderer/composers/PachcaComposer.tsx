@@ -1,3 +1,4 @@
+import { characterCount } from '../../shared/messages/characters.ts';
 import {
   checkPachcaMessage,
   pachcaEntityTypes,
@@ -83,7 +84,7 @@ export function PachcaComposer() {
         texts={[b.content]}
         limits={
           <>
-            <Counter count={b.content.length} max={pachcaLimits.contentMax} label={t('field.content')} />
+            <Counter count={characterCount(b.content)} max={pachcaLimits.contentMax} label={t('field.content')} />
             <span className="counter">{t('pachca.buttonsCount', { count: total, max: pachcaLimits.buttonsMax })}</span>
             {b.files.length > 0 && (
               <span>

@@ -284,6 +284,7 @@ export const en: Record<DictKey, string> = {
 
   'reason.too_many_buttons': 'Too many buttons: at most {limit}',
   'reason.too_many_in_row': 'Too many buttons in a row: at most {limit}',
+  'reason.too_many_rows': 'Too many rows of buttons: at most {limit}',
   'reason.empty_row': 'An empty row of buttons',
   'reason.button_url_or_data': 'A button needs either a link or data, not both',
   'reason.bot_only': 'Available with a bot token only',

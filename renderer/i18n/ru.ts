@@ -284,6 +284,7 @@ export const ru = {
 
   'reason.too_many_buttons': 'Слишком много кнопок: не больше {limit}',
   'reason.too_many_in_row': 'Слишком много кнопок в строке: не больше {limit}',
+  'reason.too_many_rows': 'Слишком много строк кнопок: не больше {limit}',
   'reason.empty_row': 'Пустая строка кнопок',
   'reason.button_url_or_data': 'У кнопки должна быть либо ссылка, либо данные',
   'reason.bot_only': 'Доступно только для токена бота',

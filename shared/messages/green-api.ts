@@ -1,16 +1,18 @@
 import { z } from 'zod';
+import { characterCount } from './characters.ts';
 import type { FieldProblem } from './problems.ts';
 
 /**
  * A Green-API text message as the composer produces it. One shape serves both connection
- * forms of the provider; the account's form decides the wire format and the length limit
- * (v1 `/v1/messages`: `text.body` ≤ 4096; current `sendMessage`: `message` ≤ 20 000).
+ * forms of the provider; the account's form decides the wire format. Both take 4096 characters
+ * (code points): v1 `text.body` ≤ 4096 (green-api.md §3); the current `sendMessage` page says
+ * 20 000 but its older revision 4096 and §9 q5 leaves it open, so the stricter reading holds.
  */
 export const greenApiForms = ['v1', 'instance'] as const;
 export type GreenApiForm = (typeof greenApiForms)[number];
 
 export const greenApiLimits = {
-  textMax: { v1: 4096, instance: 20_000 } satisfies Record<GreenApiForm, number>,
+  textMax: { v1: 4096, instance: 4096 } satisfies Record<GreenApiForm, number>,
 } as const;
 
 /** v1 individual ids are the full international number, digits only, no `+` (green-api.md §4). */
@@ -44,6 +46,6 @@ export function checkGreenApiMessage(msg: GreenApiMessage, form: GreenApiForm): 
     problems.push({ field: 'to', reason: 'bad_group_id' });
   const max = greenApiLimits.textMax[form];
   if (msg.text.trim().length === 0) problems.push({ field: 'text', reason: 'required' });
-  else if (msg.text.length > max) problems.push({ field: 'text', reason: 'too_long', limit: max });
+  else if (characterCount(msg.text) > max) problems.push({ field: 'text', reason: 'too_long', limit: max });
   return problems;
 }

@@ -27,13 +27,13 @@ describe('Market message', () => {
     expect(outgoingMessageSchema.safeParse({ provider: 'market', businessId: 1, chatId: '42', kind: 'text' }).success).toBe(false);
   });
 
-  it('takes 1 to 4096 characters of text, counted in UTF-16 units', () => {
+  it('takes 1 to 4096 characters of text, counted in code points as the schema’s maxLength counts', () => {
     expect(checkMarketMessage(text({ text: 'я' }))).toEqual([]);
     expect(checkMarketMessage(text({ text: 'я'.repeat(4096) }))).toEqual([]);
     expect(checkMarketMessage(text({ text: 'я'.repeat(4097) }))).toEqual([{ field: 'text', reason: 'too_long', limit: 4096 }]);
-    // 2048 emoji are 4096 units, one more is over: never fewer units than the schema's code points.
-    expect(checkMarketMessage(text({ text: '😀'.repeat(2048) }))).toEqual([]);
-    expect(checkMarketMessage(text({ text: '😀'.repeat(2048) + '!' }))).toEqual([{ field: 'text', reason: 'too_long', limit: 4096 }]);
+    // 4096 emoji are 8192 UTF-16 units but 4096 characters.
+    expect(checkMarketMessage(text({ text: '😀'.repeat(4096) }))).toEqual([]);
+    expect(checkMarketMessage(text({ text: '😀'.repeat(4096) + '!' }))).toEqual([{ field: 'text', reason: 'too_long', limit: 4096 }]);
   });
 
   it('calls an empty or blank text missing', () => {

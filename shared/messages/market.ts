@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { characterCount } from './characters.ts';
 import type { FieldProblem } from './problems.ts';
 
 /**
@@ -10,9 +11,8 @@ import type { FieldProblem } from './problems.ts';
  * live in `checkMarketMessage`.
  *
  * Rules the sheet leaves to us:
- * - Text length is counted in UTF-16 units (JavaScript `length`, Java's `String.length()` on the
- *   provider's side). It never undercounts the JSON Schema's code-point `maxLength`, so nothing
- *   the composer allows can be refused for length by the provider.
+ * - Text length is counted in code points, as the spec's JSON Schema `maxLength: 4096` counts:
+ *   a text of 4096 characters with emoji is what the provider documents as allowed.
  * - A text of spaces only passes the provider's `minLength: 1`, but it is never what an operator
  *   meant to send a buyer, so it counts as empty.
  * - "5 Мбайт" is read as 5 × 1024 × 1024 = 5 242 880 bytes: Market's documents measure sizes in
@@ -73,7 +73,7 @@ export function checkMarketMessage(msg: MarketMessage, fileSize?: number): Field
   if (msg.kind === 'text') {
     const text = msg.text ?? '';
     if (text.trim().length === 0) problems.push({ field: 'text', reason: 'required' });
-    else if (text.length > marketLimits.textMax) problems.push({ field: 'text', reason: 'too_long', limit: marketLimits.textMax });
+    else if (characterCount(text) > marketLimits.textMax) problems.push({ field: 'text', reason: 'too_long', limit: marketLimits.textMax });
     if (msg.file !== undefined) problems.push({ field: 'file', reason: 'invalid_value' });
   } else {
     if (!msg.file) problems.push({ field: 'file', reason: 'required' });

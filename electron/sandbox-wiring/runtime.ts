@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { AccountSettings } from '../../shared/accounts.ts';
 import type { ProviderId } from '../../shared/providers.ts';
 import type { SandboxEndpoints } from '../vault/accounts.ts';
-import { DiadocSimulator } from './diadoc.ts';
-import { GreenApiInstanceSimulator } from './green-api-instance.ts';
-import { GreenApiV1Simulator } from './green-api-v1.ts';
-import { MarketSimulator } from './market.ts';
-import { PachcaSimulator } from './pachca.ts';
+import { DiadocSimulator } from '../sandbox/diadoc.ts';
+import { GreenApiInstanceSimulator } from '../sandbox/green-api-instance.ts';
+import { GreenApiV1Simulator } from '../sandbox/green-api-v1.ts';
+import { MarketSimulator } from '../sandbox/market.ts';
+import { PachcaSimulator } from '../sandbox/pachca.ts';
 
 /** Settings of the sandbox account each provider gets (the Pachca one is a bot, to show every field). */
 export const sandboxSettings: Record<ProviderId, AccountSettings> = {
