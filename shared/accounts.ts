@@ -85,7 +85,7 @@ export const accountUpdateSchema = z.object({
 });
 export type AccountUpdate = z.infer<typeof accountUpdateSchema>;
 
-export const secretStateSchema = z.object({ set: z.boolean(), mask: z.string() });
+export const secretStateSchema = z.object({ set: z.boolean(), mask: z.string().max(16) });
 
 export const accountViewSchema = z.object({
   id: z.string(),
@@ -93,7 +93,12 @@ export const accountViewSchema = z.object({
   provider: z.enum(['pachca', 'diadoc', 'market', 'greenapi']),
   baseUrl: z.string(),
   settings: accountSettingsSchema,
-  secretState: z.object({ token: secretStateSchema, clientId: secretStateSchema.optional() }),
+  secretState: z.object({
+    token: secretStateSchema,
+    clientId: secretStateSchema.optional(),
+    /** Why the secrets were cleared and must be entered again: the account now points elsewhere. */
+    cleared: z.literal('origin_changed').optional(),
+  }),
   isDefault: z.boolean(),
   /** Talks to the built-in simulator: marked as such everywhere. */
   sandbox: z.boolean(),

@@ -10,6 +10,7 @@ import {
   type SecretsInput,
 } from '../../shared/accounts.ts';
 import { invalidFromZod, OperatorError, sendError } from '../../shared/errors.ts';
+import { secretOrigins } from '../../shared/secret-origins.ts';
 import { officialBaseUrls, type ProviderId } from '../../shared/providers.ts';
 import type { AdapterAccount } from '../providers/types.ts';
 import { boxProtects, type SecretBox } from './secret-box.ts';
@@ -25,6 +26,11 @@ interface StoredSecret {
   value: string;
   scheme: 'box' | 'plain';
   mask: string;
+  /**
+   * The origins it was entered for (`secretOrigins`). Secrets stored before this field existed have
+   * none and count as entered for the account's address as it is now; any later change clears them.
+   */
+  origin?: string;
 }
 
 interface StoredAccount {
@@ -38,6 +44,8 @@ interface StoredAccount {
   plaintextSecrets: boolean;
   createdAt: number;
   secrets: { token?: StoredSecret; clientId?: StoredSecret };
+  /** Set when a change of address cleared the secrets; gone once a new one is entered. */
+  secretsCleared?: 'origin_changed';
 }
 
 /** Where sandbox accounts really point: the in-process simulators, whose ports change per start. */
@@ -49,6 +57,10 @@ export interface SandboxEndpoints {
 
 const KEY = 'accounts';
 const noSecret = { set: false, mask: '' };
+
+function needsClientId(settings: AccountSettings): boolean {
+  return settings.provider === 'diadoc' && settings.authScheme === 'legacy';
+}
 
 function invalid(field: string, reason: string, message: string): OperatorError {
   return new OperatorError(sendError('invalid', message, { field, reason }));
@@ -105,6 +117,7 @@ export class AccountsService {
         ...(a.settings.provider === 'diadoc' && a.settings.authScheme === 'legacy'
           ? { clientId: a.secrets.clientId ? { set: true, mask: a.secrets.clientId.mask } : noSecret }
           : {}),
+        ...(a.secretsCleared ? { cleared: a.secretsCleared } : {}),
       },
       isDefault: a.isDefault,
       sandbox: a.sandbox,
@@ -128,8 +141,8 @@ export class AccountsService {
     return a;
   }
 
-  private async seal(plain: string, allowPlain: boolean): Promise<StoredSecret> {
-    if (boxProtects(this.box)) return { value: await this.box.encrypt(plain), scheme: 'box', mask: maskSecret(plain) };
+  private async seal(plain: string, allowPlain: boolean, origin: string): Promise<StoredSecret> {
+    if (boxProtects(this.box)) return { value: await this.box.encrypt(plain), scheme: 'box', mask: maskSecret(plain), origin };
     if (!allowPlain) {
       throw new OperatorError(
         sendError(
@@ -140,26 +153,37 @@ export class AccountsService {
       );
     }
     // The operator agreed: keep whatever obfuscation the box offers (basic_text), else plain base64.
-    if (this.box.kind === 'basic_text') return { value: await this.box.encrypt(plain), scheme: 'box', mask: maskSecret(plain) };
-    return { value: Buffer.from(plain, 'utf8').toString('base64'), scheme: 'plain', mask: maskSecret(plain) };
+    if (this.box.kind === 'basic_text') return { value: await this.box.encrypt(plain), scheme: 'box', mask: maskSecret(plain), origin };
+    return { value: Buffer.from(plain, 'utf8').toString('base64'), scheme: 'plain', mask: maskSecret(plain), origin };
   }
 
   private async open(s: StoredSecret): Promise<string> {
     return s.scheme === 'plain' ? Buffer.from(s.value, 'base64').toString('utf8') : this.box.decrypt(s.value);
   }
 
-  private requireSettings(settings: AccountSettings, secrets: StoredAccount['secrets'], incoming: SecretsInput): void {
-    if (!secrets.token && !incoming.token) throw invalid('secrets.token', 'required', 'A token is required.');
-    if (settings.provider === 'diadoc' && settings.authScheme === 'legacy' && !secrets.clientId && !incoming.clientId)
+  /** `secretsOptional`: the address just changed and cleared them, so the account may wait for new ones. */
+  private requireSettings(
+    settings: AccountSettings,
+    secrets: StoredAccount['secrets'],
+    incoming: SecretsInput,
+    secretsOptional = false,
+  ): void {
+    if (!secretsOptional && !secrets.token && !incoming.token) throw invalid('secrets.token', 'required', 'A token is required.');
+    if (!secretsOptional && settings.provider === 'diadoc' && settings.authScheme === 'legacy' && !secrets.clientId && !incoming.clientId)
       throw invalid('secrets.clientId', 'required', 'The legacy Diadoc scheme needs the API client id.');
     if (settings.provider === 'greenapi' && settings.form === 'instance' && !settings.idInstance)
       throw invalid('settings.idInstance', 'required', 'The instance form needs the idInstance number.');
   }
 
-  private async sealAll(current: StoredAccount['secrets'], incoming: SecretsInput, allowPlain: boolean): Promise<StoredAccount['secrets']> {
+  private async sealAll(
+    current: StoredAccount['secrets'],
+    incoming: SecretsInput,
+    allowPlain: boolean,
+    origin: string,
+  ): Promise<StoredAccount['secrets']> {
     const out = { ...current };
-    if (incoming.token) out.token = await this.seal(incoming.token, allowPlain);
-    if (incoming.clientId) out.clientId = await this.seal(incoming.clientId, allowPlain);
+    if (incoming.token) out.token = await this.seal(incoming.token, allowPlain, origin);
+    if (incoming.clientId) out.clientId = await this.seal(incoming.clientId, allowPlain, origin);
     return out;
   }
 
@@ -171,14 +195,15 @@ export class AccountsService {
     const settings = input.settings;
     this.requireSettings(settings, {}, input.secrets);
     const allowPlain = input.allowPlaintextSecrets === true;
-    const secrets = await this.sealAll({}, input.secrets, allowPlain);
+    const baseUrl = input.baseUrl ?? officialBaseUrls[settings.provider];
+    const secrets = await this.sealAll({}, input.secrets, allowPlain, secretOrigins(baseUrl, settings));
     const accounts = this.all();
     const first = !accounts.some((a) => a.provider === settings.provider);
     const account: StoredAccount = {
       id: `a_${randomUUID().slice(0, 13)}`,
       name: input.name,
       provider: settings.provider,
-      baseUrl: input.baseUrl ?? officialBaseUrls[settings.provider],
+      baseUrl,
       settings,
       isDefault: input.isDefault ?? first,
       sandbox: false,
@@ -199,18 +224,28 @@ export class AccountsService {
     if (current.sandbox && (input.baseUrl || input.secrets))
       throw invalid('baseUrl', 'sandbox_fixed', 'A sandbox account always talks to the built-in simulator.');
     const settings = input.settings ?? current.settings;
+    const baseUrl = input.baseUrl ?? current.baseUrl;
     const incoming = input.secrets ?? {};
-    if (!current.sandbox) this.requireSettings(settings, current.secrets, incoming);
-    const secrets = await this.sealAll(current.secrets, incoming, input.allowPlaintextSecrets === true || current.plaintextSecrets);
+    const origin = secretOrigins(baseUrl, settings);
+    // A secret entered for one server never follows the account to another: a new address
+    // clears every secret not entered with this very change, and the account asks for them again.
+    const moved = !current.sandbox && origin !== secretOrigins(current.baseUrl, current.settings);
+    const kept = moved ? {} : current.secrets;
+    const waiting = moved || current.secretsCleared !== undefined;
+    if (!current.sandbox) this.requireSettings(settings, kept, incoming, waiting);
+    const secrets = await this.sealAll(kept, incoming, input.allowPlaintextSecrets === true || current.plaintextSecrets, origin);
+    const complete = secrets.token !== undefined && (!needsClientId(settings) || secrets.clientId !== undefined);
     const updated: StoredAccount = {
       ...current,
       name: input.name ?? current.name,
-      baseUrl: input.baseUrl ?? current.baseUrl,
+      baseUrl,
       settings,
       secrets,
       isDefault: input.isDefault ?? current.isDefault,
       plaintextSecrets: current.plaintextSecrets || (Object.keys(incoming).length > 0 && !boxProtects(this.box)),
     };
+    if (waiting && !complete) updated.secretsCleared = 'origin_changed';
+    else delete updated.secretsCleared;
     let next = this.all().map((a) => (a.id === updated.id ? updated : a));
     if (input.isDefault) next = this.withDefault(next, updated);
     this.save(next);
@@ -312,7 +347,20 @@ export class AccountsService {
         },
       };
     }
-    if (!a.secrets.token) throw invalid('secrets.token', 'token_not_set', 'This account has no token yet; set it in Accounts.');
+    if (!a.secrets.token) {
+      if (a.secretsCleared)
+        throw invalid('secrets.token', 'secret_origin_changed', 'The account’s address changed, so its token was cleared; enter it again.');
+      throw invalid('secrets.token', 'token_not_set', 'This account has no token yet; set it in Accounts.');
+    }
+    // The one place a secret is handed out, so no check or send can carry it past this test.
+    const origin = secretOrigins(a.baseUrl, a.settings);
+    for (const s of [a.secrets.token, a.secrets.clientId])
+      if (s?.origin !== undefined && s.origin !== origin)
+        throw invalid(
+          'secrets.token',
+          'secret_origin_mismatch',
+          'The token was entered for another address than the one this account now points to; enter it again.',
+        );
     let secrets = this.opened.get(a.id);
     if (!secrets) {
       secrets = {};

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { AccountCreate, AccountSettings, AccountView } from '../../shared/accounts.ts';
+import { secretOrigins } from '../../shared/secret-origins.ts';
 import { isOperatorError, type SendError } from '../../shared/errors.ts';
 import { officialBaseUrls, providerIds, type ProviderId } from '../../shared/providers.ts';
 import { describeError, useT } from '../i18n/index.ts';
@@ -43,6 +44,12 @@ export function AccountForm({ existing, unprotected, onSubmit, onCancel }: Props
     setSettings(defaultSettings(p));
   };
   const patch = (p: Partial<AccountSettings>) => setSettings({ ...settings, ...p } as AccountSettings);
+  // A token is bound to the server it was entered for: say so before a new address clears it.
+  const movesSecrets =
+    existing !== undefined &&
+    !existing.sandbox &&
+    existing.secretState.token.set &&
+    secretOrigins(baseUrl.trim() || officialBaseUrls[provider], settings) !== secretOrigins(existing.baseUrl, existing.settings);
 
   return (
     <form
@@ -163,6 +170,16 @@ export function AccountForm({ existing, unprotected, onSubmit, onCancel }: Props
           <input name="token" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
           {existing?.secretState.token.set && (
             <small className="hint">{t('accounts.tokenSet', { mask: existing.secretState.token.mask })}</small>
+          )}
+          {existing?.secretState.cleared === 'origin_changed' && (
+            <small className="hint warn" role="status">
+              {t('accounts.secretCleared')}
+            </small>
+          )}
+          {movesSecrets && (
+            <small className="hint warn" role="status">
+              {t('accounts.originChangeWarning')}
+            </small>
           )}
         </label>
       )}

@@ -1,6 +1,7 @@
 import { diadocEn } from './parts/diadoc.ts';
 import { marketEn } from './parts/market.ts';
 import { pachcaEn } from './parts/pachca.ts';
+import { safeguardsEn } from './parts/safeguards.ts';
 import type { DictKey } from './ru.ts';
 
 /** English: every Russian key must be here too (the type says so). */
@@ -8,6 +9,7 @@ export const en: Record<DictKey, string> = {
   ...pachcaEn,
   ...diadocEn,
   ...marketEn,
+  ...safeguardsEn,
   'app.title': 'Operator console',
   'nav.pachca': 'Pachca',
   'nav.diadoc': 'Diadoc',

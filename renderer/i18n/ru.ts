@@ -1,12 +1,14 @@
 import { diadocRu } from './parts/diadoc.ts';
 import { marketRu } from './parts/market.ts';
 import { pachcaRu } from './parts/pachca.ts';
+import { safeguardsRu } from './parts/safeguards.ts';
 
 /** The Russian dictionary: the default language and the source of every key. */
 export const ru = {
   ...pachcaRu,
   ...diadocRu,
   ...marketRu,
+  ...safeguardsRu,
   'app.title': 'Консоль оператора',
   'nav.pachca': 'Пачка',
   'nav.diadoc': 'Диадок',
