@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { contract, channels, type Area, type Contract, type EventName, type EventPayload, type Reply } from '../shared/contract.ts';
 import { fileIdsOf } from '../shared/messages/index.ts';
 import { invalidFromZod, OperatorError, sendError, type SendError } from '../shared/errors.ts';
+import { consoleLog, type Logger } from './app/log-file.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { FileRegistry } from './files/registry.ts';
 import { openHistory } from './history/store.ts';
@@ -35,6 +36,8 @@ export interface HostOptions {
   /** Start the in-process simulators behind the Sandbox accounts (default: yes). */
   sandbox?: boolean;
   timeoutMs?: number;
+  /** Where events and unexpected errors go (the app's rotating log file; the console elsewhere). */
+  log?: Logger;
 }
 
 type Listener = (payload: unknown) => void;
@@ -49,15 +52,17 @@ export interface Host {
   /** The history store itself: for the benchmark's per-send cost, never for the renderer. */
   history: HistoryStore;
   sandbox: SandboxRuntime | undefined;
+  /** Secrets opened in this process: the log hides every one of them. */
+  secretsSeen(): readonly string[];
   close(): Promise<void>;
 }
 
 const sandboxNames = { pachca: 'Pachca', diadoc: 'Diadoc', market: 'Market', greenapi: 'Green-API' } as const;
 
-function toSendError(e: unknown): SendError {
+function toSendError(e: unknown, log: Logger, channel: string): SendError {
   if (e instanceof OperatorError) return e.error;
-  // Never echo an unexpected exception's text: it may carry a path or a header.
-  console.error('[host] unexpected error:', e instanceof Error ? e.stack : e);
+  // Never echo an unexpected exception's text to the page: it may carry a path or a header.
+  log.write('error', 'host.unexpected', { channel, error: e instanceof Error ? e.stack : String(e) });
   return sendError('provider_error', 'Something went wrong inside the app; the details are in its log.', { reason: 'internal' });
 }
 
@@ -67,11 +72,27 @@ function toSendError(e: unknown): SendError {
  */
 export async function createHost(opts: HostOptions): Promise<Host> {
   const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? consoleLog;
   mkdirSync(opts.dataDir, { recursive: true });
   const history = openHistory(join(opts.dataDir, 'history.sqlite'), { now: () => clock.now() });
   const listeners = new Map<string, Set<Listener>>();
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
+    if (event === 'historyChanged') logStatuses((payload as EventPayload<'historyChanged'>).ids);
     for (const l of listeners.get(event) ?? []) l(payload);
+  };
+  // One line per send state: ids, provider and status, never the message or a recipient.
+  const logStatuses = (ids: readonly string[]) => {
+    for (const id of ids) {
+      const s = history.getSummary(id);
+      if (!s) continue;
+      const err = s.error ? { kind: s.error.kind, reason: s.error.reason, status: s.error.providerStatus } : undefined;
+      log.write(s.status === 'failed' ? 'warn' : 'info', 'send.status', {
+        id,
+        provider: s.provider,
+        status: s.status,
+        ...(err ? { error: err } : {}),
+      });
+    }
   };
   const sandbox = opts.sandbox === false ? undefined : new SandboxRuntime();
   await sandbox?.start();
@@ -189,7 +210,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       // Parsing the output strips anything the contract does not name: no field slips out by accident.
       return { ok: true, value: def.output.parse(value) };
     } catch (e) {
-      return { ok: false, error: toSendError(e) };
+      return { ok: false, error: toSendError(e, log, channel) };
     }
   }
 
@@ -206,6 +227,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     outbox,
     history,
     sandbox,
+    secretsSeen: () => accounts.secretsSeen(),
     async close() {
       await outbox.close();
       await sandbox?.stop();

@@ -1,9 +1,14 @@
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron';
 import ElectronStore from 'electron-store';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { channels, events } from '../shared/contract.ts';
 import { sendError } from '../shared/errors.ts';
+import { setAsideCorruptConfig, savedLanguage } from './app/config-file.ts';
+import { installCrashLogging } from './app/crash-logging.ts';
+import { RotatingLog } from './app/log-file.ts';
+import { startupCause, startupFailureDialog } from './app/startup-failure.ts';
+import { mainStrings } from './app/strings.ts';
 import { createHost, type Host } from './host.ts';
 import { APP_ORIGIN, APP_SCHEME, contentSecurityPolicy, isAppUrl, isSafeExternalUrl, secureWebPreferences } from './security.ts';
 import { electronSecretBox } from './vault/electron-secret-box.ts';
@@ -11,7 +16,12 @@ import { electronSecretBox } from './vault/electron-secret-box.ts';
 // Everything here is lifecycle and wiring; the services live in host.ts and are tested in Node.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
-if (!app.requestSingleInstanceLock()) app.quit();
+// Before ready, so Chromium's own storage (the drafts in localStorage) follows the data folder too.
+const dataDir = process.env.OPERATOR_DATA_DIR ?? app.getPath('userData');
+app.setPath('userData', dataDir);
+const log = new RotatingLog({ dir: join(dataDir, 'logs') });
+const t = mainStrings(savedLanguage(dataDir));
+installCrashLogging(process, app, log);
 
 const rendererDir = join(import.meta.dirname, '..', 'renderer', 'dist');
 let win: BrowserWindow | undefined;
@@ -76,7 +86,26 @@ async function createWindow(): Promise<void> {
   });
   win.once('ready-to-show', () => win?.show());
   win.on('closed', () => (win = undefined));
+  win.webContents.on('render-process-gone', (_e, details) => {
+    if (details.reason !== 'clean-exit') void offerReload(details.reason);
+  });
   await win.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+/** A crashed page is not left white: the operator reloads it (nothing is lost, drafts are saved) or quits. */
+async function offerReload(reason: string): Promise<void> {
+  if (!win) return;
+  const { response } = await dialog.showMessageBox(win, {
+    type: 'error',
+    title: t('crash.title'),
+    message: t('crash.title'),
+    detail: t('crash.message', { reason }),
+    buttons: [t('crash.reload'), t('crash.quit')],
+    defaultId: 0,
+    cancelId: 1,
+  });
+  if (response === 0) win?.webContents.reload();
+  else app.quit();
 }
 
 app.on('second-instance', () => {
@@ -84,9 +113,10 @@ app.on('second-instance', () => {
   win?.focus();
 });
 
-app.whenReady().then(async () => {
-  const dataDir = process.env.OPERATOR_DATA_DIR ?? app.getPath('userData');
-  app.setPath('userData', dataDir);
+async function start(): Promise<void> {
+  log.write('info', 'app.start', { version: app.getVersion(), platform: process.platform });
+  const setAside = setAsideCorruptConfig(dataDir, Date.now());
+  if (setAside) log.write('warn', 'config.set_aside', { name: setAside });
   serveRenderer();
   harden();
   host = await createHost({
@@ -94,13 +124,53 @@ app.whenReady().then(async () => {
     settings: new ElectronStore({ cwd: dataDir }),
     secretBox: await electronSecretBox(),
     version: app.getVersion(),
+    log,
   });
+  log.redactWith(() => host?.secretsSeen() ?? []);
   wire(host);
   await createWindow();
   app.on('activate', () => {
     if (!win) void createWindow();
   });
-});
+  if (setAside && win) {
+    await dialog.showMessageBox(win, {
+      type: 'warning',
+      title: t('config.setAside.title'),
+      message: t('config.setAside.title'),
+      detail: t('config.setAside.message', { name: setAside }),
+      buttons: [t('config.setAside.ok')],
+    });
+  }
+}
+
+/** A start that failed ends in a dialog naming the cause and where the data and the log are, then quits. */
+async function failStart(e: unknown): Promise<void> {
+  const cause = startupCause(e);
+  log.write('error', 'app.start_failed', { cause: cause.key, error: e instanceof Error ? e.stack : String(e) });
+  win?.destroy();
+  const text = startupFailureDialog(t, cause, { dataDir, logFile: log.file });
+  const { response } = await dialog.showMessageBox({ type: 'error', ...text, defaultId: 1, cancelId: 1, noLink: true });
+  if (response === 0) await shell.openPath(dataDir);
+  app.quit();
+}
+
+if (app.requestSingleInstanceLock()) {
+  app
+    .whenReady()
+    .then(start)
+    .catch(failStart)
+    .catch((e: unknown) => {
+      // Even the dialog failed: Electron's own error box still names the cause before the exit.
+      log.write('error', 'app.start_dialog_failed', e instanceof Error ? e.stack : String(e));
+      dialog.showErrorBox(t('startup.title'), `${t('startup.cause.unknown')}\n\n${t('startup.where', { dataDir, logFile: log.file })}`);
+      app.exit(1);
+    });
+} else {
+  app.quit();
+}
+
+// The lock is released on every way out, so the next start is not turned away by a dead process.
+app.on('will-quit', () => app.releaseSingleInstanceLock());
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();

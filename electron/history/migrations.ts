@@ -89,8 +89,27 @@ export const migrations: readonly ((db: DatabaseSync) => void)[] = [
   },
 ];
 
-export function migrate(db: DatabaseSync): void {
+/** The history was written by a newer version of the app: opening it here could damage it. */
+export class HistoryTooNewError extends Error {
+  readonly found: number;
+  readonly known: number;
+  constructor(found: number, known: number) {
+    super(`The history database has schema version ${found}; this version of the app knows up to ${known}.`);
+    this.name = 'HistoryTooNewError';
+    this.found = found;
+    this.known = known;
+  }
+}
+
+/** Reads the schema version and refuses one this app does not know, before anything is written. */
+export function schemaVersionOf(db: DatabaseSync): number {
   const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+  if (version > migrations.length) throw new HistoryTooNewError(version, migrations.length);
+  return version;
+}
+
+export function migrate(db: DatabaseSync): void {
+  const version = schemaVersionOf(db);
   for (let v = version; v < migrations.length; v++) {
     db.exec('BEGIN IMMEDIATE');
     try {

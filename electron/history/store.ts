@@ -4,7 +4,7 @@ import type { OutgoingMessage } from '../../shared/messages/index.ts';
 import type { Attempt, Exchange, SendSummary } from '../../shared/sends.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { ftsQuery, ftsTerms, MAX_EXPANSION } from './fts-query.ts';
-import { migrate } from './migrations.ts';
+import { migrate, schemaVersionOf } from './migrations.ts';
 import { COUNT_CAP, filtersFirst } from './search-plan.ts';
 import type { HistoryListQuery, HistoryStore, NewSend, StatusPatch, StoredSend } from './types.ts';
 
@@ -77,10 +77,17 @@ function seqRange(col: string, lo: number | undefined, hi: number | undefined): 
  */
 export function openHistory(file: string, opts: { now?: () => number } = {}): HistoryStore {
   const db = new DatabaseSync(file);
-  db.exec(
-    'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32000;',
-  );
-  migrate(db);
+  try {
+    // A newer or damaged database is refused before the journal pragma could rewrite its header.
+    schemaVersionOf(db);
+    db.exec(
+      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32000;',
+    );
+    migrate(db);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   void opts;
 
   const st = {

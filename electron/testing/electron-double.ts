@@ -19,6 +19,10 @@ export class FakeWebContents extends EventEmitter {
   setWindowOpenHandler(h: (details: { url: string }) => { action: string }): void {
     this.windowOpenHandler = h;
   }
+  reloads = 0;
+  reload(): void {
+    this.reloads++;
+  }
 }
 
 export class FakeBrowserWindow extends EventEmitter {
@@ -34,6 +38,11 @@ export class FakeBrowserWindow extends EventEmitter {
   async loadURL(url: string): Promise<void> {
     this.loadedUrl = url;
   }
+  destroyed = false;
+  destroy(): void {
+    this.destroyed = true;
+    this.emit('closed');
+  }
   show(): void {}
   focus(): void {}
   restore(): void {}
@@ -43,11 +52,18 @@ export class FakeBrowserWindow extends EventEmitter {
 }
 
 const appEvents = new EventEmitter();
+let isReady = false;
 let resolveReady: () => void = () => {};
-const ready = new Promise<void>((r) => (resolveReady = r));
+let ready = new Promise<void>((r) => (resolveReady = r));
+
+/** A native message box as main.ts asked for it; `parent` is the window it was modal to, if any. */
+export interface ShownDialog {
+  parent: FakeBrowserWindow | undefined;
+  options: { type?: string; title?: string; message: string; detail?: string; buttons?: string[] };
+}
 const box = keyedSecretBox(Buffer.alloc(32, 9));
 
-export const recorded = {
+const freshRecord = () => ({
   handlers: new Map<string, Handler>(),
   privilegedSchemes: [] as unknown[],
   protocolHandlers: new Map<string, (req: Request) => Promise<Response>>(),
@@ -56,10 +72,33 @@ export const recorded = {
   permissionRequest: undefined as undefined | ((wc: unknown, permission: string, callback: (ok: boolean) => void) => void),
   permissionCheck: undefined as undefined | (() => boolean),
   quitCalls: 0,
+  exitCodes: [] as number[],
+  lockReleased: 0,
+  /** `app.setPath` calls, with whether Electron was ready yet (userData must be set before). */
+  paths: [] as { name: string; path: string; beforeReady: boolean }[],
+  dialogs: [] as ShownDialog[],
+  /** Which button the next message boxes answer with, in order; then the `cancelId`. */
+  dialogAnswers: [] as number[],
+  errorBoxes: [] as { title: string; content: string }[],
+  openedPaths: [] as string[],
   exposed: new Map<string, unknown>(),
   invoked: [] as { channel: string; input: unknown }[],
   rendererListeners: new Map<string, Set<(e: unknown, payload: unknown) => void>>(),
-};
+});
+
+export const recorded = freshRecord();
+
+/**
+ * Forgets everything recorded and makes Electron "not ready" again, for a test that starts
+ * main.ts more than once (after `vi.resetModules()`): each start then meets a new process.
+ */
+export function resetDouble(): void {
+  Object.assign(recorded, freshRecord());
+  appEvents.removeAllListeners();
+  FakeBrowserWindow.created.length = 0;
+  isReady = false;
+  ready = new Promise<void>((r) => (resolveReady = r));
+}
 
 export const electron = {
   app: {
@@ -68,11 +107,35 @@ export const electron = {
     on: (event: string, listener: (...a: unknown[]) => void) => appEvents.on(event, listener),
     emit: (event: string, ...args: unknown[]) => appEvents.emit(event, ...args),
     getPath: () => process.env.OPERATOR_DATA_DIR!,
-    setPath: () => {},
+    setPath: (name: string, path: string) => recorded.paths.push({ name, path, beforeReady: !isReady }),
     getVersion: () => '9.9.9-double',
+    /** As Electron does: `before-quit` (which a listener may prevent), then `will-quit`. */
     quit: () => {
       recorded.quitCalls++;
+      const e = {
+        prevented: false,
+        preventDefault() {
+          this.prevented = true;
+        },
+      };
+      appEvents.emit('before-quit', e);
+      if (!e.prevented) appEvents.emit('will-quit', { preventDefault() {} });
     },
+    exit: (code = 0) => recorded.exitCodes.push(code),
+    releaseSingleInstanceLock: () => {
+      recorded.lockReleased++;
+    },
+  },
+  dialog: {
+    showMessageBox: async (...args: unknown[]) => {
+      const [parent, options] = (args[0] instanceof FakeBrowserWindow ? args : [undefined, args[0]]) as [
+        FakeBrowserWindow | undefined,
+        ShownDialog['options'] & { cancelId?: number },
+      ];
+      recorded.dialogs.push({ parent, options });
+      return { response: recorded.dialogAnswers.shift() ?? options.cancelId ?? 0, checkboxChecked: false };
+    },
+    showErrorBox: (title: string, content: string) => recorded.errorBoxes.push({ title, content }),
   },
   BrowserWindow: FakeBrowserWindow,
   ipcMain: {
@@ -102,6 +165,10 @@ export const electron = {
     openExternal: async (url: string) => {
       recorded.openedExternally.push(url);
     },
+    openPath: async (path: string) => {
+      recorded.openedPaths.push(path);
+      return '';
+    },
   },
   safeStorage: {
     isAsyncEncryptionAvailable: async () => true,
@@ -128,5 +195,8 @@ export const electron = {
     getPathForFile: (file: File) => (file.name === 'pasted.png' ? '' : `/home/operator/${file.name}`),
   },
   /** Lets `app.whenReady()` resolve, as Electron does once it has started. */
-  becomeReady: () => resolveReady(),
+  becomeReady: () => {
+    isReady = true;
+    resolveReady();
+  },
 };

@@ -90,6 +90,13 @@ export class AccountsService {
   private cache: StoredAccount[] | undefined;
   /** Opened secrets per account, so a send does not decrypt again; dropped on every change. */
   private readonly opened = new Map<string, AdapterAccount['secrets']>();
+  /** Every secret opened in this process, kept past edits: what a log line must never show. */
+  private readonly everOpened = new Set<string>();
+
+  /** The secrets this process has seen in plain text, the sandbox's included, for redacting logs. */
+  secretsSeen(): readonly string[] {
+    return [...this.everOpened];
+  }
 
   private all(): StoredAccount[] {
     if (!this.cache) {
@@ -337,6 +344,7 @@ export class AccountsService {
     if (a.sandbox) {
       if (!this.sandbox) throw new OperatorError(sendError('network', 'The sandbox is not running.', { reason: 'sandbox_off' }));
       const clientId = this.sandbox.clientId(a.provider);
+      this.everOpened.add(this.sandbox.tokenFor(a.provider));
       return {
         view: this.view(a),
         adapter: {
@@ -367,6 +375,7 @@ export class AccountsService {
       if (a.secrets.token) secrets.token = await this.open(a.secrets.token);
       if (a.secrets.clientId) secrets.clientId = await this.open(a.secrets.clientId);
       this.opened.set(a.id, secrets);
+      for (const s of [secrets.token, secrets.clientId]) if (s) this.everOpened.add(s);
     }
     return { view: this.view(a), adapter: { id: a.id, baseUrl: a.baseUrl, settings: a.settings, secrets } };
   }
