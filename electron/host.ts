@@ -38,6 +38,8 @@ export interface HostOptions {
   timeoutMs?: number;
   /** Where events and unexpected errors go (the app's rotating log file; the console elsewhere). */
   log?: Logger;
+  /** The system clipboard (Electron's, in the app); without one, `app.copy` answers `copied: false` and the page copies itself. */
+  clipboard?: { writeText(text: string): void };
 }
 
 type Listener = (payload: unknown) => void;
@@ -108,6 +110,12 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   const outbox = new Outbox({ history, accounts, files, limiter, clock, emit, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
   outbox.recover();
 
+  // Notifications stay off until the operator turns them on (a stored `true`, nothing else).
+  const currentSettings = () => ({
+    language: opts.settings.get('language') === 'en' ? ('en' as const) : ('ru' as const),
+    notifications: opts.settings.get('notifications') === true,
+  });
+
   const handlers: Handlers = {
     app: {
       info: () => ({
@@ -116,12 +124,22 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         sandboxOffered: sandbox !== undefined && !accounts.list().some((a) => a.sandbox),
         secretStorage: opts.secretBox.kind,
       }),
+      copy: ({ text }) => {
+        if (!opts.clipboard) return { copied: false };
+        opts.clipboard.writeText(text);
+        return { copied: true };
+      },
+      reportError: ({ message, stack }) => {
+        log.write('error', 'renderer.error', { message, ...(stack ? { stack } : {}) });
+        return { ok: true as const };
+      },
     },
     settings: {
-      get: () => ({ language: opts.settings.get('language') === 'en' ? 'en' : 'ru' }),
+      get: () => currentSettings(),
       set: (input) => {
         if (input.language) opts.settings.set('language', input.language);
-        return { language: opts.settings.get('language') === 'en' ? 'en' : 'ru' };
+        if (input.notifications !== undefined) opts.settings.set('notifications', input.notifications);
+        return currentSettings();
       },
     },
     accounts: {

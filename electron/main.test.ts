@@ -102,6 +102,16 @@ describe('the main process, wired to a double of Electron', () => {
     expect(win.webContents.sent.filter((m) => m.channel === 'event:historyChanged').length).toBeGreaterThan(0);
   });
 
+  it('copies through the main process: the copy channel writes to the system clipboard', async () => {
+    const curl = "curl -X POST 'https://api.green-api.com/v1/messages' -H 'Authorization: Bearer <token>'";
+    expect(await call('app.copy', { text: curl })).toEqual({ ok: true, value: { copied: true } });
+    expect(recorded.clipboard).toEqual([curl]);
+    // The page itself keeps no clipboard permission.
+    const asked: boolean[] = [];
+    recorded.permissionRequest!(win.webContents, 'clipboard-sanitized-write', (ok) => asked.push(ok));
+    expect(asked).toEqual([false]);
+  });
+
   it('serves the renderer with its security policy and nothing outside its folder', async () => {
     const serve = recorded.protocolHandlers.get('app')!;
     const page = await serve(new Request(`${APP_ORIGIN}/index.html`));

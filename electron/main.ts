@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, net, protocol, session, shell } from 'electron';
 import ElectronStore from 'electron-store';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -125,6 +125,7 @@ async function start(): Promise<void> {
     secretBox: await electronSecretBox(),
     version: app.getVersion(),
     log,
+    clipboard,
   });
   log.redactWith(() => host?.secretsSeen() ?? []);
   wire(host);

@@ -5,6 +5,8 @@ import { GreenApiComposer } from './composers/GreenApiComposer.tsx';
 import { useT, type DictKey } from './i18n/index.ts';
 import { useUi, type View } from './store.ts';
 import { ConfirmDialog } from './ui/ConfirmDialog.tsx';
+import { ErrorBoundary } from './ui/ErrorBoundary.tsx';
+import { useMenuCommands } from './ui/menu-commands.ts';
 import { Toasts } from './ui/Toasts.tsx';
 
 // Views the operator opens less often load on demand, keeping the first paint light.
@@ -13,10 +15,11 @@ const TemplatesView = lazy(() => import('./templates/TemplatesView.tsx').then((m
 const AccountsView = lazy(() => import('./accounts/AccountsView.tsx').then((m) => ({ default: m.AccountsView })));
 const PachcaComposer = lazy(() => import('./composers/PachcaComposer.tsx').then((m) => ({ default: m.PachcaComposer })));
 const DiadocComposer = lazy(() => import('./composers/DiadocComposer.tsx').then((m) => ({ default: m.DiadocComposer })));
+const SettingsView = lazy(() => import('./settings/SettingsView.tsx').then((m) => ({ default: m.SettingsView })));
 const MarketComposer = lazy(() => import('./composers/MarketComposer.tsx').then((m) => ({ default: m.MarketComposer })));
 
 const composerViews: ProviderId[] = ['pachca', 'diadoc', 'market', 'greenapi'];
-const otherViews: View[] = ['history', 'templates', 'accounts'];
+const otherViews: View[] = ['history', 'templates', 'accounts', 'settings'];
 
 function Main({ view }: { view: View }) {
   switch (view) {
@@ -34,6 +37,8 @@ function Main({ view }: { view: View }) {
       return <TemplatesView />;
     case 'accounts':
       return <AccountsView />;
+    case 'settings':
+      return <SettingsView />;
     default:
       return <GreenApiComposer />;
   }
@@ -45,6 +50,7 @@ export function App() {
   const setView = useUi((s) => s.setView);
   const setLanguage = useSetLanguage();
   useLiveHistory();
+  useMenuCommands();
   document.documentElement.lang = lang;
 
   const undecidedCount = useUndecidedCount().data ?? 0;
@@ -88,9 +94,11 @@ export function App() {
         </label>
       </nav>
       <main className="main">
-        <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
-          <Main view={view} />
-        </Suspense>
+        <ErrorBoundary t={t} resetKey={view} onBack={() => setView('greenapi')}>
+          <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+            <Main view={view} />
+          </Suspense>
+        </ErrorBoundary>
       </main>
       <Toasts />
       <ConfirmDialog />

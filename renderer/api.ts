@@ -44,6 +44,14 @@ export function useSetLanguage() {
   });
 }
 
+export function useSetSettings() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (patch: { language?: 'ru' | 'en'; notifications?: boolean }) => client.settings.set(patch),
+    onSuccess: (s) => qc.setQueryData(keys.settings, s),
+  });
+}
+
 export function useAccounts() {
   return useQuery({ queryKey: keys.accounts, queryFn: () => client.accounts.list() });
 }

@@ -3,7 +3,7 @@ import { persist } from 'zustand/middleware';
 import type { ProviderId } from '../shared/providers.ts';
 import type { SendStatus } from '../shared/sends.ts';
 
-export type View = ProviderId | 'history' | 'templates' | 'accounts';
+export type View = ProviderId | 'history' | 'templates' | 'accounts' | 'settings';
 
 export interface Toast {
   id: number;

@@ -5,7 +5,7 @@
  * `contract.ts`, which stays the single source of truth.
  */
 export const channelNames = {
-  app: ['info'],
+  app: ['info', 'copy', 'reportError'],
   settings: ['get', 'set'],
   accounts: ['list', 'create', 'update', 'remove', 'check', 'createSandbox', 'export', 'import'],
   sends: ['send', 'retry', 'cancel', 'reschedule', 'resolve'],
@@ -14,7 +14,7 @@ export const channelNames = {
   files: ['register', 'forget'],
 } as const;
 
-export const eventNames = ['historyChanged', 'sendProgress'] as const;
+export const eventNames = ['historyChanged', 'menuCommand', 'sendProgress'] as const;
 
 /** Channels only the preload itself calls: `files.register` takes a path, which no page may name. */
 export const preloadOnlyChannels: ReadonlySet<string> = new Set(['files.register']);

@@ -22,7 +22,11 @@ const ok = z.object({ ok: z.literal(true) });
 export const languageSchema = z.enum(['ru', 'en']);
 export type Language = z.infer<typeof languageSchema>;
 
-export const settingsSchema = z.object({ language: languageSchema });
+export const settingsSchema = z.object({
+  language: languageSchema,
+  /** OS notifications for sends that leave or fail while the window is in the background; off until the operator turns them on. */
+  notifications: z.boolean(),
+});
 
 export const historyQuerySchema = z.object({
   text: z.string().max(200).optional(),
@@ -71,6 +75,10 @@ export const contract = {
         secretStorage: z.enum(['os', 'basic_text', 'unavailable', 'test']),
       }),
     ),
+    /** Text for the system clipboard (a cURL, an id, a message), written by the main process: the page has no clipboard permission. */
+    copy: call(z.object({ text: z.string().min(1).max(1_000_000) }), z.object({ copied: z.boolean() })),
+    /** An error the page caught (its error boundary), for the log file support reads. */
+    reportError: call(z.object({ message: z.string().max(2000), stack: z.string().max(8000).optional() }), ok),
   },
   settings: {
     get: call(none, settingsSchema),
@@ -119,8 +127,23 @@ export const contract = {
 
 export { preloadOnlyChannels } from './channel-names.ts';
 
+/** What the application menu asks the page to do (its accelerators are the app's shortcuts). */
+export const menuCommandSchema = z.enum([
+  'send',
+  'new.pachca',
+  'new.diadoc',
+  'new.market',
+  'new.greenapi',
+  'history',
+  'search',
+  'settings',
+  'shortcuts',
+]);
+export type MenuCommand = z.infer<typeof menuCommandSchema>;
+
 export const events = {
   historyChanged: z.object({ ids: z.array(z.string()) }),
+  menuCommand: z.object({ command: menuCommandSchema }),
   sendProgress: z.object({ sendId: z.string(), sent: z.number(), total: z.number() }),
 } as const;
 

@@ -81,6 +81,7 @@ const freshRecord = () => ({
   dialogAnswers: [] as number[],
   errorBoxes: [] as { title: string; content: string }[],
   openedPaths: [] as string[],
+  clipboard: [] as string[],
   exposed: new Map<string, unknown>(),
   invoked: [] as { channel: string; input: unknown }[],
   rendererListeners: new Map<string, Set<(e: unknown, payload: unknown) => void>>(),
@@ -125,6 +126,9 @@ export const electron = {
     releaseSingleInstanceLock: () => {
       recorded.lockReleased++;
     },
+  },
+  clipboard: {
+    writeText: (text: string) => recorded.clipboard.push(text),
   },
   dialog: {
     showMessageBox: async (...args: unknown[]) => {

@@ -7,6 +7,7 @@ import { describeError, useT } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
 import { askConfirm } from '../ui/confirm.ts';
 import { localInputValue } from '../ui/local-time.ts';
+import { copyText } from '../ui/copy.ts';
 import { StatusBadge } from '../ui/StatusBadge.tsx';
 
 /** An attempt's outcome in the words of the send statuses it leads to. */
@@ -18,7 +19,12 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
   const qc = useQueryClient();
   const toast = useUi((s) => s.toast);
   const selectSend = useUi((s) => s.selectSend);
-  const [copied, setCopied] = useState(false);
+  const [copied, setCopied] = useState<'curl' | 'id' | 'text' | undefined>(undefined);
+  const copy = (what: 'curl' | 'id' | 'text', text: string) =>
+    void copyText(text).then(
+      () => setCopied(what),
+      () => setCopied(undefined),
+    );
   const time = new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'medium' });
 
   const act = useMutation({
@@ -155,18 +161,16 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
           {t('history.openInComposer')}
         </button>
         {d.curl && (
-          <button
-            type="button"
-            onClick={() =>
-              void navigator.clipboard.writeText(d.curl!).then(
-                () => setCopied(true),
-                () => setCopied(false),
-              )
-            }
-          >
-            {copied ? t('common.copied') : t('history.copyCurl')}
+          <button type="button" onClick={() => copy('curl', d.curl!)}>
+            {copied === 'curl' ? t('common.copied') : t('history.copyCurl')}
           </button>
         )}
+        <button type="button" onClick={() => copy('id', d.providerMessageId ?? d.id)}>
+          {copied === 'id' ? t('common.copied') : t('history.copyId')}
+        </button>
+        <button type="button" onClick={() => copy('text', d.preview)}>
+          {copied === 'text' ? t('common.copied') : t('history.copyText')}
+        </button>
       </div>
       <h3>{t('history.message')}</h3>
       <pre className="message-view">{d.preview}</pre>

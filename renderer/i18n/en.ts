@@ -2,6 +2,7 @@ import { diadocEn } from './parts/diadoc.ts';
 import { marketEn } from './parts/market.ts';
 import { pachcaEn } from './parts/pachca.ts';
 import { safeguardsEn } from './parts/safeguards.ts';
+import { shellEn } from './parts/shell.ts';
 import type { DictKey } from './ru.ts';
 
 /** English: every Russian key must be here too (the type says so). */
@@ -10,6 +11,7 @@ export const en: Record<DictKey, string> = {
   ...diadocEn,
   ...marketEn,
   ...safeguardsEn,
+  ...shellEn,
   'app.title': 'Operator console',
   'nav.pachca': 'Pachca',
   'nav.diadoc': 'Diadoc',

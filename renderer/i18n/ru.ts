@@ -2,6 +2,7 @@ import { diadocRu } from './parts/diadoc.ts';
 import { marketRu } from './parts/market.ts';
 import { pachcaRu } from './parts/pachca.ts';
 import { safeguardsRu } from './parts/safeguards.ts';
+import { shellRu } from './parts/shell.ts';
 
 /** The Russian dictionary: the default language and the source of every key. */
 export const ru = {
@@ -9,6 +10,7 @@ export const ru = {
   ...diadocRu,
   ...marketRu,
   ...safeguardsRu,
+  ...shellRu,
   'app.title': 'Консоль оператора',
   'nav.pachca': 'Пачка',
   'nav.diadoc': 'Диадок',
