@@ -112,6 +112,14 @@ describe('the main process, wired to a double of Electron', () => {
     expect(asked).toEqual([false]);
   });
 
+  it('refuses an 8 MB word before any schema parses it, and keeps answering', async () => {
+    const word = 'ж'.repeat(8 * 1024 * 1024);
+    const r = await call('templates.save', { name: 'big', body: word });
+    expect(r).toMatchObject({ ok: false, error: { kind: 'too_large', reason: 'request_too_large' } });
+    expect(await call('templates.list')).toMatchObject({ ok: true, value: [] });
+    expect(await call('history.list', { text: 'жжжж', limit: 5 })).toMatchObject({ ok: true });
+  });
+
   it('serves the renderer with its security policy and nothing outside its folder', async () => {
     const serve = recorded.protocolHandlers.get('app')!;
     const page = await serve(new Request(`${APP_ORIGIN}/index.html`));

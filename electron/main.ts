@@ -10,6 +10,7 @@ import { RotatingLog } from './app/log-file.ts';
 import { startupCause, startupFailureDialog } from './app/startup-failure.ts';
 import { mainStrings } from './app/strings.ts';
 import { createHost, type Host } from './host.ts';
+import { exceedsPayloadCap, payloadTooLarge } from './payload-cap.ts';
 import { APP_ORIGIN, APP_SCHEME, contentSecurityPolicy, isAppUrl, isSafeExternalUrl, secureWebPreferences } from './security.ts';
 import { electronSecretBox } from './vault/electron-secret-box.ts';
 
@@ -66,6 +67,7 @@ function wire(h: Host): void {
       if (!win || e.sender !== win.webContents || !isAppUrl(e.senderFrame?.url)) {
         return { ok: false, error: sendError('forbidden', 'Calls are accepted from the app window only.', { reason: 'foreign_sender' }) };
       }
+      if (exceedsPayloadCap(input)) return payloadTooLarge();
       return h.dispatch(channel, input);
     });
   }

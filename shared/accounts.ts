@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { capped, generous } from './bounds.ts';
 import { greenApiForms } from './messages/green-api.ts';
 
 /**
@@ -85,13 +86,13 @@ export const accountUpdateSchema = z.object({
 });
 export type AccountUpdate = z.infer<typeof accountUpdateSchema>;
 
-export const secretStateSchema = z.object({ set: z.boolean(), mask: z.string().max(16) });
+export const secretStateSchema = z.object({ set: z.boolean(), mask: capped(16) });
 
 export const accountViewSchema = z.object({
-  id: z.string(),
-  name: z.string(),
+  id: capped(generous.id),
+  name: capped(generous.label),
   provider: z.enum(['pachca', 'diadoc', 'market', 'greenapi']),
-  baseUrl: z.string(),
+  baseUrl: capped(2000),
   settings: accountSettingsSchema,
   secretState: z.object({
     token: secretStateSchema,
@@ -111,8 +112,8 @@ export type AccountView = z.infer<typeof accountViewSchema>;
 export const checkResultSchema = z.object({
   ok: z.boolean(),
   /** Dictionary key for the plain-words explanation. */
-  reason: z.string(),
-  detail: z.string().optional(),
+  reason: capped(generous.providerId),
+  detail: capped(generous.words).optional(),
   checkedAt: z.number(),
 });
 export type CheckResult = z.infer<typeof checkResultSchema>;
@@ -125,7 +126,7 @@ export function maskSecret(value: string): string {
 export const accountsExportSchema = z.object({
   format: z.literal('operator-console.accounts'),
   version: z.literal(1),
-  exportedAt: z.string(),
+  exportedAt: z.string().max(64),
   accounts: z
     .array(
       z.object({

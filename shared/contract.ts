@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { capped, generous, outputList } from './bounds.ts';
 import { accountCreateSchema, accountUpdateSchema, accountViewSchema, checkResultSchema } from './accounts.ts';
 import { sendErrorSchema } from './errors.ts';
 import { outgoingMessageSchema } from './messages/index.ts';
@@ -16,7 +17,9 @@ function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
 const none = z.undefined();
-const id = z.object({ id: z.string().min(1).max(64) });
+const id = z.object({ id: z.string().min(1).max(generous.id) });
+/** An accounts export of 500 accounts is far below this; the import refuses more before parsing. */
+const accountsFileMax = 1_000_000;
 const ok = z.object({ ok: z.literal(true) });
 
 export const languageSchema = z.enum(['ru', 'en']);
@@ -45,12 +48,12 @@ export type HistoryQuery = z.input<typeof historyQuerySchema>;
 
 export const sendDetailSchema = sendSummarySchema.extend({
   message: outgoingMessageSchema,
-  attempts: z.array(attemptSchema),
-  operationId: z.string().optional(),
+  attempts: z.array(attemptSchema).max(outputList),
+  operationId: capped(generous.providerId).optional(),
   /** A ready-to-paste cURL of the last request, with every secret replaced by a placeholder. */
-  curl: z.string().optional(),
+  curl: capped(200_000).optional(),
   /** The message's files that are still on disk as they were sent: what "open in composer" can attach again. */
-  files: z.array(fileHandleSchema).optional(),
+  files: z.array(fileHandleSchema).max(outputList).optional(),
 });
 export type SendDetail = z.infer<typeof sendDetailSchema>;
 
@@ -69,8 +72,8 @@ export const contract = {
     info: call(
       none,
       z.object({
-        version: z.string(),
-        dataDir: z.string(),
+        version: capped(generous.providerId),
+        dataDir: capped(4096),
         sandboxOffered: z.boolean(),
         secretStorage: z.enum(['os', 'basic_text', 'unavailable', 'test']),
       }),
@@ -85,18 +88,18 @@ export const contract = {
     set: call(settingsSchema.partial(), settingsSchema),
   },
   accounts: {
-    list: call(none, z.array(accountViewSchema)),
+    list: call(none, z.array(accountViewSchema).max(outputList)),
     create: call(accountCreateSchema, accountViewSchema),
     update: call(accountUpdateSchema, accountViewSchema),
     remove: call(id, ok),
     check: call(id, checkResultSchema),
-    createSandbox: call(none, z.array(accountViewSchema)),
+    createSandbox: call(none, z.array(accountViewSchema).max(outputList)),
     /** Accounts without secrets, as a JSON document the operator saves. */
-    export: call(none, z.object({ fileName: z.string(), json: z.string() })),
+    export: call(none, z.object({ fileName: capped(generous.label), json: z.string().max(accountsFileMax) })),
     /** Adds the accounts of an export file; a malformed file changes nothing. Tokens must be set afterwards. */
     import: call(
-      z.object({ json: z.string().max(1_000_000) }),
-      z.object({ imported: z.number().int(), accounts: z.array(accountViewSchema) }),
+      z.object({ json: z.string().max(accountsFileMax) }),
+      z.object({ imported: z.number().int(), accounts: z.array(accountViewSchema).max(outputList) }),
     ),
   },
   sends: {
@@ -110,11 +113,11 @@ export const contract = {
     resolve: call(z.object({ id: z.string().min(1).max(64), as: z.enum(['sent', 'send_again']) }), sendSummarySchema),
   },
   history: {
-    list: call(historyQuerySchema, z.object({ items: z.array(sendSummarySchema), nextCursor: z.string().optional() })),
+    list: call(historyQuerySchema, z.object({ items: z.array(sendSummarySchema).max(500), nextCursor: capped(200).optional() })),
     get: call(id, sendDetailSchema),
   },
   templates: {
-    list: call(none, z.array(templateSchema)),
+    list: call(none, z.array(templateSchema).max(outputList)),
     save: call(templateInputSchema, templateSchema),
     remove: call(id, ok),
   },
@@ -142,9 +145,9 @@ export const menuCommandSchema = z.enum([
 export type MenuCommand = z.infer<typeof menuCommandSchema>;
 
 export const events = {
-  historyChanged: z.object({ ids: z.array(z.string()) }),
+  historyChanged: z.object({ ids: z.array(capped(generous.id)).max(outputList) }),
   menuCommand: z.object({ command: menuCommandSchema }),
-  sendProgress: z.object({ sendId: z.string(), sent: z.number(), total: z.number() }),
+  sendProgress: z.object({ sendId: capped(generous.id), sent: z.number(), total: z.number() }),
 } as const;
 
 export type Contract = typeof contract;

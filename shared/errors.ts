@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { capped, generous } from './bounds.ts';
 
 /**
  * The one error model every layer speaks. Adapters map provider statuses and bodies into it;
@@ -24,17 +25,17 @@ export type ErrorKind = (typeof errorKinds)[number];
 export const sendErrorSchema = z.object({
   kind: z.enum(errorKinds),
   /** Plain English for logs and for the operator when the dictionary has nothing better. */
-  message: z.string(),
+  message: capped(generous.words),
   /** A machine reason within the kind (e.g. `too_long`, `unknown_channel`), looked up in the dictionary. */
-  reason: z.string().optional(),
+  reason: capped(generous.providerId).optional(),
   /** The message field the error concerns, as a dotted path of the composer's message (`text`, `buttons.0.2.url`). */
-  field: z.string().optional(),
+  field: capped(generous.providerId).optional(),
   /** A limit the input broke, for "4097 / 4096"-style messages. */
   limit: z.number().optional(),
   providerStatus: z.number().int().optional(),
-  providerCode: z.string().optional(),
+  providerCode: capped(generous.providerId).optional(),
   /** The provider's own explanation, redacted and capped. */
-  providerText: z.string().optional(),
+  providerText: capped(generous.words).optional(),
   /** For `rate_limited` and retryable waits: when the provider will accept again (epoch ms). */
   retryAt: z.number().optional(),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { capped, generous, outputList } from './bounds.ts';
 import { sendErrorSchema } from './errors.ts';
 import { providerIdSchema } from './providers.ts';
 
@@ -12,22 +13,25 @@ export const finalStatuses: ReadonlySet<SendStatus> = new Set(['sent', 'failed',
 /** A file the main process registered: the renderer refers to files only by this handle. */
 export const fileHandleSchema = z.object({
   id: z.string().regex(/^f_[A-Za-z0-9_-]{8,64}$/),
-  name: z.string(),
+  name: capped(generous.label),
   size: z.number().int().nonnegative(),
-  type: z.string(),
-  sha256: z.string(),
+  type: capped(generous.providerId),
+  sha256: capped(64),
 });
 export type FileHandle = z.infer<typeof fileHandleSchema>;
 
+/** Bodies are capped at 16 KB where they are recorded (electron/providers/http.ts); this bound leaves room for the note. */
+const exchangeBodyMax = 20_000;
+
 /** What the history shows of one HTTP exchange: already redacted, bodies capped. */
 export const exchangeSchema = z.object({
-  method: z.string(),
-  url: z.string(),
-  requestHeaders: z.record(z.string(), z.string()),
-  requestBody: z.string(),
+  method: capped(16),
+  url: capped(generous.url),
+  requestHeaders: z.record(capped(generous.providerId), capped(generous.url)),
+  requestBody: capped(exchangeBodyMax),
   status: z.number().int().optional(),
-  responseHeaders: z.record(z.string(), z.string()).optional(),
-  responseBody: z.string().optional(),
+  responseHeaders: z.record(capped(generous.providerId), capped(generous.url)).optional(),
+  responseBody: capped(exchangeBodyMax).optional(),
   startedAt: z.number(),
   durationMs: z.number(),
 });
@@ -39,29 +43,29 @@ export const attemptSchema = z.object({
   endedAt: z.number().optional(),
   outcome: z.enum(['sent', 'failed', 'retry', 'unknown', 'running']),
   error: sendErrorSchema.optional(),
-  exchanges: z.array(exchangeSchema),
+  exchanges: z.array(exchangeSchema).max(outputList),
 });
 export type Attempt = z.infer<typeof attemptSchema>;
 
 export const sendSummarySchema = z.object({
-  id: z.string(),
+  id: capped(generous.id),
   provider: providerIdSchema,
-  accountId: z.string(),
-  accountName: z.string(),
+  accountId: capped(generous.id),
+  accountName: capped(generous.label),
   sandbox: z.boolean(),
   status: sendStatusSchema,
-  recipient: z.string(),
-  preview: z.string(),
+  recipient: capped(generous.label),
+  preview: capped(generous.label),
   createdAt: z.number(),
   updatedAt: z.number(),
   scheduledAt: z.number().optional(),
   nextAttemptAt: z.number().optional(),
-  providerMessageId: z.string().optional(),
+  providerMessageId: capped(generous.providerId).optional(),
   error: sendErrorSchema.optional(),
   attemptCount: z.number().int(),
   /** Sends made together (Market text + file) share a group id. */
-  groupId: z.string().optional(),
+  groupId: capped(generous.id).optional(),
   /** The send this one repeats ("send again") or replaces (an edited scheduled send). */
-  resendOf: z.string().optional(),
+  resendOf: capped(generous.id).optional(),
 });
 export type SendSummary = z.infer<typeof sendSummarySchema>;

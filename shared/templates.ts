@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { capped, generous } from './bounds.ts';
 
 /** Canned responses: text with `{{variables}}` the operator fills in before sending. */
 export const templateSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  body: z.string(),
+  id: capped(generous.id),
+  name: capped(generous.label),
+  body: capped(20_000),
   updatedAt: z.number(),
 });
 export type Template = z.infer<typeof templateSchema>;

@@ -3,7 +3,7 @@ import type { SendError } from '../../shared/errors.ts';
 import type { OutgoingMessage } from '../../shared/messages/index.ts';
 import type { Attempt, Exchange, SendSummary } from '../../shared/sends.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { ftsQuery, ftsTerms, MAX_EXPANSION } from './fts-query.ts';
+import { ftsQuery, ftsTerms, MAX_EXPANSION, searchableText } from './fts-query.ts';
 import { migrate, schemaVersionOf } from './migrations.ts';
 import { COUNT_CAP, filtersFirst } from './search-plan.ts';
 import type { HistoryListQuery, HistoryStore, NewSend, StatusPatch, StoredSend } from './types.ts';
@@ -154,9 +154,9 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
       if (!rows.length) return;
       tx(() => {
         for (const r of rows) {
-          const body = r.search_text ?? '';
-          st.insertFts.run(r.seq, r.recipient, body);
-          for (const term of ftsTerms(`${r.recipient} ${body}`)) {
+          const body = searchableText(r.search_text ?? '');
+          st.insertFts.run(r.seq, searchableText(r.recipient), body);
+          for (const term of [...ftsTerms(r.recipient), ...ftsTerms(body)]) {
             if (knownTerms.has(term)) continue;
             st.addTerm.run(term);
             if (knownTerms.size < 200_000) knownTerms.add(term);
@@ -339,7 +339,7 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
         s.scheduledAt ?? null,
         s.groupId ?? null,
         s.resendOf ?? null,
-        `${s.preview}\n${s.searchText}`,
+        searchableText(`${s.preview}\n${s.searchText}`),
       );
       lastCreated = createdAt;
       // Through the object, so whoever measures the store's methods sees this work too.

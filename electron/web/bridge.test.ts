@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testHost } from '../testing/host-fixture.ts';
+import { PAYLOAD_CAP } from '../payload-cap.ts';
 import { startBridge, type Bridge } from './bridge.ts';
 
 interface Answer {
@@ -108,18 +109,19 @@ describe('the browser harness bridge', () => {
     }
   });
 
-  it('refuses a call body over 1 MB and malformed JSON with a reply, not a crash', async () => {
+  it('refuses a call body over the payload cap (an 8 MB word) and malformed JSON with a reply, not a crash', async () => {
     expect(
       JSON.parse(
         (
           await send(bridge, '/rpc/templates.save', {
             method: 'POST',
             headers: { cookie, 'x-operator': '1' },
-            body: 'x'.repeat(1024 * 1024 + 1),
+            body: JSON.stringify({ name: 'big', body: 'x'.repeat(8 * 1024 * 1024) }),
           })
         ).body,
       ),
-    ).toMatchObject({ ok: false, error: { kind: 'too_large' } });
+    ).toMatchObject({ ok: false, error: { kind: 'too_large', reason: 'request_too_large', limit: PAYLOAD_CAP } });
+    expect(JSON.parse((await rpc('templates.list')).body)).toEqual({ ok: true, value: [] });
     expect(
       JSON.parse(
         (await send(bridge, '/rpc/templates.save', { method: 'POST', headers: { cookie, 'x-operator': '1' }, body: '{not json' })).body,

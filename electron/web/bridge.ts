@@ -7,6 +7,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { events as contractEvents, preloadOnlyChannels, type EventName, type Reply } from '../../shared/contract.ts';
 import { OperatorError, sendError } from '../../shared/errors.ts';
 import type { Host } from '../host.ts';
+import { PAYLOAD_CAP, payloadTooLarge } from '../payload-cap.ts';
 import { contentSecurityPolicy } from '../security.ts';
 
 /**
@@ -32,7 +33,6 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.woff2': 'font/woff2',
 };
-const MAX_RPC_BODY = 1024 * 1024;
 
 function same(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -83,13 +83,15 @@ export async function startBridge(host: Host, opts: { staticDir: string; port?: 
     void req;
   }
 
+  const refusal = payloadTooLarge();
   async function readBody(req: IncomingMessage): Promise<string> {
+    if (Number(req.headers['content-length'] ?? 0) > PAYLOAD_CAP) throw new OperatorError(refusal.error);
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const c of req as AsyncIterable<Buffer>) {
       size += c.length;
-      if (size > MAX_RPC_BODY)
-        throw new OperatorError(sendError('too_large', 'The request is too large.', { reason: 'request_too_large' }));
+      // Counted as it arrives, before a byte is parsed: the same cap main applies to IPC.
+      if (size > PAYLOAD_CAP) throw new OperatorError(refusal.error);
       chunks.push(c);
     }
     return Buffer.concat(chunks).toString('utf8');
@@ -115,6 +117,8 @@ export async function startBridge(host: Host, opts: { staticDir: string; port?: 
           const text = await readBody(req);
           input = text ? (JSON.parse(text) as unknown) : undefined;
         } catch (e) {
+          // The rest of an oversized body is read and dropped, so the client hears the answer.
+          req.resume();
           const error =
             e instanceof OperatorError ? e.error : sendError('invalid', 'The request body is not JSON.', { reason: 'bad_json' });
           return json(res, 200, { ok: false, error } satisfies Reply);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { generous, ident, text } from '../bounds.ts';
 import type { FieldProblem } from './problems.ts';
 
 /**
@@ -62,28 +63,28 @@ export function diadocDocumentType(typeNamedId: string): (typeof diadocDocumentT
   return diadocDocumentTypes.find((t) => t.typeNamedId.toLowerCase() === wanted);
 }
 
-export const diadocMetadataItemSchema = z.object({ key: z.string(), value: z.string() });
+export const diadocMetadataItemSchema = z.object({ key: ident(), value: text(generous.value) });
 
 export const diadocDocumentSchema = z.object({
   /** The handle id of the document file. */
-  file: z.string(),
+  file: ident(generous.id),
   /** The handle id of a detached CMS signature (DER), when the operator has one. */
-  signatureFile: z.string().optional(),
-  typeNamedId: z.string(),
-  function: z.string().optional(),
-  version: z.string().optional(),
-  metadata: z.array(diadocMetadataItemSchema).optional(),
-  comment: z.string().optional(),
-  customDocumentId: z.string().optional(),
+  signatureFile: ident(generous.id).optional(),
+  typeNamedId: ident(),
+  function: ident().optional(),
+  version: ident().optional(),
+  metadata: z.array(diadocMetadataItemSchema).max(generous.list).optional(),
+  comment: text(diadocLimits.commentMax).optional(),
+  customDocumentId: ident().optional(),
   needRecipientSignature: z.boolean().optional(),
 });
 export type DiadocDocument = z.infer<typeof diadocDocumentSchema>;
 
 export const diadocMessageSchema = z.object({
   provider: z.literal('diadoc'),
-  fromBoxId: z.string(),
-  toBoxId: z.string(),
-  documents: z.array(diadocDocumentSchema),
+  fromBoxId: text(diadocLimits.boxIdMax),
+  toBoxId: text(diadocLimits.boxIdMax),
+  documents: z.array(diadocDocumentSchema).max(generous.list),
   /** `MessageToPost.IsDraft`: created as a draft, sent later from Diadoc. */
   isDraft: z.boolean().optional(),
   /** `MessageToPost.LockPacket`: a closed packet (same as `LockMode = Full`). */

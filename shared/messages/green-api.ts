@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ident, text } from '../bounds.ts';
 import { characterCount } from './characters.ts';
 import type { FieldProblem } from './problems.ts';
 
@@ -24,8 +25,8 @@ export const groupIdPatternInstance = /^(\d{7,15}-\d{6,12}|\d{15,20})$/;
 export const greenApiMessageSchema = z.object({
   provider: z.literal('greenapi'),
   recipientType: z.enum(['individual', 'group']),
-  to: z.string(),
-  text: z.string(),
+  to: ident(),
+  text: text(Math.max(...Object.values(greenApiLimits.textMax))),
 });
 export type GreenApiMessage = z.infer<typeof greenApiMessageSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { generous, ident, text } from '../bounds.ts';
 import { characterCount } from './characters.ts';
 import type { FieldProblem } from './problems.ts';
 
@@ -38,12 +39,12 @@ export type MarketKind = (typeof marketKinds)[number];
 export const marketMessageSchema = z.object({
   provider: z.literal('market'),
   /** The cabinet id; empty means "the account's cabinet". */
-  businessId: z.string(),
-  chatId: z.string(),
+  businessId: ident(),
+  chatId: ident(),
   kind: z.enum(marketKinds),
-  text: z.string().optional(),
+  text: text(marketLimits.textMax).optional(),
   /** The handle id of the one file of a `file` send. */
-  file: z.string().optional(),
+  file: ident(generous.id).optional(),
 });
 export type MarketMessage = z.infer<typeof marketMessageSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { generous, ident, text } from '../bounds.ts';
 import { characterCount } from './characters.ts';
 import type { FieldProblem } from './problems.ts';
 
@@ -29,9 +30,9 @@ export const pachcaEntityTypes = ['discussion', 'thread', 'user'] as const;
 export type PachcaEntityType = (typeof pachcaEntityTypes)[number];
 
 export const pachcaButtonSchema = z.object({
-  text: z.string(),
-  url: z.string().optional(),
-  data: z.string().optional(),
+  text: text(pachcaLimits.buttonTextMax),
+  url: text(generous.url).optional(),
+  data: text(pachcaLimits.buttonDataMax).optional(),
 });
 export type PachcaButton = z.infer<typeof pachcaButtonSchema>;
 
@@ -43,18 +44,19 @@ export const pachcaMessageSchema = z.object({
     .int()
     .positive()
     .max(2 ** 31 - 1),
-  content: z.string(),
-  buttons: z.array(z.array(pachcaButtonSchema)).optional(),
+  content: text(pachcaLimits.contentMax),
+  // Rows and buttons are bounded by the whole message's count; the check names the per-row limit.
+  buttons: z.array(z.array(pachcaButtonSchema).max(pachcaLimits.buttonsMax)).max(pachcaLimits.buttonsMax).optional(),
   /** Handle ids of the files to attach. */
-  files: z.array(z.string()).optional(),
+  files: z.array(ident(generous.id)).max(generous.list).optional(),
   parentMessageId: z
     .number()
     .int()
     .positive()
     .max(2 ** 31 - 1)
     .optional(),
-  displayName: z.string().optional(),
-  displayAvatarUrl: z.string().optional(),
+  displayName: text(pachcaLimits.displayMax).optional(),
+  displayAvatarUrl: text(pachcaLimits.displayMax).optional(),
   skipInviteMentions: z.boolean().optional(),
   linkPreview: z.boolean().optional(),
 });
