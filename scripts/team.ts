@@ -1,0 +1,20 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * `npm run team` / `npm run team:sim` / `npm run test:team`: the team server is its own package
+ * (team/package.json), so the desktop's install never pulls it. Its dependencies are installed here,
+ * on first use or when its lock file changed, and then its script runs under this same Node.
+ */
+const team = join(import.meta.dirname, '..', 'team');
+const installed = join(team, 'node_modules', '.package-lock.json');
+const lock = join(team, 'package-lock.json');
+if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
+  console.log('team: installing the team server’s dependencies (once) …');
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: team, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+const [script = 'start', ...args] = process.argv.slice(2);
+const r = spawnSync('npm', ['run', '--silent', script, '--', ...args], { cwd: team, stdio: 'inherit' });
+process.exit(r.status ?? 1);

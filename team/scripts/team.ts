@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import postgres from 'postgres';
+import { createOperator } from '../src/operators.ts';
+import { openCluster } from '../src/postgres-cluster.ts';
+import { migrate, startStack } from '../src/stack.ts';
+import { serverState } from '../src/state.ts';
+
+/**
+ * `npm run team`                      starts PostgreSQL, the API and zero-cache on loopback
+ * `npm run team -- add-operator --team support --login anna --name "Anna K."`
+ *                                     creates an operator and prints a one-time password
+ * The data directory is TEAM_DATA_DIR or team/.data, created on first start.
+ */
+const dataDir = resolve(process.env.TEAM_DATA_DIR ?? join(import.meta.dirname, '..', '.data'));
+mkdirSync(dataDir, { recursive: true });
+const [command = 'start', ...rest] = process.argv.slice(2);
+const state = await serverState(dataDir);
+
+if (command === 'add-operator') {
+  const { values } = parseArgs({
+    args: rest,
+    options: { team: { type: 'string' }, login: { type: 'string' }, name: { type: 'string' } },
+  });
+  if (!values.team || !/^[a-z0-9_-]{1,64}$/.test(values.team) || !values.login || !values.name) {
+    console.error('Usage: npm run team -- add-operator --team <a-z0-9_-> --login <login> --name "<shown name>"');
+    process.exit(2);
+  }
+  const cluster = openCluster(dataDir, state.pgPort);
+  await migrate(cluster.url);
+  const sql = postgres(cluster.url, { max: 1, onnotice: () => {} });
+  const password = process.env.TEAM_OPERATOR_PASSWORD ?? randomBytes(12).toString('base64url');
+  try {
+    await createOperator(sql, { login: values.login, name: values.name, teamId: values.team, password });
+  } finally {
+    await sql.end({ timeout: 2 });
+    if (cluster.startedHere) cluster.stop();
+  }
+  console.log(`Operator "${values.login}" added to team "${values.team}".`);
+  if (!process.env.TEAM_OPERATOR_PASSWORD) console.log(`One-time password (give it to the operator, it is not stored): ${password}`);
+} else if (command === 'start') {
+  console.log(`Starting the team server (data: ${dataDir}) …`);
+  const stack = await startStack(dataDir, state);
+  console.log(`
+Team server is up, on loopback only:
+  API + sign-in : ${stack.apiUrl}
+  sync (Zero)   : ${stack.zeroUrl}
+  PostgreSQL    : 127.0.0.1:${state.pgPort} (data in ${join(dataDir, 'pg')})
+
+Add an operator:   npm run team -- add-operator --team support --login anna --name "Anna"
+Connect a desktop: Accounts → Team → server ${stack.apiUrl}, the operator's login and password.
+Other machines reach it only through a TLS proxy (docs/team-mode.md, "Past one machine").
+Ctrl+C stops everything.`);
+  const stop = async () => {
+    await stack.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} else {
+  console.error(`Unknown command "${command}". Commands: start (default), add-operator.`);
+  process.exit(2);
+}

@@ -1,0 +1,142 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mustGetMutator, mustGetQuery } from '@rocicorp/zero';
+import { handleMutateRequest, handleQueryRequest } from '@rocicorp/zero/server';
+import { zeroPostgresJS } from '@rocicorp/zero/server/adapters/postgresjs';
+import postgres from 'postgres';
+import { z } from 'zod';
+import { accessTtlMs, refreshTtlMs, signToken, verifyPassword, verifyToken, type TokenClaims } from './auth.ts';
+import { mutators } from './mutators.ts';
+import { queries } from './queries.ts';
+import { schema, type TeamContext } from './schema.ts';
+
+/**
+ * The small API beside zero-cache: sign-in, and the two endpoints zero-cache calls with the
+ * desktop's token (mutate, query). The team in the token, verified here, is the only team a
+ * request can read or write.
+ */
+export interface ApiOptions {
+  databaseUrl: string;
+  tokenKey: Buffer;
+  /** The address desktops use for zero-cache, returned at sign-in. */
+  zeroUrl: () => string;
+}
+
+const loginSchema = z.object({ login: z.string().min(1).max(200), password: z.string().min(1).max(1000) });
+const refreshSchema = z.object({ refreshToken: z.string().min(1).max(4000) });
+const maxBody = 8 * 1024 * 1024;
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > maxBody) throw new Error('too large');
+    chunks.push(c as Buffer);
+  }
+  return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+export interface Api {
+  server: Server;
+  sql: postgres.Sql;
+  close(): Promise<void>;
+}
+
+export function createApi(opts: ApiOptions): Api {
+  const sql = postgres(opts.databaseUrl, { max: 8, onnotice: () => {}, idle_timeout: 30 });
+  const db = zeroPostgresJS(schema, sql);
+
+  function bearer(req: IncomingMessage): TeamContext | undefined {
+    const h = req.headers.authorization ?? '';
+    const token = h.startsWith('Bearer ') ? h.slice(7) : '';
+    const claims = token ? verifyToken(opts.tokenKey, token, 'access') : undefined;
+    return claims ? { operatorId: claims.op, teamId: claims.team, operatorName: claims.name } : undefined;
+  }
+
+  function issue(c: Omit<TokenClaims, 'kind' | 'exp'>) {
+    const now = Date.now();
+    return {
+      token: signToken(opts.tokenKey, { ...c, kind: 'access', exp: now + accessTtlMs }),
+      expiresAt: now + accessTtlMs,
+      refreshToken: signToken(opts.tokenKey, { ...c, kind: 'refresh', exp: now + refreshTtlMs }),
+      operator: { id: c.op, name: c.name, teamId: c.team },
+      zeroUrl: opts.zeroUrl(),
+    };
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method === 'GET' && url.pathname === '/v1/health') return send(res, 200, { ok: true });
+    if (req.method !== 'POST') return send(res, 404, { error: 'not_found' });
+    let body: unknown;
+    try {
+      body = await readJson(req);
+    } catch {
+      return send(res, 400, { error: 'bad_json' });
+    }
+    if (url.pathname === '/v1/login') {
+      const input = loginSchema.safeParse(body);
+      if (!input.success) return send(res, 400, { error: 'invalid' });
+      const [op] = await sql<{ id: string; team_id: string; name: string; password_hash: string; disabled: boolean }[]>`
+        select id, team_id, name, password_hash, disabled from team_operator where login = ${input.data.login}`;
+      // The hash is computed even for an unknown login, so timing does not tell which logins exist.
+      const ok = await verifyPassword(input.data.password, op?.password_hash ?? 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA');
+      if (!op || !ok || op.disabled) return send(res, 401, { error: 'bad_credentials' });
+      return send(res, 200, issue({ op: op.id, team: op.team_id, name: op.name }));
+    }
+    if (url.pathname === '/v1/refresh') {
+      const input = refreshSchema.safeParse(body);
+      const claims = input.success ? verifyToken(opts.tokenKey, input.data.refreshToken, 'refresh') : undefined;
+      if (!claims) return send(res, 401, { error: 'bad_token' });
+      const [op] = await sql<{ disabled: boolean; team_id: string }[]>`select disabled, team_id from team_operator where id = ${claims.op}`;
+      if (!op || op.disabled || op.team_id !== claims.team) return send(res, 401, { error: 'bad_token' });
+      return send(res, 200, issue({ op: claims.op, team: claims.team, name: claims.name }));
+    }
+    const ctx = bearer(req);
+    if (url.pathname === '/zero/mutate' || url.pathname === '/zero/query') {
+      // 401 puts the Zero client in its needs-auth state: the desktop signs in again.
+      if (!ctx) return send(res, 401, { error: 'bad_token' });
+      if (url.pathname === '/zero/mutate') {
+        const out = await handleMutateRequest({
+          dbProvider: db,
+          userID: ctx.operatorId,
+          query: url.searchParams,
+          body: body as never,
+          handler: (transact) => transact((tx, name, args) => mustGetMutator(mutators, name).fn({ tx, args: args as never, ctx })),
+        });
+        return send(res, 200, out);
+      }
+      const out = await handleQueryRequest({
+        schema,
+        userID: ctx.operatorId,
+        query: url.searchParams,
+        body: body as never,
+        handler: (name, args) => mustGetQuery(queries, name).fn({ args: args as never, ctx }),
+      });
+      return send(res, 200, out);
+    }
+    return send(res, 404, { error: 'not_found' });
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((e: unknown) => {
+      console.error('[team-api]', e instanceof Error ? e.message : e);
+      if (!res.headersSent) send(res, 500, { error: 'internal' });
+      else res.end();
+    });
+  });
+  return {
+    server,
+    sql,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await sql.end({ timeout: 2 });
+    },
+  };
+}

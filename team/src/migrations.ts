@@ -1,0 +1,76 @@
+/**
+ * The team database, created on first start. Shared tables go into one publication that Zero
+ * replicates; `team_operator` (password hashes) stays out of it, so it never reaches zero-cache
+ * or a desktop.
+ */
+export const publication = 'team_shared';
+
+export const migrations: readonly string[] = [
+  `create table if not exists team_operator (
+     id text primary key,
+     team_id text not null,
+     login text not null unique,
+     name text not null,
+     password_hash text not null,
+     created_at bigint not null,
+     disabled boolean not null default false)`,
+  `create table if not exists team_send (
+     id text primary key,
+     team_id text not null,
+     operator_id text not null,
+     operator_name text not null,
+     provider text not null,
+     account text not null,
+     chat text not null,
+     recipient text not null,
+     preview text not null,
+     status text not null,
+     provider_message_id text,
+     created_at double precision not null,
+     updated_at double precision not null,
+     synced_at double precision not null)`,
+  `create index if not exists team_send_team_updated on team_send (team_id, updated_at desc)`,
+  `create index if not exists team_send_team_chat on team_send (team_id, chat, updated_at desc)`,
+  `create table if not exists team_template (
+     id text primary key,
+     team_id text not null,
+     name text not null,
+     body text not null,
+     version integer not null,
+     updated_by text not null,
+     updated_at double precision not null)`,
+  `create table if not exists team_claim (
+     id text primary key,
+     team_id text not null,
+     chat text not null,
+     operator_id text not null,
+     operator_name text not null,
+     claimed_at double precision not null,
+     expires_at double precision not null)`,
+  `create table if not exists team_audit (
+     id text primary key,
+     team_id text not null,
+     operator_id text not null,
+     operator_name text not null,
+     kind text not null,
+     subject text not null,
+     detail jsonb not null,
+     at double precision not null)`,
+  `create index if not exists team_audit_team_at on team_audit (team_id, at desc)`,
+  // The audit trail is append-only for everyone, the API included.
+  `create or replace function team_audit_append_only() returns trigger language plpgsql as $$
+     begin raise exception 'team_audit is append-only'; end $$`,
+  `drop trigger if exists team_audit_no_change on team_audit`,
+  `create trigger team_audit_no_change before update or delete on team_audit
+     for each row execute function team_audit_append_only()`,
+  `create table if not exists team_presence (
+     id text primary key,
+     team_id text not null,
+     operator_name text not null,
+     seen_at double precision not null)`,
+  `do $$ begin
+     if not exists (select 1 from pg_publication where pubname = '${publication}') then
+       create publication ${publication} for table team_send, team_template, team_claim, team_audit, team_presence;
+     end if;
+   end $$`,
+];

@@ -1,0 +1,119 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * A private PostgreSQL on loopback with its own data directory, created on first start.
+ * PostgreSQL refuses to run as root, and CI runs as root: then the directory is given to the
+ * `postgres` user and every server command runs as that user.
+ */
+export interface Cluster {
+  dir: string;
+  /** True when this call started the server (so the caller also stops it). */
+  startedHere: boolean;
+  port: number;
+  url: string;
+  stop(mode?: 'fast' | 'immediate'): void;
+  start(): void;
+}
+
+function pgBin(name: string): string {
+  const fromEnv = process.env.TEAM_PG_BIN;
+  if (fromEnv) return join(fromEnv, name);
+  const base = '/usr/lib/postgresql';
+  if (existsSync(base)) {
+    const versions = readdirSync(base)
+      .filter((v) => existsSync(join(base, v, 'bin', name)))
+      .sort((a, b) => Number(b) - Number(a));
+    if (versions[0]) return join(base, versions[0], 'bin', name);
+  }
+  const which = spawnSync('which', [name], { encoding: 'utf8' });
+  if (which.status === 0 && which.stdout.trim()) return which.stdout.trim();
+  throw new Error(`PostgreSQL's ${name} was not found: install it (apt-get install postgresql) or set TEAM_PG_BIN.`);
+}
+
+const isRoot = () => process.getuid?.() === 0;
+
+function runAsOwner(bin: string, args: string[]): void {
+  const [cmd, argv] = isRoot() ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
+  execFileSync(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function ownDir(dir: string) {
+  if (!isRoot()) return;
+  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+  chownSync(dir, uid, gid);
+}
+
+/** Creates the cluster on first use (scram passwords, not trust) and starts it on the given port. */
+export function openCluster(root: string, port: number): Cluster {
+  const dir = join(root, 'pg');
+  const secretFile = join(root, 'pg-password');
+  if (!existsSync(join(dir, 'PG_VERSION'))) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    ownDir(root);
+    ownDir(dir);
+    const password = randomBytes(24).toString('base64url');
+    writeFileSync(secretFile, password, { mode: 0o600 });
+    const pwfile = join(dir, '..', 'pg-initpw');
+    writeFileSync(pwfile, password, { mode: 0o600 });
+    ownDir(pwfile);
+    try {
+      runAsOwner(pgBin('initdb'), [
+        '-D',
+        dir,
+        '-U',
+        'postgres',
+        '-A',
+        'scram-sha-256',
+        `--pwfile=${pwfile}`,
+        '-E',
+        'UTF8',
+        '--no-instructions',
+      ]);
+    } finally {
+      writeFileSync(pwfile, '');
+    }
+  }
+  const password = readFileSync(secretFile, 'utf8').trim();
+  const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  const start = () =>
+    runAsOwner(pgBin('pg_ctl'), [
+      '-D',
+      dir,
+      '-l',
+      join(dir, 'server.log'),
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${port} -c listen_addresses=127.0.0.1 -c wal_level=logical -c unix_socket_directories=${dir} -c max_wal_senders=10 -c max_replication_slots=10 -c fsync=on`,
+      'start',
+    ]);
+  const running = () => {
+    try {
+      runAsOwner(pgBin('pg_ctl'), ['-D', dir, 'status']);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const startedHere = !running();
+  if (startedHere) start();
+  return {
+    dir,
+    startedHere,
+    port,
+    url,
+    start,
+    stop(mode = 'fast') {
+      try {
+        runAsOwner(pgBin('pg_ctl'), ['-D', dir, '-m', mode, '-w', 'stop']);
+      } catch {
+        // Already stopped: nothing to do.
+      }
+    },
+  };
+}
