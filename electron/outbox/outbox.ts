@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { SendRequest } from '../../shared/contract.ts';
 import { OperatorError, sendError, type SendError } from '../../shared/errors.ts';
 import type { EventName, EventPayload } from '../../shared/contract.ts';
-import type { FieldProblem } from '../../shared/messages/problems.ts';
-import type { SendSummary } from '../../shared/sends.ts';
+import type { Attempt, SendSummary } from '../../shared/sends.ts';
 import type { Clock } from '../clock.ts';
 import type { FileRegistry } from '../files/registry.ts';
 import type { HistoryStore, StatusPatch, StoredSend } from '../history/types.ts';
 import { adapterFor } from '../providers/index.ts';
+import { problemToError } from '../providers/plumbing/problems.ts';
 import type { AttemptResult } from '../providers/types.ts';
 import type { AccountsService } from '../vault/accounts.ts';
 import type { RateLimiter } from './limiter.ts';
@@ -27,12 +27,14 @@ export interface OutboxDeps {
   maxProcessingWaitMs?: number;
 }
 
-export function problemError(p: FieldProblem): SendError {
-  return sendError(
-    /too_big$/.test(p.reason) ? 'too_large' : 'invalid',
-    `${p.field}: ${p.reason}${p.limit !== undefined ? ` (limit ${p.limit})` : ''}`,
-    { field: p.field, reason: p.reason, ...(p.limit !== undefined ? { limit: p.limit } : {}) },
-  );
+/** The pace refusals (429, 420) that ended the latest attempts, counted back to the first attempt that ended otherwise. */
+function paceRefusalsInARow(attempts: readonly Attempt[]): number {
+  let n = 0;
+  for (const a of [...attempts].sort((x, y) => y.n - x.n)) {
+    if (a.outcome !== 'retry' || a.error?.kind !== 'rate_limited') break;
+    n++;
+  }
+  return n;
 }
 
 /**
@@ -70,7 +72,7 @@ export class Outbox {
     }
     const adapter = adapterFor(view.provider);
     const problems = adapter.check(req.message, account, (id) => this.d.files.get(id));
-    if (problems.length) throw new OperatorError(problemError(problems[0]!));
+    if (problems.length) throw new OperatorError(problemToError(problems[0]!));
     const now = this.d.clock.now();
     const scheduled = req.scheduledAt !== undefined && req.scheduledAt > now;
     const text = adapter.describe(req.message, (id) => this.d.files.get(id));
@@ -199,6 +201,7 @@ export class Outbox {
           account: resolved.adapter,
           file: (fid) => this.d.files.get(fid),
           idempotencyKey: stored.operationId,
+          rateLimitedBefore: paceRefusalsInARow(stored.attempts),
           timeoutMs: this.d.timeoutMs,
           now: () => clock.now(),
           onProgress: (sent, total) => {

@@ -4,7 +4,12 @@ import { stat } from 'node:fs/promises';
 import { isOperatorError, type SendError } from '../../shared/errors.ts';
 import { base64Length, checkDiadocMessage, diadocLimits, type DiadocMessage } from '../../shared/messages/diadoc.ts';
 import type { FieldProblem } from '../../shared/messages/problems.ts';
-import { excerpt, httpExchange, parseJson, retryAtFrom, type HttpOutcome } from './http.ts';
+import { excerpt, httpExchange, parseJson, retryAfterUntil, retryAtFrom, type HttpOutcome } from './http.ts';
+import { FileChangedError, fileChangedError } from './plumbing/file-changed.ts';
+import { problemToError } from './plumbing/problems.ts';
+import { rateLimitedResult, type BackoffPolicy } from './plumbing/rate-limit.ts';
+import { secretsOf } from './plumbing/secrets.ts';
+import { transportResult } from './plumbing/transport.ts';
 import type { AdapterAccount, AdapterContext, AttemptResult, LocalFile, ProviderAdapter } from './types.ts';
 
 /**
@@ -48,9 +53,10 @@ import type { AdapterAccount, AdapterContext, AttemptResult, LocalFile, Provider
 const PROCESSING_FALLBACK_MS = 5_000;
 const SERVER_ERROR_FALLBACK_MS = 30_000;
 const TRANSPORT_RETRY_MS = 10_000;
-const NOT_REACHED_RETRY_MS = 2_000;
 const RETRY_AFTER_MIN_MS = 1_000;
 const RETRY_AFTER_MAX_MS = 5 * 60_000;
+/** 429 is not documented for PostMessage; when it comes, Retry-After (else 30 s) with a 1 s floor, backoff, and a stop after five in a row. */
+const PACE: BackoffPolicy = { baseMs: RETRY_AFTER_MIN_MS, floorMs: RETRY_AFTER_MIN_MS, maxMs: RETRY_AFTER_MAX_MS, cap: 5 };
 const UPLOAD_FLOOR_BYTES_PER_S = 256 * 1024;
 /**
  * Read size for files: a multiple of 3, so each full chunk encodes to base64 without padding, and
@@ -58,10 +64,6 @@ const UPLOAD_FLOOR_BYTES_PER_S = 256 * 1024;
  * to the large-object space, which only a full GC frees, and 40 documents grew the host by 90 MB.
  */
 const READ_CHUNK = 3 * 16 * 1024;
-
-function secretsOf(account: AdapterAccount): string[] {
-  return [account.secrets.token ?? '', account.secrets.clientId ?? ''].filter(Boolean);
-}
 
 function baseOf(account: AdapterAccount): string {
   return account.baseUrl.replace(/\/+$/, '');
@@ -100,16 +102,6 @@ export function diadocAuthorization(account: AdapterAccount): { header: string }
     };
   }
   return { header: legacy ? `DiadocAuth ddauth_api_client_id=${clientId},ddauth_token=${token}` : `Bearer ${token}` };
-}
-
-function problemToError(p: FieldProblem): SendError {
-  return {
-    kind: 'invalid',
-    reason: p.reason,
-    field: p.field,
-    message: `${p.field}: ${p.reason}${p.limit !== undefined ? ` (limit ${p.limit})` : ''}`,
-    ...(p.limit !== undefined ? { limit: p.limit } : {}),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -177,14 +169,6 @@ export function planPostMessageBody(msg: DiadocMessage, file: (id: string) => Lo
     }
   });
   return { parts, contentLength, forHistory };
-}
-
-export class FileChangedError extends Error {
-  readonly field: string;
-  constructor(field: string, message: string) {
-    super(message);
-    this.field = field;
-  }
 }
 
 /** One file as base64, read in 3-byte-aligned pieces; refuses a file whose size changed under it. */
@@ -437,9 +421,12 @@ function errorFromReply(out: Extract<HttpOutcome, { ok: true }>, secrets: readon
   };
 }
 
-function transportResult(out: Extract<HttpOutcome, { ok: false }>, now: number): AttemptResult {
-  if (out.reached === 'not_reached')
-    return { kind: 'retry', error: out.error, retryAt: now + NOT_REACHED_RETRY_MS, exchanges: [out.exchange] };
+/** No answer: the shared verdict for requests that never left; one that may have arrived is repeated with the same operationId. */
+function noAnswerResult(out: Extract<HttpOutcome, { ok: false }>, now: number): AttemptResult {
+  return transportResult(out, now, [out.exchange], (unsure) => repeatSameOperation(unsure, now));
+}
+
+function repeatSameOperation(out: Extract<HttpOutcome, { ok: false }>, now: number): AttemptResult {
   const timedOut = out.error.reason === 'timeout';
   return {
     kind: 'retry',
@@ -454,7 +441,13 @@ function transportResult(out: Extract<HttpOutcome, { ok: false }>, now: number):
   };
 }
 
-function replyResult(out: Extract<HttpOutcome, { ok: true }>, secrets: readonly string[], now: number): AttemptResult {
+function replyResult(
+  out: Extract<HttpOutcome, { ok: true }>,
+  secrets: readonly string[],
+  now: number,
+  rateLimitedBefore: number,
+  random: () => number,
+): AttemptResult {
   const exchanges = [out.exchange];
   if (out.status === 200) {
     const posted = out.truncated ? undefined : readPostedMessage(out.text);
@@ -506,13 +499,17 @@ function replyResult(out: Extract<HttpOutcome, { ok: true }>, secrets: readonly 
     };
   }
   if (out.status === 429) {
-    const retryAt = clampedRetryAt(out.headers, now, SERVER_ERROR_FALLBACK_MS);
-    return {
-      kind: 'retry',
-      retryAt,
+    const until = retryAfterUntil(out.headers, now);
+    return rateLimitedResult({
+      provider: 'Diadoc',
+      error: { ...error, kind: 'rate_limited', reason: 'too_fast', message: 'Diadoc asks to send less often.' },
       exchanges,
-      error: { ...error, kind: 'rate_limited', reason: 'too_fast', message: 'Diadoc asks to send less often.', retryAt },
-    };
+      now,
+      providerWaitUntil: until ?? now + SERVER_ERROR_FALLBACK_MS,
+      before: rateLimitedBefore,
+      random,
+      policy: PACE,
+    });
   }
   if (out.status >= 500) {
     const retryAt = clampedRetryAt(out.headers, now, SERVER_ERROR_FALLBACK_MS);
@@ -639,15 +636,10 @@ async function send(ctx: AdapterContext, original: DiadocMessage): Promise<Attem
   );
   if (!out.ok) {
     // A body cut short by a changing file cannot have been accepted: Diadoc never saw a whole request.
-    if (fileFailure)
-      return {
-        kind: 'failed',
-        exchanges: [out.exchange],
-        error: { kind: 'invalid', reason: 'file_changed', field: fileFailure.field, message: `${fileFailure.message} Attach it again.` },
-      };
-    return transportResult(out, ctx.now());
+    if (fileFailure) return { kind: 'failed', exchanges: [out.exchange], error: fileChangedError(fileFailure) };
+    return noAnswerResult(out, ctx.now());
   }
-  return replyResult(out, secrets, ctx.now());
+  return replyResult(out, secrets, ctx.now(), ctx.rateLimitedBefore ?? 0, ctx.random ?? Math.random);
 }
 
 /** The boxes of a `GetMyOrganizations` reply (`OrganizationList`), each by its ids (lower case) and title. */

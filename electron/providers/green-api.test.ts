@@ -104,18 +104,20 @@ describe('Green-API v1 (/v1/messages)', () => {
     expect(r.error.field).toBe(field);
   });
 
-  it('turns an HTML error page into a readable provider_error', async () => {
-    sim.server.inject({ html: true, status: 502 });
-    const r = await greenApiAdapter.send(ctx(account), msg());
-    expect(r).toMatchObject({ kind: 'failed', error: { kind: 'provider_error', providerStatus: 502, reason: 'unreadable_reply' } });
-    if (r.kind === 'failed') expect(r.error.providerText).toContain('502 Bad Gateway');
+  it('calls a gateway’s HTML 502 and 504 unknown, keeping the page readable: the message may have been queued', async () => {
+    for (const status of [502, 504]) {
+      sim.server.inject({ html: true, status });
+      const r = await greenApiAdapter.send(ctx(account), msg());
+      expect(r).toMatchObject({ kind: 'unknown', error: { kind: 'outcome_unknown', reason: 'server_error', providerStatus: status } });
+      if (r.kind === 'unknown') expect(r.error.providerText).toContain('Bad Gateway');
+    }
   });
 
-  it('turns a cut-off JSON body and a huge body into provider_error, never a crash', async () => {
-    sim.server.inject({ malformed: true, status: 500 }, { hugeBytes: 3 * 1024 * 1024, status: 500 });
-    expect(await greenApiAdapter.send(ctx(account), msg())).toMatchObject({ kind: 'failed', error: { kind: 'provider_error' } });
+  it('turns a cut-off JSON body and a huge body into a readable outcome, never a crash', async () => {
+    sim.server.inject({ malformed: true, status: 500 }, { hugeBytes: 3 * 1024 * 1024, status: 400 });
+    expect(await greenApiAdapter.send(ctx(account), msg())).toMatchObject({ kind: 'unknown', error: { kind: 'outcome_unknown' } });
     const huge = await greenApiAdapter.send(ctx(account), msg());
-    expect(huge).toMatchObject({ kind: 'failed', error: { kind: 'provider_error', reason: 'unreadable_reply' } });
+    expect(huge).toMatchObject({ kind: 'failed', error: { kind: 'invalid', reason: 'unreadable_reply' } });
     if (huge.kind === 'failed') expect(huge.error.message).toContain('oversized');
   });
 

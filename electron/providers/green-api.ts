@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { SendError } from '../../shared/errors.ts';
 import {
   checkGreenApiMessage,
@@ -5,7 +6,11 @@ import {
   type GreenApiForm,
   type GreenApiMessage,
 } from '../../shared/messages/green-api.ts';
-import { excerpt, httpExchange, parseJson, retryAtFrom, type HttpOutcome } from './http.ts';
+import { excerpt, httpExchange, parseJson, readReply, retryAfterUntil, type HttpOutcome } from './http.ts';
+import { rateLimitedResult, type BackoffPolicy } from './plumbing/rate-limit.ts';
+import { secretsOf } from './plumbing/secrets.ts';
+import { meaningOfStatus } from './plumbing/status.ts';
+import { serverErrorResult, transportResult } from './plumbing/transport.ts';
 import type { AdapterAccount, AdapterContext, AttemptResult, ProviderAdapter } from './types.ts';
 
 /**
@@ -23,14 +28,30 @@ import type { AdapterAccount, AdapterContext, AttemptResult, ProviderAdapter } f
  *   the older revision (§7, §9 q5): both forms are held to 4096, the stricter reading, as the
  *   simulator is.
  * - No idempotency key exists: a send is repeated automatically only when the request provably
- *   never reached the provider (see the outbox).
+ *   never reached the provider (see the outbox). A 5xx (the current API's 502 included, which
+ *   its page says to retry) is `outcome_unknown`: the message may have been queued.
+ * - 429 (current API): Retry-After honoured with a 1 s floor, else 1, 2, 4 s with jitter; after
+ *   three in a row the send stops as `failed`, nothing having been sent.
+ * - The instance form has no shared host: every instance has its own `apiUrl` (§7), which the
+ *   account asks for.
  */
+const PACE: BackoffPolicy = { baseMs: 1000, floorMs: 1000, maxMs: 10 * 60_000, cap: 3 };
+
+/** §6: the v1 error body; §7: the current API's 466 quota body. */
+const v1ErrorSchema = z.object({
+  errors: z
+    .array(z.object({ code: z.number(), details: z.string().optional().catch(undefined), title: z.string().optional().catch(undefined) }))
+    .min(1),
+});
+const quotaSchema = z.object({
+  invokeStatus: z.object({ description: z.string().optional().catch(undefined), status: z.string().optional().catch(undefined) }),
+});
+/** §6: `{messages: [{id}]}`; §7: `{idMessage}`. */
+const v1SentSchema = z.object({ messages: z.array(z.object({ id: z.union([z.string(), z.number()]) })).min(1) });
+const instanceSentSchema = z.object({ idMessage: z.string() });
+const stateSchema = z.object({ stateInstance: z.string() });
 function formOf(account: AdapterAccount): GreenApiForm {
   return account.settings.provider === 'greenapi' ? account.settings.form : 'v1';
-}
-
-function secretsOf(account: AdapterAccount): string[] {
-  return [account.secrets.token ?? ''].filter(Boolean);
 }
 
 const v1Kinds: Record<number, { kind: SendError['kind']; field?: string; reason: string }> = {
@@ -54,40 +75,27 @@ const v1Kinds: Record<number, { kind: SendError['kind']; field?: string; reason:
   82: { kind: 'rate_limited', reason: 'quota_exceeded' },
 };
 
-function statusKind(status: number): SendError['kind'] {
-  if (status === 400 || status === 422) return 'invalid';
-  if (status === 401) return 'unauthorized';
-  if (status === 402) return 'payment_required';
-  if (status === 403) return 'forbidden';
-  if (status === 404) return 'not_found';
-  if (status === 409) return 'conflict';
-  if (status === 413) return 'too_large';
-  if (status === 429 || status === 466) return 'rate_limited';
-  return 'provider_error';
-}
+const statusKind = (status: number): SendError['kind'] => meaningOfStatus(status, 'Green-API').kind;
 
-/** Network failures and 429 are the only outcomes a repeat cannot duplicate. */
-function transportResult(out: Extract<HttpOutcome, { ok: false }>, now: number): AttemptResult {
-  if (out.reached === 'not_reached') return { kind: 'retry', error: out.error, retryAt: now + 2000, exchanges: [out.exchange] };
-  return { kind: 'unknown', error: out.error, exchanges: [out.exchange] };
-}
-
-function failure(out: Extract<HttpOutcome, { ok: true }>, secrets: string[], now: number): AttemptResult {
+function failure(ctx: AdapterContext, out: Extract<HttpOutcome, { ok: true }>, secrets: string[]): AttemptResult {
+  const now = ctx.now();
   const exchanges = [out.exchange];
-  const json = parseJson(out.text) as
-    | { errors?: { code?: unknown; details?: unknown; title?: unknown }[] }
-    | { invokeStatus?: { description?: unknown; status?: unknown } }
-    | undefined;
   if (out.status === 429) {
-    return {
-      kind: 'retry',
-      retryAt: retryAtFrom(out.headers, now, 5000),
-      exchanges,
+    const until = retryAfterUntil(out.headers, now);
+    return rateLimitedResult({
+      provider: 'Green-API',
       error: { kind: 'rate_limited', reason: 'too_fast', message: 'Green-API asks to send less often.', providerStatus: 429 },
-    };
+      exchanges,
+      now,
+      ...(until !== undefined ? { providerWaitUntil: until } : {}),
+      before: ctx.rateLimitedBefore ?? 0,
+      random: ctx.random ?? Math.random,
+      policy: PACE,
+    });
   }
-  const first = json && 'errors' in json && Array.isArray(json.errors) ? json.errors[0] : undefined;
-  if (first && typeof first.code === 'number') {
+  const first = readReply(out.text, v1ErrorSchema)?.errors[0];
+  const quota = first ? undefined : readReply(out.text, quotaSchema);
+  if (first) {
     const known = v1Kinds[first.code];
     const providerText = [first.title, first.details].filter((s): s is string => typeof s === 'string').join(' — ');
     return {
@@ -104,8 +112,8 @@ function failure(out: Extract<HttpOutcome, { ok: true }>, secrets: string[], now
       },
     };
   }
-  if (json && 'invokeStatus' in json && json.invokeStatus) {
-    const st = json.invokeStatus;
+  if (quota) {
+    const st = quota.invokeStatus;
     return {
       kind: 'failed',
       exchanges,
@@ -118,18 +126,17 @@ function failure(out: Extract<HttpOutcome, { ok: true }>, secrets: string[], now
       },
     };
   }
+  const json = parseJson(out.text);
   const kind = json === undefined && out.status < 400 ? 'provider_error' : statusKind(out.status);
-  return {
-    kind: 'failed',
-    exchanges,
-    error: {
-      kind,
-      reason: json === undefined ? 'unreadable_reply' : 'provider_generic',
-      message: `Green-API answered ${out.status}${out.truncated ? ' with an oversized reply' : json === undefined ? ' with a reply that is not JSON' : ''}.`,
-      providerStatus: out.status,
-      ...(out.text ? { providerText: excerpt(out.text, secrets) } : {}),
-    },
+  const error: SendError = {
+    kind,
+    reason: json === undefined ? 'unreadable_reply' : 'provider_generic',
+    message: `Green-API answered ${out.status}${out.truncated ? ' with an oversized reply' : json === undefined ? ' with a reply that is not JSON' : ''}.`,
+    providerStatus: out.status,
+    ...(out.text ? { providerText: excerpt(out.text, secrets) } : {}),
   };
+  if (out.status >= 500) return serverErrorResult(error, exchanges, 'Green-API');
+  return { kind: 'failed', exchanges, error };
 }
 
 async function sendV1(ctx: AdapterContext, msg: GreenApiMessage): Promise<AttemptResult> {
@@ -148,9 +155,8 @@ async function sendV1(ctx: AdapterContext, msg: GreenApiMessage): Promise<Attemp
   );
   if (!out.ok) return transportResult(out, ctx.now());
   if (out.status === 201) {
-    const json = parseJson(out.text) as { messages?: { id?: unknown }[] } | undefined;
-    const id = json?.messages?.[0]?.id;
-    if (typeof id === 'string' || typeof id === 'number') return { kind: 'sent', providerMessageId: String(id), exchanges: [out.exchange] };
+    const id = readReply(out.text, v1SentSchema)?.messages[0]?.id;
+    if (id !== undefined) return { kind: 'sent', providerMessageId: String(id), exchanges: [out.exchange] };
     // 201 says the message was created; only its id is unreadable. Repeating could duplicate it.
     return {
       kind: 'unknown',
@@ -164,7 +170,7 @@ async function sendV1(ctx: AdapterContext, msg: GreenApiMessage): Promise<Attemp
       },
     };
   }
-  return failure(out, secrets, ctx.now());
+  return failure(ctx, out, secrets);
 }
 
 async function sendInstance(ctx: AdapterContext, msg: GreenApiMessage): Promise<AttemptResult> {
@@ -186,8 +192,8 @@ async function sendInstance(ctx: AdapterContext, msg: GreenApiMessage): Promise<
   );
   if (!out.ok) return transportResult(out, ctx.now());
   if (out.status === 200) {
-    const json = parseJson(out.text) as { idMessage?: unknown } | undefined;
-    if (typeof json?.idMessage === 'string') return { kind: 'sent', providerMessageId: json.idMessage, exchanges: [out.exchange] };
+    const sent = readReply(out.text, instanceSentSchema);
+    if (sent) return { kind: 'sent', providerMessageId: sent.idMessage, exchanges: [out.exchange] };
     return {
       kind: 'unknown',
       exchanges: [out.exchange],
@@ -200,7 +206,7 @@ async function sendInstance(ctx: AdapterContext, msg: GreenApiMessage): Promise<
       },
     };
   }
-  return failure(out, secrets, ctx.now());
+  return failure(ctx, out, secrets);
 }
 
 /**
@@ -223,7 +229,7 @@ async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reas
   if (!out.ok) return { ok: false, reason: out.error.reason ?? 'not_reached' };
   if (out.status === 401) return { ok: false, reason: 'token_rejected' };
   if (out.status === 403) return { ok: false, reason: 'instance_unknown' };
-  const state = (parseJson(out.text) as { stateInstance?: unknown } | undefined)?.stateInstance;
+  const state = readReply(out.text, stateSchema)?.stateInstance;
   if (out.status !== 200 || typeof state !== 'string')
     return { ok: false, reason: 'unreadable_reply', detail: excerpt(out.text, secretsOf(account)) };
   return state === 'authorized'

@@ -1,4 +1,5 @@
 import { ReadableStream } from 'node:stream/web';
+import type { z } from 'zod';
 import type { SendError } from '../../shared/errors.ts';
 import type { Exchange } from '../../shared/sends.ts';
 import { redactText } from './redact.ts';
@@ -19,12 +20,68 @@ export interface HttpRequest {
   bodyForHistory?: string;
 }
 
+/**
+ * Why a request never left this machine. `dns`, `tls` and `header` do not mend by waiting (a name
+ * that does not resolve, a certificate this machine does not trust, a token a header cannot
+ * carry); `connect` (refused, unreachable, connect timeout) may, so a repeat is worth trying.
+ */
+export type LocalCause = 'dns' | 'tls' | 'header' | 'connect';
+
 export type HttpOutcome =
   | { ok: true; status: number; headers: Headers; text: string; truncated: boolean; exchange: Exchange }
   /** `not_reached`: the provider provably never received the request, so repeating it is safe. */
-  | { ok: false; reached: 'not_reached' | 'maybe'; error: SendError; exchange: Exchange };
+  | { ok: false; reached: 'not_reached'; local: LocalCause; error: SendError; exchange: Exchange }
+  | { ok: false; reached: 'maybe'; error: SendError; exchange: Exchange };
 
-const NOT_REACHED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
+/** OpenSSL's certificate verdicts and Node's TLS codes: the handshake failed, so no request was written. */
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_|HOSTNAME_MISMATCH$|EPROTO$)/;
+
+function localCause(code: string | undefined): LocalCause | undefined {
+  if (!code) return undefined;
+  if (DNS_CODES.has(code)) return 'dns';
+  if (TLS_CODE.test(code)) return 'tls';
+  if (CONNECT_CODES.has(code)) return 'connect';
+  return undefined;
+}
+
+/** A header value fetch can put on the wire as it is: visible ASCII, spaces and tabs. */
+const SENDABLE_HEADER = /^[\t\x20-\x7e]*$/;
+
+function localError(cause: LocalCause, code: string, host: string, header?: string): SendError {
+  switch (cause) {
+    case 'dns':
+      return {
+        kind: 'network',
+        reason: 'dns_failed',
+        message: `The name ${host} could not be resolved on this machine (${code}); nothing was sent.`,
+        providerCode: code,
+      };
+    case 'tls':
+      return {
+        kind: 'network',
+        reason: 'tls_failed',
+        message: `This machine did not accept the TLS certificate of ${host} (${code}); nothing was sent.`,
+        providerCode: code,
+      };
+    case 'header': {
+      const credential = header === 'authorization' || header === 'api-key';
+      return {
+        kind: credential ? 'unauthorized' : 'invalid',
+        reason: credential ? 'token_unsendable' : 'bad_header_value',
+        message: `The ${header} header holds a character HTTP cannot carry (a space, line break or non-ASCII letter); nothing was sent.`,
+      };
+    }
+    case 'connect':
+      return {
+        kind: 'network',
+        reason: 'not_reached',
+        message: `The provider could not be reached (${code}); nothing was sent.`,
+        providerCode: code,
+      };
+  }
+}
 
 function causeCode(e: unknown): string | undefined {
   let cur: unknown = e;
@@ -94,6 +151,16 @@ export async function httpExchange(
     startedAt,
     durationMs: 0,
   };
+  const host = URL.canParse(req.url) ? new URL(req.url).host : 'the provider';
+  const unsendable = Object.entries(req.headers).find(([, v]) => !SENDABLE_HEADER.test(v));
+  if (unsendable)
+    return {
+      ok: false,
+      reached: 'not_reached',
+      local: 'header',
+      exchange,
+      error: localError('header', '', host, unsendable[0].toLowerCase()),
+    };
   const timeout = AbortSignal.timeout(opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
   let res: Response;
@@ -112,19 +179,8 @@ export async function httpExchange(
   } catch (e) {
     exchange.durationMs = performance.now() - t0;
     const code = causeCode(e);
-    if (code && NOT_REACHED_CODES.has(code)) {
-      return {
-        ok: false,
-        reached: 'not_reached',
-        exchange,
-        error: {
-          kind: 'network',
-          reason: 'not_reached',
-          message: `The provider could not be reached (${code}); nothing was sent.`,
-          providerCode: code,
-        },
-      };
-    }
+    const cause = localCause(code);
+    if (cause && code) return { ok: false, reached: 'not_reached', local: cause, exchange, error: localError(cause, code, host) };
     const timedOut = timeout.aborted;
     return {
       ok: false,
@@ -162,6 +218,24 @@ export function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A provider's JSON reply read through a schema at the edge: the value the schema produced, or
+ * `undefined` for anything else (not JSON, cut off, or another shape).
+ */
+export function readReply<T>(text: string, schema: z.ZodType<T>): T | undefined {
+  const r = schema.safeParse(parseJson(text));
+  return r.success ? r.data : undefined;
+}
+
+/** The epoch time a `Retry-After` header names (seconds or an HTTP date), or `undefined` without a readable one. */
+export function retryAfterUntil(headers: Headers, now: number): number | undefined {
+  const v = headers.get('retry-after')?.trim();
+  if (!v) return undefined;
+  if (/^\d+(\.\d+)?$/.test(v)) return now + Math.round(Number(v) * 1000);
+  const d = Date.parse(v);
+  return Number.isNaN(d) ? undefined : Math.max(now, d);
 }
 
 /** Retry-After in seconds or as an HTTP date, as an epoch time; `fallbackMs` when absent or unreadable. */

@@ -69,7 +69,7 @@ const attach = (f: LocalFile, over: Partial<MarketMessage> = {}): MarketMessage 
 });
 
 function ctx(account: AdapterAccount, over: Partial<AdapterContext> = {}): AdapterContext {
-  return { account, file: resolveFile, idempotencyKey: 'unused', timeoutMs: 2000, now: () => NOW, ...over };
+  return { account, file: resolveFile, idempotencyKey: 'unused', timeoutMs: 2000, now: () => NOW, random: () => 0.5, ...over };
 }
 
 const sim = new MarketSimulator({
@@ -215,15 +215,6 @@ describe('Market adapter: documented statuses', () => {
     [405, 'METHOD_NOT_ALLOWED', "Request method 'PUT' not supported", 'provider_error', 'provider_generic', undefined],
     [415, 'UNSUPPORTED_MEDIA_TYPE', 'Missing Content-Type', 'provider_error', 'provider_generic', undefined],
     [423, 'LOCKED', 'Business is in migration', 'conflict', 'business_locked', undefined],
-    [500, 'INTERNAL_ERROR', 'Internal error', 'provider_error', 'provider_generic', undefined],
-    [
-      503,
-      'SERVICE_UNAVAILABLE',
-      'Service temporarily unavailable. Please, try again later',
-      'provider_error',
-      'provider_unavailable',
-      undefined,
-    ],
   ] as const)('%i %s “%s” → failed %s (%s)', async (status, code, message, kind, reason, field) => {
     sim.server.inject({ status, body: err(code, message) });
     const r = await marketAdapter.send(ctx(account), text());
@@ -234,10 +225,30 @@ describe('Market adapter: documented statuses', () => {
     expect(r.error.message).not.toContain('{');
   });
 
-  it('reads an error reply whose errors list is null, as the schema allows', async () => {
-    sim.server.inject({ status: 500, body: { status: 'ERROR', errors: null } });
+  it.each([
+    [500, 'INTERNAL_ERROR', 'Internal error'],
+    [502, 'BAD_GATEWAY', 'Bad gateway'],
+    [503, 'SERVICE_UNAVAILABLE', 'Service temporarily unavailable. Please, try again later'],
+    [504, 'GATEWAY_TIMEOUT', 'Gateway timeout'],
+  ] as const)('%i %s on the send → unknown: Market may have posted the message first', async (status, code, message) => {
+    sim.server.inject({ status, body: err(code, message) });
     const r = await marketAdapter.send(ctx(account), text());
-    expect(r).toMatchObject({ kind: 'failed', error: { kind: 'provider_error', reason: 'provider_generic', providerStatus: 500 } });
+    expect(r).toMatchObject({
+      kind: 'unknown',
+      error: {
+        kind: 'outcome_unknown',
+        reason: 'server_error',
+        providerStatus: status,
+        providerCode: code,
+        providerText: `${code}: ${message}`,
+      },
+    });
+  });
+
+  it('reads an error reply whose errors list is null, as the schema allows', async () => {
+    sim.server.inject({ status: 400, body: { status: 'ERROR', errors: null } });
+    const r = await marketAdapter.send(ctx(account), text());
+    expect(r).toMatchObject({ kind: 'failed', error: { kind: 'invalid', reason: 'provider_invalid', providerStatus: 400 } });
     if (r.kind === 'failed') expect(r.error.providerText).toBeUndefined();
   });
 
@@ -294,18 +305,18 @@ describe('Market adapter: documented statuses', () => {
 });
 
 describe('Market adapter: unreadable replies and lost connections', () => {
-  it('turns an HTML error page into a readable provider_error', async () => {
+  it('keeps a gateway’s HTML 502 readable, and unknown', async () => {
     sim.server.inject({ html: true, status: 502 });
     const r = await marketAdapter.send(ctx(account), text());
-    expect(r).toMatchObject({ kind: 'failed', error: { kind: 'provider_error', reason: 'unreadable_reply', providerStatus: 502 } });
-    if (r.kind === 'failed') expect(r.error.providerText).toContain('502 Bad Gateway');
+    expect(r).toMatchObject({ kind: 'unknown', error: { kind: 'outcome_unknown', reason: 'server_error', providerStatus: 502 } });
+    if (r.kind === 'unknown') expect(r.error.providerText).toContain('502 Bad Gateway');
   });
 
-  it('turns a cut-off JSON body and a huge body into provider_error', async () => {
-    sim.server.inject({ malformed: true, status: 500 }, { hugeBytes: 3 * 1024 * 1024, status: 500 });
+  it('turns a cut-off JSON body and a huge body into readable outcomes', async () => {
+    sim.server.inject({ malformed: true, status: 500 }, { hugeBytes: 3 * 1024 * 1024, status: 400 });
     expect(await marketAdapter.send(ctx(account), text())).toMatchObject({
-      kind: 'failed',
-      error: { kind: 'provider_error', reason: 'unreadable_reply', providerStatus: 500 },
+      kind: 'unknown',
+      error: { kind: 'outcome_unknown', reason: 'server_error', providerStatus: 500 },
     });
     const huge = await marketAdapter.send(ctx(account), text());
     expect(huge).toMatchObject({ kind: 'failed', error: { kind: 'provider_error', reason: 'unreadable_reply' } });

@@ -1,9 +1,16 @@
 import { stat } from 'node:fs/promises';
+import { z } from 'zod';
 import { isOperatorError, type SendError } from '../../shared/errors.ts';
 import { checkMarketMessage, marketLimits, normalizeMarketId, type MarketMessage } from '../../shared/messages/market.ts';
 import type { FieldProblem } from '../../shared/messages/problems.ts';
-import { excerpt, httpExchange, parseJson, type HttpOutcome } from './http.ts';
-import { FileChangedError, planMultipart, streamMultipart } from './multipart.ts';
+import { excerpt, httpExchange, readReply, type HttpOutcome } from './http.ts';
+import { planMultipart, streamMultipart } from './multipart.ts';
+import { fileChangedError, type FileChangedError } from './plumbing/file-changed.ts';
+import { problemToError as problemError } from './plumbing/problems.ts';
+import { rateLimitedResult, type BackoffPolicy } from './plumbing/rate-limit.ts';
+import { secretsOf } from './plumbing/secrets.ts';
+import { meaningOfStatus } from './plumbing/status.ts';
+import { serverErrorResult, transportResult } from './plumbing/transport.ts';
 import type { AdapterAccount, AdapterContext, AttemptResult, LocalFile, ProviderAdapter, RateRule } from './types.ts';
 
 /**
@@ -32,23 +39,32 @@ import type { AdapterAccount, AdapterContext, AttemptResult, LocalFile, Provider
  * Also: Api-Key only. The deprecated OAuth `Authorization: Bearer` is a different credential (a
  * Yandex OAuth token) the console does not manage. There is no idempotency key, so only a 420 or
  * a request that provably never left is repeated; a timeout, a dropped connection, a 2xx that
- * cannot be read and a 499 are `unknown` for the operator to decide. 5xx is `failed` (the
- * operator may send again by hand). 420 waits until `X-RateLimit-Resource-Until` (RFC 822); a
- * quota answer without it waits the documented one-hour window, a parallel-requests answer 5 s.
+ * cannot be read, a 499 and any 5xx (a gateway's 502 or 504 included) are `unknown` for the
+ * operator to decide: the message may have been posted. 420 waits until
+ * `X-RateLimit-Resource-Until` (RFC 822), never less than 1 s; a quota answer without it waits the
+ * documented one-hour window, a parallel-requests answer 5 s, doubling with jitter; after three
+ * 420s in a row the send stops as `failed` (a 420 is refused before processing).
  * The provider's own timeout is 10 s; a file upload gets its send timeout plus upload time at
  * 256 KiB/s, so a 5 MB file on a slow line is not cut off and turned into an unknown outcome.
  */
 
-const NOT_REACHED_RETRY_MS = 2_000;
 const PARALLEL_RETRY_MS = 5_000;
 const QUOTA_WINDOW_MS = 3_600_000;
 const RETRY_AT_MAX_MS = 24 * QUOTA_WINDOW_MS;
 const UPLOAD_FLOOR_BYTES_PER_S = 256 * 1024;
 const HEADER_SAFE = /^[\x21-\x7e]+$/;
+const PACE: BackoffPolicy = { baseMs: 1000, floorMs: 1000, maxMs: RETRY_AT_MAX_MS, cap: 3 };
 
-function secretsOf(account: AdapterAccount): string[] {
-  return [account.secrets.token ?? ''].filter(Boolean);
-}
+/** §4: `{status, errors: [{code, message}]}`; `errors` may be null in the schema. */
+const replySchema = z.object({
+  status: z.string().optional(),
+  errors: z.array(z.unknown()).nullish(),
+});
+const errorItemSchema = z.object({ code: z.string().optional().catch(undefined), message: z.string().optional().catch(undefined) });
+const tokenInfoSchema = z.object({
+  result: z.object({ apiKey: z.object({ name: z.string().optional().catch(undefined), authScopes: z.array(z.unknown()) }) }),
+});
+const settingsSchema = z.object({ result: z.object({ info: z.object({ name: z.string().optional().catch(undefined) }) }) });
 
 function baseOf(account: AdapterAccount): string {
   return account.baseUrl.replace(/\/+$/, '');
@@ -87,14 +103,10 @@ const problemWords: Record<string, (limit?: number) => string> = {
 };
 
 function problemToError(p: FieldProblem): SendError {
-  const words = problemWords[p.reason]?.(p.limit) ?? `is not accepted (${p.reason}).`;
-  return {
-    kind: p.reason === 'file_too_big' ? 'too_large' : 'invalid',
-    reason: p.reason,
-    field: p.field,
-    message: `${fieldNames[p.field] ?? p.field} ${words}`,
-    ...(p.limit !== undefined ? { limit: p.limit } : {}),
-  };
+  return problemError(
+    p,
+    () => `${fieldNames[p.field] ?? p.field} ${problemWords[p.reason]?.(p.limit) ?? `is not accepted (${p.reason}).`}`,
+  );
 }
 
 function checkWithFile(msg: MarketMessage, file?: (id: string) => LocalFile): FieldProblem[] {
@@ -115,24 +127,20 @@ function chatUrl(account: AdapterAccount, msg: MarketMessage, method: 'message' 
 // ---------------------------------------------------------------------------------------------
 // Replies: `{status, errors:[{code, message}]}` for every error status (§4).
 
-interface MarketReply {
-  status?: unknown;
-  errors?: { code?: unknown; message?: unknown }[] | null;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** The error list of an `ApiErrorResponse` (`errors` may be null there), or `undefined` for any other reply. */
-function errorsOf(json: unknown): { code?: string; message?: string }[] | undefined {
-  if (!isRecord(json)) return undefined;
-  const errors = (json as MarketReply).errors;
-  if (!Array.isArray(errors)) return json.status === 'ERROR' ? [] : undefined;
-  return errors.filter(isRecord).map((e) => ({
-    ...(typeof e.code === 'string' ? { code: e.code } : {}),
-    ...(typeof e.message === 'string' ? { message: e.message } : {}),
-  }));
+function errorsOf(reply: z.infer<typeof replySchema> | undefined): { code?: string; message?: string }[] | undefined {
+  if (!reply) return undefined;
+  if (!Array.isArray(reply.errors)) return reply.status === 'ERROR' ? [] : undefined;
+  return reply.errors.flatMap((e) => {
+    const item = errorItemSchema.safeParse(e);
+    if (!item.success) return [];
+    return [
+      {
+        ...(item.data.code !== undefined ? { code: item.data.code } : {}),
+        ...(item.data.message !== undefined ? { message: item.data.message } : {}),
+      },
+    ];
+  });
 }
 
 /** Which field of the composer's message a provider error text is about, when it names one. */
@@ -166,11 +174,7 @@ function classify(
   errors: { code?: string; message?: string }[],
 ): { kind: SendError['kind']; reason: string; message: string; field?: string } {
   const text = errors.map((e) => e.message ?? '').join(' ');
-  const base = statusWords[status] ?? {
-    kind: status >= 500 ? 'provider_error' : 'invalid',
-    reason: 'provider_generic',
-    message: `Yandex Market answered ${status}.`,
-  };
+  const base = meaningOfStatus(status, 'Yandex Market', statusWords);
   if (status === 400 && /request is too big/i.test(text))
     return { kind: 'too_large', reason: 'request_too_large', message: 'The request is larger than Yandex Market accepts.' };
   if (status === 400 && /\bfile\b.*\b(big|large|size)\b|\b(big|large|size)\b.*\bfile\b/i.test(text)) {
@@ -206,26 +210,25 @@ function quotaText(headers: Headers): string | undefined {
   return parts.length ? `Quota: ${parts.join(', ')}` : undefined;
 }
 
-/** When a 420 lets the next request through: `X-RateLimit-Resource-Until`, else the documented window. */
-function marketRetryAt(headers: Headers, errorText: string, now: number): number {
+/** When a 420 says the next request may go: `X-RateLimit-Resource-Until`, else the documented window; parallel refusals name none. */
+function marketWaitUntil(headers: Headers, errorText: string, now: number): number | undefined {
   const until = headers.get('x-ratelimit-resource-until');
   const parsed = until ? Date.parse(until) : Number.NaN;
-  if (!Number.isNaN(parsed)) return Math.min(Math.max(parsed, now + 1000), now + RETRY_AT_MAX_MS);
+  if (!Number.isNaN(parsed)) return parsed;
   return now + (/parallel/i.test(errorText) ? PARALLEL_RETRY_MS : QUOTA_WINDOW_MS);
 }
 
-function transportResult(out: Extract<HttpOutcome, { ok: false }>, now: number): AttemptResult {
-  if (out.reached === 'not_reached')
-    return { kind: 'retry', error: out.error, retryAt: now + NOT_REACHED_RETRY_MS, exchanges: [out.exchange] };
-  return { kind: 'unknown', error: out.error, exchanges: [out.exchange] };
-}
-
-function replyResult(out: Extract<HttpOutcome, { ok: true }>, msg: MarketMessage, secrets: readonly string[], now: number): AttemptResult {
+function replyResult(
+  ctx: AdapterContext,
+  out: Extract<HttpOutcome, { ok: true }>,
+  msg: MarketMessage,
+  secrets: readonly string[],
+): AttemptResult {
+  const now = ctx.now();
   const exchanges = [out.exchange];
-  const json = out.truncated ? undefined : parseJson(out.text);
+  const reply = out.truncated ? undefined : readReply(out.text, replySchema);
   if (out.status >= 200 && out.status < 300) {
-    if (out.status === 200 && isRecord(json) && json.status === 'OK')
-      return { kind: 'sent', providerMessageId: `market:${msg.chatId}:${now}`, exchanges };
+    if (out.status === 200 && reply?.status === 'OK') return { kind: 'sent', providerMessageId: `market:${msg.chatId}:${now}`, exchanges };
     // 2xx says Market took the request; only the confirmation is unreadable. A repeat could duplicate it.
     return {
       kind: 'unknown',
@@ -239,38 +242,45 @@ function replyResult(out: Extract<HttpOutcome, { ok: true }>, msg: MarketMessage
       },
     };
   }
-  const errors = errorsOf(json);
+  const errors = errorsOf(reply);
   if (!errors) {
-    return {
-      kind: 'failed',
-      exchanges,
-      error: {
-        kind: 'provider_error',
-        reason: 'unreadable_reply',
-        message: `Yandex Market answered ${out.status}${out.truncated ? ' with an oversized reply' : ' with a reply that is not its JSON error'}.`,
-        providerStatus: out.status,
-        ...(out.text ? { providerText: excerpt(out.text, secrets) } : {}),
-      },
+    const error: SendError = {
+      kind: 'provider_error',
+      reason: 'unreadable_reply',
+      message: `Yandex Market answered ${out.status}${out.truncated ? ' with an oversized reply' : ' with a reply that is not its JSON error'}.`,
+      providerStatus: out.status,
+      ...(out.text ? { providerText: excerpt(out.text, secrets) } : {}),
     };
+    return out.status >= 500 ? serverErrorResult(error, exchanges, 'Yandex Market') : { kind: 'failed', exchanges, error };
   }
   const code = errors.find((e) => e.code)?.code;
   const providerText = providerTextOf(errors, secrets);
   if (out.status === 420) {
     const text = errors.map((e) => e.message ?? '').join(' ');
-    const retryAt = marketRetryAt(out.headers, text, now);
     const quota = quotaText(out.headers);
-    return {
-      kind: 'retry',
-      retryAt,
-      exchanges,
+    const paced = rateLimitedResult({
+      provider: 'Yandex Market',
       error: {
         kind: 'rate_limited',
         reason: /parallel/i.test(text) ? 'too_fast' : 'quota_exceeded',
-        message: `Yandex Market’s request limit is reached; the send waits until ${new Date(retryAt).toISOString()}.`,
+        message: 'Yandex Market’s request limit is reached.',
         providerStatus: 420,
-        retryAt,
         ...(code ? { providerCode: code } : {}),
         ...(providerText || quota ? { providerText: [providerText, quota].filter(Boolean).join(' — ') } : {}),
+      },
+      exchanges,
+      now,
+      providerWaitUntil: marketWaitUntil(out.headers, text, now),
+      before: ctx.rateLimitedBefore ?? 0,
+      random: ctx.random ?? Math.random,
+      policy: PACE,
+    });
+    if (paced.kind !== 'retry') return paced;
+    return {
+      ...paced,
+      error: {
+        ...paced.error,
+        message: `Yandex Market’s request limit is reached; the send waits until ${new Date(paced.retryAt).toISOString()}.`,
       },
     };
   }
@@ -297,6 +307,7 @@ function replyResult(out: Extract<HttpOutcome, { ok: true }>, msg: MarketMessage
         message: 'Yandex Market reports the request was closed early; the message may have arrived.',
       },
     };
+  if (out.status >= 500) return serverErrorResult(error, exchanges, 'Yandex Market');
   return { kind: 'failed', exchanges, error };
 }
 
@@ -363,15 +374,10 @@ async function sendFile(ctx: AdapterContext, msg: MarketMessage, token: string):
   );
   if (!out.ok) {
     // A body cut short by its own length cannot be taken as a request: Market never saw a whole one.
-    if (fileFailure)
-      return {
-        kind: 'failed',
-        exchanges: [out.exchange],
-        error: { kind: 'invalid', reason: 'file_changed', field: 'file', message: `${fileFailure.message} Attach it again.` },
-      };
+    if (fileFailure) return { kind: 'failed', exchanges: [out.exchange], error: fileChangedError(fileFailure) };
     return transportResult(out, ctx.now());
   }
-  return replyResult(out, msg, secrets, ctx.now());
+  return replyResult(ctx, out, msg, secrets);
 }
 
 async function sendText(ctx: AdapterContext, msg: MarketMessage, token: string): Promise<AttemptResult> {
@@ -386,7 +392,7 @@ async function sendText(ctx: AdapterContext, msg: MarketMessage, token: string):
     { secrets, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
   );
   if (!out.ok) return transportResult(out, ctx.now());
-  return replyResult(out, msg, secrets, ctx.now());
+  return replyResult(ctx, out, msg, secrets);
 }
 
 async function send(ctx: AdapterContext, message: MarketMessage): Promise<AttemptResult> {
@@ -417,7 +423,7 @@ async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reas
     );
   const failure = (out: HttpOutcome): { ok: false; reason: string; detail: string } => {
     if (!out.ok) return { ok: false, reason: out.error.reason ?? 'network', detail: out.error.message };
-    const errors = errorsOf(parseJson(out.text));
+    const errors = errorsOf(readReply(out.text, replySchema));
     if (!errors)
       return { ok: false, reason: 'unreadable_reply', detail: `Yandex Market answered ${out.status}: ${excerpt(out.text, secrets)}` };
     const c =
@@ -429,10 +435,8 @@ async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reas
 
   const tokenOut = await call('/v2/auth/token');
   if (!tokenOut.ok || tokenOut.status !== 200) return failure(tokenOut);
-  const json = parseJson(tokenOut.text);
-  const apiKey = isRecord(json) && isRecord(json.result) && isRecord(json.result.apiKey) ? json.result.apiKey : undefined;
-  const scopes =
-    apiKey && Array.isArray(apiKey.authScopes) ? apiKey.authScopes.filter((s): s is string => typeof s === 'string') : undefined;
+  const apiKey = readReply(tokenOut.text, tokenInfoSchema)?.result.apiKey;
+  const scopes = apiKey?.authScopes.filter((s): s is string => typeof s === 'string');
   if (!scopes)
     return {
       ok: false,
@@ -452,8 +456,7 @@ async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reas
     return { ok: true, reason: 'connected', detail: `Token “${name}”: ${scopes.join(', ')}. No cabinet id on the account yet.` };
   const settingsOut = await call(`/v2/businesses/${businessId}/settings`);
   if (!settingsOut.ok || settingsOut.status !== 200) return failure(settingsOut);
-  const settings = parseJson(settingsOut.text);
-  const info = isRecord(settings) && isRecord(settings.result) && isRecord(settings.result.info) ? settings.result.info : undefined;
+  const info = readReply(settingsOut.text, settingsSchema)?.result.info;
   const cabinet = typeof info?.name === 'string' ? `“${info.name}” (${businessId})` : businessId;
   return { ok: true, reason: 'connected', detail: `Token “${name}”: ${scopes.join(', ')}. Cabinet ${cabinet}.` };
 }

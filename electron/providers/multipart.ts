@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { FileChangedError } from './plumbing/file-changed.ts';
 import type { LocalFile } from './types.ts';
 
 /**
@@ -43,14 +44,14 @@ export function planMultipart(file: LocalFile, fields: readonly (readonly [strin
   };
 }
 
-export class FileChangedError extends Error {}
-
 /** The body in pieces; a file that grows, shrinks or vanishes mid-send stops it with `failed`. */
 export async function* streamMultipart(
   plan: MultipartPlan,
   file: LocalFile,
   progress: (sent: number) => void = () => {},
   failed: (e: FileChangedError) => void = () => {},
+  /** The composer's field the file belongs to, for the operator's error. */
+  field = 'file',
 ): AsyncGenerator<Uint8Array> {
   let sent = 0;
   yield plan.head;
@@ -60,14 +61,14 @@ export async function* streamMultipart(
   try {
     for await (const chunk of createReadStream(file.path, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
       read += chunk.length;
-      if (read > file.size) throw new FileChangedError(`${file.name} grew while it was being sent.`);
+      if (read > file.size) throw new FileChangedError(field, `${file.name} grew while it was being sent.`);
       yield chunk;
       sent += chunk.length;
       progress(sent);
     }
-    if (read !== file.size) throw new FileChangedError(`${file.name} shrank while it was being sent.`);
+    if (read !== file.size) throw new FileChangedError(field, `${file.name} shrank while it was being sent.`);
   } catch (e) {
-    const err = e instanceof FileChangedError ? e : new FileChangedError(`${file.name} could not be read: ${(e as Error).message}`);
+    const err = e instanceof FileChangedError ? e : new FileChangedError(field, `${file.name} could not be read: ${(e as Error).message}`);
     failed(err);
     throw err;
   }

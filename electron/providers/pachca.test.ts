@@ -47,6 +47,16 @@ describe('Pachca adapter against the simulator', () => {
     progress.length = 0;
   });
 
+  it.each(["a$&b$'c.pdf", 'a$`b$$c.pdf', 'Счёт на оплату №5.pdf'])('keeps the file name %s in the key, taken literally', async (name) => {
+    const f = localFile(name, Buffer.alloc(1000, 3));
+    expect(await pachcaAdapter.send(ctx(account), msg({ files: [f.id] }))).toMatchObject({ kind: 'sent' });
+    const [entry] = sim.messages.at(-1)!.files;
+    expect(entry).toMatchObject({ name });
+    expect(entry!.key).toMatch(/^attaches\/files\/93746\/[0-9a-f-]{36}\//);
+    expect(entry!.key.endsWith(`/${name}`)).toBe(true);
+    expect(sim.uploads.at(-1)).toMatchObject({ key: entry!.key, name });
+  });
+
   it('uploads a file in three steps and sends it with two rows of buttons', async () => {
     const pdf = localFile('счёт 42.pdf', Buffer.alloc(300_000, 7));
     const buttons = [
@@ -168,12 +178,6 @@ describe('Pachca adapter against the simulator', () => {
       'not_found',
       'parentMessageId',
     ],
-    [
-      500,
-      { errors: [{ key: 'server', value: null, message: 'Internal error', code: 'unhandled', payload: null }] },
-      'provider_error',
-      'server',
-    ],
   ] as const)('maps %i to %s, pointing at the field', async (status, body, kind, field) => {
     sim.server.inject({ path: '/messages', status, body });
     const r = await pachcaAdapter.send(ctx(account), msg());
@@ -191,16 +195,26 @@ describe('Pachca adapter against the simulator', () => {
       retryAt: 1_003_000,
       error: { kind: 'rate_limited' },
     });
-    sim.server.inject(
-      { path: '/messages', html: true, status: 502 },
-      { path: '/messages', malformed: true, status: 500 },
-      { path: '/messages', hugeBytes: 2 * 1024 * 1024, status: 503 },
-    );
-    for (let i = 0; i < 3; i++)
-      expect(await pachcaAdapter.send(ctx(account), msg())).toMatchObject({
-        kind: 'failed',
-        error: { kind: 'provider_error', reason: 'unreadable_reply' },
-      });
+    sim.server.inject({ path: '/messages', malformed: true, status: 200 }, { path: '/messages', hugeBytes: 2 * 1024 * 1024, status: 422 });
+    expect(await pachcaAdapter.send(ctx(account), msg())).toMatchObject({ kind: 'unknown', error: { reason: 'unreadable_success' } });
+    expect(await pachcaAdapter.send(ctx(account), msg())).toMatchObject({
+      kind: 'failed',
+      error: { kind: 'invalid', reason: 'unreadable_reply' },
+    });
+  });
+
+  it.each([
+    ['a gateway’s HTML 502', { html: true, status: 502 }],
+    ['a cut-off 500', { malformed: true, status: 500 }],
+    ['an oversized 503', { hugeBytes: 2 * 1024 * 1024, status: 503 }],
+    [
+      'a 504 with Pachca’s own error',
+      { status: 504, body: { errors: [{ key: 'server', value: null, message: 'Timeout', code: 'unhandled', payload: null }] } },
+    ],
+  ])('leaves the message send unknown after %s: Pachca may have created it', async (_, fault) => {
+    sim.server.inject({ path: '/messages', ...fault });
+    const r = await pachcaAdapter.send(ctx(account), msg());
+    expect(r).toMatchObject({ kind: 'unknown', error: { kind: 'outcome_unknown', reason: 'server_error', providerStatus: fault.status } });
   });
 
   it('leaves a timed-out or dropped message send unknown, but repeats a failed upload safely', async () => {

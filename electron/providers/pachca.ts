@@ -1,10 +1,16 @@
-import { stat } from 'node:fs/promises';
+import { z } from 'zod';
 import { isOperatorError, type SendError } from '../../shared/errors.ts';
 import { checkPachcaMessage, wireButtons, type PachcaMessage } from '../../shared/messages/pachca.ts';
-import { excerpt, httpExchange, parseJson, retryAtFrom, type HttpOutcome } from './http.ts';
-import { FileChangedError, planMultipart, streamMultipart } from './multipart.ts';
-import type { AdapterAccount, AdapterContext, AttemptResult, LocalFile, ProviderAdapter, RateRule } from './types.ts';
 import type { Exchange } from '../../shared/sends.ts';
+import { excerpt, httpExchange, parseJson, readReply, retryAfterUntil, type HttpOutcome } from './http.ts';
+import { planMultipart, streamMultipart } from './multipart.ts';
+import { changedOnDisk, fileChangedError, type FileChangedError } from './plumbing/file-changed.ts';
+import { problemToError } from './plumbing/problems.ts';
+import { rateLimitedResult, type BackoffPolicy } from './plumbing/rate-limit.ts';
+import { secretsOf } from './plumbing/secrets.ts';
+import { meaningOfStatus } from './plumbing/status.ts';
+import { NOT_REACHED_RETRY_MS, serverErrorResult, transportResult } from './plumbing/transport.ts';
+import type { AdapterAccount, AdapterContext, AttemptResult, LocalFile, ProviderAdapter, RateRule } from './types.ts';
 
 /**
  * Pachca adapter (pachca.md): files first, each through `POST /uploads` and a multipart upload to
@@ -23,15 +29,34 @@ import type { Exchange } from '../../shared/sends.ts';
  * 5. `direct_url` success: any 2xx (the guide says 201, the spec 204).
  * 6. 404/410 → `not_found`, 409 → `conflict`: shown with the provider's `errors[].message`.
  * Also: uploads create no message, so any failure while uploading is repeated safely; only the
- * final `POST /messages` can leave the outcome unknown. 429 waits for Retry-After (else 1 s, the
- * documented first backoff step); 5xx is `failed` (no idempotency key, the operator decides).
+ * final `POST /messages` can leave the outcome unknown. A 5xx there (502 and 504 from a gateway
+ * included) is `outcome_unknown`: Pachca has no idempotency key (§8), so the operator decides.
+ * 429 follows §7: honour Retry-After, never sooner than 1 s, else back off 1, 2, 4 s with jitter
+ * 0.5–1.5, and stop after 3 refusals in a row, since a token that keeps hitting 429 may be restricted.
  * The per-chat pace (~4 requests per second per chat and token) is kept before Pachca refuses.
+ * `${filename}` in the upload key is replaced by the file's name taken literally (§3 step 3), never
+ * through `String.replace`, whose `$&` and `$'` patterns would corrupt a name like `a$&b$'c.pdf`.
  */
-const NOT_REACHED_RETRY_MS = 2_000;
 const UPLOAD_FLOOR_BYTES_PER_S = 256 * 1024;
+const PACE: BackoffPolicy = { baseMs: 1000, floorMs: 1000, maxMs: 10 * 60_000, cap: 3 };
 
-function secretsOf(account: AdapterAccount): string[] {
-  return [account.secrets.token ?? ''].filter(Boolean);
+/** §3 step 1: the signed form; every string field goes back as it came, in its order. */
+const uploadFormSchema = z.record(z.string(), z.unknown());
+const uploadTargetSchema = z.object({ direct_url: z.string().refine((u) => URL.canParse(u)), key: z.string() });
+/** §6: ApiError and OAuthError. */
+const apiErrorSchema = z.object({
+  errors: z.array(z.object({ key: z.string().nullish(), message: z.string().nullish(), code: z.string().nullish() })).min(1),
+});
+const oauthErrorSchema = z.object({ error: z.string(), error_description: z.string().nullish() });
+/** §5: `{data: Message}`; only the id is needed. */
+const createdSchema = z.object({ data: z.object({ id: z.union([z.number(), z.string()]) }) });
+const profileSchema = z.object({
+  data: z.object({ bot: z.boolean().optional(), first_name: z.string().nullish(), nickname: z.string().nullish() }),
+});
+
+/** §3 step 3: the key with `${filename}` standing for the name, literally. */
+export function keyWithName(template: string, name: string): string {
+  return template.split('${filename}').join(name);
 }
 
 function baseOf(account: AdapterAccount): string {
@@ -57,24 +82,13 @@ function fieldOf(key: unknown): string | undefined {
   return [camel[head!] ?? head, ...rest].join('.');
 }
 
-function kindOf(status: number): SendError['kind'] {
-  if (status === 400 || status === 422) return 'invalid';
-  if (status === 401) return 'unauthorized';
-  if (status === 402) return 'payment_required';
-  if (status === 403) return 'forbidden';
-  if (status === 404 || status === 410) return 'not_found';
-  if (status === 409) return 'conflict';
-  if (status === 413) return 'too_large';
-  if (status === 429) return 'rate_limited';
-  return 'provider_error';
-}
+const kindOf = (status: number): SendError['kind'] => meaningOfStatus(status, 'Pachca').kind;
 
 /** A refusal in the operator's terms: ApiError points at the field, OAuthError explains the token. */
 function refusal(out: Extract<HttpOutcome, { ok: true }>, secrets: string[], what: string): SendError {
-  const json = parseJson(out.text) as
-    | { errors?: { key?: unknown; message?: unknown; code?: unknown }[]; error?: unknown; error_description?: unknown }
-    | undefined;
-  const first = Array.isArray(json?.errors) ? json.errors[0] : undefined;
+  const apiError = readReply(out.text, apiErrorSchema);
+  const oauth = apiError ? undefined : readReply(out.text, oauthErrorSchema);
+  const first = apiError?.errors[0];
   if (first) {
     const field = fieldOf(first.key);
     return {
@@ -91,16 +105,17 @@ function refusal(out: Extract<HttpOutcome, { ok: true }>, secrets: string[], wha
       ...(typeof first.message === 'string' ? { providerText: excerpt(first.message, secrets) } : {}),
     };
   }
-  if (json && typeof json.error === 'string') {
+  if (oauth) {
     return {
       kind: out.status === 403 ? 'forbidden' : 'unauthorized',
-      reason: json.error === 'insufficient_scope' ? 'missing_scope' : 'token_rejected',
-      message: typeof json.error_description === 'string' ? json.error_description : json.error,
+      reason: oauth.error === 'insufficient_scope' ? 'missing_scope' : 'token_rejected',
+      message: typeof oauth.error_description === 'string' ? oauth.error_description : oauth.error,
       providerStatus: out.status,
-      providerCode: json.error,
-      ...(typeof json.error_description === 'string' ? { providerText: excerpt(json.error_description, secrets) } : {}),
+      providerCode: oauth.error,
+      ...(typeof oauth.error_description === 'string' ? { providerText: excerpt(oauth.error_description, secrets) } : {}),
     };
   }
+  const json = parseJson(out.text);
   return {
     kind: json === undefined && out.status < 400 ? 'provider_error' : kindOf(out.status),
     reason: json === undefined ? 'unreadable_reply' : 'provider_generic',
@@ -123,19 +138,23 @@ async function upload(ctx: AdapterContext, file: LocalFile, sentBefore: number, 
   const secrets = secretsOf(account);
   const now = ctx.now();
   const exchanges: Exchange[] = [];
-  const retryable = (error: SendError): UploadResult => ({
-    result: {
-      kind: 'retry',
-      retryAt: now + NOT_REACHED_RETRY_MS,
-      exchanges,
-      error: {
-        ...error,
-        kind: 'network',
-        reason: 'not_reached',
-        message: `The file upload failed before the message was sent (${error.message}); it will be tried again.`,
+  /** Nothing exists yet, so an upload that got no answer is repeated safely; a local cause that waiting cannot mend stops here. */
+  const noAnswer = (out: Extract<HttpOutcome, { ok: false }>): UploadResult => {
+    if (out.reached === 'not_reached' && out.local !== 'connect') return { result: { kind: 'failed', exchanges, error: out.error } };
+    return {
+      result: {
+        kind: 'retry',
+        retryAt: now + NOT_REACHED_RETRY_MS,
+        exchanges,
+        error: {
+          ...out.error,
+          kind: 'network',
+          reason: 'not_reached',
+          message: `The file upload failed before the message was sent (${out.error.message}); it will be tried again.`,
+        },
       },
-    },
-  });
+    };
+  };
 
   const params = await httpExchange(
     {
@@ -146,22 +165,13 @@ async function upload(ctx: AdapterContext, file: LocalFile, sentBefore: number, 
     { secrets, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
   );
   exchanges.push(params.exchange);
-  if (!params.ok) return retryable(params.error);
-  if (params.status === 429)
-    return {
-      result: {
-        kind: 'retry',
-        retryAt: retryAtFrom(params.headers, now, 1000),
-        exchanges,
-        error: { kind: 'rate_limited', reason: 'too_fast', message: 'Pachca asks to slow down.', providerStatus: 429 },
-      },
-    };
+  if (!params.ok) return noAnswer(params);
+  if (params.status === 429) return { result: paced(ctx, params, exchanges, 'Pachca asks to slow down.') };
   if (params.status !== 201 && params.status !== 200)
     return { result: { kind: 'failed', exchanges, error: refusal(params, secrets, 'File upload') } };
-  const form = parseJson(params.text) as Record<string, unknown> | undefined;
-  const directUrl = form?.direct_url;
-  const key = form?.key;
-  if (!form || typeof directUrl !== 'string' || typeof key !== 'string' || !URL.canParse(directUrl)) {
+  const form = readReply(params.text, uploadFormSchema);
+  const target = form && uploadTargetSchema.safeParse(form);
+  if (!form || !target?.success) {
     return {
       result: {
         kind: 'failed',
@@ -176,6 +186,7 @@ async function upload(ctx: AdapterContext, file: LocalFile, sentBefore: number, 
       },
     };
   }
+  const { direct_url: directUrl, key } = target.data;
   const fields = Object.entries(form).filter((e): e is [string, string] => e[0] !== 'direct_url' && typeof e[1] === 'string');
   const plan = planMultipart(file, fields);
   let changed: FileChangedError | undefined;
@@ -189,6 +200,7 @@ async function upload(ctx: AdapterContext, file: LocalFile, sentBefore: number, 
         file,
         (sent) => ctx.onProgress?.(sentBefore + sent, total),
         (e) => (changed = e),
+        'files',
       ),
       contentLength: plan.contentLength,
       bodyForHistory: `multipart/form-data; fields ${fields.map(([k]) => k).join(', ')}; part "file": ‹${file.name}, ${file.type}, ${file.size} bytes, sha256 ${file.sha256}›`,
@@ -201,15 +213,8 @@ async function upload(ctx: AdapterContext, file: LocalFile, sentBefore: number, 
     },
   );
   exchanges.push(put.exchange);
-  if (changed)
-    return {
-      result: {
-        kind: 'failed',
-        exchanges,
-        error: { kind: 'invalid', reason: 'file_changed', field: 'files', message: `${changed.message} Attach it again.` },
-      },
-    };
-  if (!put.ok) return retryable(put.error);
+  if (changed) return { result: { kind: 'failed', exchanges, error: fileChangedError(changed) } };
+  if (!put.ok) return noAnswer(put);
   if (put.status < 200 || put.status >= 300) {
     return {
       result: {
@@ -228,13 +233,29 @@ async function upload(ctx: AdapterContext, file: LocalFile, sentBefore: number, 
   }
   return {
     entry: {
-      key: key.replace('${filename}', file.name),
+      key: keyWithName(key, file.name),
       name: file.name,
       file_type: file.type.startsWith('image/') ? 'image' : 'file',
       size: file.size,
     },
     exchanges,
   };
+}
+
+/** A 429 (§7): Retry-After honoured with a floor, backoff with jitter, and a stop after the cap. */
+function paced(ctx: AdapterContext, out: Extract<HttpOutcome, { ok: true }>, exchanges: Exchange[], message: string): AttemptResult {
+  const now = ctx.now();
+  const until = retryAfterUntil(out.headers, now);
+  return rateLimitedResult({
+    provider: 'Pachca',
+    error: { kind: 'rate_limited', reason: 'too_fast', message, providerStatus: 429 },
+    exchanges,
+    now,
+    ...(until !== undefined ? { providerWaitUntil: until } : {}),
+    before: ctx.rateLimitedBefore ?? 0,
+    random: ctx.random ?? Math.random,
+    policy: PACE,
+  });
 }
 
 function wireBody(msg: PachcaMessage, files: Uploaded['entry'][]): string {
@@ -252,18 +273,7 @@ async function send(ctx: AdapterContext, msg: PachcaMessage): Promise<AttemptRes
   const { account } = ctx;
   const secrets = secretsOf(account);
   const problem = checkPachcaMessage(msg, { isBot: isBot(account) })[0];
-  if (problem)
-    return {
-      kind: 'failed',
-      exchanges: [],
-      error: {
-        kind: 'invalid',
-        reason: problem.reason,
-        field: problem.field,
-        message: `${problem.field}: ${problem.reason}`,
-        ...(problem.limit !== undefined ? { limit: problem.limit } : {}),
-      },
-    };
+  if (problem) return { kind: 'failed', exchanges: [], error: problemToError(problem) };
 
   let local: LocalFile[];
   try {
@@ -273,18 +283,8 @@ async function send(ctx: AdapterContext, msg: PachcaMessage): Promise<AttemptRes
     throw e;
   }
   for (const f of local) {
-    const onDisk = await stat(f.path).catch(() => undefined);
-    if (!onDisk?.isFile() || onDisk.size !== f.size)
-      return {
-        kind: 'failed',
-        exchanges: [],
-        error: {
-          kind: 'invalid',
-          reason: 'file_changed',
-          field: 'files',
-          message: `${f.name} changed or is gone since it was attached; attach it again.`,
-        },
-      };
+    const changed = await changedOnDisk(f, 'files');
+    if (changed) return { kind: 'failed', exchanges: [], error: changed };
   }
   const total = local.reduce((n, f) => n + f.size, 0);
   const exchanges: Exchange[] = [];
@@ -312,14 +312,10 @@ async function send(ctx: AdapterContext, msg: PachcaMessage): Promise<AttemptRes
     { secrets, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
   );
   exchanges.push(out.exchange);
-  const now = ctx.now();
-  if (!out.ok)
-    return out.reached === 'not_reached'
-      ? { kind: 'retry', retryAt: now + NOT_REACHED_RETRY_MS, error: out.error, exchanges }
-      : { kind: 'unknown', error: out.error, exchanges };
+  if (!out.ok) return transportResult(out, ctx.now(), exchanges);
   if (out.status === 201 || out.status === 200) {
-    const id = (parseJson(out.text) as { data?: { id?: unknown } } | undefined)?.data?.id;
-    if (typeof id === 'number' || typeof id === 'string') return { kind: 'sent', providerMessageId: String(id), exchanges };
+    const created = readReply(out.text, createdSchema);
+    if (created) return { kind: 'sent', providerMessageId: String(created.data.id), exchanges };
     return {
       kind: 'unknown',
       exchanges,
@@ -332,14 +328,10 @@ async function send(ctx: AdapterContext, msg: PachcaMessage): Promise<AttemptRes
       },
     };
   }
-  if (out.status === 429)
-    return {
-      kind: 'retry',
-      retryAt: retryAtFrom(out.headers, now, 1000),
-      exchanges,
-      error: { kind: 'rate_limited', reason: 'too_fast', message: 'Pachca asks to send less often.', providerStatus: 429 },
-    };
-  return { kind: 'failed', exchanges, error: refusal(out, secrets, 'Message') };
+  if (out.status === 429) return paced(ctx, out, exchanges, 'Pachca asks to send less often.');
+  const error = refusal(out, secrets, 'Message');
+  if (out.status >= 500) return serverErrorResult(error, exchanges, 'Pachca');
+  return { kind: 'failed', exchanges, error };
 }
 
 /** `GET /profile` is read-only and tells whether the token is a bot's, which the account claims. */
@@ -356,7 +348,7 @@ async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reas
   if (!out.ok) return { ok: false, reason: out.error.reason ?? 'not_reached' };
   if (out.status !== 200)
     return { ok: false, reason: refusal(out, secretsOf(account), 'Profile').reason ?? 'provider_generic', detail: `${out.status}` };
-  const profile = (parseJson(out.text) as { data?: { bot?: unknown; first_name?: unknown; nickname?: unknown } } | undefined)?.data;
+  const profile = readReply(out.text, profileSchema)?.data;
   if (!profile) return { ok: false, reason: 'unreadable_reply' };
   const name = [profile.first_name, profile.nickname].filter((x) => typeof x === 'string' && x).join(' · ');
   if (typeof profile.bot === 'boolean' && profile.bot !== isBot(account))

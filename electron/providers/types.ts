@@ -34,6 +34,10 @@ export interface AdapterContext {
   timeoutMs: number;
   signal?: AbortSignal;
   now(): number;
+  /** Pace refusals (429, Market's 420) this send met in a row before this attempt; the backoff grows with it. */
+  rateLimitedBefore?: number;
+  /** The jitter's source, in [0, 1); tests fix it. */
+  random?: () => number;
 }
 
 /**

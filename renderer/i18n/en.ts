@@ -1,3 +1,4 @@
+import { deliveryEn } from './parts/delivery.ts';
 import { diadocEn } from './parts/diadoc.ts';
 import { marketEn } from './parts/market.ts';
 import { pachcaEn } from './parts/pachca.ts';
@@ -12,6 +13,7 @@ export const en: Record<DictKey, string> = {
   ...marketEn,
   ...safeguardsEn,
   ...shellEn,
+  ...deliveryEn,
   'app.title': 'Operator console',
   'nav.pachca': 'Pachca',
   'nav.diadoc': 'Diadoc',

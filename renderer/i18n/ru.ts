@@ -1,3 +1,4 @@
+import { deliveryRu } from './parts/delivery.ts';
 import { diadocRu } from './parts/diadoc.ts';
 import { marketRu } from './parts/market.ts';
 import { pachcaRu } from './parts/pachca.ts';
@@ -11,6 +12,7 @@ export const ru = {
   ...marketRu,
   ...safeguardsRu,
   ...shellRu,
+  ...deliveryRu,
   'app.title': 'Консоль оператора',
   'nav.pachca': 'Пачка',
   'nav.diadoc': 'Диадок',
