@@ -13,6 +13,9 @@ import { curlOf } from './outbox/curl.ts';
 import { RateLimiter } from './outbox/limiter.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { adapterFor } from './providers/index.ts';
+import { Directory } from './readside/directory.ts';
+import { DirectoryStore } from './readside/directory-store.ts';
+import { ReadClient } from './readside/read-client.ts';
 import { SandboxRuntime, sandboxSettings } from './sandbox-wiring/runtime.ts';
 import { AccountsService, type SettingsStore } from './vault/accounts.ts';
 import type { SecretBox } from './vault/secret-box.ts';
@@ -40,6 +43,8 @@ export interface HostOptions {
   log?: Logger;
   /** The system clipboard (Electron's, in the app); without one, `app.copy` answers `copied: false` and the page copies itself. */
   clipboard?: { writeText(text: string): void };
+  /** Keep recipient directories fresh in the background (the app and the harness; tests ask for it). */
+  readSideBackground?: boolean;
 }
 
 type Listener = (payload: unknown) => void;
@@ -56,6 +61,8 @@ export interface Host {
   sandbox: SandboxRuntime | undefined;
   /** Secrets opened in this process: the log hides every one of them. */
   secretsSeen(): readonly string[];
+  /** Recipient directories and conversations (the read side). */
+  directory: Directory;
   close(): Promise<void>;
 }
 
@@ -109,6 +116,19 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   const limiter = new RateLimiter(history, clock);
   const outbox = new Outbox({ history, accounts, files, limiter, clock, emit, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
   outbox.recover();
+  const directoryStore = new DirectoryStore(join(opts.dataDir, 'history.sqlite'));
+  const directory = new Directory({
+    store: directoryStore,
+    client: new ReadClient({ limiter, sendActive: (a) => directoryStore.sendActive(a), clock }),
+    accounts,
+    clock,
+  });
+  if (opts.readSideBackground) directory.startBackground();
+
+  const withName = <S extends { accountId: string; recipient: string }>(s: S): S & { recipientName?: string } => {
+    const name = directory.nameForLabel(s.accountId, s.recipient);
+    return name ? { ...s, recipientName: name } : s;
+  };
 
   // Notifications stay off until the operator turns them on (a stored `true`, nothing else).
   const currentSettings = () => ({
@@ -175,21 +195,29 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       },
     },
     sends: {
-      send: (input) => outbox.submit(input),
+      send: (input) => {
+        const account = accounts.list().find((a) => a.id === input.accountId);
+        if (account && account.provider === input.message.provider)
+          directory.used(account.id, account.provider, input.message, adapterFor(account.provider).describe(input.message).recipient);
+        return outbox.submit(input);
+      },
       retry: ({ id }) => outbox.resolve(id, 'send_again'),
       cancel: ({ id }) => outbox.cancel(id),
       reschedule: ({ id, at }) => outbox.reschedule(id, at),
       resolve: ({ id, as }) => outbox.resolve(id, as),
     },
     history: {
-      list: (q) => history.list(q),
+      list: (q) => {
+        const page = history.list(q);
+        return { ...page, items: page.items.map((s) => withName(s)) };
+      },
       get: async ({ id }) => {
         const s = history.get(id);
         if (!s) throw new OperatorError(sendError('not_found', 'There is no such send.', { reason: 'send_missing' }));
         const last = s.attempts.at(-1)?.exchanges.at(-1);
         const fileIds = fileIdsOf(s.message);
         return {
-          ...s.summary,
+          ...withName(s.summary),
           message: s.message,
           attempts: s.attempts,
           operationId: s.operationId,
@@ -205,6 +233,13 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         templates.remove(id);
         return { ok: true as const };
       },
+    },
+    recipients: {
+      search: ({ accountId, text, limit }) => directory.search(accountId, text, limit),
+      refresh: ({ accountId }) => directory.refresh(accountId),
+    },
+    conversations: {
+      get: ({ accountId, target, fresh }) => directory.conversation(accountId, target, fresh === true),
     },
     files: {
       register: ({ path }) => files.register(path),
@@ -246,9 +281,12 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     history,
     sandbox,
     secretsSeen: () => accounts.secretsSeen(),
+    directory,
     async close() {
+      await directory.close();
       await outbox.close();
       await sandbox?.stop();
+      directoryStore.close();
       history.close();
     },
   };

@@ -128,6 +128,7 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     log,
     clipboard,
+    readSideBackground: true,
   });
   log.redactWith(() => host?.secretsSeen() ?? []);
   wire(host);

@@ -11,6 +11,8 @@ export const channelNames = {
   sends: ['send', 'retry', 'cancel', 'reschedule', 'resolve'],
   history: ['list', 'get'],
   templates: ['list', 'save', 'remove'],
+  recipients: ['search', 'refresh'],
+  conversations: ['get'],
   files: ['register', 'forget'],
 } as const;
 

@@ -5,6 +5,13 @@ import { sendErrorSchema } from './errors.ts';
 import { outgoingMessageSchema } from './messages/index.ts';
 import { providerIdSchema } from './providers.ts';
 import { templateInputSchema, templateSchema } from './templates.ts';
+import {
+  conversationQuerySchema,
+  conversationSchema,
+  directoryStateSchema,
+  recipientSearchResultSchema,
+  recipientSearchSchema,
+} from './recipients.ts';
 import { attemptSchema, fileHandleSchema, sendStatusSchema, sendSummarySchema } from './sends.ts';
 
 /**
@@ -120,6 +127,15 @@ export const contract = {
     list: call(none, z.array(templateSchema).max(outputList)),
     save: call(templateInputSchema, templateSchema),
     remove: call(id, ok),
+  },
+  /** Whom an account can write to, as its provider lists them (Green-API v1: `unsupported`). */
+  recipients: {
+    search: call(recipientSearchSchema, recipientSearchResultSchema),
+    refresh: call(z.object({ accountId: z.string().min(1).max(64) }), directoryStateSchema),
+  },
+  conversations: {
+    /** The last messages with a recipient: the cache unless `fresh`; a failed read keeps the cache and says why. */
+    get: call(conversationQuerySchema, conversationSchema),
   },
   files: {
     /** Electron only: the preload resolves a dropped File to its path and registers it here. */

@@ -55,6 +55,8 @@ export const sendSummarySchema = z.object({
   sandbox: z.boolean(),
   status: sendStatusSchema,
   recipient: capped(generous.label),
+  /** The directory's name for the recipient, when it knows one (shown beside the id). */
+  recipientName: capped(generous.label).optional(),
   preview: capped(generous.label),
   createdAt: z.number(),
   updatedAt: z.number(),

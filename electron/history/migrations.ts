@@ -87,6 +87,47 @@ export const migrations: readonly ((db: DatabaseSync) => void)[] = [
   (db) => {
     db.exec('CREATE INDEX sends_resend_of ON sends(resend_of) WHERE resend_of IS NOT NULL;');
   },
+  // 6: the recipient directory per account (electron/readside/): whom an account can write to, as
+  // the provider listed it, with a full-text index over name, detail and identifier kept by
+  // triggers; `label` is the history's recipient text for the same target, so the history can
+  // show names beside ids. Conversations are cached per chat so one opens before the network answers.
+  (db) => {
+    db.exec(`
+      CREATE TABLE recipients (
+        seq INTEGER PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        label TEXT NOT NULL,
+        seen_at INTEGER NOT NULL,
+        used_at INTEGER,
+        UNIQUE (account_id, target)
+      );
+      CREATE INDEX recipients_label ON recipients(account_id, label);
+      CREATE INDEX recipients_name ON recipients(account_id, name);
+      CREATE INDEX recipients_used ON recipients(account_id, used_at) WHERE used_at IS NOT NULL;
+      CREATE VIRTUAL TABLE recipients_fts USING fts5(name, detail, target, content='recipients', content_rowid='seq', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3');
+      CREATE TRIGGER recipients_ai AFTER INSERT ON recipients BEGIN
+        INSERT INTO recipients_fts(rowid, name, detail, target) VALUES (new.seq, new.name, new.detail, new.target);
+      END;
+      CREATE TRIGGER recipients_ad AFTER DELETE ON recipients BEGIN
+        INSERT INTO recipients_fts(recipients_fts, rowid, name, detail, target) VALUES ('delete', old.seq, old.name, old.detail, old.target);
+      END;
+      CREATE TRIGGER recipients_au AFTER UPDATE OF name, detail, target ON recipients BEGIN
+        INSERT INTO recipients_fts(recipients_fts, rowid, name, detail, target) VALUES ('delete', old.seq, old.name, old.detail, old.target);
+        INSERT INTO recipients_fts(rowid, name, detail, target) VALUES (new.seq, new.name, new.detail, new.target);
+      END;
+      CREATE TABLE conversations (
+        account_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL,
+        items TEXT NOT NULL,
+        PRIMARY KEY (account_id, target)
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 /** The history was written by a newer version of the app: opening it here could damage it. */

@@ -10,7 +10,7 @@ export const HISTORY_BODY_CAP = 16 * 1024;
 export const RESPONSE_BODY_CAP = 1024 * 1024;
 
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   headers: Record<string, string>;
   /** A string or bytes, or a stream for uploads (then `contentLength` is required). */

@@ -1,3 +1,4 @@
+import { DiadocReadSide, type DiadocReadOptions } from './diadoc-read.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { diadocDocumentType, diadocLimits } from '../../shared/messages/diadoc.ts';
 import { header, mediaType, SimServer, type ReceivedRequest, type SimResponse } from './server.ts';
@@ -266,12 +267,14 @@ export class DiadocSimulator {
   private readonly clientIds: ReadonlySet<string>;
   private readonly closedBoxes: ReadonlySet<string>;
   private readonly operations = new Map<string, Operation>();
+  readonly read: DiadocReadSide;
 
   constructor(opts: {
     tokens: readonly string[];
     legacyClientIds?: readonly string[];
     boxes?: readonly string[];
     closedBoxes?: readonly string[];
+    read?: DiadocReadOptions;
   }) {
     this.tokens = new Set(opts.tokens);
     this.clientIds = new Set(opts.legacyClientIds ?? []);
@@ -279,6 +282,12 @@ export class DiadocSimulator {
     this.closedBoxes = new Set((opts.closedBoxes ?? []).map((b) => b.toLowerCase()));
     this.server.route('POST', '/V3/PostMessage', (req) => this.postMessage(req));
     this.server.route('GET', '/GetMyOrganizations', (req) => this.getMyOrganizations(req));
+    this.read = new DiadocReadSide(
+      this.server,
+      (req) => this.authProblem(req),
+      (box) => this.ownBox(box),
+      opts.read,
+    );
     for (const method of ['GET', 'PUT', 'DELETE', 'PATCH'])
       this.server.route(method, '/V3/PostMessage', () => refuse(405, 'Http.MethodNotAllowed', 'Method not allowed: use POST'));
     for (const method of ['POST', 'PUT', 'DELETE', 'PATCH'])

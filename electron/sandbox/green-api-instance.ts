@@ -1,3 +1,4 @@
+import { GreenApiReadSide, type GreenReadOptions } from './green-api-read.ts';
 import { jsonBody, mediaType, SimServer, type ReceivedRequest, type SimResponse } from './server.ts';
 
 /**
@@ -28,6 +29,8 @@ export interface GreenApiInstanceMessage {
   idMessage: string;
   chatId: string;
   message: string;
+  /** When it was made: the journals list it only after their lag. */
+  at: number;
 }
 
 function bad(message: string): SimResponse {
@@ -39,10 +42,12 @@ export class GreenApiInstanceSimulator {
   readonly messages: GreenApiInstanceMessage[] = [];
   private readonly instances: ReadonlyMap<string, string>;
   private seq = 0;
+  readonly read: GreenApiReadSide;
 
   /** `instances`: idInstance → apiTokenInstance. */
-  constructor(opts: { instances: Record<string, string> }) {
+  constructor(opts: { instances: Record<string, string>; read?: GreenReadOptions }) {
     this.instances = new Map(Object.entries(opts.instances));
+    this.read = new GreenApiReadSide(this.server, this.messages, (id, token) => this.auth(id, token), opts.read);
     this.server.route('POST', '/waInstance{idInstance}/sendMessage/{token}', (req, p) => this.sendMessage(req, p.idInstance!, p.token!));
     this.server.route('GET', '/waInstance{idInstance}/getStateInstance/{token}', (_req, p) => this.state(p.idInstance!, p.token!));
   }
@@ -85,7 +90,7 @@ export class GreenApiInstanceSimulator {
     if (b.linkPreview !== undefined && typeof b.linkPreview !== 'boolean') return bad('linkPreview must be a boolean');
     // §7: success is 200 `{idMessage}`.
     const idMessage = `3EB0${(++this.seq).toString(16).toUpperCase().padStart(16, '0')}`;
-    this.messages.push({ idMessage, chatId: b.chatId, message: b.message });
+    this.messages.push({ idMessage, chatId: b.chatId, message: b.message, at: Date.now() });
     return { status: 200, body: { idMessage } };
   }
 }

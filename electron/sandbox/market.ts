@@ -1,5 +1,6 @@
 import { boundaryOf, parseMultipart } from './multipart.ts';
 import { createHash } from 'node:crypto';
+import { MarketReadSide, type MarketReadOptions } from './market-read.ts';
 import { header, mediaType, SimServer, type ReceivedRequest, type SimResponse } from './server.ts';
 
 /**
@@ -83,6 +84,7 @@ export interface MarketSimOptions {
   /** Requests per hour per cabinet and method (1 000 documented); lower it to reach 420 in a test. */
   resourceLimit?: number;
   now?: () => number;
+  read?: MarketReadOptions;
 }
 
 export interface MarketSimMessage {
@@ -125,6 +127,7 @@ export class MarketSimulator {
   private readonly quotas = new Map<string, Quota>();
   private readonly now: () => number;
   resourceLimit: number;
+  readonly read: MarketReadSide;
 
   constructor(opts: MarketSimOptions) {
     this.tokens = new Set(opts.tokens);
@@ -145,6 +148,13 @@ export class MarketSimulator {
       for (const m of methods) this.server.route(m, path, () => apiError(405, 'METHOD_NOT_ALLOWED', `Request method '${m}' not supported`));
     }
     this.server.route('POST', '/v2/auth/token', (req) => this.tokenInfo(req));
+    this.read = new MarketReadSide(
+      this.server,
+      { texts: this.messages, files: this.files },
+      (req, b) => this.readRefusal(req, b),
+      this.now,
+      opts.read,
+    );
     for (const old of ['/businesses/{businessId}/chats/message', '/businesses/{businessId}/chats/file/send']) {
       this.server.route('POST', old, () => apiError(404, 'NOT_FOUND', 'Method version not found: use /v2'));
     }
@@ -205,6 +215,18 @@ export class MarketSimulator {
       },
     };
     return result;
+  }
+
+  /** The read methods' checks (§9.1: scopes `communication`, `all-methods` or `all-methods:read-only`). */
+  private readRefusal(req: ReceivedRequest, businessId: string): SimResponse | undefined {
+    const auth = this.authenticate(req);
+    if ('status' in auth) return auth;
+    if (!this.scopesOf(auth.token, auth.apiKey).some((s) => s === 'ALL_METHODS' || s === 'ALL_METHODS_READ_ONLY' || s === 'COMMUNICATION'))
+      return apiError(403, 'FORBIDDEN', 'Token does not have any of the scopes to access the API method: all-methods, communication');
+    if (!isMarketId(businessId))
+      return apiError(400, 'BAD_REQUEST', `Value of field (businessId) must be an integer greater than or equal to 1`);
+    if (this.businesses && !this.businesses.has(businessId)) return apiError(403, 'FORBIDDEN', 'Access denied');
+    return undefined;
   }
 
   /** The checks both chat methods share, in the order the API applies them. */

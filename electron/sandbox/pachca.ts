@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { boundaryOf, parseMultipart } from './multipart.ts';
+import { personalChatOf, PachcaReadSide, type PachcaReadOptions } from './pachca-read.ts';
 import { header, jsonBody, mediaType, SimServer, type ReceivedRequest, type SimResponse } from './server.ts';
 
 /**
@@ -52,6 +53,8 @@ export interface PachcaSimMessage {
   displayAvatarUrl?: string;
   skipInviteMentions: boolean;
   linkPreview: boolean;
+  /** When it was made: the read side lists it only after its read-after-write lag. */
+  at: number;
 }
 
 export interface PachcaSimUpload {
@@ -81,10 +84,12 @@ export class PachcaSimulator {
   /** Signed upload forms handed out by `POST /uploads`, by key template. */
   private readonly issued = new Map<string, { signature: string; policy: string }>();
   private seq = 194_000;
+  readonly read: PachcaReadSide;
 
-  constructor(opts: { tokens: readonly string[]; botTokens?: readonly string[] }) {
+  constructor(opts: { tokens: readonly string[]; botTokens?: readonly string[]; read?: PachcaReadOptions }) {
     this.botTokens = new Set(opts.botTokens ?? []);
     this.tokens = new Set([...opts.tokens, ...this.botTokens]);
+    this.read = new PachcaReadSide(this.server, this.messages, (req) => this.refusal(req), opts.read);
     this.server.route('POST', '/messages', (req) => this.authed(req, (token) => this.createMessage(req, token)));
     this.server.route('POST', '/uploads', (req) => this.authed(req, () => this.uploadParams()));
     this.server.route('POST', '/direct_upload', (req) => this.directUpload(req));
@@ -111,6 +116,16 @@ export class PachcaSimulator {
   }
   stop(): Promise<void> {
     return this.server.stop();
+  }
+
+  /** The authentication refusal for a request, if any (the read side's guard). */
+  private refusal(req: ReceivedRequest): SimResponse | undefined {
+    let passed = false;
+    const r = this.authed(req, () => {
+      passed = true;
+      return { status: 200 };
+    });
+    return passed ? undefined : r;
   }
 
   /** §1 and §6: `Authorization: Bearer <token>` on every call but the upload; 401 OAuthError otherwise. */
@@ -295,12 +310,13 @@ export class PachcaSimulator {
       files: files as PachcaSimMessage['files'],
       skipInviteMentions: msg.skip_invite_mentions === true,
       linkPreview: b.link_preview === true,
+      at: Date.now(),
       ...(msg.parent_message_id !== undefined ? { parentMessageId: msg.parent_message_id as number } : {}),
       ...(msg.display_name !== undefined ? { displayName: msg.display_name as string } : {}),
       ...(msg.display_avatar_url !== undefined ? { displayAvatarUrl: msg.display_avatar_url as string } : {}),
     };
     this.messages.push(saved);
-    const chatId = entityType === 'discussion' ? saved.entityId : 334;
+    const chatId = entityType === 'user' ? personalChatOf(saved.entityId) : saved.entityId;
     return {
       status: 201,
       body: {

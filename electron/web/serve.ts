@@ -28,6 +28,7 @@ const host = await createHost({
   settings: confSettings(dataDir),
   secretBox: keyedSecretBox(readFileSync(keyFile)),
   version: pkg.version,
+  readSideBackground: true,
   ...(process.env.OPERATOR_TIMEOUT_MS ? { timeoutMs: Number(process.env.OPERATOR_TIMEOUT_MS) } : {}),
 });
 const bridge = await startBridge(host, { staticDir, port });

@@ -1,0 +1,200 @@
+import { DatabaseSync } from 'node:sqlite';
+import { z } from 'zod';
+import { conversationItemSchema, recipientKinds, type ConversationItem, type Recipient } from '../../shared/recipients.ts';
+import type { ProviderId } from '../../shared/providers.ts';
+
+/** One entry as a provider's list gave it, before it is stored. */
+export interface DirectoryEntry {
+  kind: Recipient['kind'];
+  target: string;
+  name: string;
+  detail: string;
+  /** The history's recipient text for this target (what `describe` writes for a send to it). */
+  label: string;
+}
+
+const rowSchema = z.object({
+  target: z.string(),
+  kind: z.enum(recipientKinds),
+  name: z.string(),
+  detail: z.string(),
+  used_at: z.number().nullable(),
+});
+const CANDIDATES = 200;
+
+/**
+ * A search text as an FTS5 query: every word a prefix, all required. A number typed with
+ * separators (a phone "+7 901 234-56-78") is one token, as the directory stores phones.
+ */
+export function directoryQuery(text: string): string | undefined {
+  const t = text.trim();
+  if (!t) return undefined;
+  if (/^[\d\s+()/-]+$/.test(t)) {
+    // "INN KPP" (or "INN/KPP") is two numbers; anything else of digits is one (a phone typed in groups).
+    const groups = t.split(/[\s/]+/).filter(Boolean);
+    if (groups.length > 1 && groups.every((g) => /^\d{9,}$/.test(g))) return groups.map((g) => `"${g}"*`).join(' AND ');
+    const digits = t.replace(/\D/g, '');
+    return digits ? `"${digits}"*` : undefined;
+  }
+  const words = t.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length ? words.map((w) => `"${w}"*`).join(' AND ') : undefined;
+}
+
+/**
+ * The directory and the conversation cache, on their own connection to the history database
+ * (WAL lets it read beside the outbox's writer). The schema is migration 6.
+ */
+export class DirectoryStore {
+  private readonly db: DatabaseSync;
+  private readonly st;
+
+  constructor(file: string) {
+    this.db = new DatabaseSync(file);
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY;');
+    this.st = {
+      upsert: this.db.prepare(
+        `INSERT INTO recipients (account_id, target, kind, name, detail, label, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(account_id, target) DO UPDATE SET kind = excluded.kind, name = excluded.name, detail = excluded.detail,
+           label = excluded.label, seen_at = excluded.seen_at`,
+      ),
+      sweep: this.db.prepare('DELETE FROM recipients WHERE account_id = ? AND seen_at < ? AND used_at IS NULL'),
+      count: this.db.prepare('SELECT count(*) AS n FROM recipients WHERE account_id = ?'),
+      search: this.db.prepare(
+        `SELECT r.target, r.kind, r.name, r.detail, r.used_at FROM recipients_fts f JOIN recipients r ON r.seq = f.rowid
+         WHERE recipients_fts MATCH ? AND r.account_id = ? LIMIT ${CANDIDATES}`,
+      ),
+      recent: this.db.prepare(
+        'SELECT target, kind, name, detail, used_at FROM recipients WHERE account_id = ? AND used_at IS NOT NULL ORDER BY used_at DESC LIMIT ?',
+      ),
+      byName: this.db.prepare('SELECT target, kind, name, detail, used_at FROM recipients WHERE account_id = ? ORDER BY name LIMIT ?'),
+      markUsed: this.db.prepare(
+        `INSERT INTO recipients (account_id, target, kind, name, detail, label, seen_at, used_at) VALUES (?, ?, ?, '', '', ?, 0, ?)
+         ON CONFLICT(account_id, target) DO UPDATE SET used_at = excluded.used_at`,
+      ),
+      names: this.db.prepare("SELECT label, name FROM recipients WHERE account_id = ? AND label = ? AND name != '' LIMIT 1"),
+      one: this.db.prepare('SELECT target, kind, name, detail, used_at FROM recipients WHERE account_id = ? AND target = ?'),
+      getConversation: this.db.prepare('SELECT fetched_at, items FROM conversations WHERE account_id = ? AND target = ?'),
+      putConversation: this.db.prepare(
+        `INSERT INTO conversations (account_id, target, fetched_at, items) VALUES (?, ?, ?, ?)
+         ON CONFLICT(account_id, target) DO UPDATE SET fetched_at = excluded.fetched_at, items = excluded.items`,
+      ),
+      forget: this.db.prepare('DELETE FROM recipients WHERE account_id = ?'),
+      forgetConversations: this.db.prepare('DELETE FROM conversations WHERE account_id = ?'),
+      getState: this.db.prepare('SELECT value FROM state WHERE key = ?'),
+      setState: this.db.prepare('INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      activeSend: this.db.prepare("SELECT 1 AS x FROM sends WHERE status IN ('pending', 'sending') AND account_id = ? LIMIT 1"),
+    };
+  }
+
+  /** Stores one page of a refresh in one transaction; `generation` marks what this refresh saw. */
+  put(accountId: string, entries: readonly DirectoryEntry[], generation: number): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const e of entries) this.st.upsert.run(accountId, e.target, e.kind, e.name, e.detail, e.label, generation);
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  /** After a complete refresh: drops what the provider no longer lists (recent recipients stay). */
+  sweep(accountId: string, generation: number): void {
+    this.st.sweep.run(accountId, generation);
+  }
+
+  count(accountId: string): number {
+    return Number((this.st.count.get(accountId) as { n: number | bigint }).n);
+  }
+
+  private recipient(accountId: string, provider: ProviderId, row: unknown): Recipient {
+    const r = rowSchema.parse(row);
+    return {
+      accountId,
+      provider,
+      kind: r.kind,
+      target: r.target,
+      name: r.name,
+      detail: r.detail,
+      ...(r.used_at !== null ? { lastUsedAt: r.used_at } : {}),
+    };
+  }
+
+  /**
+   * Recent recipients first, then the rest by name. A word search reads at most a few hundred
+   * candidates from the index, so a one-letter prefix over 100 000 entries costs the same as a full name.
+   */
+  search(accountId: string, provider: ProviderId, text: string, limit: number): Recipient[] {
+    const q = directoryQuery(text);
+    if (!q) {
+      const recent = this.st.recent.all(accountId, limit).map((r) => this.recipient(accountId, provider, r));
+      const seen = new Set(recent.map((r) => r.target));
+      const rest = this.st.byName
+        .all(accountId, limit + recent.length)
+        .map((r) => this.recipient(accountId, provider, r))
+        .filter((r) => !seen.has(r.target) && r.name);
+      return [...recent, ...rest].slice(0, limit);
+    }
+    const lower = text.trim().toLowerCase();
+    return this.st.search
+      .all(q, accountId)
+      .map((r) => this.recipient(accountId, provider, r))
+      .toSorted(
+        (a, b) =>
+          (b.lastUsedAt ?? 0) - (a.lastUsedAt ?? 0) ||
+          Number(b.name.toLowerCase().startsWith(lower)) - Number(a.name.toLowerCase().startsWith(lower)) ||
+          a.name.localeCompare(b.name),
+      )
+      .slice(0, limit);
+  }
+
+  one(accountId: string, provider: ProviderId, target: string): Recipient | undefined {
+    const row = this.st.one.get(accountId, target);
+    return row ? this.recipient(accountId, provider, row) : undefined;
+  }
+
+  /** A send went to `target`: it moves to the top of the picker (kept even if no list names it). */
+  markUsed(accountId: string, target: string, label: string, at: number): void {
+    this.st.markUsed.run(accountId, target, 'chat', label, at);
+  }
+
+  /** The directory's name for a history recipient text, if it knows one. */
+  nameForLabel(accountId: string, label: string): string | undefined {
+    const row = this.st.names.get(accountId, label) as { name?: unknown } | undefined;
+    return typeof row?.name === 'string' ? row.name : undefined;
+  }
+
+  conversation(accountId: string, target: string): { fetchedAt: number; items: ConversationItem[] } | undefined {
+    const row = this.st.getConversation.get(accountId, target) as { fetched_at: number; items: string } | undefined;
+    if (!row) return undefined;
+    const items = z.array(conversationItemSchema).safeParse(JSON.parse(row.items));
+    return items.success ? { fetchedAt: row.fetched_at, items: items.data } : undefined;
+  }
+
+  putConversation(accountId: string, target: string, fetchedAt: number, items: readonly ConversationItem[]): void {
+    this.st.putConversation.run(accountId, target, fetchedAt, JSON.stringify(items));
+  }
+
+  /** Is a send of this account waiting to leave or on its way? Reads then step aside. */
+  sendActive(accountId: string): boolean {
+    return this.st.activeSend.get(accountId) !== undefined;
+  }
+
+  getState(key: string): string | undefined {
+    const row = this.st.getState.get(key) as { value?: unknown } | undefined;
+    return typeof row?.value === 'string' ? row.value : undefined;
+  }
+
+  setState(key: string, value: string): void {
+    this.st.setState.run(key, value);
+  }
+
+  forget(accountId: string): void {
+    this.st.forget.run(accountId);
+    this.st.forgetConversations.run(accountId);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

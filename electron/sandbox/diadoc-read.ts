@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { seeded, SimPace } from './sim-pace.ts';
+import type { ReceivedRequest, SimResponse, SimServer } from './server.ts';
+
+/**
+ * Diadoc's counterparty directory (diadoc.md §12.1) on the Diadoc simulator's server:
+ * `GET /V3/GetCounteragents` (`myBoxId`, `counteragentStatus`, `afterIndexKey`, `query` — not
+ * with `afterIndexKey` —, `pageSize` 1–100) and `GET /GetOrganizationsByInnKpp` (`inn`, `kpp`).
+ * JSON only (the app always asks for it; the protobuf default is not simulated). §12.7 lists 429
+ * without numbers: the sandbox allows 20 requests a second per token.
+ */
+interface Org {
+  OrgId: string;
+  Inn: string;
+  Kpp: string;
+  FullName: string;
+  ShortName: string;
+  Boxes: { BoxId: string; BoxIdGuid: string; Title: string }[];
+  Ogrn: string;
+  IsRoaming: boolean;
+  IsTest: boolean;
+}
+interface Counteragent {
+  IndexKey: string;
+  Organization: Org;
+  CurrentStatus: string;
+  LastEventTimestampTicks: number;
+}
+
+const guid = (s: string) => {
+  const h = createHash('md5').update(s).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+};
+const refuse = (status: number, code: string, text: string): SimResponse => ({
+  status,
+  headers: { 'content-type': 'text/plain; charset=utf-8', 'X-Diadoc-ErrorCode': code },
+  body: text,
+});
+const kinds = ['ООО', 'АО', 'ИП', 'ПАО'];
+const words = ['Ромашка', 'Вектор', 'Север', 'Техснаб', 'Альфа', 'Гранит', 'Меридиан', 'Орион', 'Самоцвет', 'Лотос', 'Прогресс'];
+const statuses = ['IsMyCounteragent', 'IsMyCounteragent', 'IsMyCounteragent', 'InvitesMe', 'IsInvitedByMe', 'Rejected'];
+
+export interface DiadocReadOptions {
+  counteragents?: number;
+}
+
+export class DiadocReadSide {
+  readonly counteragents: Counteragent[] = [];
+  /** Organisations in Diadoc that are no counterparty yet: found by INN only. */
+  readonly strangers: Org[] = [];
+  private readonly pace = new SimPace();
+  private readonly authProblem: (req: ReceivedRequest) => SimResponse | undefined;
+  private readonly ownBox: (boxId: string) => string | undefined;
+
+  constructor(
+    server: SimServer,
+    authProblem: (req: ReceivedRequest) => SimResponse | undefined,
+    ownBox: (boxId: string) => string | undefined,
+    opts: DiadocReadOptions = {},
+  ) {
+    this.authProblem = authProblem;
+    this.ownBox = ownBox;
+    this.seed(opts.counteragents ?? 250);
+    server.route('GET', '/V3/GetCounteragents', (req) => this.guard(req, () => this.list(req)));
+    server.route('GET', '/GetOrganizationsByInnKpp', (req) => this.guard(req, () => this.byInn(req)));
+  }
+
+  private org(i: number): Org {
+    const rnd = seeded(1000 + i);
+    const inn = String(7700000000 + Math.floor(rnd() * 99_999_999)).slice(0, 10);
+    const name = `${words[i % words.length]}${i >= words.length ? `-${Math.floor(i / words.length)}` : ''}`;
+    const kind = kinds[i % kinds.length]!;
+    const box = `${createHash('md5').update(`box${i}`).digest('hex')}@diadoc.ru`;
+    return {
+      OrgId: guid(`org${i}`),
+      Inn: inn,
+      Kpp: kind === 'ИП' ? '' : `77${String(1000000 + i).slice(-7)}`,
+      FullName: `${kind} «${name}»`,
+      ShortName: `${kind} ${name}`,
+      Boxes: [{ BoxId: box, BoxIdGuid: guid(box), Title: `${kind} «${name}»` }],
+      Ogrn: String(1027700000000 + i),
+      IsRoaming: false,
+      IsTest: true,
+    };
+  }
+
+  private seed(n: number): void {
+    for (let i = 0; i < n; i++)
+      this.counteragents.push({
+        IndexKey: `ik${String(i).padStart(8, '0')}`,
+        Organization: this.org(i),
+        CurrentStatus: statuses[i % statuses.length]!,
+        LastEventTimestampTicks: 638_000_000_000_000_000 + i * 10_000_000,
+      });
+    for (let i = n; i < n + 20; i++) this.strangers.push(this.org(i));
+  }
+
+  private guard(req: ReceivedRequest, next: () => SimResponse): SimResponse {
+    const denied = this.authProblem(req);
+    if (denied) return denied;
+    if (
+      !String(req.headers.accept ?? '')
+        .toLowerCase()
+        .includes('application/json')
+    )
+      return refuse(406, 'Http.NotAcceptable', 'The sandbox answers read methods in JSON only: send Accept: application/json');
+    if (!this.pace.admit(String(req.headers.authorization ?? ''), 20, 1000))
+      return refuse(429, 'Http.TooManyRequests', 'Превышено ограничение на количество запросов в единицу времени');
+    return next();
+  }
+
+  private list(req: ReceivedRequest): SimResponse {
+    const myBoxId = req.query.get('myBoxId') ?? req.query.get('boxId');
+    if (!myBoxId) return refuse(400, 'Http.BadRequest', 'myBoxId is required');
+    if (!this.ownBox(myBoxId)) return refuse(403, 'Http.Forbidden', 'Access to the box is denied');
+    const pageSize = req.query.get('pageSize') === null ? 100 : Number(req.query.get('pageSize'));
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) return refuse(400, 'Http.BadRequest', 'pageSize must be 1–100');
+    const after = req.query.get('afterIndexKey');
+    const query = req.query.get('query');
+    if (after && query) return refuse(400, 'Http.BadRequest', 'query cannot be combined with afterIndexKey');
+    const status = req.query.get('counteragentStatus');
+    const q = query?.toLowerCase();
+    const all = this.counteragents.filter(
+      (c) =>
+        (!status || c.CurrentStatus === status) &&
+        (!q || c.Organization.Inn.includes(q) || c.Organization.FullName.toLowerCase().includes(q)),
+    );
+    // §12.1 paging: the next page starts after the item whose IndexKey is given (that item excluded).
+    const start = after ? all.findIndex((c) => c.IndexKey > after) : 0;
+    const page = start < 0 ? [] : all.slice(start, start + pageSize);
+    return { status: 200, body: { TotalCount: all.length, TotalCountType: 'Equal', Counteragents: page } };
+  }
+
+  private byInn(req: ReceivedRequest): SimResponse {
+    const inn = req.query.get('inn');
+    if (!inn || !/^(\d{10}|\d{12})$/.test(inn)) return refuse(400, 'Http.BadRequest', 'inn must be 10 or 12 digits');
+    const kpp = req.query.get('kpp');
+    const found = [...this.counteragents.map((c) => c.Organization), ...this.strangers].filter(
+      (o) => o.Inn === inn && (!kpp || o.Kpp === kpp),
+    );
+    return { status: 200, body: { Organizations: found } };
+  }
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { sendErrorSchema } from './errors.ts';
+import { providerIdSchema } from './providers.ts';
+
+/**
+ * The read side as the renderer sees it: a directory of whom an account can write to, the
+ * conversation with one of them, and what the provider's record says about a send.
+ */
+export const recipientKinds = ['chat', 'user', 'contact', 'group', 'counterparty', 'organization'] as const;
+const accountId = z.string().min(1).max(64);
+/** What a composer puts in its address field(s): a Pachca `discussion:5001` / `user:101`, a Market chat id, a `…@c.us` chat, a box id. */
+export const recipientTargetSchema = z.string().min(1).max(200);
+
+export const recipientSchema = z.object({
+  accountId,
+  provider: providerIdSchema,
+  kind: z.enum(recipientKinds),
+  target: recipientTargetSchema,
+  name: z.string().max(300),
+  /** What identifies it beside the name: an order number and status, a phone, an INN/KPP. */
+  detail: z.string().max(300),
+  lastUsedAt: z.number().optional(),
+});
+export type Recipient = z.infer<typeof recipientSchema>;
+
+export const directoryStateSchema = z.object({
+  /** `unsupported`: the provider (Green-API v1) has no read methods; the address is typed by hand. */
+  state: z.enum(['never', 'refreshing', 'ready', 'failed', 'unsupported']),
+  count: z.number().int().nonnegative(),
+  refreshedAt: z.number().optional(),
+  error: sendErrorSchema.optional(),
+});
+export type DirectoryState = z.infer<typeof directoryStateSchema>;
+
+export const recipientSearchSchema = z.object({
+  accountId,
+  text: z.string().max(200),
+  limit: z.number().int().min(1).max(50).default(20),
+});
+export type RecipientSearch = z.input<typeof recipientSearchSchema>;
+
+export const recipientSearchResultSchema = z.object({
+  items: z.array(recipientSchema).max(50),
+  directory: directoryStateSchema,
+});
+export type RecipientSearchResult = z.infer<typeof recipientSearchResultSchema>;
+
+export const conversationItemSchema = z.object({
+  id: z.string().max(100),
+  at: z.number(),
+  author: z.string().max(300),
+  /** Written from this account (by this app or elsewhere). */
+  own: z.boolean(),
+  text: z.string().max(20_000),
+  files: z.array(z.string().max(500)).max(50),
+  /** Our send this message is, when the history knows it. */
+  sendId: z.string().max(64).optional(),
+});
+export type ConversationItem = z.infer<typeof conversationItemSchema>;
+
+export const conversationQuerySchema = z.object({ accountId, target: recipientTargetSchema, fresh: z.boolean().optional() });
+export type ConversationQuery = z.input<typeof conversationQuerySchema>;
+
+export const conversationSchema = z.object({
+  /** `unsupported`: nothing to read for this provider or form. */
+  state: z.enum(['ok', 'unsupported', 'failed']),
+  items: z.array(conversationItemSchema).max(200),
+  fetchedAt: z.number().optional(),
+  fromCache: z.boolean(),
+  error: sendErrorSchema.optional(),
+});
+export type Conversation = z.infer<typeof conversationSchema>;
