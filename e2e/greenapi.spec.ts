@@ -133,6 +133,23 @@ for (const target of targets) {
       expect(sim.server.received).toHaveLength(0);
     });
 
+    test('4096 characters with 150 emoji go, counted as the provider counts them; one more is refused before sending', async ({ app }) => {
+      const { page } = app;
+      const text = '😀'.repeat(150) + 'я'.repeat(4096 - 150);
+      const composer = await composerWithAccount(page, text);
+      await expect(composer.getByTestId('counter')).toHaveText('4096 / 4096');
+      await composer.getByRole('button', { name: /Отправить/ }).click();
+      await expect(composer.locator('.last-result [data-status="sent"]')).toBeVisible();
+      expect(sim.messages.at(-1)!.body).toBe(text);
+
+      const received = sim.server.received.length;
+      await composer.getByLabel('Текст сообщения').fill(`${text}!`);
+      await expect(composer.getByTestId('counter')).toHaveText('4097 / 4096');
+      await expect(composer.getByRole('button', { name: /Отправить/ })).toBeDisabled();
+      await expect(composer.getByRole('status').filter({ hasText: 'Слишком длинно: не больше 4096' })).toBeVisible();
+      expect(sim.server.received).toHaveLength(received);
+    });
+
     test('a text over 4096 characters is refused in the composer with its reason and never sent', async ({ app }) => {
       const { page } = app;
       await page.getByRole('button', { name: 'Аккаунты', exact: true }).click();
