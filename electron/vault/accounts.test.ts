@@ -92,6 +92,32 @@ describe('accounts and secrets', () => {
     expect(accounts.list()).toEqual([]);
   });
 
+  it('asks a Green-API instance for its own apiUrl instead of falling back on a shared host', async () => {
+    const { accounts } = service();
+    const refusal = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: unknown) => (e instanceof OperatorError ? e.error : e),
+      );
+    const instance = { provider: 'greenapi' as const, form: 'instance' as const, idInstance: '1101000001' };
+    expect(await refusal(accounts.create({ name: 'x', settings: instance, secrets: { token: 'tok-tok-tok' } }))).toMatchObject({
+      field: 'baseUrl',
+      reason: 'api_url_required',
+    });
+    const v1 = await accounts.create({ name: 'v1', settings: { provider: 'greenapi', form: 'v1' }, secrets: { token: 'tok-tok-tok' } });
+    expect(await refusal(accounts.update({ id: v1.id, settings: instance }))).toMatchObject({
+      field: 'baseUrl',
+      reason: 'api_url_required',
+    });
+    const own = await accounts.create({
+      name: 'own',
+      baseUrl: 'https://1101.api.green-api.com',
+      settings: instance,
+      secrets: { token: 'tok-tok-tok' },
+    });
+    expect(own.baseUrl).toBe('https://1101.api.green-api.com');
+  });
+
   it('refuses an empty token, plain http, credentials in the URL and a 10 KB name at the contract', () => {
     const base = { name: 'x', settings: { provider: 'pachca' as const, isBot: false }, secrets: { token: 'tok-tok-tok' } };
     const issue = (input: unknown) => accountCreateSchema.safeParse(input).error?.issues[0];

@@ -70,6 +70,15 @@ function invalid(field: string, reason: string, message: string): OperatorError 
  * Accounts and their secrets. Secrets go into the box before they touch the settings file and
  * come out only in `resolve`, for the outbox; every view the renderer gets carries a mask.
  */
+/**
+ * Every Green-API instance has its own `apiUrl`, shown in its console (green-api.md §7); the shared
+ * host of older pages is no default for it, so an instance account names its address itself.
+ */
+function requireOwnApiUrl(settings: AccountSettings, baseUrl: string | undefined): void {
+  if (settings.provider === 'greenapi' && settings.form === 'instance' && !baseUrl)
+    throw invalid('baseUrl', 'api_url_required', 'A Green-API instance needs its own apiUrl from the Green-API console.');
+}
+
 export class AccountsService {
   private readonly store: SettingsStore;
   private readonly box: SecretBox;
@@ -201,6 +210,7 @@ export class AccountsService {
   async create(input: AccountCreate): Promise<AccountView> {
     const settings = input.settings;
     this.requireSettings(settings, {}, input.secrets);
+    requireOwnApiUrl(settings, input.baseUrl);
     const allowPlain = input.allowPlaintextSecrets === true;
     const baseUrl = input.baseUrl ?? officialBaseUrls[settings.provider];
     const secrets = await this.sealAll({}, input.secrets, allowPlain, secretOrigins(baseUrl, settings));
@@ -240,6 +250,8 @@ export class AccountsService {
     const kept = moved ? {} : current.secrets;
     const waiting = moved || current.secretsCleared !== undefined;
     if (!current.sandbox) this.requireSettings(settings, kept, incoming, waiting);
+    if (!current.sandbox)
+      requireOwnApiUrl(settings, input.baseUrl ?? (current.baseUrl === officialBaseUrls.greenapi ? undefined : current.baseUrl));
     const secrets = await this.sealAll(kept, incoming, input.allowPlaintextSecrets === true || current.plaintextSecrets, origin);
     const complete = secrets.token !== undefined && (!needsClientId(settings) || secrets.clientId !== undefined);
     const updated: StoredAccount = {

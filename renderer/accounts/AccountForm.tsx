@@ -43,6 +43,8 @@ export function AccountForm({ existing, unprotected, onSubmit, onCancel }: Props
     setProvider(p);
     setSettings(defaultSettings(p));
   };
+  // A Green-API instance has its own address (green-api.md §7): no shared default to fall back on.
+  const ownApiUrl = settings.provider === 'greenapi' && settings.form === 'instance';
   const patch = (p: Partial<AccountSettings>) => setSettings({ ...settings, ...p } as AccountSettings);
   // A token is bound to the server it was entered for: say so before a new address clears it.
   const movesSecrets =
@@ -89,15 +91,16 @@ export function AccountForm({ existing, unprotected, onSubmit, onCancel }: Props
       </label>
       {!existing?.sandbox && (
         <label className="field">
-          <span>{t('accounts.baseUrl')}</span>
+          <span>{ownApiUrl ? t('accounts.apiUrl') : t('accounts.baseUrl')}</span>
           <input
             name="baseUrl"
             value={baseUrl}
             onChange={(e) => setBaseUrl(e.target.value)}
-            placeholder={officialBaseUrls[provider]}
+            placeholder={ownApiUrl ? 'https://1101.api.green-api.com' : officialBaseUrls[provider]}
             inputMode="url"
+            required={ownApiUrl}
           />
-          <small className="hint">{t('accounts.baseUrlHint')}</small>
+          <small className="hint">{ownApiUrl ? t('accounts.apiUrlHint') : t('accounts.baseUrlHint')}</small>
         </label>
       )}
       {settings.provider === 'greenapi' && (

@@ -1,5 +1,6 @@
 import { deliveryEn } from './parts/delivery.ts';
 import { diadocEn } from './parts/diadoc.ts';
+import { greenApiEn } from './parts/green-api.ts';
 import { marketEn } from './parts/market.ts';
 import { pachcaEn } from './parts/pachca.ts';
 import { safeguardsEn } from './parts/safeguards.ts';
@@ -14,6 +15,7 @@ export const en: Record<DictKey, string> = {
   ...safeguardsEn,
   ...shellEn,
   ...deliveryEn,
+  ...greenApiEn,
   'app.title': 'Operator console',
   'nav.pachca': 'Pachca',
   'nav.diadoc': 'Diadoc',

@@ -1,5 +1,6 @@
 import { deliveryRu } from './parts/delivery.ts';
 import { diadocRu } from './parts/diadoc.ts';
+import { greenApiRu } from './parts/green-api.ts';
 import { marketRu } from './parts/market.ts';
 import { pachcaRu } from './parts/pachca.ts';
 import { safeguardsRu } from './parts/safeguards.ts';
@@ -13,6 +14,7 @@ export const ru = {
   ...safeguardsRu,
   ...shellRu,
   ...deliveryRu,
+  ...greenApiRu,
   'app.title': 'Консоль оператора',
   'nav.pachca': 'Пачка',
   'nav.diadoc': 'Диадок',
