@@ -12,6 +12,7 @@ import type { HistoryStore } from './history/types.ts';
 import { curlOf } from './outbox/curl.ts';
 import { RateLimiter } from './outbox/limiter.ts';
 import { Outbox } from './outbox/outbox.ts';
+import type { HttpFetch } from './providers/http.ts';
 import { adapterFor } from './providers/index.ts';
 import { Directory } from './readside/directory.ts';
 import { DirectoryStore } from './readside/directory-store.ts';
@@ -45,6 +46,8 @@ export interface HostOptions {
   clipboard?: { writeText(text: string): void };
   /** Keep recipient directories fresh in the background (the app and the harness; tests ask for it). */
   readSideBackground?: boolean;
+  /** The HTTP stack provider calls go through; Node's `fetch` when absent. */
+  fetch?: HttpFetch;
 }
 
 type Listener = (payload: unknown) => void;
@@ -114,7 +117,16 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   const templates = new TemplatesService(opts.settings, () => clock.now());
   const files = new FileRegistry(opts.dataDir, history);
   const limiter = new RateLimiter(history, clock);
-  const outbox = new Outbox({ history, accounts, files, limiter, clock, emit, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+  const outbox = new Outbox({
+    history,
+    accounts,
+    files,
+    limiter,
+    clock,
+    emit,
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
   outbox.recover();
   const directoryStore = new DirectoryStore(join(opts.dataDir, 'history.sqlite'));
   const directory = new Directory({
@@ -179,6 +191,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
           file: (f) => files.get(f),
           idempotencyKey: '',
           timeoutMs: 15_000,
+          fetch: opts.fetch,
           now: () => clock.now(),
         });
         return { ...r, checkedAt: clock.now() };

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -99,6 +99,8 @@ describe('the main process, wired to a double of Electron', () => {
       message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'Из главного процесса' },
     });
     expect(sent).toMatchObject({ ok: true, value: { status: 'sent' } });
+    // The provider call went through the session's network stack (system proxy, PAC, OS trust store).
+    expect(recorded.sessionFetched.map((r) => new URL(r.url).pathname)).toContain('/v1/messages');
     expect(win.webContents.sent.filter((m) => m.channel === 'event:historyChanged').length).toBeGreaterThan(0);
   });
 
@@ -118,6 +120,22 @@ describe('the main process, wired to a double of Electron', () => {
     expect(r).toMatchObject({ ok: false, error: { kind: 'too_large', reason: 'request_too_large' } });
     expect(await call('templates.list')).toMatchObject({ ok: true, value: [] });
     expect(await call('history.list', { text: 'жжжж', limit: 5 })).toMatchObject({ ok: true });
+  });
+
+  it('streams an upload through the session with its exact length', async () => {
+    const file = join(dataDir, 'invoice.pdf');
+    writeFileSync(file, Buffer.alloc(300_000, 7));
+    const handle = (await call('files.register', { path: file })).value as { id: string };
+    const market = ((await call('accounts.list')).value as AccountView[]).find((a) => a.sandbox && a.provider === 'market')!;
+    const sent = await call('sends.send', {
+      accountId: market.id,
+      message: { provider: 'market', businessId: '100500', chatId: '777', kind: 'file', file: handle.id },
+    });
+    expect(sent).toMatchObject({ ok: true, value: { status: 'sent' } });
+    const upload = recorded.sessionFetched.find((r) => r.url.includes('/chats/file/send'))!;
+    expect(upload.streamed).toBe(true);
+    expect(Number(upload.contentLength)).toBeGreaterThan(300_000);
+    expect(upload.bodyBytes).toBe(Number(upload.contentLength));
   });
 
   it('serves the renderer with its security policy and nothing outside its folder', async () => {

@@ -7,6 +7,7 @@ import { sendError } from '../shared/errors.ts';
 import { setAsideCorruptConfig, savedLanguage } from './app/config-file.ts';
 import { installCrashLogging } from './app/crash-logging.ts';
 import { RotatingLog } from './app/log-file.ts';
+import { sessionFetch } from './app/session-fetch.ts';
 import { startupCause, startupFailureDialog } from './app/startup-failure.ts';
 import { mainStrings } from './app/strings.ts';
 import { createHost, type Host } from './host.ts';
@@ -129,6 +130,7 @@ async function start(): Promise<void> {
     log,
     clipboard,
     readSideBackground: true,
+    fetch: sessionFetch(session.defaultSession),
   });
   log.redactWith(() => host?.secretsSeen() ?? []);
   wire(host);

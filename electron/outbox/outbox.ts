@@ -11,6 +11,7 @@ import { problemToError } from '../providers/plumbing/problems.ts';
 import type { AttemptResult } from '../providers/types.ts';
 import type { AccountsService } from '../vault/accounts.ts';
 import type { RateLimiter } from './limiter.ts';
+import type { HttpFetch } from '../providers/http.ts';
 
 export interface OutboxDeps {
   history: HistoryStore;
@@ -21,6 +22,8 @@ export interface OutboxDeps {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   /** Per-request timeout. */
   timeoutMs?: number;
+  /** The HTTP stack provider requests go through (Chromium's in the app, Node's fetch elsewhere). */
+  fetch?: HttpFetch;
   /** Automatic repeats of a request that never reached the provider, before giving up. */
   maxNotReachedRetries?: number;
   /** How long an idempotent "still processing" (Diadoc 204) may be polled before the operator is asked. */
@@ -43,7 +46,7 @@ function paceRefusalsInARow(attempts: readonly Attempt[]): number {
  * automatically only where a repeat cannot duplicate the message.
  */
 export class Outbox {
-  private readonly d: Required<Omit<OutboxDeps, 'emit'>> & Pick<OutboxDeps, 'emit'>;
+  private readonly d: Required<Omit<OutboxDeps, 'emit' | 'fetch'>> & Pick<OutboxDeps, 'emit' | 'fetch'>;
   private readonly timers = new Map<string, unknown>();
   private readonly running = new Map<string, Promise<SendSummary>>();
   private closed = false;
@@ -203,6 +206,7 @@ export class Outbox {
           idempotencyKey: stored.operationId,
           rateLimitedBefore: paceRefusalsInARow(stored.attempts),
           timeoutMs: this.d.timeoutMs,
+          fetch: this.d.fetch,
           now: () => clock.now(),
           onProgress: (sent, total) => {
             const t = performance.now();

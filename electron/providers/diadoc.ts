@@ -630,6 +630,7 @@ async function send(ctx: AdapterContext, original: DiadocMessage): Promise<Attem
     },
     {
       secrets,
+      fetch: ctx.fetch,
       timeoutMs: ctx.timeoutMs + Math.round((plan.contentLength / UPLOAD_FLOOR_BYTES_PER_S) * 1000),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     },
@@ -664,7 +665,7 @@ async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reas
       url: `${baseOf(account)}/GetMyOrganizations?autoRegister=false`,
       headers: { authorization: auth.header, accept: 'application/json' },
     },
-    { secrets, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    { secrets, fetch: ctx.fetch, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
   );
   if (!out.ok) return { ok: false, reason: out.error.reason ?? 'network', detail: out.error.message };
   if (out.status !== 200) {

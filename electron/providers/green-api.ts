@@ -151,7 +151,7 @@ async function sendV1(ctx: AdapterContext, msg: GreenApiMessage): Promise<Attemp
       headers: { authorization: `Bearer ${account.secrets.token ?? ''}`, 'content-type': 'application/json' },
       body: JSON.stringify(payload),
     },
-    { secrets, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    { secrets, fetch: ctx.fetch, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
   );
   if (!out.ok) return transportResult(out, ctx.now());
   if (out.status === 201) {
@@ -185,6 +185,7 @@ async function sendInstance(ctx: AdapterContext, msg: GreenApiMessage): Promise<
     { method: 'POST', url, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chatId, message: msg.text }) },
     {
       secrets,
+      fetch: ctx.fetch,
       timeoutMs: ctx.timeoutMs,
       displayUrl: `${base}/waInstance${idInstance}/sendMessage/‹redacted›`,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
@@ -224,7 +225,7 @@ async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reas
       url: `${base}/waInstance${idInstance}/getStateInstance/${encodeURIComponent(account.secrets.token ?? '')}`,
       headers: {},
     },
-    { secrets: secretsOf(account), timeoutMs: ctx.timeoutMs },
+    { secrets: secretsOf(account), fetch: ctx.fetch, timeoutMs: ctx.timeoutMs },
   );
   if (!out.ok) return { ok: false, reason: out.error.reason ?? 'not_reached' };
   if (out.status === 401) return { ok: false, reason: 'token_rejected' };

@@ -27,6 +27,13 @@ export interface HttpRequest {
  */
 export type LocalCause = 'dns' | 'tls' | 'header' | 'connect';
 
+/**
+ * The one HTTP interface adapters use: Node's `fetch` in tests and the harness (which honours
+ * HTTPS_PROXY/NO_PROXY there), the session's `net.fetch` in the app (the system proxy, PAC and the
+ * OS trust store). It must send a given `content-length` as is, so streamed uploads keep exact lengths.
+ */
+export type HttpFetch = (url: string, init: RequestInit & { duplex?: 'half' }) => Promise<Response>;
+
 export type HttpOutcome =
   | { ok: true; status: number; headers: Headers; text: string; truncated: boolean; exchange: Exchange }
   /** `not_reached`: the provider provably never received the request, so repeating it is safe. */
@@ -137,7 +144,7 @@ async function readCapped(res: Response): Promise<{ text: string; truncated: boo
  */
 export async function httpExchange(
   req: HttpRequest,
-  opts: { secrets: readonly string[]; timeoutMs: number; signal?: AbortSignal; displayUrl?: string },
+  opts: { secrets: readonly string[]; timeoutMs: number; signal?: AbortSignal; displayUrl?: string; fetch?: HttpFetch | undefined },
 ): Promise<HttpOutcome> {
   const startedAt = Date.now();
   const t0 = performance.now();
@@ -175,7 +182,7 @@ export async function httpExchange(
         init.duplex = 'half';
       }
     }
-    res = await fetch(req.url, init);
+    res = await (opts.fetch ?? fetch)(req.url, init);
   } catch (e) {
     exchange.durationMs = performance.now() - t0;
     const code = causeCode(e);

@@ -368,6 +368,7 @@ async function sendFile(ctx: AdapterContext, msg: MarketMessage, token: string):
     },
     {
       secrets,
+      fetch: ctx.fetch,
       timeoutMs: ctx.timeoutMs + Math.round((plan.contentLength / UPLOAD_FLOOR_BYTES_PER_S) * 1000),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     },
@@ -389,7 +390,7 @@ async function sendText(ctx: AdapterContext, msg: MarketMessage, token: string):
       headers: { 'api-key': token, 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ message: msg.text ?? '' }),
     },
-    { secrets, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    { secrets, fetch: ctx.fetch, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
   );
   if (!out.ok) return transportResult(out, ctx.now());
   return replyResult(ctx, out, msg, secrets);
@@ -419,7 +420,7 @@ async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reas
   const call = (path: string) =>
     httpExchange(
       { method: 'POST', url: `${baseOf(account)}${path}`, headers: { 'api-key': auth.token, accept: 'application/json' } },
-      { secrets, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+      { secrets, fetch: ctx.fetch, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
     );
   const failure = (out: HttpOutcome): { ok: false; reason: string; detail: string } => {
     if (!out.ok) return { ok: false, reason: out.error.reason ?? 'network', detail: out.error.message };

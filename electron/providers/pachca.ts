@@ -162,7 +162,7 @@ async function upload(ctx: AdapterContext, file: LocalFile, sentBefore: number, 
       url: `${baseOf(account)}/uploads`,
       headers: { authorization: `Bearer ${account.secrets.token ?? ''}`, accept: 'application/json' },
     },
-    { secrets, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    { secrets, fetch: ctx.fetch, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
   );
   exchanges.push(params.exchange);
   if (!params.ok) return noAnswer(params);
@@ -208,6 +208,7 @@ async function upload(ctx: AdapterContext, file: LocalFile, sentBefore: number, 
     // The signed form is a credential of its own for a while: keep it out of history too.
     {
       secrets: [...secrets, ...fields.filter(([k]) => k === 'policy' || k === 'x-amz-signature').map(([, v]) => v)],
+      fetch: ctx.fetch,
       timeoutMs: ctx.timeoutMs + Math.round((plan.contentLength / UPLOAD_FLOOR_BYTES_PER_S) * 1000),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     },
@@ -309,7 +310,7 @@ async function send(ctx: AdapterContext, msg: PachcaMessage): Promise<AttemptRes
       },
       body: wireBody(msg, entries),
     },
-    { secrets, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    { secrets, fetch: ctx.fetch, timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
   );
   exchanges.push(out.exchange);
   if (!out.ok) return transportResult(out, ctx.now(), exchanges);
@@ -343,7 +344,7 @@ async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reas
       url: `${baseOf(account)}/profile`,
       headers: { authorization: `Bearer ${account.secrets.token ?? ''}`, accept: 'application/json' },
     },
-    { secrets: secretsOf(account), timeoutMs: ctx.timeoutMs },
+    { secrets: secretsOf(account), fetch: ctx.fetch, timeoutMs: ctx.timeoutMs },
   );
   if (!out.ok) return { ok: false, reason: out.error.reason ?? 'not_reached' };
   if (out.status !== 200)

@@ -1,3 +1,4 @@
+import type { HttpFetch } from './http.ts';
 import type { AccountSettings } from '../../shared/accounts.ts';
 import type { FieldProblem } from '../../shared/messages/problems.ts';
 import type { SendError } from '../../shared/errors.ts';
@@ -33,6 +34,8 @@ export interface AdapterContext {
   /** Per-request timeout; on expiry the outcome is unknown unless the request provably never left. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /** The HTTP stack to use; Node's `fetch` when absent (tests, the harness). */
+  fetch?: HttpFetch;
   now(): number;
   /** Pace refusals (429, Market's 420) this send met in a row before this attempt; the backoff grows with it. */
   rateLimitedBefore?: number;

@@ -82,6 +82,8 @@ const freshRecord = () => ({
   errorBoxes: [] as { title: string; content: string }[],
   openedPaths: [] as string[],
   clipboard: [] as string[],
+  /** Requests made through the session's network stack (`session.fetch`): the provider calls. */
+  sessionFetched: [] as { url: string; contentLength: string | null; streamed: boolean; bodyBytes: number }[],
   exposed: new Map<string, unknown>(),
   invoked: [] as { channel: string; input: unknown }[],
   rendererListeners: new Map<string, Set<(e: unknown, payload: unknown) => void>>(),
@@ -163,6 +165,24 @@ export const electron = {
       setPermissionRequestHandler: (h: typeof recorded.permissionRequest) => (recorded.permissionRequest = h),
       setPermissionCheckHandler: (h: typeof recorded.permissionCheck) => (recorded.permissionCheck = h),
       webRequest: { onHeadersReceived: () => {} },
+      /** Records the request, then lets Node's fetch carry it, so sends still reach the simulators. */
+      fetch: (url: string, init: RequestInit & { bypassCustomProtocolHandlers?: boolean }) => {
+        const entry = { url, contentLength: new Headers(init.headers).get('content-length'), streamed: false, bodyBytes: 0 };
+        recorded.sessionFetched.push(entry);
+        const { bypassCustomProtocolHandlers: _bypass, ...rest } = init;
+        if (rest.body instanceof ReadableStream) {
+          entry.streamed = true;
+          rest.body = rest.body.pipeThrough(
+            new TransformStream<Uint8Array, Uint8Array>({
+              transform(chunk, controller) {
+                entry.bodyBytes += chunk.byteLength;
+                controller.enqueue(chunk);
+              },
+            }),
+          );
+        } else if (typeof rest.body === 'string') entry.bodyBytes = Buffer.byteLength(rest.body);
+        return fetch(url, rest);
+      },
     },
   },
   shell: {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { useProxyFromEnv } from '../app/env-proxy.ts';
 import { createHost } from '../host.ts';
 import { confSettings } from '../vault/conf-settings.ts';
 import { keyedSecretBox } from '../vault/secret-box.ts';
@@ -23,6 +24,8 @@ mkdirSync(dataDir, { recursive: true });
 const keyFile = join(dataDir, 'harness.key');
 if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32), { mode: 0o600 });
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+// Node's fetch carries the provider calls here: it follows HTTP(S)_PROXY/NO_PROXY only when told.
+useProxyFromEnv();
 const host = await createHost({
   dataDir,
   settings: confSettings(dataDir),
