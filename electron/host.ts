@@ -131,7 +131,12 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   const directoryStore = new DirectoryStore(join(opts.dataDir, 'history.sqlite'));
   const directory = new Directory({
     store: directoryStore,
-    client: new ReadClient({ limiter, sendActive: (a) => directoryStore.sendActive(a), clock }),
+    client: new ReadClient({
+      limiter,
+      sendActive: (a) => directoryStore.sendActive(a),
+      clock,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    }),
     accounts,
     clock,
   });

@@ -2,7 +2,7 @@ import { OperatorError, sendError, type SendError } from '../../shared/errors.ts
 import type { Exchange } from '../../shared/sends.ts';
 import type { Clock } from '../clock.ts';
 import type { RateLimiter } from '../outbox/limiter.ts';
-import { excerpt, httpExchange, parseJson, retryAtFrom } from '../providers/http.ts';
+import { excerpt, httpExchange, parseJson, retryAtFrom, type HttpFetch } from '../providers/http.ts';
 import type { AdapterAccount, RateRule } from '../providers/types.ts';
 
 export interface ReadRequest {
@@ -55,8 +55,16 @@ export class ReadClient {
   private readonly sendActive: (accountId: string) => boolean;
   private readonly clock: Clock;
   private readonly timeoutMs: number;
+  private readonly fetch: HttpFetch | undefined;
 
-  constructor(d: { limiter: RateLimiter; sendActive: (accountId: string) => boolean; clock: Clock; timeoutMs?: number }) {
+  constructor(d: {
+    limiter: RateLimiter;
+    sendActive: (accountId: string) => boolean;
+    clock: Clock;
+    timeoutMs?: number;
+    fetch?: HttpFetch;
+  }) {
+    this.fetch = d.fetch;
     this.limiter = d.limiter;
     this.sendActive = d.sendActive;
     this.clock = d.clock;
@@ -92,7 +100,7 @@ export class ReadClient {
       await this.turn(account.id, req.rules);
       const out = await httpExchange(
         { method: req.method, url: req.url, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}) },
-        { secrets, timeoutMs: this.timeoutMs, ...(req.displayUrl ? { displayUrl: req.displayUrl } : {}) },
+        { secrets, fetch: this.fetch, timeoutMs: this.timeoutMs, ...(req.displayUrl ? { displayUrl: req.displayUrl } : {}) },
       );
       if (!out.ok)
         throw new OperatorError({ ...out.error, kind: 'network', message: 'The provider could not be read: the connection failed.' });
