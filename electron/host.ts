@@ -21,6 +21,9 @@ import { SandboxRuntime, sandboxSettings } from './sandbox-wiring/runtime.ts';
 import { AccountsService, type SettingsStore } from './vault/accounts.ts';
 import type { SecretBox } from './vault/secret-box.ts';
 import { TemplatesService } from './vault/templates.ts';
+import { teamHandlers } from './team/handlers.ts';
+import type { TeamLinkFactory } from './team/link.ts';
+import { TeamUplink } from './team/uplink.ts';
 
 /** Every handler, typed from the contract: parsed input in, contract output out. */
 export type Handlers = {
@@ -48,6 +51,8 @@ export interface HostOptions {
   readSideBackground?: boolean;
   /** The HTTP stack provider calls go through; Node's `fetch` when absent. */
   fetch?: HttpFetch;
+  /** Team mode: how to reach a team server (team/client/zero-link.ts). Absent: the desktop works alone, as before. */
+  team?: { factory: TeamLinkFactory };
 }
 
 type Listener = (payload: unknown) => void;
@@ -58,6 +63,7 @@ export interface Host {
   dispatch(channel: string, input: unknown): Promise<Reply>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   files: FileRegistry;
+  team: TeamUplink | undefined;
   outbox: Outbox;
   /** The history store itself: for the benchmark's per-send cost, never for the renderer. */
   history: HistoryStore;
@@ -91,7 +97,10 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
     if (event === 'historyChanged') logStatuses((payload as EventPayload<'historyChanged'>).ids);
     for (const l of listeners.get(event) ?? []) l(payload);
+    // After the local commit and after the window heard of it: the team never delays a send.
+    if (event === 'historyChanged') team?.noteChanged((payload as EventPayload<'historyChanged'>).ids);
   };
+  let team: TeamUplink | undefined;
   // One line per send state: ids, provider and status, never the message or a recipient.
   const logStatuses = (ids: readonly string[]) => {
     for (const id of ids) {
@@ -114,6 +123,19 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     ...(sandbox ? { sandbox } : {}),
     now: () => clock.now(),
   });
+  team = opts.team
+    ? new TeamUplink({
+        journalFile: join(opts.dataDir, 'team.sqlite'),
+        summaryOf: (id) => history.getSummary(id),
+        accountOf: (id) => accounts.find(id),
+        settings: opts.settings,
+        secretBox: opts.secretBox,
+        factory: opts.team.factory,
+        now: () => clock.now(),
+        changed: () => emit('teamChanged', {}),
+      })
+    : undefined;
+  team?.resume();
   const templates = new TemplatesService(opts.settings, () => clock.now());
   const files = new FileRegistry(opts.dataDir, history);
   const limiter = new RateLimiter(history, clock);
@@ -259,6 +281,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     conversations: {
       get: ({ accountId, target, fresh }) => directory.conversation(accountId, target, fresh === true),
     },
+    team: teamHandlers(team, (id) => accounts.find(id)),
     files: {
       register: ({ path }) => files.register(path),
       forget: ({ id }) => {
@@ -300,9 +323,11 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     sandbox,
     secretsSeen: () => accounts.secretsSeen(),
     directory,
+    team,
     async close() {
       await directory.close();
       await outbox.close();
+      await team?.close();
       await sandbox?.stop();
       directoryStore.close();
       history.close();

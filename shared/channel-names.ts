@@ -14,9 +14,10 @@ export const channelNames = {
   recipients: ['search', 'refresh'],
   conversations: ['get'],
   files: ['register', 'forget'],
+  team: ['status', 'connect', 'disconnect', 'sends', 'chatActivity', 'claim', 'templates', 'saveTemplate', 'conflicts'],
 } as const;
 
-export const eventNames = ['historyChanged', 'menuCommand', 'sendProgress'] as const;
+export const eventNames = ['historyChanged', 'menuCommand', 'sendProgress', 'teamChanged'] as const;
 
 /** Channels only the preload itself calls: `files.register` takes a path, which no page may name. */
 export const preloadOnlyChannels: ReadonlySet<string> = new Set(['files.register']);

@@ -1,5 +1,17 @@
 import { z } from 'zod';
 import { capped, generous, outputList } from './bounds.ts';
+import {
+  chatActivitySchema,
+  chatRefSchema,
+  claimResultSchema,
+  teamConflictSchema,
+  teamConnectSchema,
+  teamSendSchema,
+  teamStatusSchema,
+  teamTemplateSaveResultSchema,
+  teamTemplateSaveSchema,
+  teamTemplateSchema,
+} from './team.ts';
 import { accountCreateSchema, accountUpdateSchema, accountViewSchema, checkResultSchema } from './accounts.ts';
 import { sendErrorSchema } from './errors.ts';
 import { outgoingMessageSchema } from './messages/index.ts';
@@ -142,6 +154,18 @@ export const contract = {
     register: call(z.object({ path: z.string().min(1).max(4096) }), fileHandleSchema),
     forget: call(id, ok),
   },
+  /** Team mode (docs/team-mode.md): empty answers until a team server is connected. */
+  team: {
+    status: call(none, teamStatusSchema),
+    connect: call(teamConnectSchema, teamStatusSchema),
+    disconnect: call(none, teamStatusSchema),
+    sends: call(none, z.array(teamSendSchema).max(outputList)),
+    chatActivity: call(chatRefSchema, chatActivitySchema),
+    claim: call(chatRefSchema, claimResultSchema),
+    templates: call(none, z.array(teamTemplateSchema).max(outputList)),
+    saveTemplate: call(teamTemplateSaveSchema, teamTemplateSaveResultSchema),
+    conflicts: call(none, z.array(teamConflictSchema).max(outputList)),
+  },
 } as const;
 
 export { preloadOnlyChannels } from './channel-names.ts';
@@ -164,6 +188,7 @@ export const events = {
   historyChanged: z.object({ ids: z.array(capped(generous.id)).max(outputList) }),
   menuCommand: z.object({ command: menuCommandSchema }),
   sendProgress: z.object({ sendId: capped(generous.id), sent: z.number(), total: z.number() }),
+  teamChanged: z.object({}),
 } as const;
 
 export type Contract = typeof contract;

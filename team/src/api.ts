@@ -55,7 +55,14 @@ export function createApi(opts: ApiOptions): Api {
     const h = req.headers.authorization ?? '';
     const token = h.startsWith('Bearer ') ? h.slice(7) : '';
     const claims = token ? verifyToken(opts.tokenKey, token, 'access') : undefined;
-    return claims ? { operatorId: claims.op, teamId: claims.team, operatorName: claims.name } : undefined;
+    if (!claims) return undefined;
+    const ctx: TeamContext = { operatorId: claims.op, teamId: claims.team, operatorName: claims.name };
+    ctx.recordConflict = async (id, subject, detail) => {
+      await sql`insert into team_audit (id, team_id, operator_id, operator_name, kind, subject, detail, at)
+        values (${id}, ${ctx.teamId}, ${ctx.operatorId}, ${ctx.operatorName}, 'conflict', ${subject}, ${sql.json(detail as postgres.JSONValue)}, ${Date.now()})
+        on conflict (id) do nothing`;
+    };
+    return ctx;
   }
 
   function issue(c: Omit<TokenClaims, 'kind' | 'exp'>) {

@@ -146,7 +146,7 @@ export const mutators = defineMutators({
       const [holder] = await sql<{ operator_name: string; claimed_at: number }[]>`
         select operator_name, claimed_at from team_claim where id = ${id}`;
       if (args.offlineAt !== undefined)
-        await audit(sql, ctx, `conflict:claim:${id}:${ctx.operatorId}:${args.offlineAt}`, 'conflict', args.chat, {
+        await ctx.recordConflict?.(`conflict:${tx.clientID}:${tx.mutationID}`, args.chat, {
           offlineAt: args.offlineAt,
           heldBy: holder?.operator_name ?? '',
         });
@@ -188,7 +188,7 @@ export const mutators = defineMutators({
         throw new ApplicationError('There is no such template.', { details: { reason: 'not_found' } });
       const version = current?.version ?? 0;
       if (version !== args.baseVersion) {
-        await audit(sql, ctx, `conflict:template:${args.id}:${ctx.operatorId}:${args.baseVersion}:${now}`, 'conflict', args.id, {
+        await ctx.recordConflict?.(`conflict:${tx.clientID}:${tx.mutationID}`, args.id, {
           baseVersion: args.baseVersion,
           currentVersion: version,
         });

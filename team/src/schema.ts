@@ -81,6 +81,11 @@ export interface TeamContext {
   operatorId: string;
   operatorName: string;
   teamId: string;
+  /**
+   * Server only: writes a conflict to the audit trail outside the mutation's transaction, which
+   * is rolled back when the mutator refuses (a refusal must still leave its trace).
+   */
+  recordConflict?: (id: string, subject: string, detail: Record<string, unknown>) => Promise<void>;
 }
 
 declare module '@rocicorp/zero' {

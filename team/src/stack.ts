@@ -20,6 +20,8 @@ export interface Stack {
   databaseUrl: string;
   restartZero(signal?: NodeJS.Signals): Promise<void>;
   restartPostgres(): Promise<void>;
+  /** How often zero-cache was started again after it exited on its own. */
+  readonly zeroRestarts: number;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,23 @@ export async function startStack(
   let zero = startZeroCache(zeroOpts);
   await zero.ready;
   zeroUrl = zero.url;
+  let stopping = false;
+  const manual = new WeakSet<ZeroCacheProcess>();
+  let restarts = 0;
+  // zero-cache exits when it loses PostgreSQL for too long or is killed: it is started again, as a
+  // service manager would, so desktops reconnect by themselves.
+  const supervise = (z: ZeroCacheProcess) =>
+    z.child.once('exit', () => {
+      if (stopping || zero !== z || manual.has(z)) return;
+      restarts++;
+      setTimeout(() => {
+        if (stopping || zero !== z) return;
+        zero = startZeroCache(zeroOpts);
+        supervise(zero);
+        zero.ready.catch((e: unknown) => console.error('[team] zero-cache did not come back:', e instanceof Error ? e.message : e));
+      }, 500);
+    });
+  supervise(zero);
   const stack: Stack = {
     dataDir,
     apiUrl,
@@ -72,9 +91,15 @@ export async function startStack(
     get zero() {
       return zero;
     },
+    get zeroRestarts() {
+      return restarts;
+    },
     async restartZero(signal = 'SIGKILL') {
-      await zero.stop(signal);
+      const old = zero;
+      manual.add(old);
+      await old.stop(signal);
       zero = startZeroCache(zeroOpts);
+      supervise(zero);
       await zero.ready;
     },
     async restartPostgres() {
@@ -82,6 +107,7 @@ export async function startStack(
       cluster.start();
     },
     async stop() {
+      stopping = true;
       await zero.stop();
       await api.close();
       if (cluster.startedHere) cluster.stop('fast');

@@ -1,0 +1,307 @@
+import { z } from 'zod';
+import type { AccountView } from '../../shared/accounts.ts';
+import type { SendSummary } from '../../shared/sends.ts';
+import type { SecretBox } from '../vault/secret-box.ts';
+import type { SettingsStore } from '../vault/accounts.ts';
+import { chatKeyOf, teamIdentityOf } from './identity.ts';
+import { TeamJournal } from './journal.ts';
+import type { ClaimResult, TeamLink, TeamLinkFactory, TeamSendRow, TemplateSaveResult } from './link.ts';
+
+/**
+ * The desktop's uplink to its team. It works strictly after the local commit: the history's
+ * change event names a send, the uplink reads its summary and journals it, and a drain pushes the
+ * journal to the team server idempotently by id. Offline, nothing is lost: the journal is on disk
+ * and is replayed on reconnect; claims made offline are soft until the server settles them.
+ */
+export interface UplinkDeps {
+  journalFile: string;
+  summaryOf(id: string): SendSummary | undefined;
+  accountOf(id: string): AccountView | undefined;
+  settings: SettingsStore;
+  secretBox: SecretBox;
+  factory: TeamLinkFactory;
+  now(): number;
+  /** Told when the team view, the connection or the journal changed. */
+  changed(): void;
+}
+
+export const claimTtlMs = 2 * 3_600_000;
+/** How far back a send by someone else makes the composer warn. */
+export const recentAnswerMs = 4 * 3_600_000;
+const presenceEveryMs = 30_000;
+const retryMs = 2_000;
+
+/** The team sign-in kept in the settings file: the refresh token sealed by the secret box. */
+const savedTeamSchema = z.object({ server: z.string(), login: z.string(), refresh: z.string() });
+const savedTeam = (v: unknown) => savedTeamSchema.safeParse(v).data;
+
+export class TeamUplink {
+  private readonly journal: TeamJournal;
+  private link: TeamLink | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private draining: Promise<void> | undefined;
+  private queued = new Set<string>();
+  private flushTimer: ReturnType<typeof setImmediate> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private beatTimer: ReturnType<typeof setInterval> | undefined;
+  private wasOnline = false;
+  /** When the team view was last known to be current: "as of" while offline. */
+  private freshAt: number | undefined;
+  private closed = false;
+
+  private readonly d: UplinkDeps;
+
+  constructor(d: UplinkDeps) {
+    this.d = d;
+    this.journal = new TeamJournal(d.journalFile);
+  }
+
+  /** Signs in again with the saved refresh token, in the background: start-up never waits on the team. */
+  resume(): void {
+    const saved = savedTeam(this.d.settings.get('team'));
+    if (!saved) return;
+    void (async () => {
+      try {
+        const refreshToken = await this.d.secretBox.decrypt(saved.refresh);
+        this.attach(await this.d.factory(saved.server, { refreshToken }));
+      } catch {
+        this.d.changed();
+      }
+    })();
+  }
+
+  async connect(server: string, login: string, password: string): Promise<void> {
+    const link = await this.d.factory(server, { login, password });
+    this.d.settings.set('team', { server, login, refresh: await this.d.secretBox.encrypt(link.refreshToken) });
+    this.attach(link);
+  }
+
+  async disconnect(): Promise<void> {
+    this.d.settings.set('team', undefined);
+    await this.detach();
+    this.d.changed();
+  }
+
+  private attach(link: TeamLink) {
+    void this.detach();
+    this.link = link;
+    this.unsubscribe = link.subscribe(() => this.onLinkChange());
+    this.beatTimer = setInterval(() => void this.link?.beat().catch(() => {}), presenceEveryMs);
+    this.beatTimer.unref?.();
+    this.onLinkChange();
+  }
+
+  private async detach() {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    if (this.beatTimer) clearInterval(this.beatTimer);
+    const l = this.link;
+    this.link = undefined;
+    this.wasOnline = false;
+    await l?.close();
+  }
+
+  private onLinkChange() {
+    const online = this.link?.online() ?? false;
+    if (online) this.freshAt = undefined;
+    else if (this.wasOnline) this.freshAt = this.d.now();
+    if (online && !this.wasOnline) {
+      void this.link?.beat().catch(() => {});
+      this.kick();
+    }
+    this.wasOnline = online;
+    this.d.changed();
+  }
+
+  /** The history committed these sends: journal them soon, off the send path. */
+  noteChanged(ids: readonly string[]): void {
+    if (this.closed) return;
+    for (const id of ids) this.queued.add(id);
+    this.flushTimer ??= setImmediate(() => {
+      this.flushTimer = undefined;
+      const ids = [...this.queued];
+      this.queued.clear();
+      for (const id of ids) {
+        const row = this.rowOf(id);
+        if (row) this.journal.note(row);
+      }
+      this.kick();
+    });
+  }
+
+  private rowOf(id: string): TeamSendRow | undefined {
+    const s = this.d.summaryOf(id);
+    if (!s) return undefined;
+    const account = this.d.accountOf(s.accountId);
+    if (!account) return undefined;
+    const identity = teamIdentityOf(account);
+    return {
+      id: s.id,
+      provider: s.provider,
+      account: identity,
+      chat: chatKeyOf(identity, s.recipient),
+      recipient: s.recipient,
+      preview: s.preview,
+      status: s.status,
+      ...(s.providerMessageId ? { providerMessageId: s.providerMessageId } : {}),
+      createdAt: s.createdAt,
+      updatedAt: s.updatedAt,
+    };
+  }
+
+  private kick() {
+    if (this.draining || !this.link?.online()) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      this.d.changed();
+    });
+  }
+
+  /** Replays every unsynced row and settles soft claims; stops at the first unreachable answer. */
+  private async drain(): Promise<void> {
+    const link = this.link;
+    if (!link) return;
+    for (const c of this.journal.softClaims()) {
+      let r: ClaimResult;
+      try {
+        r = await link.claim(c.chat, c.ttlMs, c.at);
+      } catch {
+        return this.retryLater();
+      }
+      this.journal.settle(c.chat, r.ok ? { kind: 'granted' } : { kind: 'refused', by: r.by, since: r.since }, this.d.now());
+    }
+    for (;;) {
+      const rows = this.journal.unsynced(100);
+      if (!rows.length) return;
+      // Pushed together, confirmed one by one: the server's order per send is kept by updatedAt.
+      const results = await Promise.all(rows.map((row) => link.pushSend(row).then((r) => ({ row, r }))));
+      let unreachable = false;
+      for (const { row, r } of results) {
+        if (r.ok) this.journal.markSynced(row.id, row.updatedAt);
+        else if (r.retry) unreachable = true;
+        else this.journal.markRefused(row.id, r.reason);
+      }
+      this.d.changed();
+      if (unreachable) return this.retryLater();
+    }
+  }
+
+  private retryLater() {
+    if (this.retryTimer || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.kick();
+    }, retryMs);
+    this.retryTimer.unref?.();
+  }
+
+  /** Resolves once the journal holds nothing unsynced (tests, the simulation, a clean shutdown). */
+  async settled(timeoutMs = 30_000): Promise<boolean> {
+    const until = this.d.now() + timeoutMs;
+    while (this.d.now() < until) {
+      if (!this.flushTimer && this.journal.unsyncedCount() === 0 && this.journal.softClaims().length === 0) return true;
+      this.kick();
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return false;
+  }
+
+  status() {
+    const link = this.link;
+    const now = this.d.now();
+    const saved = savedTeam(this.d.settings.get('team'));
+    return {
+      configured: saved !== undefined,
+      server: saved?.server,
+      online: link?.online() ?? false,
+      asOf: link?.online() ? undefined : this.freshAt,
+      operator: link?.operator,
+      pending: this.journal.unsyncedCount(),
+      presence: (link?.view().presence ?? [])
+        .filter((p) => now - p.seenAt < 2 * presenceEveryMs + 5_000)
+        .map((p) => ({ name: p.operatorName, seenAt: p.seenAt, me: p.operatorId === link?.operator.id })),
+    };
+  }
+
+  /** The team's sends, newest first (the history's Team tab). */
+  teamSends(limit = 200) {
+    return [...(this.link?.view().sends ?? [])].sort((a, b) => b.updatedAt - a.updatedAt).slice(0, limit);
+  }
+
+  /** What the composer warns about: someone else holds the chat, or answered it recently. */
+  chatActivity(account: AccountView, recipient: string) {
+    const link = this.link;
+    if (!link) return {};
+    const chat = chatKeyOf(teamIdentityOf(account), recipient);
+    const now = this.d.now();
+    const me = link.operator.id;
+    const claim = link.view().claims.find((c) => c.chat === chat && c.operatorId !== me && c.expiresAt > now);
+    const answer = link
+      .view()
+      .sends.filter((s) => s.chat === chat && s.operatorId !== me && now - s.createdAt < recentAnswerMs)
+      .sort((a, b) => b.createdAt - a.createdAt)[0];
+    return {
+      ...(claim ? { claimedBy: claim.operatorName, claimedAt: claim.claimedAt } : {}),
+      ...(answer ? { answeredBy: answer.operatorName, answeredAt: answer.createdAt } : {}),
+    };
+  }
+
+  /** Claims a chat: decided by the server when online; soft (settled on reconnect) when not. */
+  async claim(account: AccountView, recipient: string): Promise<{ ok: true; soft: boolean } | { ok: false; by: string; since: number }> {
+    const chat = chatKeyOf(teamIdentityOf(account), recipient);
+    const link = this.link;
+    if (link?.online()) {
+      try {
+        const r = await link.claim(chat, claimTtlMs);
+        return r.ok ? { ok: true, soft: false } : r;
+      } catch {
+        // Fell offline in between: the claim becomes soft like any offline one.
+      }
+    }
+    this.journal.softClaim({ chat, at: this.d.now(), ttlMs: claimTtlMs });
+    this.d.changed();
+    return { ok: true, soft: true };
+  }
+
+  /** Soft claims the server gave to someone else: the operator's double answers. */
+  conflicts() {
+    const mine = this.journal
+      .refusedClaims()
+      .map((c) => ({ kind: 'claim_refused' as const, chat: c.chat, by: c.by, since: c.since, at: c.at }));
+    const team = (this.link?.view().conflicts ?? []).map((c) => ({
+      kind: 'team' as const,
+      chat: c.subject,
+      by: c.operatorName,
+      since: c.at,
+      at: c.at,
+    }));
+    return [...mine, ...team].sort((a, b) => b.at - a.at);
+  }
+
+  templates() {
+    return this.link?.view().templates ?? [];
+  }
+
+  async saveTemplate(t: { id: string; name: string; body: string; baseVersion: number }): Promise<TemplateSaveResult> {
+    if (!this.link?.online()) return { ok: false, offline: true };
+    return this.link.saveTemplate(t);
+  }
+
+  /** For tests and the simulation: the journal's view of one send. */
+  isSynced(id: string): boolean {
+    return this.journal.isSynced(id);
+  }
+
+  get currentLink(): TeamLink | undefined {
+    return this.link;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.draining;
+    await this.detach();
+    this.journal.close();
+  }
+}

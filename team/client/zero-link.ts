@@ -1,0 +1,253 @@
+import { Zero, type TypedView } from '@rocicorp/zero';
+import { z } from 'zod';
+import type {
+  ClaimResult,
+  PushResult,
+  TeamLink,
+  TeamLinkFactory,
+  TeamSendRow,
+  TeamView,
+  TemplateSaveResult,
+} from '../../electron/team/link.ts';
+import { mutators } from '../src/mutators.ts';
+import { queries } from '../src/queries.ts';
+import { schema, type TeamContext } from '../src/schema.ts';
+
+/**
+ * The desktop's side of Zero, run in the main process (Node): a Zero client with an in-memory
+ * store, the team's synced queries materialised, and the custom mutators. What comes back from the
+ * server is parsed here, at the edge, before the desktop sees it.
+ */
+const signIn = z.object({
+  token: z.string(),
+  expiresAt: z.number(),
+  refreshToken: z.string(),
+  operator: z.object({ id: z.string(), name: z.string(), teamId: z.string() }),
+  zeroUrl: z.string(),
+});
+type SignIn = z.infer<typeof signIn>;
+
+const appError = z.object({
+  type: z.literal('error'),
+  error: z.object({ type: z.string(), message: z.string().optional(), details: z.unknown().optional() }),
+});
+const claimedDetails = z.object({ reason: z.literal('claimed'), by: z.string(), since: z.number() });
+const staleDetails = z.object({ reason: z.literal('stale'), version: z.number(), body: z.string(), name: z.string(), by: z.string() });
+
+async function post(server: string, path: string, body: unknown): Promise<SignIn> {
+  const r = await fetch(new URL(path, server), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
+  if (r.status === 401) throw new Error('team_bad_credentials');
+  if (!r.ok) throw new Error(`team_server_${r.status}`);
+  return signIn.parse(await r.json());
+}
+
+const sendRowSchema = z.object({
+  id: z.string(),
+  provider: z.string(),
+  account: z.string(),
+  chat: z.string(),
+  recipient: z.string(),
+  preview: z.string(),
+  status: z.string(),
+  providerMessageId: z.string().nullish(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  operatorId: z.string(),
+  operatorName: z.string(),
+  syncedAt: z.number(),
+});
+const claimSchema = z.object({
+  chat: z.string(),
+  operatorId: z.string(),
+  operatorName: z.string(),
+  claimedAt: z.number(),
+  expiresAt: z.number(),
+});
+const templateSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  body: z.string(),
+  version: z.number(),
+  updatedBy: z.string(),
+  updatedAt: z.number(),
+});
+const presenceSchema = z.object({ id: z.string(), operatorName: z.string(), seenAt: z.number() });
+const auditSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  subject: z.string(),
+  operatorName: z.string(),
+  detail: z.record(z.string(), z.unknown()).catch({}),
+  at: z.number(),
+});
+
+/** How long a write may wait for the server before the desktop's journal keeps it for later. */
+const serverWaitMs = 20_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let t: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([p, new Promise<'timeout'>((r) => (t = setTimeout(() => r('timeout'), ms)))]).finally(() => clearTimeout(t));
+}
+
+export const connectZeroLink: TeamLinkFactory = async (server, credentials) => {
+  let session = 'password' in credentials ? await post(server, '/v1/login', credentials) : await post(server, '/v1/refresh', credentials);
+  const ctx: TeamContext = { operatorId: session.operator.id, operatorName: session.operator.name, teamId: session.operator.teamId };
+  const listeners = new Set<() => void>();
+  const notify = () => {
+    for (const l of listeners) l();
+  };
+  let view: TeamView = { sends: [], claims: [], templates: [], presence: [], conflicts: [] };
+  let zero: Zero<typeof schema> | undefined;
+  let connected = false;
+  const cleanups: (() => void)[] = [];
+
+  function open() {
+    const zr = new Zero({
+      cacheURL: session.zeroUrl,
+      userID: ctx.operatorId,
+      auth: session.token,
+      schema,
+      mutators,
+      context: ctx,
+      kvStore: 'mem',
+      logLevel: 'error',
+      logSink: { log: () => {} },
+      // No page to reload in the main process: a lost client state means a fresh client.
+      onUpdateNeeded: () => {},
+      onClientStateNotFound: () => {
+        close();
+        open();
+      },
+    });
+    zero = zr;
+    const watch = <T>(v: TypedView<T>, apply: (rows: T) => void) => {
+      v.addListener((rows) => {
+        apply(rows as T);
+        notify();
+      });
+      cleanups.push(() => v.destroy());
+    };
+    watch(zr.materialize(queries.recentSends({ limit: 2000 })), (rows) => {
+      view = {
+        ...view,
+        sends: z
+          .array(sendRowSchema)
+          .parse(rows)
+          .map(({ providerMessageId, ...r }) => ({ ...r, ...(providerMessageId ? { providerMessageId } : {}) })),
+      };
+    });
+    watch(zr.materialize(queries.claims()), (rows) => {
+      view = { ...view, claims: z.array(claimSchema).parse(rows) };
+    });
+    watch(zr.materialize(queries.templates()), (rows) => {
+      view = { ...view, templates: z.array(templateSchema).parse(rows) };
+    });
+    watch(zr.materialize(queries.presence()), (rows) => {
+      view = {
+        ...view,
+        presence: z
+          .array(presenceSchema)
+          .parse(rows)
+          .map((p) => ({ operatorId: p.id, operatorName: p.operatorName, seenAt: p.seenAt })),
+      };
+    });
+    watch(zr.materialize(queries.conflicts()), (rows) => {
+      view = { ...view, conflicts: z.array(auditSchema).parse(rows) };
+    });
+    cleanups.push(
+      zr.connection.state.subscribe((state) => {
+        connected = state.name === 'connected';
+        if (state.name === 'needs-auth') void reauth();
+        notify();
+      }),
+    );
+  }
+
+  async function reauth() {
+    try {
+      session = await post(server, '/v1/refresh', { refreshToken: session.refreshToken });
+      await zero?.connection.connect({ auth: session.token });
+    } catch {
+      // Stays offline; the next needs-auth or goOnline tries again.
+    }
+  }
+
+  function close() {
+    for (const c of cleanups.splice(0)) c();
+    const z0 = zero;
+    zero = undefined;
+    connected = false;
+    void z0?.close();
+  }
+
+  async function serverCall(
+    run: (zr: Zero<typeof schema>) => { server: Promise<unknown> },
+  ): Promise<{ ok: true } | { ok: false; details: unknown; message: string } | 'unreachable'> {
+    if (!zero || !connected) return 'unreachable';
+    const out = await withTimeout(run(zero).server, serverWaitMs);
+    if (out === 'timeout') return 'unreachable';
+    const err = appError.safeParse(out);
+    if (!err.success) return { ok: true };
+    return { ok: false, details: err.data.error.details, message: err.data.error.message ?? err.data.error.type };
+  }
+
+  open();
+
+  const link: TeamLink = {
+    operator: session.operator,
+    get refreshToken() {
+      return session.refreshToken;
+    },
+    online: () => connected,
+    view: () => view,
+    subscribe(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    async pushSend(row: TeamSendRow): Promise<PushResult> {
+      const r = await serverCall((zr) => zr.mutate(mutators.sends.upsert(row)));
+      if (r === 'unreachable') return { ok: false, retry: true, reason: 'unreachable' };
+      return r.ok ? r : { ok: false, retry: false, reason: r.message };
+    },
+    async claim(chat, ttlMs, offlineAt): Promise<ClaimResult> {
+      const r = await serverCall((zr) =>
+        zr.mutate(mutators.claims.take({ chat, ttlMs, ...(offlineAt !== undefined ? { offlineAt } : {}) })),
+      );
+      if (r === 'unreachable') throw new Error('team_unreachable');
+      if (r.ok) return r;
+      const d = claimedDetails.safeParse(r.details);
+      return { ok: false, by: d.success ? d.data.by : '', since: d.success ? d.data.since : 0 };
+    },
+    async release(chat) {
+      await serverCall((zr) => zr.mutate(mutators.claims.release({ chat })));
+    },
+    async saveTemplate(t): Promise<TemplateSaveResult> {
+      const r = await serverCall((zr) => zr.mutate(mutators.templates.save(t)));
+      if (r === 'unreachable') return { ok: false, offline: true };
+      if (r.ok) return { ok: true, version: t.baseVersion + 1 };
+      const d = staleDetails.safeParse(r.details);
+      if (!d.success) throw new Error(r.message);
+      return { ok: false, conflict: { version: d.data.version, body: d.data.body, name: d.data.name, by: d.data.by } };
+    },
+    async beat() {
+      await serverCall((zr) => zr.mutate(mutators.presence.beat()));
+    },
+    goOffline() {
+      close();
+      notify();
+    },
+    goOnline() {
+      if (!zero) open();
+    },
+    async close() {
+      close();
+      listeners.clear();
+    },
+  };
+  return link;
+};

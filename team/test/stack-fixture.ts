@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testHost } from '../../electron/testing/host-fixture.ts';
+import { connectZeroLink } from '../client/zero-link.ts';
+import { createOperator } from '../src/operators.ts';
+import { startStack, type Stack } from '../src/stack.ts';
+
+/** A real team server on loopback with its own data directory: PostgreSQL, the API, zero-cache. */
+export async function testStack(): Promise<
+  Stack & { dispose(): Promise<void>; addOperator(login: string, name: string, teamId: string): Promise<string> }
+> {
+  const dir = mkdtempSync(join(tmpdir(), 'team-stack-'));
+  const stack = await startStack(dir);
+  return Object.assign(stack, {
+    async addOperator(login: string, name: string, teamId: string) {
+      const password = `pw-${login}-0123456789`;
+      await createOperator(stack.api.sql, { login, name, teamId, password });
+      return password;
+    },
+    async dispose() {
+      await stack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+}
+
+/** A desktop's host with team mode, signed in as one operator, with the Sandbox accounts. */
+export async function teamDesktop(stack: Stack, login: string, password: string) {
+  const host = await testHost({ sandbox: true, team: { factory: connectZeroLink } });
+  await host.dispatch('accounts.createSandbox', undefined);
+  const r = await host.dispatch('team.connect', { server: stack.apiUrl, login, password });
+  if (!r.ok) throw new Error(r.error.message);
+  await until(() => host.team?.status().online === true, 'the desktop to come online');
+  return host;
+}
+
+export async function until(ok: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

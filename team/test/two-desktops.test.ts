@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SendSummary } from '../../shared/sends.ts';
+import type { TeamSend } from '../../shared/team.ts';
+import { teamDesktop, testStack, until } from './stack-fixture.ts';
+
+type Desktop = Awaited<ReturnType<typeof teamDesktop>>;
+
+async function call<T>(d: Desktop, channel: string, input?: unknown): Promise<T> {
+  const r = await d.dispatch(channel, input);
+  if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
+  return r.value as T;
+}
+
+const pachca = (entityId: number, content: string) => ({
+  accountId: 'a_sbx_pachca',
+  message: { provider: 'pachca', entityType: 'discussion', entityId, content },
+});
+
+describe('two desktops on one team server (real PostgreSQL + zero-cache on loopback)', () => {
+  let stack: Awaited<ReturnType<typeof testStack>>;
+  let anna: Desktop;
+  let boris: Desktop;
+  let carl: Desktop;
+
+  beforeAll(async () => {
+    stack = await testStack();
+    const pa = await stack.addOperator('anna', 'Anna', 'support');
+    const pb = await stack.addOperator('boris', 'Boris', 'support');
+    const pc = await stack.addOperator('carl', 'Carl', 'sales');
+    [anna, boris, carl] = await Promise.all([
+      teamDesktop(stack, 'anna', pa),
+      teamDesktop(stack, 'boris', pb),
+      teamDesktop(stack, 'carl', pc),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([anna, boris, carl].map((d) => d?.dispose()));
+    await stack?.dispose();
+  });
+
+  it('each sees the other’s sends, with who sent them; another team sees none of them', async () => {
+    const a = await call<SendSummary>(anna, 'sends.send', pachca(501, 'Добрый день, от Анны'));
+    const b = await call<SendSummary>(boris, 'sends.send', pachca(502, 'Добрый день, от Бориса'));
+    await until(
+      async () => (await call<TeamSend[]>(boris, 'team.sends')).some((s) => s.id === a.id && s.status === 'sent'),
+      'Boris to see Anna’s send, sent',
+    );
+    await until(async () => (await call<TeamSend[]>(anna, 'team.sends')).some((s) => s.id === b.id), 'Anna to see Boris’s send');
+    const seenByBoris = (await call<TeamSend[]>(boris, 'team.sends')).find((s) => s.id === a.id);
+    expect(seenByBoris).toMatchObject({ operatorName: 'Anna', mine: false, status: 'sent', preview: expect.stringContaining('от Анны') });
+    expect((await call<TeamSend[]>(anna, 'team.sends')).find((s) => s.id === a.id)?.mine).toBe(true);
+    // Carl's desktop is connected and live, but the server scopes every query to his team.
+    const carlSent = await call<SendSummary>(carl, 'sends.send', pachca(503, 'sales'));
+    await until(async () => (await call<TeamSend[]>(carl, 'team.sends')).some((s) => s.id === carlSent.id), 'Carl to see his own send');
+    expect((await call<TeamSend[]>(carl, 'team.sends')).map((s) => s.id)).toEqual([carlSent.id]);
+  });
+
+  it('refuses the second operator a claim the first holds, naming who holds it', async () => {
+    const ref = { accountId: 'a_sbx_pachca', recipient: 'discussion 777' };
+    expect(await call(anna, 'team.claim', ref)).toEqual({ ok: true, soft: false });
+    const refused = await call<{ ok: boolean; by: string; since: number }>(boris, 'team.claim', ref);
+    expect(refused).toMatchObject({ ok: false, by: 'Anna' });
+    expect(refused.since).toBeGreaterThan(0);
+    await until(
+      async () => (await call<{ claimedBy?: string }>(boris, 'team.chatActivity', ref)).claimedBy === 'Anna',
+      'the claim to reach Boris',
+    );
+  });
+
+  it('warns before answering a chat someone else answered recently', async () => {
+    const sent = await call<SendSummary>(anna, 'sends.send', pachca(640, 'Ответила'));
+    const ref = { accountId: 'a_sbx_pachca', recipient: sent.recipient };
+    await until(
+      async () => (await call<{ answeredBy?: string }>(boris, 'team.chatActivity', ref)).answeredBy === 'Anna',
+      'Boris to be warned',
+    );
+    // Anna is not warned about her own answer.
+    expect((await call<{ answeredBy?: string }>(anna, 'team.chatActivity', ref)).answeredBy).toBeUndefined();
+  });
+
+  it('delivers a send made offline exactly once after reconnecting', async () => {
+    boris.team!.currentLink!.goOffline();
+    await until(() => boris.team!.status().online === false, 'Boris to be offline');
+    const offline = await call<SendSummary>(boris, 'sends.send', pachca(901, 'Отправлено без связи с командой'));
+    expect(offline.status).toBe('sent');
+    await until(() => boris.team!.status().pending > 0, 'the send to wait in the journal');
+    expect((await call<{ online: boolean; asOf?: number }>(boris, 'team.status')).asOf).toBeGreaterThan(0);
+    boris.team!.currentLink!.goOnline();
+    expect(await boris.team!.settled(60_000)).toBe(true);
+    await until(async () => (await call<TeamSend[]>(anna, 'team.sends')).some((s) => s.id === offline.id), 'Anna to see the offline send');
+    const rows = await stack.api.sql<{ n: number }[]>`select count(*)::int as n from team_send where id = ${offline.id}`;
+    expect(rows[0]?.n).toBe(1);
+    const audit = await stack.api.sql<
+      { n: number }[]
+    >`select count(*)::int as n from team_audit where kind = 'send' and subject = ${offline.id}`;
+    expect(audit[0]?.n).toBe(1);
+  });
+
+  it('settles a claim made offline on reconnect and shows the refusal as a conflict', async () => {
+    const ref = { accountId: 'a_sbx_pachca', recipient: 'discussion 4242' };
+    boris.team!.currentLink!.goOffline();
+    await until(() => boris.team!.status().online === false, 'Boris to be offline');
+    expect(await call(boris, 'team.claim', ref)).toEqual({ ok: true, soft: true });
+    expect(await call(anna, 'team.claim', ref)).toEqual({ ok: true, soft: false });
+    boris.team!.currentLink!.goOnline();
+    expect(await boris.team!.settled(60_000)).toBe(true);
+    const conflicts = await call<{ kind: string; chat: string; by: string }[]>(boris, 'team.conflicts');
+    expect(conflicts.find((c) => c.kind === 'claim_refused')).toMatchObject({
+      by: 'Anna',
+      chat: expect.stringContaining('discussion 4242'),
+    });
+  });
+
+  it('a template edited on two desktops keeps both edits: the later save is asked to merge, never overwrites', async () => {
+    const created = await call<{ ok: true; id: string; version: number }>(anna, 'team.saveTemplate', {
+      name: 'Приветствие',
+      body: 'Здравствуйте!',
+      baseVersion: 0,
+    });
+    expect(created).toMatchObject({ ok: true, version: 1 });
+    await until(
+      async () => (await call<{ id: string }[]>(boris, 'team.templates')).some((t) => t.id === created.id),
+      'Boris to see the template',
+    );
+    const fromAnna = await call(anna, 'team.saveTemplate', {
+      id: created.id,
+      name: 'Приветствие',
+      body: 'Здравствуйте! Меня зовут Анна.',
+      baseVersion: 1,
+    });
+    expect(fromAnna).toMatchObject({ ok: true, version: 2 });
+    const fromBoris = await call<{ ok: false; conflict: { version: number; body: string; by: string } }>(boris, 'team.saveTemplate', {
+      id: created.id,
+      name: 'Приветствие',
+      body: 'Добрый день!',
+      baseVersion: 1,
+    });
+    expect(fromBoris).toMatchObject({ ok: false, conflict: { version: 2, body: 'Здравствуйте! Меня зовут Анна.', by: 'Anna' } });
+    const merged = await call(boris, 'team.saveTemplate', {
+      id: created.id,
+      name: 'Приветствие',
+      body: 'Добрый день! Меня зовут Анна.',
+      baseVersion: fromBoris.conflict.version,
+    });
+    expect(merged).toMatchObject({ ok: true, version: 3 });
+    const trail = await stack.api.sql<{ kind: string }[]>`select kind from team_audit where subject = ${created.id} order by at`;
+    expect(trail.map((t) => t.kind)).toEqual(['template', 'template', 'conflict', 'template']);
+  });
+
+  it('keeps the audit trail append-only, even for the server itself', async () => {
+    await expect(stack.api.sql`delete from team_audit`).rejects.toThrow(/append-only/);
+    await expect(stack.api.sql`update team_audit set kind = 'x'`).rejects.toThrow(/append-only/);
+  });
+
+  it('refuses the sync endpoints without a valid token', async () => {
+    const r = await fetch(`${stack.apiUrl}/zero/query`, { method: 'POST', body: '[]', headers: { authorization: 'Bearer forged.token' } });
+    expect(r.status).toBe(401);
+    const login = await fetch(`${stack.apiUrl}/v1/login`, {
+      method: 'POST',
+      body: JSON.stringify({ login: 'anna', password: 'wrong-password' }),
+    });
+    expect(login.status).toBe(401);
+  });
+});
