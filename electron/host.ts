@@ -14,6 +14,8 @@ import { RateLimiter } from './outbox/limiter.ts';
 import { Outbox } from './outbox/outbox.ts';
 import type { HttpFetch } from './providers/http.ts';
 import { adapterFor } from './providers/index.ts';
+import { secretsOf } from './providers/plumbing/secrets.ts';
+import { redactText } from './providers/redact.ts';
 import { Directory } from './readside/directory.ts';
 import { DirectoryStore } from './readside/directory-store.ts';
 import { ReadClient } from './readside/read-client.ts';
@@ -221,7 +223,9 @@ export async function createHost(opts: HostOptions): Promise<Host> {
           fetch: opts.fetch,
           now: () => clock.now(),
         });
-        return { ...r, checkedAt: clock.now() };
+        // The check's words come from the provider too: the same redaction as every send's.
+        const detail = r.detail === undefined ? {} : { detail: redactText(r.detail, secretsOf(account)) };
+        return { ...r, ...detail, checkedAt: clock.now() };
       },
       export: () => accounts.exportJson(),
       import: ({ json }) => {

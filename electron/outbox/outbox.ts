@@ -8,6 +8,8 @@ import type { FileRegistry } from '../files/registry.ts';
 import type { HistoryStore, StatusPatch, StoredSend } from '../history/types.ts';
 import { adapterFor } from '../providers/index.ts';
 import { problemToError } from '../providers/plumbing/problems.ts';
+import { redactAttempt } from '../providers/redact.ts';
+import { secretsOf } from '../providers/plumbing/secrets.ts';
 import type { AttemptResult } from '../providers/types.ts';
 import type { AccountsService } from '../vault/accounts.ts';
 import type { RateLimiter } from './limiter.ts';
@@ -225,7 +227,7 @@ export class Outbox {
           : sendError('provider_error', `The send could not be prepared: ${(e as Error).message}`, { reason: 'internal' });
       result = { kind: 'failed', error, exchanges: [] };
     }
-    return this.settle(stored, n, result, rules);
+    return this.settle(stored, n, redactAttempt(result, secretsOf(resolved.adapter)), rules);
   }
 
   private settle(

@@ -10,6 +10,7 @@ import { rateLimitedResult, type BackoffPolicy } from './plumbing/rate-limit.ts'
 import { secretsOf } from './plumbing/secrets.ts';
 import { meaningOfStatus } from './plumbing/status.ts';
 import { NOT_REACHED_RETRY_MS, serverErrorResult, transportResult } from './plumbing/transport.ts';
+import { redactText, signedFormSecrets } from './redact.ts';
 import type { AdapterAccount, AdapterContext, AttemptResult, LocalFile, ProviderAdapter, RateRule } from './types.ts';
 
 /**
@@ -188,6 +189,9 @@ async function upload(ctx: AdapterContext, file: LocalFile, sentBefore: number, 
   }
   const { direct_url: directUrl, key } = target.data;
   const fields = Object.entries(form).filter((e): e is [string, string] => e[0] !== 'direct_url' && typeof e[1] === 'string');
+  // The signed form is a credential of its own for a while: history keeps neither its policy nor its signature.
+  const formSecrets = [...secrets, ...signedFormSecrets(fields)];
+  params.exchange.responseBody = redactText(params.exchange.responseBody ?? '', formSecrets);
   const plan = planMultipart(file, fields);
   let changed: FileChangedError | undefined;
   const put = await httpExchange(
@@ -205,9 +209,8 @@ async function upload(ctx: AdapterContext, file: LocalFile, sentBefore: number, 
       contentLength: plan.contentLength,
       bodyForHistory: `multipart/form-data; fields ${fields.map(([k]) => k).join(', ')}; part "file": ‹${file.name}, ${file.type}, ${file.size} bytes, sha256 ${file.sha256}›`,
     },
-    // The signed form is a credential of its own for a while: keep it out of history too.
     {
-      secrets: [...secrets, ...fields.filter(([k]) => k === 'policy' || k === 'x-amz-signature').map(([, v]) => v)],
+      secrets: formSecrets,
       fetch: ctx.fetch,
       timeoutMs: ctx.timeoutMs + Math.round((plan.contentLength / UPLOAD_FLOOR_BYTES_PER_S) * 1000),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
