@@ -52,6 +52,18 @@ for (const target of targets) {
       expect(sends.items[0]!.groupId).toBe(sends.items[1]!.groupId);
     });
 
+    test('a dropped file reaches Market under its name as it was: Cyrillic, № and spaces', async ({ app }) => {
+      const { page } = app;
+      const composer = page.getByRole('form', { name: 'Яндекс Маркет' });
+      await composer.getByLabel('ID чата с покупателем').fill('777');
+      await dropFiles(page, composer.getByTestId('drop-zone'), [{ name: 'Счёт на оплату №5.pdf', type: 'application/pdf', size: 2000 }]);
+      await expect(composer.getByTestId('file-chip')).toContainText('Счёт на оплату №5.pdf');
+      await composer.getByRole('button', { name: /Отправить/ }).click();
+      await expect(composer.locator('.last-result [data-status="sent"]')).toBeVisible();
+      await expect.poll(() => sim.files.length).toBe(1);
+      expect(sim.files[0]).toMatchObject({ name: 'Счёт на оплату №5.pdf', size: 2000, contentType: 'application/pdf' });
+    });
+
     test('a file of 5 MB + 1 byte is refused at drop and 4097 characters disable sending; the handler refuses them too', async ({
       app,
     }) => {

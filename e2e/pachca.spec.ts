@@ -97,6 +97,26 @@ for (const target of targets) {
       await expect(page.getByTestId('provider-message-id')).toHaveText(String(sim.messages[0]!.id));
     });
 
+    test('dropped files reach Pachca under their names as they were: Cyrillic, №, spaces and quotes', async ({ app }) => {
+      const { page } = app;
+      const composer = page.getByRole('form', { name: 'Пачка' });
+      await composer.getByLabel('ID чата, треда или пользователя').fill('334');
+      const names = ['Счёт на оплату №5.pdf', 'Акт «сверки» "за май".pdf'];
+      await dropFiles(
+        page,
+        composer.getByTestId('drop-zone').first(),
+        names.map((name) => ({ name, type: 'application/pdf', size: 1000 })),
+      );
+      await expect(composer.getByTestId('file-chip')).toHaveCount(2);
+      await composer.getByRole('button', { name: /Отправить/ }).click();
+      await expect(composer.locator('.last-result [data-status="sent"]')).toBeVisible();
+      const files = sim.messages[0]!.files;
+      expect(files.map((f) => f.name)).toEqual(names);
+      expect(files.map((f) => f.key)).toEqual(sim.uploads.map((u) => u.key));
+      expect(files[0]!.key.endsWith('/Счёт на оплату №5.pdf')).toBe(true);
+      expect(sim.uploads[0]!.name).toBe('Счёт на оплату №5.pdf');
+    });
+
     test('a ninth button in a row cannot be added, and a ninth sent to the handler is refused', async ({ app }) => {
       const { page } = app;
       const composer = page.getByRole('form', { name: 'Пачка' });

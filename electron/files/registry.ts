@@ -110,11 +110,10 @@ export class FileRegistry {
         }),
       );
     await mkdir(this.uploadDir, { recursive: true });
-    const safeName =
-      basename(name)
-        .replace(/[^\p{L}\p{N}._ -]/gu, '_')
-        .slice(0, 200) || 'file';
-    const path = join(this.uploadDir, `${randomBytes(8).toString('hex')}-${safeName}`);
+    // The name is the operator's file as it was dropped (Cyrillic, №, spaces, quotes): it is what
+    // the providers receive. Only the path on disk is ours, random, so no name can reach outside.
+    const keptName = name || 'file';
+    const path = join(this.uploadDir, randomBytes(12).toString('hex'));
     let size = 0;
     await pipeline(async function* () {
       for await (const chunk of stream) {
@@ -133,7 +132,7 @@ export class FileRegistry {
       await rm(path, { force: true });
       throw e;
     });
-    return this.register(path, safeName);
+    return this.register(path, keptName);
   }
 
   /** A handle issued before this start, from the history's state table. */

@@ -10,9 +10,17 @@ import type { LocalFile } from './types.ts';
  */
 const READ_CHUNK = 64 * 1024;
 
-/** A quoted-string for a part header, escaped as browsers escape it (WHATWG multipart/form-data). */
+/**
+ * A name as a form-data part header carries it, escaped as browsers escape it (WHATWG
+ * multipart/form-data: CR, LF and `"` percent-encoded). Storage that fills `${filename}` from the
+ * part sees this form, so a key built from the name must use it too.
+ */
+export function formDataName(value: string): string {
+  return value.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22');
+}
+
 function quoted(value: string): string {
-  return `"${value.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22')}"`;
+  return `"${formDataName(value)}"`;
 }
 
 export interface MultipartPlan {

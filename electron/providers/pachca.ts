@@ -3,7 +3,7 @@ import { isOperatorError, type SendError } from '../../shared/errors.ts';
 import { checkPachcaMessage, wireButtons, type PachcaMessage } from '../../shared/messages/pachca.ts';
 import type { Exchange } from '../../shared/sends.ts';
 import { excerpt, httpExchange, parseJson, readReply, retryAfterUntil, type HttpOutcome } from './http.ts';
-import { planMultipart, streamMultipart } from './multipart.ts';
+import { formDataName, planMultipart, streamMultipart } from './multipart.ts';
 import { changedOnDisk, fileChangedError, type FileChangedError } from './plumbing/file-changed.ts';
 import { problemToError } from './plumbing/problems.ts';
 import { rateLimitedResult, type BackoffPolicy } from './plumbing/rate-limit.ts';
@@ -36,7 +36,9 @@ import type { AdapterAccount, AdapterContext, AttemptResult, LocalFile, Provider
  * 0.5–1.5, and stop after 3 refusals in a row, since a token that keeps hitting 429 may be restricted.
  * The per-chat pace (~4 requests per second per chat and token) is kept before Pachca refuses.
  * `${filename}` in the upload key is replaced by the file's name taken literally (§3 step 3), never
- * through `String.replace`, whose `$&` and `$'` patterns would corrupt a name like `a$&b$'c.pdf`.
+ * through `String.replace`, whose `$&` and `$'` patterns would corrupt a name like `a$&b$'c.pdf`;
+ * the name goes in as the upload's part header carried it (a `"` as `%22`, as browsers send it),
+ * since that is the name the storage filled in. The shown `name` is the file's own, unchanged.
  */
 const UPLOAD_FLOOR_BYTES_PER_S = 256 * 1024;
 const PACE: BackoffPolicy = { baseMs: 1000, floorMs: 1000, maxMs: 10 * 60_000, cap: 3 };
@@ -237,7 +239,7 @@ async function upload(ctx: AdapterContext, file: LocalFile, sentBefore: number, 
   }
   return {
     entry: {
-      key: keyWithName(key, file.name),
+      key: keyWithName(key, formDataName(file.name)),
       name: file.name,
       file_type: file.type.startsWith('image/') ? 'image' : 'file',
       size: file.size,
