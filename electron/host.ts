@@ -118,7 +118,6 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     }
   };
   const sandbox = opts.sandbox === false ? undefined : new SandboxRuntime();
-  await sandbox?.start();
   const accounts = new AccountsService({
     store: opts.settings,
     box: opts.secretBox,

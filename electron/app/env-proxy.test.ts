@@ -42,7 +42,7 @@ async function sandboxSend(env: NodeJS.ProcessEnv) {
     accountId: wa.id,
     message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'Через прокси' },
   });
-  return { sent, tunnels: proxy.tunnels, simHost: new URL(host.sandbox!.baseUrl('greenapi')).host, host };
+  return { sent, tunnels: proxy.tunnels, simHost: new URL(await host.sandbox!.baseUrl('greenapi')).host, host };
 }
 
 describe('provider calls outside Electron honour the proxy variables', () => {

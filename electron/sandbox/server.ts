@@ -51,12 +51,23 @@ interface Route {
 /** Bodies above this are refused before they are buffered (real APIs cap requests too). */
 const MAX_BODY = 80 * 1024 * 1024;
 
+/** How much of what arrived a server keeps: the last `requests` requests, each body cut at `bodyBytes`. */
+export interface RecordLimits {
+  requests: number;
+  bodyBytes: number;
+}
+
+/** Enough for any test to read back what it sent; a long-running sandbox asks for less. */
+export const DEFAULT_RECORD_LIMITS: RecordLimits = { requests: 1000, bodyBytes: 8 * 1024 * 1024 };
+
 /**
  * A strict loopback HTTP server that a provider simulator is built on: routes, a record of
  * every request, and fault injection. Listens on 127.0.0.1 only.
  */
 export class SimServer {
+  /** The last requests that arrived, oldest first (a ring of `limits.requests`); bodies cut at `limits.bodyBytes`. */
   readonly received: ReceivedRequest[] = [];
+  private limits: RecordLimits = DEFAULT_RECORD_LIMITS;
   private readonly routes: Route[] = [];
   private faults: Fault[] = [];
   /** Consulted for every request the queue has no fault for: a test's own fault plan (random mixes). */
@@ -65,6 +76,26 @@ export class SimServer {
   readonly faultsMet: (Fault | undefined)[] = [];
   private server: Server | undefined;
   private url = '';
+
+  /** Keeps at most this much of what arrives from now on. */
+  keepAtMost(limits: RecordLimits): void {
+    this.limits = limits;
+    this.trim();
+  }
+
+  private trim(): void {
+    const excess = this.received.length - this.limits.requests;
+    if (excess > 0) {
+      this.received.splice(0, excess);
+      this.faultsMet.splice(0, excess);
+    }
+  }
+
+  /** The record of a request: the handler still reads the whole body, the record keeps its head. */
+  private remember(req: ReceivedRequest): void {
+    const body = req.body.byteLength > this.limits.bodyBytes ? Buffer.from(req.body.subarray(0, this.limits.bodyBytes)) : req.body;
+    this.received.push(body === req.body ? req : { ...req, body });
+  }
 
   route(method: string, path: string, handler: Handler): void {
     const keys: string[] = [];
@@ -142,12 +173,16 @@ export class SimServer {
       body: Buffer.concat(chunks),
       at: Date.now(),
     };
-    this.received.push(received);
-    if (tooBig) this.faultsMet.push(undefined);
+    this.remember(received);
+    if (tooBig) {
+      this.faultsMet.push(undefined);
+      this.trim();
+    }
     if (tooBig) return send(res, { status: 413, body: 'Request Entity Too Large', headers: { 'content-type': 'text/plain' } });
 
     const fault = this.takeFault(u.pathname) ?? this.chooseFault?.(received);
     this.faultsMet.push(fault);
+    this.trim();
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.dropAfterBody) return void res.socket?.destroy();
     if (fault?.html)

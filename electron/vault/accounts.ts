@@ -50,7 +50,8 @@ interface StoredAccount {
 
 /** Where sandbox accounts really point: the in-process simulators, whose ports change per start. */
 export interface SandboxEndpoints {
-  baseUrl(provider: ProviderId): string;
+  /** Starts the provider's simulator on first use. */
+  baseUrl(provider: ProviderId): Promise<string>;
   tokenFor(provider: ProviderId): string;
   clientId(provider: ProviderId): string | undefined;
 }
@@ -361,7 +362,7 @@ export class AccountsService {
         view: this.view(a),
         adapter: {
           id: a.id,
-          baseUrl: this.sandbox.baseUrl(a.provider),
+          baseUrl: await this.sandbox.baseUrl(a.provider),
           settings: a.settings,
           secrets: { token: this.sandbox.tokenFor(a.provider), ...(clientId ? { clientId } : {}) },
         },

@@ -37,10 +37,6 @@ const host = await createHost({
 const bridge = await startBridge(host, { staticDir, port });
 console.log(`Operator console (browser harness) on ${bridge.url}`);
 console.log(`Data directory: ${dataDir}`);
-if (host.sandbox)
-  console.log(
-    `SANDBOX_URLS ${JSON.stringify({ pachca: host.sandbox.baseUrl('pachca'), diadoc: host.sandbox.baseUrl('diadoc'), market: host.sandbox.baseUrl('market'), greenapi: host.sandbox.baseUrl('greenapi') })}`,
-  );
 
 let stopping = false;
 async function stop(): Promise<void> {
