@@ -210,6 +210,8 @@ describe('Market requests against the published OpenAPI', () => {
       'Здравствуйте!',
       'я'.repeat(4096),
       '😀'.repeat(2048),
+      // maxLength counts code points: 4096 emoji are 4096 characters (8192 UTF-16 units).
+      '😀'.repeat(4096),
       'кавычки " и \\ и\nперевод строки\t',
       '<b>не HTML</b> & {"json":"нет"}',
     ].map((t) => ({ provider: 'market', businessId: '', chatId: '42', kind: 'text', text: t }));
@@ -247,6 +249,11 @@ describe('Requests the spec refuses, the simulator refuses too', () => {
       '4097 characters',
       '/v2/businesses/100500/chats/message?chatId=42',
       { headers: json, body: JSON.stringify({ message: 'ы'.repeat(4097) }) },
+    ],
+    [
+      '4097 emoji (code points, as maxLength counts)',
+      '/v2/businesses/100500/chats/message?chatId=42',
+      { headers: json, body: JSON.stringify({ message: '😀'.repeat(4097) }) },
     ],
     ['a number as message', '/v2/businesses/100500/chats/message?chatId=42', { headers: json, body: '{"message":42}' }],
     ['a null message', '/v2/businesses/100500/chats/message?chatId=42', { headers: json, body: '{"message":null}' }],

@@ -81,6 +81,13 @@ describe('Pachca conformance with the published OpenAPI', () => {
       content: 'С кнопками',
       buttons: [Array.from({ length: 8 }, (_, i) => ({ text: `b${i}`, data: `d${i}` })), [{ text: 'Ссылка', url: 'https://example.com' }]],
     },
+    {
+      provider: 'pachca',
+      entityType: 'discussion',
+      entityId: 334,
+      content: 'Кнопка из 255 эмодзи: maxLength считает символы (code points)',
+      buttons: [[{ text: '👍'.repeat(255), data: 'd'.repeat(255) }]],
+    },
   ];
 
   it('sends only bodies the published MessageCreateRequest accepts', async () => {
@@ -109,6 +116,7 @@ describe('Pachca conformance with the published OpenAPI', () => {
       { message: { entity_id: 334, content: 'x', buttons: [[{ url: 'https://example.com' }]] } },
       { message: { entity_id: 334, content: 'x', buttons: [[{ text: 'a'.repeat(256), data: 'd' }]] } },
       { message: { entity_id: 334, content: 'x', buttons: [[{ text: 't', data: 'd'.repeat(256) }]] } },
+      { message: { entity_id: 334, content: 'x', buttons: [[{ text: '👍'.repeat(256), data: 'd' }]] } },
       { message: { entity_id: 334, content: 'x', display_name: 'n'.repeat(256) } },
       { message: { entity_id: 334, content: 'x', files: [{ key: 'k', name: 'n' }] } },
       { message: { entity_id: 334, content: 'x', skip_invite_mentions: 'yes' } },
