@@ -119,26 +119,29 @@ export async function benchHistoryWrite(n = 2000): Promise<Stats> {
       operationId: `op${i}`,
       createdAt: Date.now(),
     });
-    store.updateSend(id, { status: 'sending', updatedAt: Date.now(), nextAttemptAt: null });
     store.startAttempt(id, 1, Date.now());
-    store.finishAttempt(id, 1, {
-      endedAt: Date.now(),
-      outcome: 'sent',
-      exchanges: [
-        {
-          method: 'POST',
-          url: 'https://api.green-api.com/v1/messages',
-          requestHeaders: { authorization: 'Bearer ‹redacted›' },
-          requestBody: '{"to":"79001234567"}',
-          status: 201,
-          responseHeaders: {},
-          responseBody: '{"messages":[{"id":"1"}]}',
-          startedAt: Date.now(),
-          durationMs: 1,
-        },
-      ],
-    });
-    store.updateSend(id, { status: 'sent', updatedAt: Date.now(), providerMessageId: String(i), error: null });
+    store.finishAttempt(
+      id,
+      1,
+      {
+        endedAt: Date.now(),
+        outcome: 'sent',
+        exchanges: [
+          {
+            method: 'POST',
+            url: 'https://api.green-api.com/v1/messages',
+            requestHeaders: { authorization: 'Bearer ‹redacted›' },
+            requestBody: '{"to":"79001234567"}',
+            status: 201,
+            responseHeaders: {},
+            responseBody: '{"messages":[{"id":"1"}]}',
+            startedAt: Date.now(),
+            durationMs: 1,
+          },
+        ],
+      },
+      { patch: { status: 'sent', updatedAt: Date.now(), providerMessageId: String(i), error: null }, from: ['sending'] },
+    );
     if (i >= 100) samples.push(performance.now() - t0);
   }
   store.close();

@@ -6,10 +6,12 @@ import { fileIdsOf } from '../shared/messages/index.ts';
 import { invalidFromZod, OperatorError, sendError, type SendError } from '../shared/errors.ts';
 import { consoleLog, type Logger } from './app/log-file.ts';
 import { systemClock, type Clock } from './clock.ts';
+import type { DatabaseSync } from 'node:sqlite';
 import { FileRegistry } from './files/registry.ts';
 import { openHistory } from './history/store.ts';
 import type { HistoryStore } from './history/types.ts';
 import { curlOf } from './outbox/curl.ts';
+import type { KillPointHook } from './outbox/kill-points.ts';
 import { RateLimiter } from './outbox/limiter.ts';
 import { Outbox } from './outbox/outbox.ts';
 import type { HttpFetch } from './providers/http.ts';
@@ -55,6 +57,10 @@ export interface HostOptions {
   fetch?: HttpFetch;
   /** Team mode: how to reach a team server (team/client/zero-link.ts). Absent: the desktop works alone, as before. */
   team?: { factory: TeamLinkFactory };
+  /** Only the crash test's host process passes one (see outbox/kill-points.ts). */
+  killPoint?: KillPointHook;
+  /** Only a test that must make a real write fail (a full disk) takes the history's connection. */
+  historyConnection?: (db: DatabaseSync) => void;
 }
 
 type Listener = (payload: unknown) => void;
@@ -94,7 +100,12 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? consoleLog;
   mkdirSync(opts.dataDir, { recursive: true });
-  const history = openHistory(join(opts.dataDir, 'history.sqlite'), { now: () => clock.now() });
+  const historyFile = join(opts.dataDir, 'history.sqlite');
+  const commitPoints = { write_ahead: 'before_write_ahead_commit', start: 'before_start_commit', final: 'before_final_commit' } as const;
+  const history = openHistory(historyFile, {
+    ...(opts.killPoint ? { beforeCommit: (moment, sendId) => opts.killPoint!(commitPoints[moment], sendId) } : {}),
+    ...(opts.historyConnection ? { connection: opts.historyConnection } : {}),
+  });
   const listeners = new Map<string, Set<Listener>>();
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
     if (event === 'historyChanged') logStatuses((payload as EventPayload<'historyChanged'>).ids);
@@ -147,9 +158,13 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     limiter,
     clock,
     emit,
+    historyFile,
+    ...(opts.killPoint ? { killPoint: opts.killPoint } : {}),
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
+  // Outcomes a previous run could not record come first: recovery would otherwise call those sends interrupted.
+  outbox.applyJournal();
   outbox.recover();
   const directoryStore = new DirectoryStore(join(opts.dataDir, 'history.sqlite'));
   const directory = new Directory({
@@ -240,8 +255,13 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     sends: {
       send: (input) => {
         const account = accounts.list().find((a) => a.id === input.accountId);
-        if (account && account.provider === input.message.provider)
-          directory.used(account.id, account.provider, input.message, adapterFor(account.provider).describe(input.message).recipient);
+        // The picker's "recently used" mark is bookkeeping: a full or locked history must not stop the send over it.
+        try {
+          if (account && account.provider === input.message.provider)
+            directory.used(account.id, account.provider, input.message, adapterFor(account.provider).describe(input.message).recipient);
+        } catch (e) {
+          log.write('warn', 'directory.used', { error: e instanceof Error ? e.message : String(e) });
+        }
         return outbox.submit(input);
       },
       retry: ({ id }) => outbox.resolve(id, 'send_again'),
@@ -252,7 +272,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     history: {
       list: (q) => {
         const page = history.list(q);
-        return { ...page, items: page.items.map((s) => withName(s)) };
+        return { ...page, items: page.items.map((s) => withName(outbox.view(s))) };
       },
       get: async ({ id }) => {
         const s = history.get(id);
@@ -260,7 +280,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         const last = s.attempts.at(-1)?.exchanges.at(-1);
         const fileIds = fileIdsOf(s.message);
         return {
-          ...withName(s.summary),
+          ...withName(outbox.view(s.summary)),
           message: s.message,
           attempts: s.attempts,
           operationId: s.operationId,

@@ -38,6 +38,8 @@ export const sendErrorSchema = z.object({
   providerText: capped(generous.words).optional(),
   /** For `rate_limited` and retryable waits: when the provider will accept again (epoch ms). */
   retryAt: z.number().optional(),
+  /** Another program holding the history database ("name (pid N)"), when a write failed on its lock. */
+  holder: capped(generous.label).optional(),
 });
 export type SendError = z.infer<typeof sendErrorSchema>;
 

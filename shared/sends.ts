@@ -7,6 +7,10 @@ export const sendStatuses = ['scheduled', 'pending', 'sending', 'waiting', 'sent
 export const sendStatusSchema = z.enum(sendStatuses);
 export type SendStatus = z.infer<typeof sendStatusSchema>;
 
+/** Why the history could not take a write: shown with a send whose outcome is known but not yet recorded. */
+export const writeCauses = ['disk_full', 'locked', 'read_only', 'io_error'] as const;
+export const writeCauseSchema = z.enum(writeCauses);
+
 /** Statuses a send never leaves (DESIGN.md "Send states"). */
 export const finalStatuses: ReadonlySet<SendStatus> = new Set(['sent', 'failed', 'cancelled']);
 
@@ -69,5 +73,10 @@ export const sendSummarySchema = z.object({
   groupId: capped(generous.id).optional(),
   /** The send this one repeats ("send again") or replaces (an edited scheduled send). */
   resendOf: capped(generous.id).optional(),
+  /**
+   * The provider answered (the status above is its outcome) but the history has not taken it yet;
+   * the app keeps retrying. `holder` names another program holding the database, where known.
+   */
+  unrecorded: z.object({ cause: writeCauseSchema, holder: capped(generous.label).optional() }).optional(),
 });
 export type SendSummary = z.infer<typeof sendSummarySchema>;

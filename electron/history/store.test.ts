@@ -47,8 +47,7 @@ describe('the history store', () => {
   it('keeps a send, its attempts with exchanges, and its final status', () => {
     const store = openHistory(file());
     store.insertSend(send(1, { groupId: 'g1', scheduledAt: T0 + 5 }));
-    store.updateSend('s_1', { status: 'sending', updatedAt: T0 + 10, nextAttemptAt: null });
-    store.startAttempt('s_1', 1, T0 + 10);
+    expect(store.startAttempt('s_1', 1, T0 + 10)).toBe(true);
     const exchange = {
       method: 'POST',
       url: 'https://api.green-api.com/v1/messages',
@@ -60,8 +59,12 @@ describe('the history store', () => {
       startedAt: T0 + 10,
       durationMs: 3,
     };
-    store.finishAttempt('s_1', 1, { endedAt: T0 + 13, outcome: 'sent', exchanges: [exchange] });
-    store.updateSend('s_1', { status: 'sent', updatedAt: T0 + 13, providerMessageId: '77', error: null });
+    store.finishAttempt(
+      's_1',
+      1,
+      { endedAt: T0 + 13, outcome: 'sent', exchanges: [exchange] },
+      { patch: { status: 'sent', updatedAt: T0 + 13, providerMessageId: '77', error: null }, from: ['sending'] },
+    );
     const got = store.get('s_1')!;
     expect(got.summary).toMatchObject({
       status: 'sent',
@@ -102,7 +105,7 @@ describe('the history store', () => {
     const store = openHistory(file());
     const providers: ProviderId[] = ['pachca', 'market', 'greenapi'];
     for (let i = 0; i < 60; i++) store.insertSend(send(i, { provider: providers[i % 3]!, accountId: `a${i % 2}`, recipient: `r${i % 4}` }));
-    for (let i = 0; i < 60; i += 5) store.updateSend(`s_${i}`, { status: 'failed', updatedAt: T0 });
+    for (let i = 0; i < 60; i += 5) store.updateSend(`s_${i}`, { status: 'failed', updatedAt: T0 }, ['pending']);
     const ids = all(store, { provider: 'market', accountId: 'a1', statuses: ['pending'], from: T0 + 10 * 60_000, to: T0 + 40 * 60_000 });
     const expected = Array.from({ length: 60 }, (_, i) => i)
       .filter((i) => i % 3 === 1 && i % 2 === 1 && i % 5 !== 0 && i >= 10 && i <= 40)

@@ -5,8 +5,10 @@ import type { Attempt, Exchange, SendSummary } from '../../shared/sends.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { ftsQuery, ftsTerms, MAX_EXPANSION, searchableText } from './fts-query.ts';
 import { migrate, schemaVersionOf } from './migrations.ts';
+import { writeFailure } from './write-failure.ts';
 import { COUNT_CAP, filtersFirst } from './search-plan.ts';
-import type { HistoryListQuery, HistoryStore, NewSend, StatusPatch, StoredSend } from './types.ts';
+import type { SendStatus } from '../../shared/sends.ts';
+import type { CommitMoment, HistoryListQuery, HistoryStore, NewSend, StatusPatch, StoredSend } from './types.ts';
 
 interface SendRow {
   seq: number;
@@ -66,29 +68,46 @@ function seqRange(col: string, lo: number | undefined, hi: number | undefined): 
   };
 }
 
+export interface HistoryOptions {
+  /**
+   * Runs inside a send's commit just before COMMIT. Only the crash test's host passes one (it
+   * kills itself there); the app never does.
+   */
+  beforeCommit?: (moment: CommitMoment, sendId: string) => void;
+  /** Hands the open connection to a test that must make a real write fail (a full disk). */
+  connection?: (db: DatabaseSync) => void;
+}
+
+/** How long a write waits for another connection's lock before it gives up and retries off the main thread's path. */
+export const BUSY_TIMEOUT_MS = 5;
+
 /**
- * The history on `node:sqlite`: WAL with synchronous=NORMAL, which survives a killed process
- * (what the outbox's write-ahead record must survive) and loses at most the last commits on a
- * power cut, at a fraction of a millisecond per commit. Statements are prepared once.
+ * The history on `node:sqlite`: WAL with synchronous=NORMAL for everything that can be redone
+ * (search index, limiter, files), and synchronous=FULL for the commits a send's exactly-once rests
+ * on: the write-ahead insert, the move to `sending` and the outcome are on disk before the first
+ * byte leaves, or before the outcome is called recorded; a power cut cannot undo them. A foreign
+ * lock makes a write fail after a few milliseconds rather than freeze the main process; the caller
+ * retries it later. Statements are prepared once.
  *
  * `created_at` never goes backwards (a clock moved back is clamped), so `seq` order is time
  * order: newest-first pages, date ranges and full-text results all walk `seq` downwards and
  * stop at the page size.
  */
-export function openHistory(file: string, opts: { now?: () => number } = {}): HistoryStore {
+export function openHistory(file: string, opts: HistoryOptions = {}): HistoryStore {
   const db = new DatabaseSync(file);
   try {
     // A newer or damaged database is refused before the journal pragma could rewrite its header.
     schemaVersionOf(db);
-    db.exec(
-      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32000;',
-    );
+    // Opening waits longer than a write does: a start-up may meet another process finishing its last commit.
+    db.exec('PRAGMA busy_timeout = 2000; PRAGMA journal_mode = WAL;');
+    db.exec('PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32000;');
     migrate(db);
   } catch (e) {
     db.close();
     throw e;
   }
-  void opts;
+  db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  opts.connection?.(db);
 
   const st = {
     insert: db.prepare(
@@ -107,13 +126,17 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
          error = CASE WHEN ? THEN ? ELSE error END,
          scheduled_at = CASE WHEN ? THEN ? ELSE scheduled_at END,
          message = CASE WHEN ? THEN ? ELSE message END
-       WHERE id = ?`,
+       WHERE id = ? AND status IN (SELECT value FROM json_each(?))`,
     ),
     startAttempt: db.prepare(
       `INSERT INTO attempts (send_seq, n, started_at, outcome, exchanges) SELECT seq, ?, ?, 'running', '[]' FROM sends WHERE id = ?`,
     ),
+    // Only a send still due moves to `sending`: one cancelled, replaced, rescheduled or already
+    // under way in between is left as it is, and its attempt stops before sending.
     countAttempt: db.prepare(
-      "UPDATE sends SET attempt_count = max(attempt_count, ?), status = 'sending', updated_at = ?, next_attempt_at = NULL WHERE id = ?",
+      `UPDATE sends SET attempt_count = ?, status = 'sending', updated_at = ?, next_attempt_at = NULL
+       WHERE id = ? AND attempt_count = ? - 1
+         AND (status IN ('pending', 'waiting') OR (status = 'scheduled' AND coalesce(scheduled_at, 0) <= ?))`,
     ),
     finishAttempt: db.prepare(
       'UPDATE attempts SET ended_at = ?, outcome = ?, error = ?, exchanges = ? WHERE send_seq = (SELECT seq FROM sends WHERE id = ?) AND n = ?',
@@ -167,26 +190,48 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
       });
     }
   }
+  /** Indexing that a full or locked history cannot do now is tried again shortly; a search meanwhile misses only the newest rows. */
+  function indexOrWait(): void {
+    try {
+      store.catchUpIndex();
+    } catch (e) {
+      if (!writeFailure(e)) throw e;
+      indexTimer ??= setTimeout(indexOrWait, 2000);
+      indexTimer.unref?.();
+    }
+  }
   let lastCreated = (st.lastCreated.get() as { created_at: number } | undefined)?.created_at ?? 0;
 
-  const begin = db.prepare('BEGIN');
+  const begin = db.prepare('BEGIN IMMEDIATE');
   const commit = db.prepare('COMMIT');
   const rollback = db.prepare('ROLLBACK');
-  function tx<T>(fn: () => T): T {
+  const syncFull = db.prepare('PRAGMA synchronous = FULL');
+  const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
+  function tx<T>(fn: () => T, moment?: { at: CommitMoment; sendId: string }): T {
     begin.run();
     try {
       const r = fn();
+      if (moment) opts.beforeCommit?.(moment.at, moment.sendId);
       commit.run();
       return r;
     } catch (e) {
-      rollback.run();
+      if (db.isTransaction) rollback.run();
       throw e;
     }
   }
+  /** A commit that is on disk when it returns (WAL fsynced), whatever the connection's default. */
+  function durably<T>(at: CommitMoment, sendId: string, fn: () => T): T {
+    syncFull.run();
+    try {
+      return tx(fn, { at, sendId });
+    } finally {
+      syncNormal.run();
+    }
+  }
 
-  function updateSend(id: string, p: StatusPatch): void {
+  function updateSend(id: string, p: StatusPatch, from: readonly SendStatus[]): boolean {
     const flag = (v: unknown) => (v === undefined ? 0 : 1);
-    st.update.run(
+    const r = st.update.run(
       p.status,
       p.updatedAt,
       flag(p.nextAttemptAt),
@@ -200,7 +245,9 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
       flag(p.message),
       p.message ? JSON.stringify(p.message) : null,
       id,
+      JSON.stringify(from),
     );
+    return Number(r.changes) > 0;
   }
 
   function get(id: string): StoredSend | undefined {
@@ -238,7 +285,7 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
 
   function list(q: HistoryListQuery): { items: SendSummary[]; nextCursor?: string } {
     const before = decodeCursor(q.cursor);
-    if (q.text) store.catchUpIndex();
+    if (q.text) indexOrWait();
     const match = q.text ? ftsQuery(q.text, expand) : undefined;
     if (q.text && !match) return { items: [] };
 
@@ -320,48 +367,51 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
   }
 
   const store: HistoryStore = {
-    insertSend(s: NewSend) {
+    insertSend(s: NewSend, also?: () => void) {
       // Time never runs backwards inside the history (see above).
       const createdAt = Math.max(s.createdAt, lastCreated);
-      st.insert.run(
-        s.id,
-        s.provider,
-        s.accountId,
-        s.accountName,
-        s.sandbox ? 1 : 0,
-        s.status,
-        s.recipient,
-        s.preview,
-        JSON.stringify(s.message),
-        s.operationId,
-        createdAt,
-        createdAt,
-        s.scheduledAt ?? null,
-        s.groupId ?? null,
-        s.resendOf ?? null,
-        searchableText(`${s.preview}\n${s.searchText}`),
-      );
+      durably('write_ahead', s.id, () => {
+        st.insert.run(
+          s.id,
+          s.provider,
+          s.accountId,
+          s.accountName,
+          s.sandbox ? 1 : 0,
+          s.status,
+          s.recipient,
+          s.preview,
+          JSON.stringify(s.message),
+          s.operationId,
+          createdAt,
+          createdAt,
+          s.scheduledAt ?? null,
+          s.groupId ?? null,
+          s.resendOf ?? null,
+          searchableText(`${s.preview}\n${s.searchText}`),
+        );
+        also?.();
+      });
       lastCreated = createdAt;
       // Through the object, so whoever measures the store's methods sees this work too.
-      indexTimer ??= setTimeout(() => store.catchUpIndex(), 200);
+      indexTimer ??= setTimeout(indexOrWait, 200);
       indexTimer.unref?.();
     },
     catchUpIndex,
     updateSend,
     atomically: tx,
     startAttempt(sendId, n, startedAt) {
-      tx(() => {
+      return durably('start', sendId, () => {
+        if (Number(st.countAttempt.run(n, startedAt, sendId, n, startedAt).changes) === 0) return false;
         st.startAttempt.run(n, startedAt, sendId);
-        st.countAttempt.run(n, startedAt, sendId);
+        return true;
       });
     },
     finishAttempt(sendId, n, r, status) {
-      const write = () =>
+      return durably('final', sendId, () => {
+        // A transition that no longer applies (a replayed journal entry, say) leaves the attempt as it is too.
+        if (status && !updateSend(sendId, status.patch, status.from)) return false;
         st.finishAttempt.run(r.endedAt, r.outcome, r.error ? JSON.stringify(r.error) : null, JSON.stringify(r.exchanges), sendId, n);
-      if (!status) return void write();
-      tx(() => {
-        write();
-        updateSend(sendId, status);
+        return true;
       });
     },
     getSummary(id) {
@@ -381,7 +431,12 @@ export function openHistory(file: string, opts: { now?: () => number } = {}): Hi
       else st.setState.run(key, value);
     },
     close() {
-      catchUpIndex();
+      try {
+        catchUpIndex();
+      } catch (e) {
+        // A full or locked history: the index catches up on the next start.
+        console.warn('[history] search index not caught up on close:', (e as Error).message);
+      }
       db.close();
     },
   };

@@ -55,20 +55,40 @@ export interface StoredSend {
   attempts: Attempt[];
 }
 
+/** The commits a send's exactly-once rests on; each is durable (fsynced) when it returns. */
+export type CommitMoment = 'write_ahead' | 'start' | 'final';
+
+/** What an attempt ended with, as its row records it. */
+export interface AttemptEnd {
+  endedAt: number;
+  outcome: Attempt['outcome'];
+  error?: SendError;
+  exchanges: Exchange[];
+}
+
+/** A status change that applies only while the send is still in one of `from`. */
+export interface Transition {
+  patch: StatusPatch;
+  from: readonly SendStatus[];
+}
+
 /** The history store: sends, their attempts, and the rate limiter's state, in one SQLite file. */
 export interface HistoryStore {
-  insertSend(send: NewSend): void;
-  /** Applies a status change; the outbox decides which moves are allowed. */
-  updateSend(id: string, patch: StatusPatch): void;
-  /** Opens attempt `n` and moves the send to `sending`, in one transaction. */
-  startAttempt(sendId: string, n: number, startedAt: number): void;
-  /** Closes attempt `n` and, when given, applies the send's new status in the same transaction. */
-  finishAttempt(
-    sendId: string,
-    n: number,
-    result: { endedAt: number; outcome: Attempt['outcome']; error?: SendError; exchanges: Exchange[] },
-    status?: StatusPatch,
-  ): void;
+  /** The write-ahead record, durable on return; `also` runs in the same transaction. */
+  insertSend(send: NewSend, also?: () => void): void;
+  /**
+   * Applies a status change only while the send is in one of `from` (a conditional update), so a
+   * move decided on a stale read changes nothing. True when it applied.
+   */
+  updateSend(id: string, patch: StatusPatch, from: readonly SendStatus[]): boolean;
+  /**
+   * Opens attempt `n` and moves the send to `sending`, in one durable transaction, only while the
+   * send is still due (pending, waiting, or scheduled for no later than `startedAt`) and no other
+   * attempt took its place. False when it was not: the attempt must not send.
+   */
+  startAttempt(sendId: string, n: number, startedAt: number): boolean;
+  /** Closes attempt `n` and, when given, applies the send's transition in the same durable transaction. */
+  finishAttempt(sendId: string, n: number, result: AttemptEnd, status?: Transition): boolean;
   getSummary(id: string): SendSummary | undefined;
   get(id: string): StoredSend | undefined;
   list(query: HistoryListQuery): { items: SendSummary[]; nextCursor?: string };

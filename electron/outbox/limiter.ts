@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import type { RateRule } from '../providers/types.ts';
 
@@ -6,16 +7,25 @@ interface Persist {
   setState(key: string, value: string): void;
 }
 
+/** A key's state as stored: wall-clock times, since a monotonic reading means nothing to the next run. */
+const storedState = z.object({ sent: z.array(z.number()), blockedUntil: z.number() });
+
 interface KeyState {
-  /** Start times of the requests inside the current window, oldest first. */
+  /** Monotonic start times of the requests inside the current window, oldest first. */
   sent: number[];
-  /** The provider itself said "not before" (Market 420, Pachca 429). */
+  /** Monotonic time before which the provider itself said "not yet" (Market 420, Pachca 429). */
   blockedUntil: number;
 }
 
+/** A provider's "not before" further out than this is read as a misreading, not waited for. */
+const LONGEST_BLOCK_MS = 24 * 3_600_000;
+
 /**
  * A sliding-window limiter whose state lives in the history database, so a restart neither
- * forgets the hour's Market quota nor a provider's "retry after".
+ * forgets the hour's Market quota nor a provider's "retry after". It measures on the monotonic
+ * clock: a wall clock set back cannot stall a pace, one set forward cannot skip it. Times cross
+ * to wall-clock only on the way to disk, and back on load (a stored time in the future is
+ * clamped to now, so even a clock set back between two runs costs at most one window).
  */
 export class RateLimiter {
   private readonly cache = new Map<string, KeyState>();
@@ -30,11 +40,23 @@ export class RateLimiter {
     this.clock = clock;
   }
 
+  /** Wall-clock time minus monotonic time, now. */
+  private offset(): number {
+    return this.clock.now() - this.clock.monotonic();
+  }
+
   private state(key: string): KeyState {
     let s = this.cache.get(key);
     if (!s) {
+      s = { sent: [], blockedUntil: 0 };
       const raw = this.persist.getState(`rate:${key}`);
-      s = raw ? (JSON.parse(raw) as KeyState) : { sent: [], blockedUntil: 0 };
+      const parsed = raw ? storedState.safeParse(safeJson(raw)) : undefined;
+      if (parsed?.success) {
+        const now = this.clock.monotonic();
+        const off = this.offset();
+        s.sent = parsed.data.sent.map((w) => Math.min(w - off, now));
+        s.blockedUntil = Math.min(parsed.data.blockedUntil - off, now + LONGEST_BLOCK_MS);
+      }
       this.cache.set(key, s);
     }
     return s;
@@ -50,17 +72,27 @@ export class RateLimiter {
     this.flushTimer.unref?.();
   }
 
-  /** Writes every changed key now (also on shutdown). */
+  /** Writes every changed key now (also on shutdown). A locked or full history keeps them for the next flush. */
   flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    for (const key of this.dirty) this.persist.setState(`rate:${key}`, JSON.stringify(this.cache.get(key)));
-    this.dirty.clear();
+    const off = this.offset();
+    try {
+      for (const key of this.dirty) {
+        const s = this.cache.get(key)!;
+        this.persist.setState(`rate:${key}`, JSON.stringify({ sent: s.sent.map((m) => m + off), blockedUntil: s.blockedUntil + off }));
+        this.dirty.delete(key);
+      }
+    } catch (e) {
+      console.warn('[limiter] pacing state not written yet:', (e as Error).message);
+      this.flushTimer = setTimeout(() => this.flush(), 1000);
+      this.flushTimer.unref?.();
+    }
   }
 
-  /** When every rule allows one more request: now, or a later time. */
-  nextSlot(rules: readonly RateRule[]): number {
-    const now = this.clock.now();
+  /** How long until every rule allows one more request: 0 when one may leave now. */
+  waitMs(rules: readonly RateRule[]): number {
+    const now = this.clock.monotonic();
     let at = now;
     for (const r of rules) {
       const s = this.state(r.key);
@@ -68,12 +100,12 @@ export class RateLimiter {
       if (s.blockedUntil > at) at = s.blockedUntil;
       if (s.sent.length >= r.limit) at = Math.max(at, s.sent[s.sent.length - r.limit]! + r.windowMs);
     }
-    return at;
+    return at - now;
   }
 
   /** Records a request as it leaves. */
   take(rules: readonly RateRule[]): void {
-    const now = this.clock.now();
+    const now = this.clock.monotonic();
     for (const r of rules) {
       const s = this.state(r.key);
       s.sent.push(now);
@@ -82,12 +114,21 @@ export class RateLimiter {
     }
   }
 
-  /** The provider refused with a time: nothing under these keys leaves before it. */
-  block(rules: readonly RateRule[], until: number): void {
+  /** The provider refused with a wall-clock time: nothing under these keys leaves for that long. */
+  block(rules: readonly RateRule[], untilWall: number): void {
+    const until = this.clock.monotonic() + Math.min(Math.max(0, untilWall - this.clock.now()), LONGEST_BLOCK_MS);
     for (const r of rules) {
       const s = this.state(r.key);
       s.blockedUntil = Math.max(s.blockedUntil, until);
       this.save(r.key, s, true);
     }
+  }
+}
+
+function safeJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return undefined;
   }
 }

@@ -266,8 +266,8 @@ describe('the outbox', () => {
     await first.host.close();
     // What a crash mid-attempt leaves behind: the send in `sending` with an open attempt.
     const db = openHistory(join(dataDir, 'history.sqlite'));
-    db.updateSend(s.id, { status: 'sending', updatedAt: clock.now() });
-    db.startAttempt(s.id, 1, clock.now());
+    db.updateSend(s.id, { status: 'pending', updatedAt: clock.now() }, ['scheduled']);
+    expect(db.startAttempt(s.id, 1, clock.now())).toBe(true);
     db.close();
 
     const before = sim.server.received.length;

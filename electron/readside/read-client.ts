@@ -82,10 +82,9 @@ export class ReadClient {
         await this.sleep(20);
         continue;
       }
-      const slot = this.limiter.nextSlot(rules);
-      const now = this.clock.now();
-      if (slot > now) {
-        await this.sleep(slot - now);
+      const wait = this.limiter.waitMs(rules);
+      if (wait > 0) {
+        await this.sleep(wait);
         continue;
       }
       this.limiter.take(rules);

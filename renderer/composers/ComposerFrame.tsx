@@ -216,7 +216,7 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
         )}
         {mutation.data && (
           <p className="last-result">
-            <StatusBadge status={mutation.data.status} />{' '}
+            <StatusBadge status={mutation.data.status} unrecorded={mutation.data.unrecorded} />{' '}
             <button
               type="button"
               className="link"

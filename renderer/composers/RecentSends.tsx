@@ -38,7 +38,7 @@ export function RecentSends({ provider, recipient }: { provider: ProviderId; rec
                   setView('history');
                 }}
               >
-                <StatusBadge status={s.status} /> <time>{time?.format(s.createdAt)}</time>
+                <StatusBadge status={s.status} unrecorded={s.unrecorded} /> <time>{time?.format(s.createdAt)}</time>
                 <span className="preview">«{s.preview.slice(0, 60)}»</span>
               </button>
             </li>

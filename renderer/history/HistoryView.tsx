@@ -41,7 +41,7 @@ const HistoryRow = memo(function HistoryRow({
       data-send-id={s.id}
     >
       <div className="row-top">
-        <StatusLabel status={s.status} t={t} />
+        <StatusLabel status={s.status} unrecorded={s.unrecorded} t={t} />
         <span className={`prov prov-${s.provider}`}>{t(`provider.${s.provider}`)}</span>
         {s.sandbox && <span className="badge sandbox">{t('common.sandbox')}</span>}
         <span className="recipient">{s.recipient}</span>

@@ -77,7 +77,7 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
     <section className="detail" aria-label={t('history.detail')}>
       <header>
         <h2>{t('history.detail')}</h2>
-        <StatusBadge status={d.status} />
+        <StatusBadge status={d.status} unrecorded={d.unrecorded} />
         {d.sandbox && <span className="badge sandbox">{t('common.sandbox')}</span>}
       </header>
       <dl className="facts">

@@ -1,6 +1,7 @@
 import { deliveryEn } from './parts/delivery.ts';
 import { diadocEn } from './parts/diadoc.ts';
 import { greenApiEn } from './parts/green-api.ts';
+import { durabilityEn } from './parts/durability.ts';
 import { marketEn } from './parts/market.ts';
 import { pachcaEn } from './parts/pachca.ts';
 import { safeguardsEn } from './parts/safeguards.ts';
@@ -16,6 +17,7 @@ export const en: Record<DictKey, string> = {
   ...shellEn,
   ...deliveryEn,
   ...greenApiEn,
+  ...durabilityEn,
   'app.title': 'Operator console',
   'nav.pachca': 'Pachca',
   'nav.diadoc': 'Diadoc',

@@ -33,6 +33,7 @@ export function describeError(t: Translate, e: SendError): string {
   const fieldKey = e.field ? `field.${e.field}` : '';
   const field = e.field ? (hasKey(fieldKey) ? t(fieldKey) : e.field) : '';
   const parts = [field ? `${field}: ${main}` : main];
+  if (e.holder) parts.push(t('unrecorded.holder', { holder: e.holder }));
   if (e.providerText) parts.push(`«${e.providerText}»`);
   else if (!hasKey(reasonKey) && e.message) parts.push(e.message);
   return parts.join(' — ');

@@ -1,6 +1,7 @@
 import { deliveryRu } from './parts/delivery.ts';
 import { diadocRu } from './parts/diadoc.ts';
 import { greenApiRu } from './parts/green-api.ts';
+import { durabilityRu } from './parts/durability.ts';
 import { marketRu } from './parts/market.ts';
 import { pachcaRu } from './parts/pachca.ts';
 import { safeguardsRu } from './parts/safeguards.ts';
@@ -15,6 +16,7 @@ export const ru = {
   ...shellRu,
   ...deliveryRu,
   ...greenApiRu,
+  ...durabilityRu,
   'app.title': 'Консоль оператора',
   'nav.pachca': 'Пачка',
   'nav.diadoc': 'Диадок',
