@@ -9,6 +9,7 @@ import { FileChangedError, fileChangedError } from './plumbing/file-changed.ts';
 import { problemToError } from './plumbing/problems.ts';
 import { rateLimitedResult, type BackoffPolicy } from './plumbing/rate-limit.ts';
 import { secretsOf } from './plumbing/secrets.ts';
+import { meaningOfStatus, type StatusMeaning } from './plumbing/status.ts';
 import { transportResult } from './plumbing/transport.ts';
 import type { AdapterAccount, AdapterContext, AttemptResult, LocalFile, ProviderAdapter } from './types.ts';
 
@@ -386,17 +387,14 @@ const statusErrors: Record<number, { kind: SendError['kind']; reason: string; me
   415: { kind: 'invalid', reason: 'unsupported_content_type', message: 'Diadoc did not accept the request’s content type.' },
 };
 
-function describeStatus(status: number): { kind: SendError['kind']; reason: string; message: string } {
-  return (
-    statusErrors[status] ??
-    (status >= 500
-      ? {
-          kind: 'provider_error',
-          reason: 'provider_generic',
-          message: `Diadoc failed with ${status}; the request will be repeated with the same operation id.`,
-        }
-      : { kind: 'provider_error', reason: 'provider_generic', message: `Diadoc answered ${status}.` })
-  );
+function describeStatus(status: number): StatusMeaning {
+  if (status >= 500 && !statusErrors[status])
+    return {
+      kind: 'provider_error',
+      reason: 'provider_generic',
+      message: `Diadoc failed with ${status}; the request will be repeated with the same operation id.`,
+    };
+  return meaningOfStatus(status, 'Diadoc', statusErrors);
 }
 
 function errorFromReply(out: Extract<HttpOutcome, { ok: true }>, secrets: readonly string[]): SendError {
