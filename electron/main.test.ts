@@ -184,4 +184,24 @@ describe('the main process, wired to a double of Electron', () => {
     expect(contents.windowOpenHandler!({ url: 'https://user:pw@example.com/' })).toEqual({ action: 'deny' });
     expect(recorded.openedExternally).toEqual(['https://pachca.com/help']);
   });
+
+  it('opens a link to a host it does not know only after the operator confirms', async () => {
+    const contents = new FakeWebContents();
+    electron.app.emit('web-contents-created', {}, contents);
+    const before = recorded.openedExternally.length;
+    const dialogsBefore = recorded.dialogs.length;
+
+    contents.windowOpenHandler!({ url: 'https://example.org/declined' });
+    await vi.waitFor(() => expect(recorded.dialogs).toHaveLength(dialogsBefore + 1));
+    expect(recorded.dialogs.at(-1)!.options.detail).toContain('example.org');
+
+    recorded.dialogAnswers.push(0);
+    contents.windowOpenHandler!({ url: 'https://example.org/confirmed' });
+    await vi.waitFor(() => expect(recorded.openedExternally).toHaveLength(before + 1));
+    expect(recorded.openedExternally.at(-1)).toBe('https://example.org/confirmed');
+
+    contents.windowOpenHandler!({ url: 'https://diadoc.kontur.ru/help' });
+    await vi.waitFor(() => expect(recorded.openedExternally.at(-1)).toBe('https://diadoc.kontur.ru/help'));
+    expect(recorded.dialogs).toHaveLength(dialogsBefore + 2);
+  });
 });

@@ -6,6 +6,7 @@ import { channels, events } from '../shared/contract.ts';
 import { sendError } from '../shared/errors.ts';
 import { setAsideCorruptConfig, savedLanguage } from './app/config-file.ts';
 import { installCrashLogging } from './app/crash-logging.ts';
+import { isKnownHost } from './app/external-links.ts';
 import { RotatingLog } from './app/log-file.ts';
 import { sessionFetch } from './app/session-fetch.ts';
 import { startupCause, startupFailureDialog } from './app/startup-failure.ts';
@@ -56,10 +57,28 @@ function harden(): void {
     });
     contents.on('will-attach-webview', (e) => e.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      if (isSafeExternalUrl(url)) void shell.openExternal(url);
+      if (isSafeExternalUrl(url)) void openOutside(url);
       return { action: 'deny' };
     });
   });
+}
+
+/** A provider's own site opens at once; any other host only after the operator has seen where it leads. */
+async function openOutside(url: string): Promise<void> {
+  if (!isKnownHost(url)) {
+    const options = {
+      type: 'question' as const,
+      title: t('link.title'),
+      message: t('link.title'),
+      detail: t('link.message', { host: new URL(url).hostname, url }),
+      buttons: [t('link.open'), t('link.cancel')],
+      defaultId: 1,
+      cancelId: 1,
+    };
+    const { response } = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
+    if (response !== 0) return;
+  }
+  await shell.openExternal(url);
 }
 
 function wire(h: Host): void {

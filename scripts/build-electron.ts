@@ -1,6 +1,7 @@
 import { builtinModules } from 'node:module';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { build } from 'vite';
+import { electronOutputs, runtimeDependencies } from './bundle-plan.ts';
 
 /**
  * Bundles the two Electron entry points. main.ts becomes one ES module (Electron loads ESM
@@ -20,8 +21,8 @@ await build({
     target: 'node22',
     minify: false,
     ssr: true,
-    lib: { entry: resolve(root, 'electron/main.ts'), formats: ['es'], fileName: () => 'main.js' },
-    rollupOptions: { external: ['electron', 'electron-store', 'conf', ...nodeBuiltins] },
+    lib: { entry: resolve(root, 'electron/main.ts'), formats: ['es'], fileName: () => basename(electronOutputs.main) },
+    rollupOptions: { external: ['electron', ...runtimeDependencies, ...nodeBuiltins] },
   },
 });
 
@@ -32,8 +33,8 @@ await build({
     emptyOutDir: false,
     target: 'chrome130',
     minify: true,
-    lib: { entry: resolve(root, 'electron/preload.ts'), formats: ['cjs'], fileName: () => 'preload.cjs' },
+    lib: { entry: resolve(root, 'electron/preload.ts'), formats: ['cjs'], fileName: () => basename(electronOutputs.preload) },
     rollupOptions: { external: ['electron'] },
   },
 });
-console.log('built dist-electron/main.js and dist-electron/preload.cjs');
+console.log(`built ${electronOutputs.main} and ${electronOutputs.preload}`);
