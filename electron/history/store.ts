@@ -4,6 +4,7 @@ import type { OutgoingMessage } from '../../shared/messages/index.ts';
 import type { Attempt, Exchange, SendSummary } from '../../shared/sends.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { ftsQuery, ftsTerms, MAX_EXPANSION, searchableText } from './fts-query.ts';
+import { JUMP_TOLERANCE_MS } from '../clock.ts';
 import { migrate, schemaVersionOf } from './migrations.ts';
 import { writeFailure } from './write-failure.ts';
 import { COUNT_CAP, filtersFirst } from './search-plan.ts';
@@ -89,9 +90,11 @@ export const BUSY_TIMEOUT_MS = 5;
  * lock makes a write fail after a few milliseconds rather than freeze the main process; the caller
  * retries it later. Statements are prepared once.
  *
- * `created_at` never goes backwards (a clock moved back is clamped), so `seq` order is time
- * order: newest-first pages, date ranges and full-text results all walk `seq` downwards and
- * stop at the page size.
+ * `created_at` follows `seq`: a clock moved back by a moment (an NTP step) is clamped, so `seq`
+ * order is time order and newest-first pages, date ranges and full-text results all walk `seq`
+ * downwards and stop at the page size. A clock moved back by more is a jump: the send keeps the
+ * corrected time rather than every later send inheriting the wrong, future one, the jump is
+ * logged and remembered, and from then on a date range is found by its dates, not its seqs.
  */
 export function openHistory(file: string, opts: HistoryOptions = {}): HistoryStore {
   const db = new DatabaseSync(file);
@@ -148,6 +151,8 @@ export function openHistory(file: string, opts: HistoryOptions = {}): HistorySto
     getState: db.prepare('SELECT value FROM state WHERE key = ?'),
     setState: db.prepare('INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     deleteState: db.prepare('DELETE FROM state WHERE key = ?'),
+    minSeqFrom: db.prepare('SELECT min(seq) AS seq FROM sends WHERE created_at >= ?'),
+    maxSeqTo: db.prepare('SELECT max(seq) AS seq FROM sends WHERE created_at <= ?'),
     firstAtOrAfter: db.prepare('SELECT seq FROM sends WHERE created_at >= ? ORDER BY created_at, seq LIMIT 1'),
     lastAtOrBefore: db.prepare('SELECT seq FROM sends WHERE created_at <= ? ORDER BY created_at DESC, seq DESC LIMIT 1'),
     maxSeq: db.prepare('SELECT max(seq) AS seq FROM sends'),
@@ -200,6 +205,7 @@ export function openHistory(file: string, opts: HistoryOptions = {}): HistorySto
       indexTimer.unref?.();
     }
   }
+  const timeJumped = () => st.getState.get('time_jumped') !== undefined;
   let lastCreated = (st.lastCreated.get() as { created_at: number } | undefined)?.created_at ?? 0;
 
   const begin = db.prepare('BEGIN IMMEDIATE');
@@ -292,12 +298,13 @@ export function openHistory(file: string, opts: HistoryOptions = {}): HistorySto
     // The page's seq range: the cursor, and the dates turned into seqs (created_at follows seq, so the range is exact).
     let lo: number | undefined;
     let hi = before !== undefined ? before - 1 : undefined;
+    const jumped = timeJumped();
     if (q.from !== undefined) {
-      lo = (st.firstAtOrAfter.get(q.from) as { seq: number } | undefined)?.seq;
+      lo = ((jumped ? st.minSeqFrom : st.firstAtOrAfter).get(q.from) as { seq: number | null } | undefined)?.seq ?? undefined;
       if (lo === undefined) return { items: [] };
     }
     if (q.to !== undefined) {
-      const last = (st.lastAtOrBefore.get(q.to) as { seq: number } | undefined)?.seq;
+      const last = ((jumped ? st.maxSeqTo : st.lastAtOrBefore).get(q.to) as { seq: number | null } | undefined)?.seq ?? undefined;
       if (last === undefined) return { items: [] };
       hi = hi === undefined ? last : Math.min(hi, last);
     }
@@ -310,6 +317,9 @@ export function openHistory(file: string, opts: HistoryOptions = {}): HistorySto
       rowWhere.push(clause);
       rowParams.push(...values);
     };
+    // After a clock jump the seq range holds the dates' rows and maybe others: the dates themselves decide.
+    if (jumped && q.from !== undefined) filter('s.created_at >= ?', q.from);
+    if (jumped && q.to !== undefined) filter('s.created_at <= ?', q.to);
     if (q.provider) filter('s.provider = ?', q.provider);
     if (q.accountId) filter('s.account_id = ?', q.accountId);
     if (q.recipient) filter('s.recipient = ?', q.recipient);
@@ -368,9 +378,15 @@ export function openHistory(file: string, opts: HistoryOptions = {}): HistorySto
 
   const store: HistoryStore = {
     insertSend(s: NewSend, also?: () => void) {
-      // Time never runs backwards inside the history (see above).
-      const createdAt = Math.max(s.createdAt, lastCreated);
+      // A moment back is clamped; a jump back is kept, logged and remembered (see above).
+      const jump = lastCreated - s.createdAt > JUMP_TOLERANCE_MS;
+      const createdAt = jump ? s.createdAt : Math.max(s.createdAt, lastCreated);
+      if (jump)
+        console.warn(
+          `[history] the clock is ${Math.round((lastCreated - s.createdAt) / 1000)} s behind the last send; new sends keep the clock's time`,
+        );
       durably('write_ahead', s.id, () => {
+        if (jump && !timeJumped()) st.setState.run('time_jumped', '1');
         st.insert.run(
           s.id,
           s.provider,

@@ -55,7 +55,8 @@ export class RateLimiter {
         const now = this.clock.monotonic();
         const off = this.offset();
         s.sent = parsed.data.sent.map((w) => Math.min(w - off, now));
-        s.blockedUntil = Math.min(parsed.data.blockedUntil - off, now + LONGEST_BLOCK_MS);
+        const blockedFor = parsed.data.blockedUntil - this.clock.now();
+        s.blockedUntil = blockedFor > 0 ? now + Math.min(blockedFor, LONGEST_BLOCK_MS) : 0;
       }
       this.cache.set(key, s);
     }
@@ -80,7 +81,8 @@ export class RateLimiter {
     try {
       for (const key of this.dirty) {
         const s = this.cache.get(key)!;
-        this.persist.setState(`rate:${key}`, JSON.stringify({ sent: s.sent.map((m) => m + off), blockedUntil: s.blockedUntil + off }));
+        const blockedUntil = s.blockedUntil > this.clock.monotonic() ? s.blockedUntil + off : 0;
+        this.persist.setState(`rate:${key}`, JSON.stringify({ sent: s.sent.map((m) => m + off), blockedUntil }));
         this.dirty.delete(key);
       }
     } catch (e) {
