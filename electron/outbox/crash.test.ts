@@ -151,11 +151,18 @@ describe('the send pipeline under SIGKILL', () => {
         .flatMap((srv) => srv.received.map((req, i) => (lostAfterBody(srv.faultsMet[i]) ? requestKey(req) : undefined)))
         .filter(Boolean),
     );
+    // Or a 5xx answer to the request that creates the message, which may have created it first.
+    const serverErrorKeys = new Set(
+      servers
+        .flatMap((srv) => srv.received.map((req, i) => ((srv.faultsMet[i]?.status ?? 0) >= 500 ? requestKey(req) : undefined)))
+        .filter(Boolean),
+    );
     const unknown = byStatus('outcome_unknown');
     for (const s of unknown) {
       const reason = s.error?.reason;
-      expect(['connection_lost', 'timeout', 'interrupted'], `${s.preview}: ${reason}`).toContain(reason);
-      if (reason !== 'interrupted') expect(lostKeys.has(keyOf(s.preview)), s.preview).toBe(true);
+      expect(['connection_lost', 'timeout', 'interrupted', 'server_error'], `${s.preview}: ${reason}`).toContain(reason);
+      if (reason === 'server_error') expect(serverErrorKeys.has(keyOf(s.preview)), s.preview).toBe(true);
+      else if (reason !== 'interrupted') expect(lostKeys.has(keyOf(s.preview)), s.preview).toBe(true);
     }
     // A failed send never reached a simulator's message list.
     for (const s of byStatus('failed')) expect(acceptedSet.has(keyOf(s.preview)), s.preview).toBe(false);
@@ -168,7 +175,7 @@ describe('the send pipeline under SIGKILL', () => {
       failed: byStatus('failed').length,
       outcome_unknown: unknown.length,
       unknown_by_reason: Object.fromEntries(
-        ['connection_lost', 'timeout', 'interrupted'].map((r) => [r, unknown.filter((s) => s.error?.reason === r).length]),
+        ['connection_lost', 'timeout', 'interrupted', 'server_error'].map((r) => [r, unknown.filter((s) => s.error?.reason === r).length]),
       ),
       requests_received: servers.reduce((n, srv) => n + srv.received.length, 0),
       diadoc_repeats_same_operation: diadoc.server.received.length - diadoc.messages.length,
