@@ -36,6 +36,8 @@ export const sendErrorSchema = z.object({
   providerCode: capped(generous.providerId).optional(),
   /** The provider's own explanation, redacted and capped. */
   providerText: capped(generous.words).optional(),
+  /** The file an error is about (a file changed since it was attached), named as the operator attached it. */
+  fileName: capped(generous.label).optional(),
   /** For `rate_limited` and retryable waits: when the provider will accept again (epoch ms). */
   retryAt: z.number().optional(),
   /** Another program holding the history database ("name (pid N)"), when a write failed on its lock. */

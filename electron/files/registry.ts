@@ -3,8 +3,9 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { sendError, OperatorError } from '../../shared/errors.ts';
+import { sendError, OperatorError, type SendError } from '../../shared/errors.ts';
 import type { FileHandle } from '../../shared/sends.ts';
+import { FileChangedError, fileChangedError } from '../providers/plumbing/file-changed.ts';
 import type { LocalFile } from '../providers/types.ts';
 
 /** Where handles are remembered, so a scheduled or retried send finds its files after a restart. */
@@ -166,6 +167,21 @@ export class FileRegistry {
       }),
     );
     return found.filter((h): h is FileHandle => h !== undefined);
+  }
+
+  /**
+   * The first of `files` whose bytes are no longer those attached (size, then SHA-256 by
+   * streaming), as the operator's error naming the file: checked before any request of a send,
+   * so a file edited since attaching reaches no provider. Adapters check again while streaming.
+   */
+  async changedSinceAttached(files: readonly { id: string; field: string }[]): Promise<SendError | undefined> {
+    for (const { id, field } of files) {
+      const file = this.get(id);
+      const info = await stat(file.path).catch(() => undefined);
+      const same = info?.isFile() === true && info.size === file.size && (await sha256Of(file.path).catch(() => '')) === file.sha256;
+      if (!same) return fileChangedError(new FileChangedError(field, `${file.name} changed since it was attached.`, file.name));
+    }
+    return undefined;
   }
 
   forget(id: string): void {

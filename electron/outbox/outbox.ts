@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SendRequest } from '../../shared/contract.ts';
 import { OperatorError, sendError, type SendError } from '../../shared/errors.ts';
 import type { EventName, EventPayload } from '../../shared/contract.ts';
+import { fileFieldsOf } from '../../shared/messages/index.ts';
 import type { Attempt, SendStatus, SendSummary } from '../../shared/sends.ts';
 import type { Clock } from '../clock.ts';
 import type { FileRegistry } from '../files/registry.ts';
@@ -319,6 +320,8 @@ export class Outbox {
     let lastProgress = 0;
     let result: AttemptResult;
     try {
+      const changed = await this.d.files.changedSinceAttached(fileFieldsOf(stored.message));
+      if (changed) return this.settle(stored, n, { kind: 'failed', error: changed, exchanges: [] }, rules);
       result = await adapter.send(
         {
           account: resolved.adapter,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isOperatorError, type SendError } from '../../shared/errors.ts';
 import { base64Length, checkDiadocMessage, diadocLimits, type DiadocMessage } from '../../shared/messages/diadoc.ts';
 import type { FieldProblem } from '../../shared/messages/problems.ts';
 import { excerpt, httpExchange, parseJson, retryAfterUntil, retryAtFrom, type HttpOutcome } from './http.ts';
+import { fileAsAttached } from './plumbing/file-bytes.ts';
 import { FileChangedError, fileChangedError } from './plumbing/file-changed.ts';
 import { problemToError } from './plumbing/problems.ts';
 import { rateLimitedResult, type BackoffPolicy } from './plumbing/rate-limit.ts';
@@ -172,19 +172,15 @@ export function planPostMessageBody(msg: DiadocMessage, file: (id: string) => Lo
   return { parts, contentLength, forHistory };
 }
 
-/** One file as base64, read in 3-byte-aligned pieces; refuses a file whose size changed under it. */
+/** One file as base64, read in 3-byte-aligned pieces; refuses a file changed since it was attached (size or SHA-256). */
 async function* base64Stream(part: { file: LocalFile; field: string }): AsyncGenerator<Uint8Array> {
   let carry: Buffer = Buffer.alloc(0);
-  let read = 0;
-  for await (const chunk of createReadStream(part.file.path, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
-    read += chunk.length;
-    if (read > part.file.size) throw new FileChangedError(part.field, `${part.file.name} grew while it was being sent.`);
+  for await (const chunk of fileAsAttached(part.file, part.field, READ_CHUNK)) {
     const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
     const whole = buf.length - (buf.length % 3);
     if (whole) yield Buffer.from(buf.subarray(0, whole).toString('base64'), 'latin1');
     carry = Buffer.from(buf.subarray(whole));
   }
-  if (read !== part.file.size) throw new FileChangedError(part.field, `${part.file.name} shrank while it was being sent.`);
   if (carry.length) yield Buffer.from(carry.toString('base64'), 'latin1');
 }
 
@@ -209,7 +205,7 @@ export async function* streamPostMessageBody(
       const err =
         e instanceof FileChangedError
           ? e
-          : new FileChangedError(part.field, `${part.file.name} could not be read: ${(e as Error).message}`);
+          : new FileChangedError(part.field, `${part.file.name} could not be read: ${(e as Error).message}`, part.file.name);
       failed(err);
       throw err;
     }

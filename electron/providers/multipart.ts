@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { fileAsAttached } from './plumbing/file-bytes.ts';
 import { FileChangedError } from './plumbing/file-changed.ts';
 import type { LocalFile } from './types.ts';
 
 /**
  * multipart/form-data for uploads: text fields first, then one file part streamed from disk in
- * pieces of at most 64 KiB, so only the piece in flight is ever in memory. The exact length is
- * known before the first byte, so no chunked encoding is needed.
+ * pieces of at most 64 KiB (`fileAsAttached`), so only the piece in flight is ever in memory. The
+ * exact length is known before the first byte, so no chunked encoding is needed.
  */
-const READ_CHUNK = 64 * 1024;
 
 /**
  * A name as a form-data part header carries it, escaped as browsers escape it (WHATWG
@@ -52,7 +51,7 @@ export function planMultipart(file: LocalFile, fields: readonly (readonly [strin
   };
 }
 
-/** The body in pieces; a file that grows, shrinks or vanishes mid-send stops it with `failed`. */
+/** The body in pieces; a file that changed since it was attached (size or SHA-256) stops it with `failed`. */
 export async function* streamMultipart(
   plan: MultipartPlan,
   file: LocalFile,
@@ -65,18 +64,15 @@ export async function* streamMultipart(
   yield plan.head;
   sent += plan.head.byteLength;
   progress(sent);
-  let read = 0;
   try {
-    for await (const chunk of createReadStream(file.path, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
-      read += chunk.length;
-      if (read > file.size) throw new FileChangedError(field, `${file.name} grew while it was being sent.`);
+    for await (const chunk of fileAsAttached(file, field)) {
       yield chunk;
       sent += chunk.length;
       progress(sent);
     }
-    if (read !== file.size) throw new FileChangedError(field, `${file.name} shrank while it was being sent.`);
   } catch (e) {
-    const err = e instanceof FileChangedError ? e : new FileChangedError(field, `${file.name} could not be read: ${(e as Error).message}`);
+    const err =
+      e instanceof FileChangedError ? e : new FileChangedError(field, `${file.name} could not be read: ${(e as Error).message}`, file.name);
     failed(err);
     throw err;
   }

@@ -278,7 +278,7 @@ export const en: Record<DictKey, string> = {
   'reason.recipient_refuses': 'Recipient accepts documents only from counteragents',
   'reason.unsupported_content_type': 'Content type not accepted',
   'reason.processing': 'Diadoc is still processing; will ask again',
-  'reason.file_changed': 'The file changed after it was attached',
+  'reason.file_changed': '“{name}” changed after it was attached and was not sent: attach it again',
   'reason.box_not_yours': 'Sender box is not available to this token',
   'reason.connected': 'Connection works',
 

@@ -29,7 +29,7 @@ export function useT(): { t: Translate; lang: Lang } {
 /** A SendError in the operator's words: the reason (or kind), the field, and the provider's own text. */
 export function describeError(t: Translate, e: SendError): string {
   const reasonKey = `reason.${e.reason ?? ''}`;
-  const main = hasKey(reasonKey) ? t(reasonKey, { limit: e.limit ?? '' }) : t(`kind.${e.kind}` as DictKey);
+  const main = hasKey(reasonKey) ? t(reasonKey, { limit: e.limit ?? '', name: e.fileName ?? '' }) : t(`kind.${e.kind}` as DictKey);
   const fieldKey = e.field ? `field.${e.field}` : '';
   const field = e.field ? (hasKey(fieldKey) ? t(fieldKey) : e.field) : '';
   const parts = [field ? `${field}: ${main}` : main];

@@ -278,7 +278,7 @@ export const ru = {
   'reason.recipient_refuses': 'Получатель принимает документы только от контрагентов',
   'reason.unsupported_content_type': 'Тип содержимого не принят',
   'reason.processing': 'Диадок ещё обрабатывает; повторим запрос',
-  'reason.file_changed': 'Файл изменился после прикрепления',
+  'reason.file_changed': 'Файл «{name}» изменился после прикрепления и не отправлен: прикрепите его заново',
   'reason.box_not_yours': 'Ящик отправителя недоступен этому токену',
   'reason.connected': 'Подключение работает',
 

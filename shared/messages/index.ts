@@ -26,3 +26,20 @@ export function fileIdsOf(message: OutgoingMessage): string[] {
       return [];
   }
 }
+
+/** Each file handle of a message with the composer field it sits in, for errors that name the file's place. */
+export function fileFieldsOf(message: OutgoingMessage): { id: string; field: string }[] {
+  switch (message.provider) {
+    case 'pachca':
+      return (message.files ?? []).map((id) => ({ id, field: 'files' }));
+    case 'market':
+      return message.file ? [{ id: message.file, field: 'file' }] : [];
+    case 'diadoc':
+      return message.documents.flatMap((d, i) => [
+        { id: d.file, field: `documents.${i}.file` },
+        ...(d.signatureFile ? [{ id: d.signatureFile, field: `documents.${i}.signatureFile` }] : []),
+      ]);
+    case 'greenapi':
+      return [];
+  }
+}
