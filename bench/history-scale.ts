@@ -97,10 +97,13 @@ export async function benchHistoryScale(sizes: readonly number[], repeats = 50):
   return out;
 }
 
-/** The store alone: the write-ahead record, one attempt, and the final status, per send. */
-export async function benchHistoryWrite(n = 2000): Promise<Stats> {
+/**
+ * The store alone: the write-ahead record, one attempt, and the final status, per send. `durable`
+ * false keeps those three commits at synchronous=NORMAL, to show what their fsyncs cost.
+ */
+export async function benchHistoryWrite(n = 2000, durable = true): Promise<Stats> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-write-'));
-  const store = openHistory(join(dir, 'history.sqlite'));
+  const store = openHistory(join(dir, 'history.sqlite'), { durableCommits: durable });
   const samples: number[] = [];
   for (let i = 0; i < n + 100; i++) {
     const id = `s_${i}`;
