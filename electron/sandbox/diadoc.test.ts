@@ -21,11 +21,15 @@ afterAll(() => sim.stop());
 beforeEach(() => sim.server.clearFaults());
 
 const pdf = Buffer.from('%PDF-1.4 договор поставки');
+const sig = Buffer.from([0x30, 0x82, 0x01, 0x00]);
 const attachment = (over: Record<string, unknown> = {}) => ({
-  SignedContent: { Content: pdf.toString('base64') },
+  SignedContent: { Content: pdf.toString('base64'), Signature: sig.toString('base64') },
   TypeNamedId: 'Nonformalized',
+  Metadata: [{ Key: 'FileName', Value: 'договор.pdf' }],
   ...over,
 });
+const utd = (over: Record<string, unknown> = {}) =>
+  attachment({ TypeNamedId: 'UniversalTransferDocument', Function: 'СЧФДОП', Metadata: undefined, ...over });
 const body = (over: Record<string, unknown> = {}) => ({ FromBoxId: FROM, ToBoxId: TO, DocumentAttachments: [attachment()], ...over });
 const json = { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' };
 
@@ -125,7 +129,7 @@ describe('the Diadoc simulator: what a request must look like', () => {
     ],
     [
       'a missing TypeNamedId',
-      body({ DocumentAttachments: [{ SignedContent: { Content: 'AAAA' } }] }),
+      body({ DocumentAttachments: [{ SignedContent: { Content: 'AAAA', Signature: 'AAAA' } }] }),
       'DocumentAttachments[0].TypeNamedId: required field of DocumentAttachment is missing',
     ],
     ['a number for a string', body({ ToBoxId: 42 }), 'ToBoxId: a string is expected'],
@@ -173,12 +177,12 @@ describe('the Diadoc simulator: what a request must look like', () => {
     ],
     [
       'empty content',
-      body({ DocumentAttachments: [attachment({ SignedContent: { Content: '' } })] }),
+      body({ DocumentAttachments: [attachment({ SignedContent: { Content: '', Signature: 'AAAA' } })] }),
       'DocumentAttachments[0].SignedContent.Content: the document content is required',
     ],
     [
       'content and a shelf name',
-      body({ DocumentAttachments: [attachment({ SignedContent: { Content: 'AAAA', NameOnShelf: 'x' } })] }),
+      body({ DocumentAttachments: [attachment({ SignedContent: { Content: 'AAAA', NameOnShelf: 'x', Signature: 'AAAA' } })] }),
       'DocumentAttachments[0].SignedContent: Content must be empty when NameOnShelf is set',
     ],
     [
@@ -193,7 +197,7 @@ describe('the Diadoc simulator: what a request must look like', () => {
     ],
     [
       'a УПД without a function',
-      body({ DocumentAttachments: [attachment({ TypeNamedId: 'UniversalTransferDocument' })] }),
+      body({ DocumentAttachments: [utd({ Function: undefined })] }),
       'DocumentAttachments[0].Function: UniversalTransferDocument needs a function (СЧФ, ДОП, СЧФДОП)',
     ],
     [
@@ -280,10 +284,8 @@ describe('the Diadoc simulator: operationId', () => {
 
 describe('the Diadoc simulator: the reply and the record', () => {
   it('answers a Message with one attachment entity per document, its signature and comment as children', async () => {
-    const sig = Buffer.from([0x30, 0x82, 0x01, 0x00]);
     const r = await post(
       body({
-        IsDraft: true,
         DocumentAttachments: [
           attachment({
             SignedContent: { Content: pdf.toString('base64'), Signature: sig.toString('base64') },
@@ -292,7 +294,7 @@ describe('the Diadoc simulator: the reply and the record', () => {
             Metadata: [{ Key: 'FileName', Value: 'dogovor.pdf' }],
             NeedRecipientSignature: true,
           }),
-          attachment({ TypeNamedId: 'UniversalTransferDocument', Function: 'СЧФДОП', Version: 'utd970_05_03_01' }),
+          utd({ Version: 'utd970_05_03_01' }),
         ],
       }),
     );
@@ -303,8 +305,8 @@ describe('the Diadoc simulator: the reply and the record', () => {
       MessageId: record.messageId,
       FromBoxId: FROM,
       ToBoxId: TO,
-      IsDraft: true,
-      MessageType: 'Draft',
+      IsDraft: false,
+      MessageType: 'Letter',
       LockMode: 'None',
     });
     const docs = reply.Entities.filter(
@@ -318,7 +320,7 @@ describe('the Diadoc simulator: the reply and the record', () => {
     expect(reply.Entities).toContainEqual(
       expect.objectContaining({ AttachmentType: 'AttachmentComment', ParentEntityId: docs[0].EntityId }),
     );
-    expect(record).toMatchObject({ fromBoxId: FROM, toBoxId: TO, isDraft: true, lockPacket: false, delaySend: false });
+    expect(record).toMatchObject({ fromBoxId: FROM, toBoxId: TO, isDraft: false, lockPacket: false, delaySend: false });
     expect(record.documents[0]).toMatchObject({
       entityId: docs[0].EntityId,
       comment: 'подпишите',
