@@ -82,6 +82,7 @@ export async function benchLargeSend(
           provider: 'diadoc',
           fromBoxId: 'sandbox-box-from@diadoc.ru',
           toBoxId: 'counterparty@diadoc.ru',
+          isDraft: true,
           documents: files.map((f, i) => ({ file: f, typeNamedId: 'Nonformalized', comment: `Акт ${i + 1}` })),
         }
       : { provider: 'market', businessId: '100500', chatId: '777', kind: 'file', file: files[0] };

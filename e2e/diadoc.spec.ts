@@ -25,10 +25,48 @@ for (const target of targets) {
     });
     test.afterEach(() => sim?.stop());
 
-    test('three dropped documents, one with a detached signature, every field and flag reach Diadoc', async ({ app }) => {
+    test('a new operator sends one nonformalized document with the composer’s defaults', async ({ app }) => {
       const { page } = app;
       const composer = page.getByRole('form', { name: 'Диадок' });
       await expect(composer.getByLabel('Ящик отправителя (FromBoxId)')).toHaveValue(FROM);
+      await composer.getByLabel('Ящик получателя (ToBoxId)').fill('counterparty-box@diadoc.ru');
+      await dropFiles(page, composer.getByTestId('drop-zone').first(), [
+        { name: 'Счёт на оплату №5.pdf', type: 'application/pdf', text: '%PDF-1.4 счёт' },
+      ]);
+      await expect(composer.getByTestId('diadoc-document')).toHaveCount(1);
+      // The type a new operator gets asks for FileName only, and fills it from the file.
+      await expect(composer.getByLabel('Тип документа 1')).toHaveValue('Nonformalized');
+      await expect(composer.getByLabel('FileName 1')).toHaveAttribute('placeholder', 'по умолчанию: Счёт на оплату №5.pdf');
+      // Unsigned and going to the recipient now: Diadoc would refuse it, so the composer says why and offers the ways out.
+      await expect(composer.getByTestId('diadoc-signature-rule')).toContainText('Приложите файл .sig');
+      await expect(composer.getByRole('button', { name: /Отправить/ })).toBeDisabled();
+      expect(sim.server.received.filter((r) => r.path === '/V3/PostMessage')).toHaveLength(0);
+      await composer.getByRole('button', { name: 'Сохранить черновиком — подписать в Диадоке' }).click();
+      await expect(composer.getByTestId('diadoc-signature-rule')).toHaveCount(0);
+      await composer.getByRole('button', { name: /Отправить/ }).click();
+
+      await expect(composer.locator('.last-result [data-status="sent"]')).toBeVisible();
+      const posts = sim.server.received.filter((r) => r.path === '/V3/PostMessage');
+      expect(posts).toHaveLength(1);
+      const body = JSON.parse(posts[0]!.body.toString());
+      expect(body).toMatchObject({ FromBoxId: FROM, ToBoxId: 'counterparty-box@diadoc.ru', IsDraft: true });
+      expect(body.DocumentAttachments).toEqual([
+        {
+          SignedContent: { Content: Buffer.from('%PDF-1.4 счёт').toString('base64') },
+          TypeNamedId: 'Nonformalized',
+          Metadata: [{ Key: 'FileName', Value: 'Счёт на оплату №5.pdf' }],
+        },
+      ]);
+      expect(sim.messages).toHaveLength(1);
+      expect(sim.messages[0]).toMatchObject({
+        isDraft: true,
+        documents: [{ metadata: [{ key: 'FileName', value: 'Счёт на оплату №5.pdf' }] }],
+      });
+    });
+
+    test('three signed documents, one through the shelf, every field and flag reach Diadoc', async ({ app }) => {
+      const { page } = app;
+      const composer = page.getByRole('form', { name: 'Диадок' });
       await composer.getByLabel('Ящик получателя (ToBoxId)').fill('counterparty-box@diadoc.ru');
       await dropFiles(page, composer.getByTestId('drop-zone').first(), [
         { name: 'договор.pdf', type: 'application/pdf', size: 120_000 },
@@ -39,18 +77,24 @@ for (const target of targets) {
       await expect(composer.getByTestId('documents-count')).toHaveText('Документов: 3 / 40');
       await expect(composer.getByTestId('diadoc-document').nth(1).locator('.badge.warn')).toBeVisible();
       await composer.getByLabel('Тип документа 1').fill('Contract');
+      await expect(composer.getByLabel('DocumentNumber 1')).toBeVisible();
+      await composer.getByLabel('DocumentNumber 1').fill('7');
+      await composer.getByLabel('DocumentDate 1').fill('2026-12-01');
+      await expect(composer.getByTestId('diadoc-document').first()).toContainText('дата в виде ДД.ММ.ГГГГ');
+      await composer.getByLabel('DocumentDate 1').fill('01.12.2026');
       await composer.getByLabel('Комментарий 1').fill('Договор поставки №7');
       await composer.getByLabel('Свой идентификатор 1').fill('DOG-7');
-      await composer.getByLabel('Метаданные (ключ=значение, по одному в строке) 1').fill('DocumentNumber=7');
-      await dropFiles(page, composer.getByTestId('diadoc-document').first().getByTestId('drop-zone'), [
-        { name: 'договор.pdf.sig', type: 'application/pkcs7-signature', size: 2_000 },
-      ]);
-      await expect(composer.getByTestId('diadoc-document').first()).toContainText('договор.pdf.sig');
       await composer.getByLabel('Комментарий 2').fill('Акт за ноябрь');
       await composer.getByLabel('Тип документа 3').fill('UniversalTransferDocument');
+      await expect(composer.getByTestId('diadoc-document').nth(2)).toContainText('Диадок берёт из содержимого файла: FileName');
       await composer.getByLabel('Функция 3').selectOption('СЧФДОП');
       await composer.getByLabel('Версия формата 3').fill('utd970_05_03_01');
       await composer.getByTestId('diadoc-document').nth(2).getByLabel('Запросить подпись получателя').check();
+      for (const [i, name] of ['договор.pdf.sig', 'акт.pdf.sig', 'упд.xml.sig'].entries())
+        await dropFiles(page, composer.getByTestId('diadoc-document').nth(i).getByTestId('drop-zone'), [
+          { name, type: 'application/pkcs7-signature', size: 2_000 },
+        ]);
+      await expect(composer.getByTestId('diadoc-signature-rule')).toHaveCount(0);
       await composer.getByLabel('Закрытый пакет').check();
       mkdirSync('e2e/screenshots', { recursive: true });
       if (target === 'harness') await page.screenshot({ path: 'e2e/screenshots/diadoc-composer.png' });
@@ -67,23 +111,32 @@ for (const target of targets) {
         TypeNamedId: 'Contract',
         Comment: 'Договор поставки №7',
         CustomDocumentId: 'DOG-7',
-        Metadata: [{ Key: 'DocumentNumber', Value: '7' }],
       });
+      expect(body.DocumentAttachments[0].Metadata).toEqual([
+        { Key: 'DocumentNumber', Value: '7' },
+        { Key: 'DocumentDate', Value: '01.12.2026' },
+        { Key: 'FileName', Value: 'договор.pdf' },
+      ]);
       expect(Buffer.from(body.DocumentAttachments[0].SignedContent.Content, 'base64')).toHaveLength(120_000);
       expect(Buffer.from(body.DocumentAttachments[0].SignedContent.Signature, 'base64')).toHaveLength(2_000);
+      // Above the 500 KB inline advice: on the shelf in parts, named in the message.
       expect(body.DocumentAttachments[1]).toMatchObject({ TypeNamedId: 'Nonformalized', Comment: 'Акт за ноябрь' });
+      expect(body.DocumentAttachments[1].SignedContent.NameOnShelf).toMatch(/^dd-api-/);
+      expect(body.DocumentAttachments[1].SignedContent.Content).toBeUndefined();
+      expect(sim.messages[0]!.documents[1]).toMatchObject({ contentBytes: 600_000 });
       expect(body.DocumentAttachments[2]).toMatchObject({
         TypeNamedId: 'UniversalTransferDocument',
         Function: 'СЧФДОП',
         Version: 'utd970_05_03_01',
         NeedRecipientSignature: true,
       });
+      expect(body.DocumentAttachments[2].Metadata).toBeUndefined();
       expect(Buffer.from(body.DocumentAttachments[2].SignedContent.Content, 'base64').toString()).toBe('<Файл/>');
       expect(sim.messages).toHaveLength(1);
       await openHistoryEntry(page, 'counterparty-box');
       await expect(page.getByTestId('provider-message-id')).toHaveText(sim.messages[0]!.messageId);
 
-      // Opened again from history: the same documents, signature and fields, ready to go as a new message.
+      // Opened again from history and sent from the composer: a new message, so a new operationId.
       await page.getByRole('button', { name: 'Открыть в редакторе' }).click();
       await expect(composer.getByTestId('diadoc-document')).toHaveCount(3);
       await expect(composer.getByTestId('diadoc-document').first()).toContainText('договор.pdf.sig');

@@ -35,6 +35,8 @@ for (const target of targets) {
         .locator('input[type=file]')
         .first()
         .setInputFiles({ name: 'акт.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 акт') });
+      // Unsigned: Diadoc takes it as a draft, to be signed there.
+      await diadoc.getByRole('button', { name: 'Сохранить черновиком — подписать в Диадоке' }).click();
       await diadoc.getByRole('button', { name: /Отправить/ }).click();
       await expect(diadoc.locator('.last-result [data-status="sent"]')).toBeVisible();
 

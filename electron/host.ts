@@ -15,6 +15,8 @@ import type { KillPointHook } from './outbox/kill-points.ts';
 import { RateLimiter } from './outbox/limiter.ts';
 import { Outbox } from './outbox/outbox.ts';
 import type { HttpFetch } from './providers/http.ts';
+import { diadocAuthorization } from './providers/diadoc.ts';
+import { documentTypesFor } from './providers/diadoc-types.ts';
 import { adapterFor } from './providers/index.ts';
 import { secretsOf } from './providers/plumbing/secrets.ts';
 import { redactText } from './providers/redact.ts';
@@ -305,6 +307,22 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       get: ({ accountId, target, fresh }) => directory.conversation(accountId, target, fresh === true),
     },
     team: teamHandlers(team, (id) => accounts.find(id)),
+    diadoc: {
+      documentTypes: async ({ accountId, boxId, refresh }) => {
+        const { adapter: account, view } = await accounts.resolve(accountId);
+        if (view.provider !== 'diadoc')
+          throw new OperatorError(
+            sendError('invalid', 'This is not a Diadoc account.', { field: 'accountId', reason: 'provider_mismatch' }),
+          );
+        const auth = diadocAuthorization(account);
+        return documentTypesFor(account, boxId, {
+          authorization: 'header' in auth ? auth.header : undefined,
+          refresh: !!refresh,
+          now: clock.now(),
+          fetch: opts.fetch,
+        });
+      },
+    },
     files: {
       register: ({ path }) => files.register(path),
       forget: ({ id }) => {

@@ -26,6 +26,7 @@ export const keys = {
   history: ['history'] as const,
   historyList: (q: HistoryQuery) => ['history', 'list', q] as const,
   send: (id: string) => ['history', 'send', id] as const,
+  diadocTypes: (accountId: string) => ['diadoc', 'types', accountId] as const,
 };
 
 export function useAppInfo() {

@@ -13,6 +13,7 @@ export const channelNames = {
   templates: ['list', 'save', 'remove'],
   recipients: ['search', 'refresh'],
   conversations: ['get'],
+  diadoc: ['documentTypes'],
   files: ['register', 'forget'],
   team: ['status', 'connect', 'disconnect', 'sends', 'chatActivity', 'claim', 'templates', 'saveTemplate', 'conflicts'],
 } as const;

@@ -14,6 +14,7 @@ import {
 } from './team.ts';
 import { accountCreateSchema, accountUpdateSchema, accountViewSchema, checkResultSchema } from './accounts.ts';
 import { sendErrorSchema } from './errors.ts';
+import { diadocTypesReplySchema } from './messages/diadoc-types.ts';
 import { outgoingMessageSchema } from './messages/index.ts';
 import { providerIdSchema } from './providers.ts';
 import { templateInputSchema, templateSchema } from './templates.ts';
@@ -148,6 +149,13 @@ export const contract = {
   conversations: {
     /** The last messages with a recipient: the cache unless `fresh`; a failed read keeps the cache and says why. */
     get: call(conversationQuerySchema, conversationSchema),
+  },
+  diadoc: {
+    /** The document types of a Diadoc box (the account's sender box by default), cached in the host; `refresh` asks the box again. */
+    documentTypes: call(
+      z.object({ accountId: z.string().min(1).max(64), boxId: z.string().max(100).optional(), refresh: z.boolean().optional() }),
+      diadocTypesReplySchema,
+    ),
   },
   files: {
     /** Electron only: the preload resolves a dropped File to its path and registers it here. */

@@ -62,6 +62,14 @@ const RETRY_START_MS = 5000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
+ * When the send first left: the processing budget counts from here, not from its creation, so a send
+ * scheduled far ahead gets the whole budget when its time comes (issue 11).
+ */
+function firstAttemptAt(stored: StoredSend, now: number): number {
+  return stored.attempts.reduce((min, a) => Math.min(min, a.startedAt), now);
+}
+
+/**
  * The send pipeline. A send is written to history before any byte leaves; its idempotency key
  * is chosen then. Attempts move it forward only (DESIGN.md "Send states"); it is repeated
  * automatically only where a repeat cannot duplicate the message.
@@ -145,7 +153,7 @@ export class Outbox {
   }
 
   /** Validates, writes ahead, and runs the first attempt (or arms the schedule). */
-  async submit(req: SendRequest, links: { resendOf?: string } = {}): Promise<SendSummary> {
+  async submit(req: SendRequest, links: { resendOf?: string; operationId?: string } = {}): Promise<SendSummary> {
     const { view, adapter: account } = await this.d.accounts.resolve(req.accountId);
     if (req.message.provider !== view.provider) {
       throw new OperatorError(
@@ -175,7 +183,7 @@ export class Outbox {
           preview: text.preview,
           searchText: text.searchText,
           message: req.message,
-          operationId: randomUUID(),
+          operationId: links.operationId ?? randomUUID(),
           createdAt: now,
           ...(scheduled ? { scheduledAt: req.scheduledAt } : {}),
           ...(req.groupId ? { groupId: req.groupId } : {}),
@@ -330,6 +338,7 @@ export class Outbox {
           rateLimitedBefore: paceRefusalsInARow(stored.attempts),
           timeoutMs: this.d.timeoutMs,
           fetch: this.d.fetch,
+          journal: { get: (k) => history.getState(k), set: (k, v) => history.setState(k, v) },
           now: () => clock.now(),
           onProgress: (sent, total) => {
             const t = performance.now();
@@ -385,7 +394,7 @@ export class Outbox {
           adapter.idempotent &&
           !notReached &&
           result.error.kind !== 'rate_limited' &&
-          now - stored.summary.createdAt > this.d.maxProcessingWaitMs
+          now - firstAttemptAt(stored, now) > this.d.maxProcessingWaitMs
         ) {
           finish({
             status: 'outcome_unknown',
@@ -547,13 +556,17 @@ export class Outbox {
         sendError('conflict', 'This send has not ended; it cannot be sent again yet.', { reason: 'cannot_send_again' }),
       );
     }
+    // The same message again: where the provider answers a repeated key with its first result
+    // (Diadoc's operationId, seed 000), the key is reused, so a message that did arrive is not
+    // created twice. Only an edited message, sent from the composer, gets a new key.
+    const sameKey = adapterFor(stored.summary.provider).idempotent ? { operationId: stored.operationId } : {};
     return this.submit(
       {
         accountId: stored.summary.accountId,
         message: stored.message,
         ...(stored.summary.groupId ? { groupId: stored.summary.groupId } : {}),
       },
-      { resendOf: id },
+      { resendOf: id, ...sameKey },
     );
   }
 

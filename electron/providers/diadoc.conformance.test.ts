@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiadocDocument, DiadocMessage } from '../../shared/messages/diadoc.ts';
 import { diadocShapes, DiadocSimulator, type MessageShape } from '../sandbox/diadoc.ts';
 import { TempFiles } from '../testing/temp-files.ts';
+import { readDocumentTypes } from './diadoc-types.ts';
 import { diadocAdapter } from './diadoc.ts';
 import type { AdapterContext, LocalFile } from './types.ts';
 
@@ -18,11 +19,20 @@ const protoDir = fileURLToPath(new URL('../../../shared/specs/diadoc/proto/', im
 const root = new protobuf.Root();
 // Imports in these files are written relative to the proto folder, not to the importing file.
 root.resolvePath = (_origin, target) => join(protoDir, target);
-root.loadSync(['Events/DiadocMessage-PostApi.proto', 'Events/DiadocMessage-GetApi.proto', 'Organization.proto'], { keepCase: true });
+root.loadSync(
+  [
+    'Events/DiadocMessage-PostApi.proto',
+    'Events/DiadocMessage-GetApi.proto',
+    'Organization.proto',
+    'Documents/Types/DocumentTypeDescriptionV3.proto',
+  ],
+  { keepCase: true },
+);
 root.resolveAll();
 const MessageToPost = root.lookupType('Diadoc.Api.Proto.Events.MessageToPost');
 const Message = root.lookupType('Diadoc.Api.Proto.Events.Message');
 const OrganizationList = root.lookupType('Diadoc.Api.Proto.OrganizationList');
+const GetDocumentTypesResponseV3 = root.lookupType('Diadoc.Api.Proto.Documents.Types.GetDocumentTypesResponseV3');
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const INT32 = new Set(['int32', 'sint32', 'sfixed32', 'uint32', 'fixed32']);
@@ -124,7 +134,12 @@ function ctx(legacy = false): AdapterContext {
 
 const pdf = addFile('akt.pdf', Buffer.from('%PDF-1.7 акт сверки'));
 const sig = addFile('akt.pdf.p7s', randomBytes(700));
-const doc = (over: Partial<DiadocDocument> = {}): DiadocDocument => ({ file: pdf.id, typeNamedId: 'Nonformalized', ...over });
+const doc = (over: Partial<DiadocDocument> = {}): DiadocDocument => ({
+  file: pdf.id,
+  signatureFile: sig.id,
+  typeNamedId: 'Nonformalized',
+  ...over,
+});
 
 const messages: [string, DiadocMessage, boolean][] = [
   ['one plain document', { provider: 'diadoc', fromBoxId: FROM, toBoxId: TO, documents: [doc()] }, false],
@@ -134,18 +149,16 @@ const messages: [string, DiadocMessage, boolean][] = [
       provider: 'diadoc',
       fromBoxId: FROM,
       toBoxId: TO,
-      isDraft: true,
       lockPacket: true,
-      delaySend: true,
       documents: [
         doc({
-          signatureFile: sig.id,
+          typeNamedId: 'Contract',
           comment: 'Акт сверки за II квартал — «срочно»\nспасибо',
           customDocumentId: 'console-1',
           needRecipientSignature: true,
           metadata: [
-            { key: 'FileName', value: 'akt.pdf' },
             { key: 'DocumentNumber', value: '17/2' },
+            { key: 'DocumentDate', value: '30.06.2026' },
           ],
         }),
         doc({
@@ -171,6 +184,16 @@ const messages: [string, DiadocMessage, boolean][] = [
     false,
   ],
   ['the legacy auth scheme', { provider: 'diadoc', fromBoxId: FROM, toBoxId: TO, documents: [doc({ comment: 'legacy' })] }, true],
+  [
+    'an unsigned draft and an unsigned delayed send',
+    { provider: 'diadoc', fromBoxId: FROM, toBoxId: TO, isDraft: true, delaySend: true, documents: [doc({ signatureFile: undefined })] },
+    false,
+  ],
+  [
+    'a document through the shelf',
+    { provider: 'diadoc', fromBoxId: FROM, toBoxId: TO, documents: [doc({ file: addFile('scan.pdf', randomBytes(2_500_000)).id })] },
+    false,
+  ],
 ];
 
 describe('Diadoc conformance: what the adapter sends is a MessageToPost', () => {
@@ -183,6 +206,11 @@ describe('Diadoc conformance: what the adapter sends is a MessageToPost', () => 
     const json = JSON.parse(sent[0]!.body.toString('utf8')) as Record<string, unknown>;
     expect(problems(MessageToPost, json)).toEqual([]);
     expect(roundTrip(MessageToPost, json)).toEqual(json);
+    // §12.2: a Nonformalized document always names its file, and no formalised one carries metadata.
+    for (const d of json.DocumentAttachments as { TypeNamedId: string; Metadata?: { Key: string }[] }[]) {
+      if (d.TypeNamedId === 'Nonformalized') expect(d.Metadata?.map((m) => m.Key)).toEqual(['FileName']);
+      if (d.TypeNamedId === 'UniversalTransferDocument') expect(d.Metadata).toBeUndefined();
+    }
   });
 });
 
@@ -213,7 +241,13 @@ describe('Diadoc conformance: the simulator enforces the proto', () => {
   const ok = {
     FromBoxId: FROM,
     ToBoxId: TO,
-    DocumentAttachments: [{ SignedContent: { Content: 'JVBERg==' }, TypeNamedId: 'Nonformalized' }],
+    DocumentAttachments: [
+      {
+        SignedContent: { Content: 'JVBERg==', Signature: 'MIIBAA==' },
+        TypeNamedId: 'Nonformalized',
+        Metadata: [{ Key: 'FileName', Value: 'a.pdf' }],
+      },
+    ],
   };
   const withDoc = (over: Record<string, unknown>) => ({ ...ok, DocumentAttachments: [{ ...ok.DocumentAttachments[0], ...over }] });
   const refusedByProto: [string, Record<string, unknown>][] = [
@@ -284,7 +318,14 @@ describe('Diadoc conformance: the simulator enforces the proto', () => {
     ],
     [
       'draft settings and departments',
-      { ...ok, IsDraft: true, LockDraft: true, StrictDraftValidation: false, ToDepartmentId: 'd-1', FromDepartmentId: 'd-0' },
+      {
+        ...withDoc({ SignedContent: { Content: 'JVBERg==' } }),
+        IsDraft: true,
+        LockDraft: true,
+        StrictDraftValidation: false,
+        ToDepartmentId: 'd-1',
+        FromDepartmentId: 'd-0',
+      },
     ],
   ])('accepts %s, as the proto does', async (_name, body) => {
     expect(problems(MessageToPost, body)).toEqual([]);
@@ -306,7 +347,11 @@ describe('Diadoc conformance: what the simulator answers is what the proto descr
             SignedContent: { Content: 'JVBERg==', Signature: 'MIIBAA==' },
             TypeNamedId: 'Contract',
             Comment: 'к договору',
-            Metadata: [{ Key: 'FileName', Value: 'd.pdf' }],
+            Metadata: [
+              { Key: 'FileName', Value: 'd.pdf' },
+              { Key: 'DocumentNumber', Value: '1' },
+              { Key: 'DocumentDate', Value: '01.12.2026' },
+            ],
           },
         ],
       }),
@@ -314,6 +359,17 @@ describe('Diadoc conformance: what the simulator answers is what the proto descr
     const reply = (await res.json()) as Record<string, unknown>;
     expect(problems(Message, reply)).toEqual([]);
     expect(roundTrip(Message, reply).MessageId).toBe(reply.MessageId);
+  });
+
+  it('a GetDocumentTypesResponseV3 for GetDocumentTypes, which the adapter reads', async () => {
+    const res = await fetch(`${base}/V3/GetDocumentTypes?boxId=${FROM}`, {
+      headers: { authorization: `Bearer ${TOKEN}`, accept: 'application/json' },
+    });
+    const text = await res.text();
+    expect(problems(GetDocumentTypesResponseV3, JSON.parse(text))).toEqual([]);
+    expect(readDocumentTypes(text)?.find((t) => t.typeNamedId === 'Nonformalized')?.metadata).toEqual([
+      { id: 'FileName', type: 'string', required: true, source: 'user' },
+    ]);
   });
 
   it('an OrganizationList for GetMyOrganizations', async () => {

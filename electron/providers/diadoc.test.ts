@@ -6,6 +6,7 @@ import type { AccountSettings } from '../../shared/accounts.ts';
 import type { DiadocDocument, DiadocMessage } from '../../shared/messages/diadoc.ts';
 import { DiadocSimulator } from '../sandbox/diadoc.ts';
 import { TempFiles } from '../testing/temp-files.ts';
+import { withFileNames } from '../../shared/messages/diadoc.ts';
 import { diadocAdapter, fieldFromProviderText, planPostMessageBody, readDiadocError, streamPostMessageBody } from './diadoc.ts';
 import type { AdapterAccount, AdapterContext, AttemptResult, LocalFile } from './types.ts';
 
@@ -53,7 +54,13 @@ function ctx(over: Partial<AdapterContext> = {}): AdapterContext {
 }
 
 const pdf = addFile('dogovor.pdf', Buffer.from('%PDF-1.4\nДоговор поставки №42\n%%EOF'));
-const doc = (over: Partial<DiadocDocument> = {}): DiadocDocument => ({ file: pdf.id, typeNamedId: 'Nonformalized', ...over });
+const sig = addFile('dogovor.pdf.sig', Buffer.from([0x30, 0x82, 0x01, 0x00, 0x06, 0x09]));
+const doc = (over: Partial<DiadocDocument> = {}): DiadocDocument => ({
+  file: pdf.id,
+  signatureFile: sig.id,
+  typeNamedId: 'Nonformalized',
+  ...over,
+});
 const message = (over: Partial<DiadocMessage> = {}): DiadocMessage => ({
   provider: 'diadoc',
   fromBoxId: FROM,
@@ -78,19 +85,15 @@ function retry(r: AttemptResult) {
 
 describe('the Diadoc adapter: the request it sends', () => {
   it('posts every field of the message as MessageToPost JSON and reads the MessageId back', async () => {
-    const sig = addFile('dogovor.pdf.sig', Buffer.from([0x30, 0x82, 0x02, 0x10, 0x06, 0x09]));
     const key = randomUUID();
     const msg = message({
-      isDraft: true,
       lockPacket: true,
-      delaySend: true,
       documents: [
         doc({
-          signatureFile: sig.id,
           comment: 'Прошу подписать',
           customDocumentId: 'console-42',
           needRecipientSignature: true,
-          metadata: [{ key: 'FileName', value: 'dogovor.pdf' }],
+          metadata: [{ key: 'FileName', value: 'Договор №42.pdf' }],
         }),
         doc({ typeNamedId: 'UniversalTransferDocument', function: 'СЧФДОП', version: 'utd970_05_03_01' }),
       ],
@@ -106,24 +109,31 @@ describe('the Diadoc adapter: the request it sends', () => {
         {
           SignedContent: { Content: readFileB64(pdf), Signature: readFileB64(sig) },
           TypeNamedId: 'Nonformalized',
-          Metadata: [{ Key: 'FileName', Value: 'dogovor.pdf' }],
+          Metadata: [{ Key: 'FileName', Value: 'Договор №42.pdf' }],
           Comment: 'Прошу подписать',
           CustomDocumentId: 'console-42',
           NeedRecipientSignature: true,
         },
         {
-          SignedContent: { Content: readFileB64(pdf) },
+          SignedContent: { Content: readFileB64(pdf), Signature: readFileB64(sig) },
           TypeNamedId: 'UniversalTransferDocument',
           Function: 'СЧФДОП',
           Version: 'utd970_05_03_01',
         },
       ],
-      IsDraft: true,
       LockPacket: true,
-      DelaySend: true,
     });
     expect(created.documents[0]).toMatchObject({ contentSha256: pdf.sha256, signatureSha256: sig.sha256 });
-    expect(created).toMatchObject({ isDraft: true, lockPacket: true, delaySend: true, operationId: key });
+    expect(created).toMatchObject({ isDraft: false, lockPacket: true, delaySend: false, operationId: key });
+  });
+
+  it('sends a draft and a delayed message without signatures, with their flags', async () => {
+    const unsigned = doc({ signatureFile: undefined });
+    expect((await diadocAdapter.send(ctx(), message({ isDraft: true, documents: [unsigned] }))).kind).toBe('sent');
+    expect(lastBody()).toMatchObject({ IsDraft: true, DocumentAttachments: [{ SignedContent: { Content: readFileB64(pdf) } }] });
+    expect((await diadocAdapter.send(ctx(), message({ delaySend: true, documents: [unsigned] }))).kind).toBe('sent');
+    expect(lastBody()).toMatchObject({ DelaySend: true });
+    expect(sim.messages.at(-1)).toMatchObject({ delaySend: true });
   });
 
   it('sends the JSON headers, the operationId in the query and an exact Content-Length', async () => {
@@ -137,7 +147,12 @@ describe('the Diadoc adapter: the request it sends', () => {
     expect(req.headers.accept).toBe('application/json');
     expect(req.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(Number(req.headers['content-length'])).toBe(req.body.length);
-    expect(planPostMessageBody(msg, lookup).contentLength).toBe(req.body.length);
+    expect(
+      planPostMessageBody(
+        withFileNames(msg, (id) => lookup(id).name),
+        lookup,
+      ).contentLength,
+    ).toBe(req.body.length);
   });
 
   it('uses the legacy DiadocAuth header when the account is set to it', async () => {
@@ -174,9 +189,9 @@ describe('the Diadoc adapter: the request it sends', () => {
     }
   });
 
-  it('streams 40 × 1 MB documents in small pieces, reports progress up to the exact total, and all arrive intact', async () => {
+  it('streams 40 inline documents in small pieces, reports progress up to the exact total, and all arrive intact', async () => {
     const docs = Array.from({ length: 40 }, (_, i) =>
-      doc({ file: addFile(`part${i}.pdf`, randomBytes(1_000_000)).id, customDocumentId: `part-${i}` }),
+      doc({ file: addFile(`part${i}.pdf`, randomBytes(400_000)).id, customDocumentId: `part-${i}` }),
     );
     const msg = message({ documents: docs });
     const plan = planPostMessageBody(msg, lookup);
@@ -192,9 +207,13 @@ describe('the Diadoc adapter: the request it sends', () => {
     const progress: [number, number][] = [];
     const r = await diadocAdapter.send(ctx({ onProgress: (sent, total) => progress.push([sent, total]) }), msg);
     expect(r.kind).toBe('sent');
+    const sent = planPostMessageBody(
+      withFileNames(msg, (id) => lookup(id).name),
+      lookup,
+    ).contentLength;
     expect(sim.messages.at(-1)!.documents.map((d) => d.contentSha256)).toEqual(docs.map((d) => files.get(d.file).sha256));
-    expect(progress.at(-1)).toEqual([plan.contentLength, plan.contentLength]);
-    expect(progress.every(([sent], i) => i === 0 || sent >= progress[i - 1]![0])).toBe(true);
+    expect(progress.at(-1)).toEqual([sent, sent]);
+    expect(progress.every(([n], i) => i === 0 || n >= progress[i - 1]![0])).toBe(true);
     expect(progress.length).toBeGreaterThan(40);
   });
 });
@@ -208,19 +227,15 @@ describe('the Diadoc adapter: refusals before any request', () => {
     expect(sim.server.received.length).toBe(before);
   });
 
-  it('refuses a request over 70 MB once base64 and JSON are counted, without sending anything', async () => {
-    // 3 × 17.5 MB is 52.5 MB of files, under 70 MB raw, but 70 000 000+ bytes as base64 JSON.
-    const parts = [0, 1, 2].map((i) => addSparseFile(`scan${i}.pdf`, 17_500_000));
-    const msg = message({ documents: parts.map((p) => doc({ file: p.id })) });
-    expect(planPostMessageBody(msg, lookup).contentLength).toBeGreaterThan(70_000_000);
+  it('refuses a document over the shelf’s 400 MB without sending anything, and lets large ones through to the shelf', async () => {
+    const huge = addSparseFile('archive.pdf', 400_000_001);
     const before = sim.server.received.length;
-    const r = await diadocAdapter.send(ctx(), msg);
-    const error = failedError(r);
-    expect(error).toMatchObject({ kind: 'too_large', reason: 'documents_too_big', field: 'documents', limit: 70_000_000 });
-    expect(error.message).toMatch(/70\.0 MB/);
+    const r = await diadocAdapter.send(ctx(), message({ documents: [doc(), doc({ file: huge.id })] }));
+    expect(failedError(r)).toMatchObject({ kind: 'too_large', reason: 'file_too_big', field: 'documents.1.file', limit: 400_000_000 });
     expect(sim.server.received.length).toBe(before);
-    expect(diadocAdapter.check(msg, account(), lookup)).toEqual([{ field: 'documents', reason: 'documents_too_big', limit: 70_000_000 }]);
-    expect(diadocAdapter.check(message({ documents: [doc({ file: parts[0]!.id })] }), account(), lookup)).toEqual([]);
+    // 3 × 17.5 MB would be 70 000 000+ bytes as inline base64; through the shelf the request stays small.
+    const parts = [0, 1, 2].map((i) => addSparseFile(`scan${i}.pdf`, 17_500_000));
+    expect(diadocAdapter.check(message({ documents: parts.map((p) => doc({ file: p.id })) }), account(), lookup)).toEqual([]);
   });
 
   it('refuses a message its rules break, naming the field', async () => {

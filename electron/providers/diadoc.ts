@@ -1,8 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { isOperatorError, type SendError } from '../../shared/errors.ts';
-import { base64Length, checkDiadocMessage, diadocLimits, type DiadocMessage } from '../../shared/messages/diadoc.ts';
+import {
+  base64Length,
+  checkDiadocMessage,
+  diadocLimits,
+  withFileNames,
+  type DiadocMessage,
+  type DiadocTypeInfo,
+} from '../../shared/messages/diadoc.ts';
 import type { FieldProblem } from '../../shared/messages/problems.ts';
+import type { Exchange } from '../../shared/sends.ts';
+import { uploadToShelf } from './diadoc-shelf.ts';
+import { diadocTypeBook } from './diadoc-types.ts';
 import { excerpt, httpExchange, parseJson, retryAfterUntil, retryAtFrom, type HttpOutcome } from './http.ts';
 import { fileAsAttached } from './plumbing/file-bytes.ts';
 import { FileChangedError, fileChangedError } from './plumbing/file-changed.ts';
@@ -11,7 +21,7 @@ import { rateLimitedResult, type BackoffPolicy } from './plumbing/rate-limit.ts'
 import { secretsOf } from './plumbing/secrets.ts';
 import { meaningOfStatus, type StatusMeaning } from './plumbing/status.ts';
 import { transportResult } from './plumbing/transport.ts';
-import type { AdapterAccount, AdapterContext, AttemptResult, LocalFile, ProviderAdapter } from './types.ts';
+import type { AdapterAccount, AdapterContext, AdapterJournal, AttemptResult, LocalFile, ProviderAdapter } from './types.ts';
 
 /**
  * Kontur Diadoc adapter: `POST {base}/V3/PostMessage?operationId=…` with one JSON `MessageToPost`
@@ -121,7 +131,11 @@ export interface PostMessageBody {
  * Lays out the `MessageToPost` JSON with a placeholder where each file's base64 goes. Nothing is
  * read from disk here, so the exact request length is known (and checked) before any request.
  */
-export function planPostMessageBody(msg: DiadocMessage, file: (id: string) => LocalFile): PostMessageBody {
+export function planPostMessageBody(
+  msg: DiadocMessage,
+  file: (id: string) => LocalFile,
+  shelfNames: ReadonlyMap<number, string> = new Map(),
+): PostMessageBody {
   const nonce = randomUUID();
   const slots: { file: LocalFile; field: string }[] = [];
   const slot = (id: string, field: string): string => {
@@ -135,7 +149,7 @@ export function planPostMessageBody(msg: DiadocMessage, file: (id: string) => Lo
       const metadata = (d.metadata ?? []).map((m) => ({ Key: m.key.trim(), Value: m.value.trim() }));
       return {
         SignedContent: {
-          Content: slot(d.file, `documents.${i}.file`),
+          ...(shelfNames.has(i) ? { NameOnShelf: shelfNames.get(i)! } : { Content: slot(d.file, `documents.${i}.file`) }),
           ...(d.signatureFile ? { Signature: slot(d.signatureFile, `documents.${i}.signatureFile`) } : {}),
         },
         TypeNamedId: d.typeNamedId.trim(),
@@ -323,6 +337,9 @@ const documentFieldNames: Record<string, string> = {
 /** Points a provider's `DocumentAttachments[3].Metadata[0].Value`-style path at the composer's field. */
 export function fieldFromProviderText(text: string): string | undefined {
   const doc = /DocumentAttachments\[(\d+)\]((?:\.\w+(?:\[\d+\])?)*)/.exec(text);
+  // §12.2: "Невозможно получить данные по ключу: FileName" and "Provided odd metadata items. Keys: A, B".
+  const key = /по ключу:\s*([\w.-]+)|odd metadata items\. Keys:\s*([\w.-]+)/i.exec(text);
+  if (doc && key) return `documents.${doc[1]}.meta.${key[1] ?? key[2]}`;
   if (doc) {
     let field = `documents.${doc[1]}`;
     let inMetadata = false;
@@ -540,29 +557,85 @@ function resolveFiles(
   return { files };
 }
 
-function checkWithFiles(msg: DiadocMessage, file?: (id: string) => LocalFile): FieldProblem[] {
-  const problems = checkDiadocMessage(msg);
+/** The documents that go through the shelf: every file above the inline advice (§7, §12.3). */
+function shelfDocuments(msg: DiadocMessage, files: ReadonlyMap<string, LocalFile>): number[] {
+  return msg.documents.flatMap((d, i) => ((files.get(d.file)?.size ?? 0) > diadocLimits.inlineAdviceBytes ? [i] : []));
+}
+
+/** The request as planned with placeholder shelf names: what the 70 MB limit counts (§7). */
+function plannedBytes(msg: DiadocMessage, files: ReadonlyMap<string, LocalFile>): number {
+  const names = new Map(shelfDocuments(msg, files).map((i) => [i, 'dd-api-00000000-0000-0000-0000-000000000000.placeholder']));
+  return planPostMessageBody(msg, (id) => files.get(id)!, names).contentLength;
+}
+
+function sizeProblems(msg: DiadocMessage, files: ReadonlyMap<string, LocalFile>): FieldProblem[] {
+  for (const i of shelfDocuments(msg, files))
+    if (files.get(msg.documents[i]!.file)!.size > diadocLimits.shelfFileBytesMax)
+      return [{ field: `documents.${i}.file`, reason: 'file_too_big', limit: diadocLimits.shelfFileBytesMax }];
+  return plannedBytes(msg, files) > diadocLimits.requestBytesMax
+    ? [{ field: 'documents', reason: 'documents_too_big', limit: diadocLimits.requestBytesMax }]
+    : [];
+}
+
+/** The message as it will go out: FileName from the file where the type takes it (§12.2). */
+function outgoing(msg: DiadocMessage, file: ((id: string) => LocalFile) | undefined, types: readonly DiadocTypeInfo[]): DiadocMessage {
+  if (!file) return msg;
+  return withFileNames(
+    msg,
+    (id) => {
+      try {
+        return file(id).name;
+      } catch {
+        return undefined;
+      }
+    },
+    types,
+  );
+}
+
+function checkWithFiles(msg: DiadocMessage, account: AdapterAccount, file?: (id: string) => LocalFile): FieldProblem[] {
+  const types = diadocTypeBook.known(account, msg.fromBoxId);
+  const problems = checkDiadocMessage(outgoing(msg, file, types), types);
   if (problems.length || !file) return problems;
   const resolved = resolveFiles(msg, file);
   if ('problem' in resolved) return [resolved.problem];
-  const plan = planPostMessageBody(msg, (id) => resolved.files.get(id)!);
-  return plan.contentLength > diadocLimits.requestBytesMax
-    ? [{ field: 'documents', reason: 'documents_too_big', limit: diadocLimits.requestBytesMax }]
-    : [];
+  return sizeProblems(msg, resolved.files);
 }
 
 function megabytes(n: number): string {
   return `${(n / 1_000_000).toFixed(1)} MB`;
 }
 
+/** Without the history's journal (adapter tests), shelf progress is kept for the life of the process. */
+const memoryJournal: AdapterJournal = (() => {
+  const m = new Map<string, string>();
+  return { get: (k) => m.get(k), set: (k, v) => void m.set(k, v) };
+})();
+
+const TYPES_TIMEOUT_MS = 10_000;
+
 async function send(ctx: AdapterContext, original: DiadocMessage): Promise<AttemptResult> {
   const { account } = ctx;
-  const msg = withSenderBox(original, account);
   const secrets = secretsOf(account);
-  const problems = checkDiadocMessage(msg);
-  if (problems.length) return { kind: 'failed', exchanges: [], error: problemToError(problems[0]!) };
+  const journal = ctx.journal ?? memoryJournal;
+  const early = checkWithFiles(withSenderBox(original, account), account);
+  if (early.length) return { kind: 'failed', exchanges: [], error: problemToError(early[0]!) };
   const auth = diadocAuthorization(account);
   if ('error' in auth) return { kind: 'failed', exchanges: [], error: auth.error };
+
+  const sender = withSenderBox(original, account);
+  // The box's own types decide the metadata (§12.2); the built-in table stands in when it cannot be asked.
+  const { types } = await diadocTypeBook.get(account, sender.fromBoxId, {
+    authorization: auth.header,
+    secrets,
+    timeoutMs: Math.min(ctx.timeoutMs, TYPES_TIMEOUT_MS),
+    now: ctx.now(),
+    fetch: ctx.fetch,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
+  const msg = outgoing(sender, ctx.file, types);
+  const problems = checkDiadocMessage(msg, types);
+  if (problems.length) return { kind: 'failed', exchanges: [], error: problemToError(problems[0]!) };
 
   const resolved = resolveFiles(msg, ctx.file);
   if ('problem' in resolved)
@@ -571,22 +644,70 @@ async function send(ctx: AdapterContext, original: DiadocMessage): Promise<Attem
       exchanges: [],
       error: { kind: 'invalid', reason: resolved.problem.reason, field: resolved.problem.field, message: resolved.message },
     };
-  const plan = planPostMessageBody(msg, (id) => resolved.files.get(id)!);
-  if (plan.contentLength > diadocLimits.requestBytesMax) {
+  const tooBig = sizeProblems(msg, resolved.files)[0];
+  if (tooBig) {
+    const overall = tooBig.field === 'documents';
     return {
       kind: 'failed',
       exchanges: [],
       error: {
         kind: 'too_large',
-        reason: 'documents_too_big',
-        field: 'documents',
-        limit: diadocLimits.requestBytesMax,
-        message: `The documents make a request of ${megabytes(plan.contentLength)} once encoded; Diadoc accepts at most ${megabytes(diadocLimits.requestBytesMax)} per message.`,
+        reason: tooBig.reason,
+        field: tooBig.field,
+        limit: tooBig.limit!,
+        message: overall
+          ? `The inline documents make a request of ${megabytes(plannedBytes(msg, resolved.files))} once encoded; Diadoc accepts at most ${megabytes(diadocLimits.requestBytesMax)} per message.`
+          : `A document is larger than the ${megabytes(diadocLimits.shelfFileBytesMax)} Diadoc's shelf takes.`,
       },
     };
   }
+  const shelved = shelfDocuments(msg, resolved.files);
+  const shelfBytes = shelved.reduce((n, i) => n + resolved.files.get(msg.documents[i]!.file)!.size, 0);
+  const noPlan = planPostMessageBody(msg, (id) => resolved.files.get(id)!, new Map(shelved.map((i) => [i, ''])));
+  const total = shelfBytes + noPlan.contentLength;
+  let sent = 0;
+  ctx.onProgress?.(0, total);
+  const progress = (n: number) => {
+    sent += n;
+    ctx.onProgress?.(sent, total);
+  };
+
+  const shelfExchanges: Exchange[] = [];
+  const shelfNames = new Map<number, string>();
+  const postedKey = `diadoc-posted:${ctx.idempotencyKey}`;
+  for (const i of shelved) {
+    const file = resolved.files.get(msg.documents[i]!.file)!;
+    const up = await uploadToShelf(
+      file,
+      {
+        baseUrl: baseOf(account),
+        authorization: auth.header,
+        secrets,
+        timeoutMs: ctx.timeoutMs,
+        now: ctx.now,
+        journal,
+        operationId: ctx.idempotencyKey,
+        onBytes: progress,
+        fetch: ctx.fetch,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      },
+      `documents.${i}.file`,
+    );
+    shelfExchanges.push(...up.exchanges);
+    if (up.ok) {
+      shelfNames.set(i, up.name);
+      continue;
+    }
+    if (up.retryable)
+      return { kind: 'retry', retryAt: up.retryAt ?? ctx.now() + SERVER_ERROR_FALLBACK_MS, exchanges: shelfExchanges, error: up.error };
+    // A shelf upload creates no message; only an earlier PostMessage of this operation could have.
+    if (journal.get(postedKey)) return { kind: 'unknown', exchanges: shelfExchanges, error: { ...up.error, kind: 'outcome_unknown' } };
+    return { kind: 'failed', exchanges: shelfExchanges, error: up.error };
+  }
+
+  const plan = planPostMessageBody(msg, (id) => resolved.files.get(id)!, shelfNames);
   const gone = await preflightFiles(plan);
-  if (gone) return { kind: 'failed', exchanges: [], error: gone };
+  if (gone) return { kind: 'failed', exchanges: shelfExchanges, error: gone };
 
   const url = `${baseOf(account)}/V3/PostMessage?operationId=${encodeURIComponent(ctx.idempotencyKey)}`;
   if (!URL.canParse(url))
@@ -595,19 +716,11 @@ async function send(ctx: AdapterContext, original: DiadocMessage): Promise<Attem
       exchanges: [],
       error: { kind: 'invalid', reason: 'bad_url', field: 'baseUrl', message: 'The account’s base URL is not a URL.' },
     };
-  let sent = 0;
   let fileFailure: FileChangedError | undefined;
-  ctx.onProgress?.(0, plan.contentLength);
-  const body = streamPostMessageBody(
-    plan,
-    (n) => {
-      sent += n;
-      ctx.onProgress?.(sent, plan.contentLength);
-    },
-    (e) => {
-      fileFailure = e;
-    },
-  );
+  const body = streamPostMessageBody(plan, progress, (e) => {
+    fileFailure = e;
+  });
+  journal.set(postedKey, '1');
   const out = await httpExchange(
     {
       method: 'POST',
@@ -629,12 +742,13 @@ async function send(ctx: AdapterContext, original: DiadocMessage): Promise<Attem
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     },
   );
+  const withShelf = (r: AttemptResult): AttemptResult => ({ ...r, exchanges: [...shelfExchanges, ...r.exchanges] });
   if (!out.ok) {
     // A body cut short by a changing file cannot have been accepted: Diadoc never saw a whole request.
-    if (fileFailure) return { kind: 'failed', exchanges: [out.exchange], error: fileChangedError(fileFailure) };
-    return noAnswerResult(out, ctx.now());
+    if (fileFailure) return withShelf({ kind: 'failed', exchanges: [out.exchange], error: fileChangedError(fileFailure) });
+    return withShelf(noAnswerResult(out, ctx.now()));
   }
-  return replyResult(out, secrets, ctx.now(), ctx.rateLimitedBefore ?? 0, ctx.random ?? Math.random);
+  return withShelf(replyResult(out, secrets, ctx.now(), ctx.rateLimitedBefore ?? 0, ctx.random ?? Math.random));
 }
 
 /** The boxes of a `GetMyOrganizations` reply (`OrganizationList`), each by its ids (lower case) and title. */
@@ -695,7 +809,7 @@ function documentsWord(n: number): string {
 export const diadocAdapter: ProviderAdapter<DiadocMessage> = {
   provider: 'diadoc',
   idempotent: true,
-  check: (msg, account, file) => checkWithFiles(withSenderBox(msg, account), file),
+  check: (msg, account, file) => checkWithFiles(withSenderBox(msg, account), account, file),
   send,
   checkConnection,
   describe: (msg, file) => {

@@ -23,6 +23,12 @@ export interface LocalFile {
   sha256: string;
 }
 
+/** Small records an adapter keeps for one send across attempts and restarts (the history database's state table). */
+export interface AdapterJournal {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+}
+
 export interface AdapterContext {
   account: AdapterAccount;
   /** Resolves a handle id the renderer referred to; throws `invalid` for an unknown handle. */
@@ -41,6 +47,8 @@ export interface AdapterContext {
   rateLimitedBefore?: number;
   /** The jitter's source, in [0, 1); tests fix it. */
   random?: () => number;
+  /** Where progress that must survive a crash is written (Diadoc's shelf parts); in memory when absent. */
+  journal?: AdapterJournal;
 }
 
 /**

@@ -80,6 +80,8 @@ function planned(i: number, s: typeof setup): SendRequest {
           provider: 'diadoc',
           fromBoxId: 'sandbox-box-from@diadoc.ru',
           toBoxId: 'counterparty-box@diadoc.ru',
+          // Unsigned, so a draft (diadoc.md §12.2): the operator signs it in Diadoc.
+          isDraft: true,
           documents: [{ file: s.fileId, typeNamedId: 'Nonformalized', comment: `Акт ${key}` }],
         } as SendRequest['message'],
       };

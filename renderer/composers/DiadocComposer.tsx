@@ -1,16 +1,20 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   base64Length,
   boxIdPattern,
   checkDiadocMessage,
+  deliversNow,
+  diadocBuiltinTypes,
   diadocLimits,
+  withFileNames,
   type DiadocDocument,
   type DiadocMessage,
 } from '../../shared/messages/diadoc.ts';
 import type { FileHandle } from '../../shared/sends.ts';
-import { client } from '../api.ts';
+import { client, keys } from '../api.ts';
 import { useT } from '../i18n/index.ts';
 import { ComposerFrame, useComposerAccount } from './ComposerFrame.tsx';
-import { DiadocDocumentCard, type DocDraft } from './DiadocDocumentCard.tsx';
+import { DiadocDocumentCard, metadataLines, type DocDraft } from './DiadocDocumentCard.tsx';
 import { FileDrop, formatBytes } from './FileDrop.tsx';
 import { RecentSends } from './RecentSends.tsx';
 import { useComposerState } from './useComposerState.ts';
@@ -36,11 +40,7 @@ export function fromDocument(d: DiadocDocument, file: FileHandle, signature: Fil
 }
 
 function toDocument(d: DocDraft): DiadocDocument {
-  const metadata = d.metadata
-    .split('\n')
-    .map((l) => l.split('='))
-    .filter((kv) => kv[0]!.trim())
-    .map(([k, ...v]) => ({ key: k!.trim(), value: v.join('=').trim() }));
+  const metadata = metadataLines(d.metadata).map(([key, value]) => ({ key, value }));
   return {
     file: d.file.id,
     typeNamedId: d.typeNamedId,
@@ -54,12 +54,33 @@ function toDocument(d: DocDraft): DiadocDocument {
   };
 }
 
-/** An honest estimate of the JSON request: every file as base64, plus room for the fields. */
+/** An honest estimate of the JSON request: every inline file as base64 (larger ones go to the shelf), plus room for the fields. */
 function requestBytes(docs: DocDraft[]): number {
   return docs.reduce(
-    (n, d) => n + base64Length(d.file.size) + (d.signature ? base64Length(d.signature.size) : 0) + 600 + d.comment.length * 2,
+    (n, d) =>
+      n +
+      (d.file.size > diadocLimits.inlineAdviceBytes ? 100 : base64Length(d.file.size)) +
+      (d.signature ? base64Length(d.signature.size) : 0) +
+      600 +
+      d.comment.length * 2,
     400,
   );
+}
+
+/** The box's document types, cached in the host; the built-in table until they arrive or when the box cannot be asked. */
+function useDocumentTypes(accountId: string | undefined) {
+  const qc = useQueryClient();
+  const query = useQuery({
+    queryKey: keys.diadocTypes(accountId ?? ''),
+    queryFn: () => client.diadoc.documentTypes({ accountId: accountId! }),
+    enabled: !!accountId,
+    staleTime: Infinity,
+  });
+  const refresh = useMutation({
+    mutationFn: () => client.diadoc.documentTypes({ accountId: accountId!, refresh: true }),
+    onSuccess: (data) => qc.setQueryData(keys.diadocTypes(accountId ?? ''), data),
+  });
+  return { reply: query.data, types: query.data?.types ?? diadocBuiltinTypes, refresh };
 }
 
 export function DiadocComposer() {
@@ -82,8 +103,14 @@ export function DiadocComposer() {
     ...(body.lockPacket ? { lockPacket: true } : {}),
     ...(body.delaySend ? { delaySend: true } : {}),
   };
+  const { reply, types, refresh } = useDocumentTypes(account?.id);
   const size = requestBytes(docs);
-  const problems = checkDiadocMessage(message);
+  // Checked as it will go out: FileName comes from the file for the types that take it.
+  const problems = checkDiadocMessage(
+    withFileNames(message, (id) => docs.find((d) => d.file.id === id)?.file.name, types),
+    types,
+  );
+  const unsigned = deliversNow(message) && docs.some((d) => !d.signature);
   if (size > diadocLimits.requestBytesMax)
     problems.unshift({ field: 'documents', reason: 'documents_too_big', limit: diadocLimits.requestBytesMax });
   const setDocs = (documents: DocDraft[]) => setBody({ documents });
@@ -140,6 +167,7 @@ export function DiadocComposer() {
           {docs.map((d, i) => (
             <DiadocDocumentCard
               key={d.file.id}
+              types={types}
               doc={d}
               index={i}
               count={docs.length}
@@ -155,6 +183,22 @@ export function DiadocComposer() {
             />
           ))}
         </ol>
+        {unsigned && (
+          <div className="note" role="note" data-testid="diadoc-signature-rule">
+            <p>{t('diadoc.signatureRule')}</p>
+            <button type="button" onClick={() => setBody({ isDraft: true })}>
+              {t('diadoc.sendAsDraft')}
+            </button>
+          </div>
+        )}
+        <div className="row">
+          <span className="muted small" data-testid="diadoc-types-source">
+            {reply?.source === 'builtin' ? t('diadoc.typesBuiltin') : t('diadoc.typesFromBox')}
+          </span>
+          <button type="button" className="link" disabled={!account || refresh.isPending} onClick={() => refresh.mutate()}>
+            {t('diadoc.refreshTypes')}
+          </button>
+        </div>
         <div className="row">
           {(['isDraft', 'lockPacket', 'delaySend'] as const).map((f) => (
             <label key={f} className="inline">

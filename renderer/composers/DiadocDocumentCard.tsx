@@ -1,7 +1,14 @@
-import { diadocDocumentType, diadocDocumentTypes, diadocLimits } from '../../shared/messages/diadoc.ts';
+import {
+  diadocBuiltinTypes,
+  diadocDocumentType,
+  diadocLimits,
+  metadataFileName,
+  passedMetadata,
+  type DiadocTypeInfo,
+} from '../../shared/messages/diadoc.ts';
 import type { FieldProblem } from '../../shared/messages/problems.ts';
 import type { FileHandle } from '../../shared/sends.ts';
-import { useT } from '../i18n/index.ts';
+import { hasKey, useT } from '../i18n/index.ts';
 import { problemText } from './ComposerFrame.tsx';
 import { FileDrop, formatBytes } from './FileDrop.tsx';
 
@@ -18,7 +25,24 @@ export interface DocDraft {
   metadata: string;
 }
 
+/** The draft's `key=value` lines as pairs, in order. */
+export function metadataLines(text: string): [string, string][] {
+  return text
+    .split('\n')
+    .map((l) => l.split('='))
+    .filter((kv) => kv[0]!.trim())
+    .map(([k, ...v]) => [k!.trim(), v.join('=').trim()]);
+}
+
+function withMetadata(text: string, key: string, value: string): string {
+  const lines = metadataLines(text).filter(([k]) => k !== key);
+  if (value.trim()) lines.push([key, value]);
+  return lines.map(([k, v]) => `${k}=${v}`).join('\n');
+}
+
 interface Props {
+  /** The box's document types (the built-in table when they are not known). */
+  types: readonly DiadocTypeInfo[];
   doc: DocDraft;
   index: number;
   count: number;
@@ -28,10 +52,19 @@ interface Props {
   onMove(delta: -1 | 1): void;
 }
 
-export function DiadocDocumentCard({ doc, index, count, problems, onChange, onRemove, onMove }: Props) {
+export function DiadocDocumentCard({ types, doc, index, count, problems, onChange, onRemove, onMove }: Props) {
   const { t } = useT();
   const n = index + 1;
-  const type = diadocDocumentType(doc.typeNamedId);
+  const type = diadocDocumentType(doc.typeNamedId, types);
+  const passed = type ? passedMetadata(type) : [];
+  const fromContent = type ? type.metadata.filter((m) => m.source === 'content').map((m) => m.id) : [];
+  const lines = metadataLines(doc.metadata);
+  const others = type ? lines.filter(([k]) => !passed.some((p) => p.id === k)) : lines;
+  const reasonText = (reason: string) => {
+    const key = `reason.${reason}`;
+    return hasKey(key) ? t(key) : reason;
+  };
+  const problemFor = (key: string) => problems.find((p) => p.field === `documents.${index}.meta.${key}`);
   const listId = `diadoc-types-${index}`;
   const set = (patch: Partial<DocDraft>) => onChange({ ...doc, ...patch });
   return (
@@ -73,7 +106,7 @@ export function DiadocDocumentCard({ doc, index, count, problems, onChange, onRe
             aria-label={`${t('diadoc.type')} ${n}`}
           />
           <datalist id={listId}>
-            {diadocDocumentTypes.map((d) => (
+            {(types.length ? types : diadocBuiltinTypes).map((d) => (
               <option key={d.typeNamedId} value={d.typeNamedId}>
                 {d.title}
               </option>
@@ -127,15 +160,58 @@ export function DiadocDocumentCard({ doc, index, count, problems, onChange, onRe
           aria-label={`${t('diadoc.comment')} ${n}`}
         />
       </label>
-      <label className="field">
-        <span>{t('diadoc.metadata')}</span>
-        <textarea
-          rows={1}
-          value={doc.metadata}
-          onChange={(e) => set({ metadata: e.target.value })}
-          aria-label={`${t('diadoc.metadata')} ${n}`}
-        />
-      </label>
+      {type && (
+        <div className="diadoc-grid" data-testid="diadoc-metadata">
+          {passed.map((m) => {
+            const problem = problemFor(m.id);
+            return (
+              <label key={m.id} className="field">
+                <span>{m.required && m.id !== 'FileName' ? t('diadoc.required', { name: m.id }) : m.id}</span>
+                <input
+                  value={lines.find(([k]) => k === m.id)?.[1] ?? ''}
+                  placeholder={
+                    m.id === 'FileName'
+                      ? t('diadoc.fileNameAuto', { name: metadataFileName(doc.file.name) })
+                      : m.type === 'date'
+                        ? t('reason.metadata_date')
+                        : undefined
+                  }
+                  onChange={(e) => set({ metadata: withMetadata(doc.metadata, m.id, e.target.value) })}
+                  aria-label={`${m.id} ${n}`}
+                  aria-invalid={problem ? true : undefined}
+                />
+                {problem && (
+                  <small className="error" role="status">
+                    {reasonText(problem.reason)}
+                  </small>
+                )}
+              </label>
+            );
+          })}
+          <span className="muted small">
+            {fromContent.length ? t('diadoc.fromContent', { keys: fromContent.join(', ') }) : passed.length ? null : t('diadoc.noMetadata')}
+          </span>
+        </div>
+      )}
+      {(!type || others.length > 0) && (
+        <label className="field">
+          <span>{type ? t('diadoc.otherMetadata') : t('diadoc.metadata')}</span>
+          <textarea
+            rows={1}
+            value={type ? others.map(([k, v]) => `${k}=${v}`).join('\n') : doc.metadata}
+            onChange={(e) =>
+              set({
+                metadata: type
+                  ? [...lines.filter(([k]) => passed.some((p) => p.id === k)).map(([k, v]) => `${k}=${v}`), e.target.value]
+                      .filter(Boolean)
+                      .join('\n')
+                  : e.target.value,
+              })
+            }
+            aria-label={`${type ? t('diadoc.otherMetadata') : t('diadoc.metadata')} ${n}`}
+          />
+        </label>
+      )}
       <div className="row">
         <label className="inline">
           <input type="checkbox" checked={doc.needRecipientSignature} onChange={(e) => set({ needRecipientSignature: e.target.checked })} />{' '}
@@ -165,11 +241,13 @@ export function DiadocDocumentCard({ doc, index, count, problems, onChange, onRe
           />
         )}
       </div>
-      {problems.map((p) => (
-        <small key={p.field + p.reason} className="error" role="status">
-          {problemText(t, p)}
-        </small>
-      ))}
+      {problems
+        .filter((p) => !passed.some((m) => p.field === `documents.${index}.meta.${m.id}`))
+        .map((p) => (
+          <small key={p.field + p.reason} className="error" role="status">
+            {p.field.includes('.meta.') ? `${p.field.split('.meta.')[1]}: ${reasonText(p.reason)}` : problemText(t, p)}
+          </small>
+        ))}
     </li>
   );
 }

@@ -5,11 +5,20 @@ import {
   diadocDocumentType,
   diadocLimits,
   diadocMessageSchema,
+  deliversNow,
+  metadataFileName,
+  withFileNames,
   type DiadocDocument,
+  type DiadocTypeInfo,
   type DiadocMessage,
 } from './diadoc.ts';
 
-const doc = (over: Partial<DiadocDocument> = {}): DiadocDocument => ({ file: 'f_document0001', typeNamedId: 'Nonformalized', ...over });
+const doc = (over: Partial<DiadocDocument> = {}): DiadocDocument => ({
+  file: 'f_document0001',
+  signatureFile: 'f_signature001',
+  typeNamedId: 'Nonformalized',
+  ...over,
+});
 const message = (over: Partial<DiadocMessage> = {}): DiadocMessage => ({
   provider: 'diadoc',
   fromBoxId: 'db32772b-9256-49a8-a133-fda593fda38a',
@@ -25,7 +34,7 @@ describe('the Diadoc message', () => {
 
   it('is what the composer produces: the schema keeps every field and knows its provider', () => {
     const full = message({
-      isDraft: true,
+      isDraft: false,
       lockPacket: true,
       delaySend: false,
       documents: [
@@ -108,12 +117,97 @@ describe('the Diadoc message', () => {
     const metadata = [
       { key: 'FileName', value: 'a.pdf' },
       { key: '', value: 'x' },
-      { key: 'DocumentNumber', value: ' ' },
+      { key: 'Note', value: ' ' },
     ];
     expect(checkDiadocMessage(message({ documents: [doc(), doc({ metadata })] }))).toEqual([
       { field: 'documents.1.metadata.1.key', reason: 'required' },
       { field: 'documents.1.metadata.2.value', reason: 'required' },
     ]);
+  });
+
+  it('needs a signature on every document of a message that goes to the recipient now', () => {
+    expect(checkDiadocMessage(message({ documents: [doc(), doc({ signatureFile: undefined })] }))).toEqual([
+      { field: 'documents.1.signatureFile', reason: 'signature_required' },
+    ]);
+    expect(deliversNow({})).toBe(true);
+  });
+
+  it('takes no signature in a draft or a delayed send, which are signed later in Diadoc', () => {
+    const unsigned = [doc({ signatureFile: undefined })];
+    expect(checkDiadocMessage(message({ isDraft: true, documents: unsigned }))).toEqual([]);
+    expect(checkDiadocMessage(message({ delaySend: true, documents: unsigned }))).toEqual([]);
+    expect(checkDiadocMessage(message({ delaySend: true, documents: [doc()] }))).toEqual([
+      { field: 'documents.0.signatureFile', reason: 'signature_in_draft' },
+    ]);
+  });
+
+  it('takes only the metadata a type takes from the call, never what it reads from the content', () => {
+    const utd = doc({ typeNamedId: 'UniversalTransferDocument', function: 'СЧФ', metadata: [{ key: 'DocumentNumber', value: '7' }] });
+    expect(checkDiadocMessage(message({ documents: [utd] }))).toEqual([
+      { field: 'documents.0.meta.DocumentNumber', reason: 'metadata_from_content' },
+    ]);
+    const odd = doc({ metadata: [{ key: 'Total', value: '1' }] });
+    expect(checkDiadocMessage(message({ documents: [odd] }))).toEqual([{ field: 'documents.0.meta.Total', reason: 'metadata_odd' }]);
+  });
+
+  it('asks for a Contract’s number and date, in DD.MM.YYYY, but never for FileName, which comes from the file', () => {
+    expect(checkDiadocMessage(message({ documents: [doc({ typeNamedId: 'Contract' })] }))).toEqual([
+      { field: 'documents.0.meta.DocumentNumber', reason: 'metadata_required' },
+      { field: 'documents.0.meta.DocumentDate', reason: 'metadata_required' },
+    ]);
+    const dated = (date: string) =>
+      doc({
+        typeNamedId: 'Contract',
+        metadata: [
+          { key: 'DocumentNumber', value: '7' },
+          { key: 'DocumentDate', value: date },
+        ],
+      });
+    expect(checkDiadocMessage(message({ documents: [dated('2026-12-01')] }))).toEqual([
+      { field: 'documents.0.meta.DocumentDate', reason: 'metadata_date' },
+    ]);
+    expect(checkDiadocMessage(message({ documents: [dated('01.12.2026')] }))).toEqual([]);
+  });
+
+  it('checks against the box’s own types when they are known', () => {
+    const box: DiadocTypeInfo[] = [
+      {
+        typeNamedId: 'Nonformalized',
+        title: 'НФ',
+        functions: ['default'],
+        metadata: [
+          { id: 'FileName', type: 'string', required: true, source: 'user' },
+          { id: 'DocumentNumber', type: 'string', required: false, source: 'user' },
+        ],
+      },
+    ];
+    const numbered = doc({ metadata: [{ key: 'DocumentNumber', value: '5' }] });
+    expect(checkDiadocMessage(message({ documents: [numbered] }), box)).toEqual([]);
+    expect(checkDiadocMessage(message({ documents: [numbered] }))).toEqual([
+      { field: 'documents.0.meta.DocumentNumber', reason: 'metadata_odd' },
+    ]);
+  });
+
+  it('fills FileName from the file for the types that take it, keeping one the operator typed', () => {
+    const names: Record<string, string> = { f_a: 'Счёт на оплату №5.pdf', f_b: 'a/b:c.pdf.', f_c: 'upd.xml' };
+    const filled = withFileNames(
+      message({
+        documents: [
+          doc({ file: 'f_a' }),
+          doc({ file: 'f_b' }),
+          doc({ file: 'f_a', metadata: [{ key: 'FileName', value: 'Своё имя.pdf' }] }),
+          doc({ file: 'f_c', typeNamedId: 'UniversalTransferDocument', function: 'СЧФ' }),
+        ],
+      }),
+      (id) => names[id],
+    );
+    expect(filled.documents.map((d) => d.metadata)).toEqual([
+      [{ key: 'FileName', value: 'Счёт на оплату №5.pdf' }],
+      [{ key: 'FileName', value: 'a_b_c.pdf' }],
+      [{ key: 'FileName', value: 'Своё имя.pdf' }],
+      undefined,
+    ]);
+    expect(metadataFileName('...')).toBe('document');
   });
 
   it('keeps custom document ids unique within the message', () => {
