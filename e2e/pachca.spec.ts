@@ -69,7 +69,7 @@ for (const target of targets) {
         ['фото.png', 50_000],
       ]);
       expect(sim.server.received.filter((r) => r.path === '/direct_upload').every((r) => r.headers.authorization === undefined)).toBe(true);
-      const body = JSON.parse(sim.server.received.find((r) => r.path === '/messages')!.body.toString());
+      const body = JSON.parse(sim.server.received.find((r) => r.method === 'POST' && r.path === '/messages')!.body.toString());
       expect(body).toEqual({
         message: {
           entity_type: 'thread',
@@ -134,7 +134,8 @@ for (const target of targets) {
         message: { provider: 'pachca', entityType: 'discussion', entityId: 334, content: 'x', buttons },
       });
       expect(reply).toMatchObject({ ok: false, error: { kind: 'invalid', reason: 'too_many_in_row', limit: 8 } });
-      expect(sim.server.received).toHaveLength(0);
+      // Reads of the directory and the conversation may run; nothing was posted.
+      expect(sim.server.received.filter((r) => r.method === 'POST')).toHaveLength(0);
     });
   });
 }

@@ -13,10 +13,11 @@ import {
 import type { FileHandle } from '../../shared/sends.ts';
 import { client, keys } from '../api.ts';
 import { useT } from '../i18n/index.ts';
+import { RecipientPicker } from '../recipients/RecipientPicker.tsx';
 import { ComposerFrame, useComposerAccount } from './ComposerFrame.tsx';
 import { DiadocDocumentCard, metadataLines, type DocDraft } from './DiadocDocumentCard.tsx';
 import { FileDrop, formatBytes } from './FileDrop.tsx';
-import { RecentSends } from './RecentSends.tsx';
+import { ComposerAside } from '../recipients/ComposerAside.tsx';
 import { useComposerState } from './useComposerState.ts';
 
 type Recipient = { fromBoxId: string; toBoxId: string };
@@ -139,10 +140,15 @@ export function DiadocComposer() {
             <span>{t('diadoc.fromBoxId')}</span>
             <input name="fromBoxId" value={r.fromBoxId} onChange={(e) => setRecipient({ ...r, fromBoxId: e.target.value })} />
           </label>
-          <label className="field grow">
-            <span>{t('diadoc.toBoxId')}</span>
-            <input name="toBoxId" value={r.toBoxId} onChange={(e) => setRecipient({ ...r, toBoxId: e.target.value })} />
-          </label>
+          <RecipientPicker
+            accountId={account?.id}
+            label={t('diadoc.toBoxId')}
+            name="toBoxId"
+            value={r.toBoxId}
+            target={diadocKeyOf(r) ? r.toBoxId.trim() : undefined}
+            onType={(toBoxId) => setRecipient({ ...r, toBoxId })}
+            onPick={(x) => setRecipient({ ...r, toBoxId: x.target })}
+          />
         </div>
         <FileDrop
           label={t('diadoc.documents')}
@@ -207,7 +213,12 @@ export function DiadocComposer() {
           ))}
         </div>
       </ComposerFrame>
-      <RecentSends provider="diadoc" recipient={diadocKeyOf(r) ? r.toBoxId.trim() : undefined} />
+      <ComposerAside
+        provider="diadoc"
+        accountId={account?.id}
+        target={diadocKeyOf(r) ? r.toBoxId.trim() : undefined}
+        recipient={diadocKeyOf(r) ? r.toBoxId.trim() : undefined}
+      />
     </div>
   );
 }

@@ -4,8 +4,9 @@ import { client } from '../api.ts';
 import { useT } from '../i18n/index.ts';
 import { Counter } from '../ui/Counter.tsx';
 import { TemplateField } from '../templates/TemplateField.tsx';
+import { RecipientPicker } from '../recipients/RecipientPicker.tsx';
 import { ComposerFrame, problemText, useComposerAccount } from './ComposerFrame.tsx';
-import { RecentSends } from './RecentSends.tsx';
+import { ComposerAside } from '../recipients/ComposerAside.tsx';
 import { useComposerState } from './useComposerState.ts';
 
 type Recipient = { recipientType: GreenApiMessage['recipientType']; to: string };
@@ -56,24 +57,27 @@ export function GreenApiComposer() {
             </label>
           ))}
         </fieldset>
-        <label className="field">
-          <span>{t('greenapi.to')}</span>
-          <input
-            name="to"
-            inputMode={recipient.recipientType === 'individual' ? 'tel' : 'text'}
-            autoComplete="off"
-            value={recipient.to}
-            placeholder={t(recipient.recipientType === 'individual' ? 'greenapi.toPlaceholderIndividual' : 'greenapi.toPlaceholderGroup')}
-            onChange={(e) => setRecipient({ ...recipient, to: e.target.value })}
-            aria-invalid={!!toProblem}
-            aria-describedby={toProblem ? 'greenapi-to-error' : undefined}
-          />
+        <RecipientPicker
+          accountId={account?.id}
+          label={t('greenapi.to')}
+          name="to"
+          inputMode={recipient.recipientType === 'individual' ? 'tel' : 'text'}
+          value={recipient.to}
+          target={normalized && !toProblem ? `${normalized}@${recipient.recipientType === 'group' ? 'g' : 'c'}.us` : undefined}
+          placeholder={t(recipient.recipientType === 'individual' ? 'greenapi.toPlaceholderIndividual' : 'greenapi.toPlaceholderGroup')}
+          onType={(to) => setRecipient({ ...recipient, to })}
+          onPick={(x) =>
+            setRecipient({ recipientType: x.target.endsWith('@g.us') ? 'group' : 'individual', to: x.target.replace(/@[cg]\.us$/, '') })
+          }
+          invalid={!!toProblem}
+          {...(toProblem ? { describedBy: 'greenapi-to-error' } : {})}
+        >
           {toProblem && (
             <small id="greenapi-to-error" className="error">
               {problemText(t, toProblem)}
             </small>
           )}
-        </label>
+        </RecipientPicker>
         <TemplateField
           label={t('greenapi.text')}
           name="text"
@@ -85,7 +89,12 @@ export function GreenApiComposer() {
           {t('greenapi.formatHint')}
         </small>
       </ComposerFrame>
-      <RecentSends provider="greenapi" recipient={keyOf(recipient) ? normalized : undefined} />
+      <ComposerAside
+        provider="greenapi"
+        accountId={account?.id}
+        target={keyOf(recipient) ? `${normalized}@${recipient.recipientType === 'group' ? 'g' : 'c'}.us` : undefined}
+        recipient={keyOf(recipient) ? normalized : undefined}
+      />
     </div>
   );
 }

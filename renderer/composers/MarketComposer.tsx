@@ -9,7 +9,8 @@ import { Counter } from '../ui/Counter.tsx';
 import { ComposerFrame, problemText, useComposerAccount, type SendOptions } from './ComposerFrame.tsx';
 import { FileChips } from './FileChips.tsx';
 import { FileDrop, formatBytes } from './FileDrop.tsx';
-import { RecentSends } from './RecentSends.tsx';
+import { ComposerAside } from '../recipients/ComposerAside.tsx';
+import { RecipientPicker } from '../recipients/RecipientPicker.tsx';
 import { useComposerState } from './useComposerState.ts';
 import { PaperclipIcon } from '../ui/PaperclipIcon.tsx';
 
@@ -85,20 +86,30 @@ export function MarketComposer() {
         onSent={clearBody}
       >
         <div className="row">
-          {(['businessId', 'chatId'] as const).map((f) => (
-            <label key={f} className="field grow">
-              <span>{t(`market.${f}`)}</span>
-              <input
-                name={f}
-                inputMode="numeric"
-                autoComplete="off"
-                value={f === 'businessId' ? r.businessId : r.chatId}
-                onChange={(e) => setRecipient({ ...r, [f]: e.target.value })}
-                aria-invalid={!!idProblem(f)}
-              />
-              {idProblem(f) && <small className="error">{problemText(t, idProblem(f)!)}</small>}
-            </label>
-          ))}
+          <label className="field">
+            <span>{t('market.businessId')}</span>
+            <input
+              name="businessId"
+              inputMode="numeric"
+              autoComplete="off"
+              value={r.businessId}
+              onChange={(e) => setRecipient({ ...r, businessId: e.target.value })}
+              aria-invalid={!!idProblem('businessId')}
+            />
+            {idProblem('businessId') && <small className="error">{problemText(t, idProblem('businessId')!)}</small>}
+          </label>
+          <RecipientPicker
+            accountId={account?.id}
+            label={t('market.chatId')}
+            name="chatId"
+            value={r.chatId}
+            target={isMarketId(base.chatId) ? base.chatId : undefined}
+            onType={(chatId) => setRecipient({ ...r, chatId })}
+            onPick={(x) => setRecipient({ ...r, chatId: x.target })}
+            invalid={!!idProblem('chatId')}
+          >
+            {idProblem('chatId') && <small className="error">{problemText(t, idProblem('chatId')!)}</small>}
+          </RecipientPicker>
         </div>
         <TemplateField label={t('market.text')} name="text" value={body.text} onChange={(text) => setBody({ text })} rows={6} />
         <FileDrop
@@ -111,7 +122,12 @@ export function MarketComposer() {
         </FileDrop>
         {body.text && body.file && <p className="note">{t('market.twoSends')}</p>}
       </ComposerFrame>
-      <RecentSends provider="market" recipient={marketKeyOf(r) ? `chat ${base.chatId}` : undefined} />
+      <ComposerAside
+        provider="market"
+        accountId={account?.id}
+        target={marketKeyOf(r) ? base.chatId : undefined}
+        recipient={marketKeyOf(r) ? `chat ${base.chatId}` : undefined}
+      />
     </div>
   );
 }

@@ -16,7 +16,8 @@ import { ComposerFrame, problemText, useComposerAccount } from './ComposerFrame.
 import { FileChips } from './FileChips.tsx';
 import { FileDrop } from './FileDrop.tsx';
 import { PachcaButtonsEditor } from './PachcaButtonsEditor.tsx';
-import { RecentSends } from './RecentSends.tsx';
+import { ComposerAside } from '../recipients/ComposerAside.tsx';
+import { RecipientPicker } from '../recipients/RecipientPicker.tsx';
 import { useComposerState } from './useComposerState.ts';
 import { PaperclipIcon } from '../ui/PaperclipIcon.tsx';
 
@@ -111,16 +112,18 @@ export function PachcaComposer() {
               ))}
             </select>
           </label>
-          <label className="field grow">
-            <span>{t('pachca.entityId')}</span>
-            <input
-              name="entityId"
-              inputMode="numeric"
-              autoComplete="off"
-              value={recipient.entityId}
-              onChange={(e) => setRecipient({ ...recipient, entityId: e.target.value })}
-            />
-          </label>
+          <RecipientPicker
+            accountId={account?.id}
+            label={t('pachca.entityId')}
+            name="entityId"
+            value={recipient.entityId}
+            target={pachcaKeyOf(recipient)}
+            onType={(entityId) => setRecipient({ ...recipient, entityId })}
+            onPick={(x) => {
+              const [entityType, id] = x.target.split(':');
+              setRecipient({ entityType: entityType === 'user' ? 'user' : 'discussion', entityId: id ?? '' });
+            }}
+          />
         </div>
         <TemplateField label={t('pachca.content')} name="content" value={b.content} onChange={(content) => setBody({ content })} rows={6} />
         <FileDrop
@@ -183,8 +186,10 @@ export function PachcaComposer() {
           </div>
         </details>
       </ComposerFrame>
-      <RecentSends
+      <ComposerAside
         provider="pachca"
+        accountId={account?.id}
+        target={pachcaKeyOf(recipient)}
         recipient={
           pachcaKeyOf(recipient)
             ? `${recipient.entityType === 'discussion' ? 'chat' : recipient.entityType} ${Number(recipient.entityId)}`

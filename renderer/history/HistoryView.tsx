@@ -44,7 +44,10 @@ const HistoryRow = memo(function HistoryRow({
         <StatusLabel status={s.status} unrecorded={s.unrecorded} t={t} />
         <span className={`prov prov-${s.provider}`}>{t(`provider.${s.provider}`)}</span>
         {s.sandbox && <span className="badge sandbox">{t('common.sandbox')}</span>}
-        <span className="recipient">{s.recipient}</span>
+        <span className="recipient">
+          {s.recipientName ? `${s.recipientName} · ` : ''}
+          {s.recipient}
+        </span>
         <time className="muted">{time.format(s.createdAt)}</time>
       </div>
       <div className="row-preview">{s.preview}</div>

@@ -82,7 +82,10 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
       </header>
       <dl className="facts">
         <dt>{t('history.recipient')}</dt>
-        <dd>{d.recipient}</dd>
+        <dd>
+          {d.recipientName ? `${d.recipientName} · ` : ''}
+          {d.recipient}
+        </dd>
         <dt>{t('composer.account')}</dt>
         <dd>{d.accountName}</dd>
         <dt>{t('history.created')}</dt>

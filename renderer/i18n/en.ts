@@ -4,6 +4,7 @@ import { greenApiEn } from './parts/green-api.ts';
 import { durabilityEn } from './parts/durability.ts';
 import { marketEn } from './parts/market.ts';
 import { pachcaEn } from './parts/pachca.ts';
+import { readsideEn } from './parts/readside.ts';
 import { safeguardsEn } from './parts/safeguards.ts';
 import { shellEn } from './parts/shell.ts';
 import type { DictKey } from './ru.ts';
@@ -11,6 +12,7 @@ import type { DictKey } from './ru.ts';
 /** English: every Russian key must be here too (the type says so). */
 export const en: Record<DictKey, string> = {
   ...pachcaEn,
+  ...readsideEn,
   ...diadocEn,
   ...marketEn,
   ...safeguardsEn,

@@ -4,12 +4,14 @@ import { greenApiRu } from './parts/green-api.ts';
 import { durabilityRu } from './parts/durability.ts';
 import { marketRu } from './parts/market.ts';
 import { pachcaRu } from './parts/pachca.ts';
+import { readsideRu } from './parts/readside.ts';
 import { safeguardsRu } from './parts/safeguards.ts';
 import { shellRu } from './parts/shell.ts';
 
 /** The Russian dictionary: the default language and the source of every key. */
 export const ru = {
   ...pachcaRu,
+  ...readsideRu,
   ...diadocRu,
   ...marketRu,
   ...safeguardsRu,

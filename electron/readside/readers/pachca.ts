@@ -48,19 +48,18 @@ const messagesRule = (accountId: string): RateRule[] => [{ key: `pachca:${accoun
 
 const base = (ctx: ReaderContext) => ctx.account.baseUrl.replace(/\/$/, '');
 const headers = (ctx: ReaderContext) => ({ authorization: `Bearer ${ctx.account.secrets.token ?? ''}`, accept: 'application/json' });
-const ownIds = new Map<string, number>();
+/** Our own author id per account, asked once (§10.3 step 1); a failed ask is asked again next time. */
+const ownIds = new Map<string, Promise<number>>();
 
-async function ownId(ctx: ReaderContext): Promise<number> {
-  const known = ownIds.get(ctx.account.id);
-  if (known !== undefined) return known;
-  const r = await ctx.client.call(ctx.account, {
-    method: 'GET',
-    url: `${base(ctx)}/profile`,
-    headers: headers(ctx),
-    rules: otherRule(ctx.account.id),
-  });
-  const id = profile.parse(r.body).data.id;
-  ownIds.set(ctx.account.id, id);
+function ownId(ctx: ReaderContext): Promise<number> {
+  let id = ownIds.get(ctx.account.id);
+  if (!id) {
+    id = ctx.client
+      .call(ctx.account, { method: 'GET', url: `${base(ctx)}/profile`, headers: headers(ctx), rules: otherRule(ctx.account.id) })
+      .then((r) => profile.parse(r.body).data.id);
+    id.catch(() => ownIds.delete(ctx.account.id));
+    ownIds.set(ctx.account.id, id);
+  }
   return id;
 }
 
