@@ -34,9 +34,9 @@ const digest = (file: string) => createHash('sha256').update(readFileSync(file))
 async function startWith(prepare: (dataDir: string) => void) {
   const dataDir = mkdtempSync(join(tmpdir(), 'operator-start-'));
   dirs.push(dataDir);
+  resetDouble();
   prepare(dataDir);
   process.env.OPERATOR_DATA_DIR = dataDir;
-  resetDouble();
   vi.resetModules();
   await import('./main.ts');
   electron.becomeReady();
@@ -131,5 +131,40 @@ describe('the data folder', () => {
     const { dataDir } = await startWith(() => {});
     await vi.waitFor(() => expect(FakeBrowserWindow.created[0]?.loadedUrl).toBeDefined());
     expect(recorded.paths).toEqual([{ name: 'userData', path: dataDir, beforeReady: true }]);
+  });
+});
+
+describe('the window’s size and place', () => {
+  const stateFile = (dir: string) => join(dir, 'window-state.json');
+
+  it('are saved on close and restored, maximised included, on the next start', async () => {
+    const { dataDir } = await startWith((dir) =>
+      writeFileSync(stateFile(dir), JSON.stringify({ x: 200, y: 120, width: 1100, height: 700, maximized: true })),
+    );
+    await vi.waitFor(() => expect(FakeBrowserWindow.created[0]?.loadedUrl).toBeDefined());
+    const win = FakeBrowserWindow.created[0]!;
+    expect(win.options).toMatchObject({ x: 200, y: 120, width: 1100, height: 700 });
+    expect(win.isMaximized()).toBe(true);
+
+    win.maximized = false;
+    win.normalBounds = { x: 300, y: 150, width: 1000, height: 650 };
+    win.emit('close');
+    expect(JSON.parse(readFileSync(stateFile(dataDir), 'utf8'))).toEqual({ x: 300, y: 150, width: 1000, height: 650, maximized: false });
+  });
+
+  it('are pulled back onto the primary screen when the monitor the window was on is gone', async () => {
+    await startWith((dir) => {
+      writeFileSync(stateFile(dir), JSON.stringify({ x: 2400, y: 100, width: 1200, height: 800, maximized: false }));
+      recorded.displays = [{ x: 0, y: 0, width: 1366, height: 728 }];
+    });
+    await vi.waitFor(() => expect(FakeBrowserWindow.created[0]?.loadedUrl).toBeDefined());
+    expect(FakeBrowserWindow.created[0]!.options).toMatchObject({ x: 83, y: 0, width: 1200, height: 728 });
+  });
+
+  it('start at the default size when nothing readable was saved', async () => {
+    await startWith((dir) => writeFileSync(stateFile(dir), '{"x": "left"}'));
+    await vi.waitFor(() => expect(FakeBrowserWindow.created[0]?.loadedUrl).toBeDefined());
+    expect(FakeBrowserWindow.created[0]!.options).toMatchObject({ width: 1280, height: 820 });
+    expect(FakeBrowserWindow.created[0]!.options.x).toBeUndefined();
   });
 });

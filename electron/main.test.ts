@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { channels } from '../shared/contract.ts';
 import type { AccountView } from '../shared/accounts.ts';
 import { APP_ORIGIN, contentSecurityPolicy, secureWebPreferences } from './security.ts';
-import { electron, FakeBrowserWindow, FakeWebContents, recorded } from './testing/electron-double.ts';
+import { electron, FakeBrowserWindow, FakeWebContents, recorded, type MenuItem } from './testing/electron-double.ts';
 
 // main.ts against a recording double of Electron (see electron-double.ts): its wiring, not Electron.
 vi.mock('electron', async () => (await import('./testing/electron-double.ts')).electron);
@@ -52,6 +52,66 @@ afterAll(async () => {
   expect(quit.prevented).toBe(true);
   await vi.waitFor(() => expect(recorded.quitCalls).toBe(1));
   rmSync(dataDir, { recursive: true, force: true });
+});
+
+const flat = (items: MenuItem[]): MenuItem[] => items.flatMap((i) => [i, ...flat(i.submenu ?? [])]);
+
+describe('the desktop around the page', () => {
+  it('has an application menu with the usual roles and the app’s shortcuts, which reach the page', () => {
+    const items = flat(recorded.applicationMenu!);
+    const roles = items.map((i) => i.role).filter(Boolean);
+    expect(roles).toEqual(
+      expect.arrayContaining(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'quit', 'minimize', 'zoomIn', 'togglefullscreen']),
+    );
+    expect(items.find((i) => i.role === 'paste')!.label).toBe('Вставить');
+    const byAccelerator = Object.fromEntries(items.filter((i) => i.accelerator).map((i) => [i.accelerator, i.label]));
+    expect(byAccelerator).toMatchObject({
+      'CmdOrCtrl+Enter': 'Отправить',
+      'CmdOrCtrl+1': 'Новое сообщение: Пачка',
+      'CmdOrCtrl+4': 'Новое сообщение: WhatsApp',
+      'CmdOrCtrl+Shift+H': 'История',
+      'CmdOrCtrl+F': 'Поиск в истории',
+      F1: 'Сочетания клавиш',
+    });
+    items.find((i) => i.accelerator === 'CmdOrCtrl+Enter')!.click!();
+    expect(win.webContents.sent.at(-1)).toEqual({ channel: 'event:menuCommand', payload: { command: 'send' } });
+    items.find((i) => i.label === 'Открыть папку журналов')!.click!();
+    expect(recorded.openedPaths.at(-1)).toBe(join(dataDir, 'logs'));
+  });
+
+  it('checks Russian and English spelling and offers suggestions, cut, copy and paste on a right click', () => {
+    expect(recorded.spellCheckerLanguages).toEqual(['ru', 'en-US']);
+    const params = {
+      isEditable: true,
+      selectionText: '',
+      misspelledWord: 'превет',
+      dictionarySuggestions: ['привет', 'пресет'],
+      editFlags: { canCut: false, canCopy: false, canPaste: true, canSelectAll: true },
+    };
+    win.webContents.emit('context-menu', {}, params);
+    const menu = recorded.popups.at(-1)!;
+    expect(menu.map((i) => i.label ?? i.type)).toEqual([
+      'привет',
+      'пресет',
+      'Добавить в словарь',
+      'separator',
+      'Вырезать',
+      'Копировать',
+      'Вставить',
+      'separator',
+      'Выделить всё',
+    ]);
+    expect(menu.filter((i) => i.role).map((i) => [i.role, i.enabled])).toEqual([
+      ['cut', false],
+      ['copy', false],
+      ['paste', true],
+      ['selectAll', true],
+    ]);
+    menu[0]!.click!();
+    expect(win.webContents.replacedMisspellings).toEqual(['привет']);
+    menu[2]!.click!();
+    expect(recorded.dictionaryWords).toEqual(['превет']);
+  });
 });
 
 describe('the main process, wired to a double of Electron', () => {
@@ -102,6 +162,24 @@ describe('the main process, wired to a double of Electron', () => {
     // The provider call went through the session's network stack (system proxy, PAC, OS trust store).
     expect(recorded.sessionFetched.map((r) => new URL(r.url).pathname)).toContain('/v1/messages');
     expect(win.webContents.sent.filter((m) => m.channel === 'event:historyChanged').length).toBeGreaterThan(0);
+  });
+
+  it('tells the operator through the OS of a send that left while the window was in the background, once they ask for it', async () => {
+    const wa = ((await call('accounts.list')).value as AccountView[]).find((a) => a.sandbox && a.provider === 'greenapi')!;
+    const send = (text: string) =>
+      call('sends.send', { accountId: wa.id, message: { provider: 'greenapi', recipientType: 'individual', to: '79005550101', text } });
+    win.focused = false;
+    expect(await send('Пока уведомления выключены')).toMatchObject({ ok: true, value: { status: 'sent' } });
+    expect(recorded.notifications).toEqual([]);
+
+    expect(await call('settings.set', { notifications: true })).toMatchObject({ ok: true, value: { notifications: true } });
+    expect(await send('В фоне')).toMatchObject({ ok: true, value: { status: 'sent' } });
+    await vi.waitFor(() => expect(recorded.notifications).toEqual([{ title: 'Отправлено: 79005550101', body: 'В фоне' }]));
+
+    win.focused = true;
+    expect(await send('На глазах')).toMatchObject({ ok: true, value: { status: 'sent' } });
+    expect(recorded.notifications).toHaveLength(1);
+    await call('settings.set', { notifications: false });
   });
 
   it('copies through the main process: the copy channel writes to the system clipboard', async () => {

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, clipboard, dialog, ipcMain, net, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, net, Notification, protocol, screen, session, shell } from 'electron';
 import ElectronStore from 'electron-store';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,9 +8,12 @@ import { setAsideCorruptConfig, savedLanguage } from './app/config-file.ts';
 import { installCrashLogging } from './app/crash-logging.ts';
 import { isKnownHost } from './app/external-links.ts';
 import { RotatingLog } from './app/log-file.ts';
+import { applicationMenu, contextMenu, spellCheckLanguages } from './app/menu.ts';
+import { SendNotifier } from './app/send-notifier.ts';
 import { sessionFetch } from './app/session-fetch.ts';
 import { startupCause, startupFailureDialog } from './app/startup-failure.ts';
 import { mainStrings } from './app/strings.ts';
+import { loadWindowState, placeOnScreen, saveWindowState, WINDOW_STATE_FILE } from './app/window-state.ts';
 import { createHost, type Host } from './host.ts';
 import { exceedsPayloadCap, payloadTooLarge } from './payload-cap.ts';
 import { APP_ORIGIN, APP_SCHEME, contentSecurityPolicy, isAppUrl, isSafeExternalUrl, secureWebPreferences } from './security.ts';
@@ -23,7 +26,8 @@ protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standa
 const dataDir = process.env.OPERATOR_DATA_DIR ?? app.getPath('userData');
 app.setPath('userData', dataDir);
 const log = new RotatingLog({ dir: join(dataDir, 'logs') });
-const t = mainStrings(savedLanguage(dataDir));
+// The operator's language; a change in the settings rebuilds the menu in the new one.
+let t = mainStrings(savedLanguage(dataDir));
 installCrashLogging(process, app, log);
 
 const rendererDir = join(import.meta.dirname, '..', 'renderer', 'dist');
@@ -48,6 +52,8 @@ function harden(): void {
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
+  // Russian and English words are checked (macOS uses the system's own languages instead).
+  if (process.platform !== 'darwin') ses.setSpellCheckerLanguages(spellCheckLanguages(ses.availableSpellCheckerLanguages));
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] } });
   });
@@ -88,7 +94,10 @@ function wire(h: Host): void {
         return { ok: false, error: sendError('forbidden', 'Calls are accepted from the app window only.', { reason: 'foreign_sender' }) };
       }
       if (exceedsPayloadCap(input)) return payloadTooLarge();
-      return h.dispatch(channel, input);
+      return h.dispatch(channel, input).then((reply) => {
+        if (channel === 'settings.set' && reply.ok) languageChanged((reply.value as { language: 'ru' | 'en' }).language);
+        return reply;
+      });
     });
   }
   for (const name of Object.keys(events) as (keyof typeof events)[]) {
@@ -96,18 +105,56 @@ function wire(h: Host): void {
   }
 }
 
+function installMenu(): void {
+  const menu = applicationMenu(t, process.platform, {
+    command: (command) => win?.webContents.send('event:menuCommand', { command }),
+    openLogFolder: () => void shell.openPath(log.dir),
+    openDataFolder: () => void shell.openPath(dataDir),
+  });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menu));
+}
+
+function languageChanged(language: 'ru' | 'en'): void {
+  t = mainStrings(language);
+  installMenu();
+}
+
+const windowStateFile = join(dataDir, WINDOW_STATE_FILE);
+
+/** The saved size and place, kept reachable: a window whose monitor is gone comes back to the primary one. */
+function savedPlace() {
+  const saved = loadWindowState(windowStateFile);
+  if (!saved) return undefined;
+  const primary = screen.getPrimaryDisplay().workArea;
+  const others = screen.getAllDisplays().map((d) => d.workArea);
+  return placeOnScreen(saved, [primary, ...others]);
+}
+
 async function createWindow(): Promise<void> {
+  const place = savedPlace();
   win = new BrowserWindow({
-    width: 1280,
-    height: 820,
+    width: place?.width ?? 1280,
+    height: place?.height ?? 820,
+    ...(place ? { x: place.x, y: place.y } : {}),
     minWidth: 900,
     minHeight: 600,
     show: false,
     title: 'Operator Console',
     webPreferences: secureWebPreferences(join(import.meta.dirname, 'preload.cjs')),
   });
+  if (place?.maximized) win.maximize();
   win.once('ready-to-show', () => win?.show());
+  win.on('close', () => {
+    if (win) saveWindowState(windowStateFile, { ...win.getNormalBounds(), maximized: win.isMaximized() });
+  });
   win.on('closed', () => (win = undefined));
+  win.webContents.on('context-menu', (_e, params) => {
+    const items = contextMenu(t, params, {
+      replaceMisspelling: (word) => win?.webContents.replaceMisspelling(word),
+      addToDictionary: (word) => session.defaultSession.addWordToSpellCheckerDictionary(word),
+    });
+    if (items.length > 0) Menu.buildFromTemplate(items).popup(win ? { window: win } : {});
+  });
   win.webContents.on('render-process-gone', (_e, details) => {
     if (details.reason !== 'clean-exit') void offerReload(details.reason);
   });
@@ -141,9 +188,10 @@ async function start(): Promise<void> {
   if (setAside) log.write('warn', 'config.set_aside', { name: setAside });
   serveRenderer();
   harden();
+  const settings = new ElectronStore({ cwd: dataDir });
   host = await createHost({
     dataDir,
-    settings: new ElectronStore({ cwd: dataDir }),
+    settings,
     secretBox: await electronSecretBox(),
     version: app.getVersion(),
     log,
@@ -153,6 +201,21 @@ async function start(): Promise<void> {
   });
   log.redactWith(() => host?.secretsSeen() ?? []);
   wire(host);
+  installMenu();
+  const notifier = new SendNotifier({
+    t: () => t,
+    enabled: () => settings.get('notifications') === true,
+    windowFocused: () => win?.isFocused() ?? false,
+    show: (title, body) => {
+      if (Notification.isSupported()) new Notification({ title, body }).show();
+    },
+  });
+  host.on('historyChanged', ({ ids }) => {
+    for (const id of ids) {
+      const s = host?.history.getSummary(id);
+      if (s) notifier.changed(s);
+    }
+  });
   await createWindow();
   app.on('activate', () => {
     if (!win) void createWindow();

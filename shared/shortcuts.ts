@@ -13,6 +13,7 @@ export const shortcuts: readonly { command: MenuCommand; accelerator: string }[]
   { command: 'history', accelerator: 'CmdOrCtrl+Shift+H' },
   { command: 'search', accelerator: 'CmdOrCtrl+F' },
   { command: 'settings', accelerator: 'CmdOrCtrl+,' },
+  { command: 'shortcuts', accelerator: 'F1' },
 ];
 
 export function acceleratorOf(command: MenuCommand): string | undefined {

@@ -23,6 +23,10 @@ export class FakeWebContents extends EventEmitter {
   reload(): void {
     this.reloads++;
   }
+  readonly replacedMisspellings: string[] = [];
+  replaceMisspelling(word: string): void {
+    this.replacedMisspellings.push(word);
+  }
 }
 
 export class FakeBrowserWindow extends EventEmitter {
@@ -33,12 +37,30 @@ export class FakeBrowserWindow extends EventEmitter {
   constructor(options: FakeBrowserWindow['options']) {
     super();
     this.options = options;
+    const o = options as { x?: number; y?: number; width?: number; height?: number };
+    this.normalBounds = { x: o.x ?? 0, y: o.y ?? 0, width: o.width ?? 800, height: o.height ?? 600 };
     FakeBrowserWindow.created.push(this);
   }
   async loadURL(url: string): Promise<void> {
     this.loadedUrl = url;
   }
   destroyed = false;
+  maximized = false;
+  focused = true;
+  /** Where the window is when not maximised: as created, until a test moves it. */
+  normalBounds = { x: 0, y: 0, width: 0, height: 0 };
+  getNormalBounds() {
+    return { ...this.normalBounds };
+  }
+  isMaximized(): boolean {
+    return this.maximized;
+  }
+  maximize(): void {
+    this.maximized = true;
+  }
+  isFocused(): boolean {
+    return this.focused;
+  }
   destroy(): void {
     this.destroyed = true;
     this.emit('closed');
@@ -55,6 +77,31 @@ const appEvents = new EventEmitter();
 let isReady = false;
 let resolveReady: () => void = () => {};
 let ready = new Promise<void>((r) => (resolveReady = r));
+
+/** A menu as main.ts built it: Electron's MenuItemConstructorOptions, kept as given. */
+export interface MenuItem {
+  label?: string;
+  role?: string;
+  type?: string;
+  accelerator?: string;
+  enabled?: boolean;
+  submenu?: MenuItem[];
+  click?: () => void;
+}
+export type MenuTemplate = MenuItem[];
+
+class FakeNotification {
+  static isSupported(): boolean {
+    return true;
+  }
+  private readonly opts: { title: string; body: string };
+  constructor(opts: { title: string; body: string }) {
+    this.opts = opts;
+  }
+  show(): void {
+    recorded.notifications.push({ title: this.opts.title, body: this.opts.body });
+  }
+}
 
 /** A native message box as main.ts asked for it; `parent` is the window it was modal to, if any. */
 export interface ShownDialog {
@@ -82,6 +129,14 @@ const freshRecord = () => ({
   errorBoxes: [] as { title: string; content: string }[],
   openedPaths: [] as string[],
   clipboard: [] as string[],
+  /** The menu set as the application menu, as its template. */
+  applicationMenu: undefined as MenuTemplate | undefined,
+  popups: [] as MenuTemplate[],
+  notifications: [] as { title: string; body: string }[],
+  spellCheckerLanguages: [] as string[],
+  dictionaryWords: [] as string[],
+  /** The screens' work areas, the primary first. */
+  displays: [{ x: 0, y: 0, width: 1920, height: 1040 }] as { x: number; y: number; width: number; height: number }[],
   /** Requests made through the session's network stack (`session.fetch`): the provider calls. */
   sessionFetched: [] as { url: string; contentLength: string | null; streamed: boolean; bodyBytes: number }[],
   exposed: new Map<string, unknown>(),
@@ -129,6 +184,15 @@ export const electron = {
       recorded.lockReleased++;
     },
   },
+  Menu: {
+    buildFromTemplate: (template: MenuTemplate) => ({ template, popup: () => recorded.popups.push(template) }),
+    setApplicationMenu: (menu: { template: MenuTemplate }) => (recorded.applicationMenu = menu.template),
+  },
+  Notification: FakeNotification,
+  screen: {
+    getPrimaryDisplay: () => ({ workArea: recorded.displays[0]! }),
+    getAllDisplays: () => recorded.displays.map((workArea) => ({ workArea })),
+  },
   clipboard: {
     writeText: (text: string) => recorded.clipboard.push(text),
   },
@@ -165,6 +229,9 @@ export const electron = {
       setPermissionRequestHandler: (h: typeof recorded.permissionRequest) => (recorded.permissionRequest = h),
       setPermissionCheckHandler: (h: typeof recorded.permissionCheck) => (recorded.permissionCheck = h),
       webRequest: { onHeadersReceived: () => {} },
+      availableSpellCheckerLanguages: ['de', 'en-GB', 'en-US', 'ru', 'uk'],
+      setSpellCheckerLanguages: (languages: string[]) => (recorded.spellCheckerLanguages = languages),
+      addWordToSpellCheckerDictionary: (word: string) => recorded.dictionaryWords.push(word),
       /** Records the request, then lets Node's fetch carry it, so sends still reach the simulators. */
       fetch: (url: string, init: RequestInit & { bypassCustomProtocolHandlers?: boolean }) => {
         const entry = { url, contentLength: new Headers(init.headers).get('content-length'), streamed: false, bodyBytes: 0 };

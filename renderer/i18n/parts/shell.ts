@@ -14,7 +14,8 @@ export const shellRu = {
   'shortcut.new.greenapi': 'Новое сообщение в WhatsApp',
   'shortcut.history': 'История',
   'shortcut.search': 'Поиск в истории',
-  'shortcut.settings': 'Настройки и эта справка',
+  'shortcut.settings': 'Настройки',
+  'shortcut.shortcuts': 'Эта справка',
   'history.copyId': 'Копировать id',
   'history.copyText': 'Копировать текст',
 } as const;
@@ -34,7 +35,8 @@ export const shellEn: Record<keyof typeof shellRu, string> = {
   'shortcut.new.greenapi': 'New WhatsApp message',
   'shortcut.history': 'History',
   'shortcut.search': 'Search the history',
-  'shortcut.settings': 'Settings and this help',
+  'shortcut.settings': 'Settings',
+  'shortcut.shortcuts': 'This help',
   'history.copyId': 'Copy id',
   'history.copyText': 'Copy the text',
 };
