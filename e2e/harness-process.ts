@@ -31,7 +31,7 @@ export async function startHarness(
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       opts.onOutput?.(d.toString());
-      const m = /on (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+      const m = /on (http:\/\/127\.0\.0\.1:\d+\/\S*\?token=\S+)/.exec(out);
       if (m) resolve(m[1]!);
     });
     proc.once('exit', (code) => reject(new Error(`harness exited with ${code}: ${err}`)));

@@ -40,9 +40,21 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function cookieToken(req: IncomingMessage): string {
-  const m = /(?:^|;\s*)op_token=([A-Za-z0-9_-]+)/.exec(req.headers.cookie ?? '');
-  return m?.[1] ?? '';
+function cookieToken(req: IncomingMessage, name: string): string {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, v] = part.trim().split('=');
+    if (k === name && v && /^[A-Za-z0-9_-]+$/.test(v)) return v;
+  }
+  return '';
+}
+
+/** A percent-decoded path segment, or `undefined` for a malformed escape (answered 400, not a crash). */
+function decoded(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -52,6 +64,16 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 
 export async function startBridge(host: Host, opts: { staticDir: string; port?: number; token?: string }): Promise<Bridge> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
+  /*
+   * Where the token cookie may go. Cookies ignore ports (RFC 6265 §8.5): a plain `Path=/` cookie
+   * from 127.0.0.1:5180 rides along to every other server on 127.0.0.1. `__Host-` or `Secure`
+   * would need https, which a loopback harness does not have. So everything the harness serves
+   * lives under a random path prefix chosen per start, and the cookie is scoped to that Path: the
+   * browser attaches it only to requests under this secret prefix, which no other local port's
+   * pages use or can learn (another origin cannot read this page or its URL). The cookie's name
+   * carries the port too, so two harnesses on one machine never overwrite each other's token.
+   */
+  const scope = `/h/${randomBytes(12).toString('base64url')}/`;
   const root = normalize(opts.staticDir);
   let origin = '';
   const streams = new Set<ServerResponse>();
@@ -64,7 +86,8 @@ export async function startBridge(host: Host, opts: { staticDir: string; port?: 
   );
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
-    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+    const rel = pathname === '/' ? 'index.html' : decoded(pathname.slice(1));
+    if (rel === undefined) return json(res, 400, { error: 'malformed URL' });
     const file = normalize(join(root, rel));
     if (!file.startsWith(root + sep)) return json(res, 404, { error: 'not found' });
     const info = await stat(file).catch(() => undefined);
@@ -99,17 +122,21 @@ export async function startBridge(host: Host, opts: { staticDir: string; port?: 
 
   const server = createServer((req, res) => {
     void (async () => {
-      const u = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const u = URL.parse(req.url ?? '/', 'http://127.0.0.1');
+      if (!u) return json(res, 400, { error: 'malformed URL' });
       // A page on another origin that resolves to 127.0.0.1 (DNS rebinding) is turned away.
       if (req.headers.host !== new URL(origin).host) return json(res, 421, { error: 'wrong host' });
+      if (!u.pathname.startsWith(scope)) return json(res, 404, { error: 'not found' });
+      const pathname = u.pathname.slice(scope.length - 1);
+      const cookieName = `op_token_${new URL(origin).port}`;
       const queryToken = u.searchParams.get('token');
-      if (queryToken && same(queryToken, token) && req.method === 'GET' && !u.pathname.startsWith('/rpc/')) {
-        res.setHeader('set-cookie', `op_token=${token}; HttpOnly; SameSite=Strict; Path=/`);
-      } else if (!same(cookieToken(req), token)) {
+      if (queryToken && same(queryToken, token) && req.method === 'GET' && !pathname.startsWith('/rpc/')) {
+        res.setHeader('set-cookie', `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=${scope}`);
+      } else if (!same(cookieToken(req, cookieName), token)) {
         return json(res, 401, { error: 'The harness token is missing; open the URL printed by `npm run web`.' });
       }
 
-      if (req.method === 'POST' && u.pathname.startsWith('/rpc/')) {
+      if (req.method === 'POST' && pathname.startsWith('/rpc/')) {
         // The cookie alone could ride along on a cross-site form; the header cannot.
         if (req.headers['x-operator'] !== '1') return json(res, 403, { error: 'missing x-operator header' });
         let input: unknown;
@@ -123,7 +150,8 @@ export async function startBridge(host: Host, opts: { staticDir: string; port?: 
             e instanceof OperatorError ? e.error : sendError('invalid', 'The request body is not JSON.', { reason: 'bad_json' });
           return json(res, 200, { ok: false, error } satisfies Reply);
         }
-        const channel = decodeURIComponent(u.pathname.slice('/rpc/'.length));
+        const channel = decoded(pathname.slice('/rpc/'.length));
+        if (channel === undefined) return json(res, 400, { error: 'malformed URL' });
         if (preloadOnlyChannels.has(channel))
           return json(res, 200, {
             ok: false,
@@ -131,7 +159,7 @@ export async function startBridge(host: Host, opts: { staticDir: string; port?: 
           } satisfies Reply);
         return json(res, 200, await host.dispatch(channel, input));
       }
-      if (req.method === 'POST' && u.pathname === '/upload') {
+      if (req.method === 'POST' && pathname === '/upload') {
         if (req.headers['x-operator'] !== '1') return json(res, 403, { error: 'missing x-operator header' });
         const name = (u.searchParams.get('name') ?? '').slice(0, 255) || 'file';
         const size = Number(req.headers['content-length'] ?? 0);
@@ -145,14 +173,14 @@ export async function startBridge(host: Host, opts: { staticDir: string; port?: 
           return json(res, 200, { ok: false, error } satisfies Reply);
         }
       }
-      if (req.method === 'GET' && u.pathname === '/events') {
+      if (req.method === 'GET' && pathname === '/events') {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
         res.write(': connected\n\n');
         streams.add(res);
         req.on('close', () => streams.delete(res));
         return;
       }
-      if (req.method === 'GET') return serveStatic(req, res, u.pathname);
+      if (req.method === 'GET') return serveStatic(req, res, pathname);
       return json(res, 405, { error: 'method not allowed' });
     })().catch((e: unknown) => {
       console.error('[bridge]', e);
@@ -167,7 +195,7 @@ export async function startBridge(host: Host, opts: { staticDir: string; port?: 
   const { port } = server.address() as AddressInfo;
   origin = `http://127.0.0.1:${port}`;
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${origin}${scope}?token=${token}`,
     token,
     server,
     async close() {
