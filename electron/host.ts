@@ -53,6 +53,8 @@ export interface HostOptions {
   log?: Logger;
   /** The system clipboard (Electron's, in the app); without one, `app.copy` answers `copied: false` and the page copies itself. */
   clipboard?: { writeText(text: string): void };
+  /** Where the operator's answer to a proxy sign-in goes (the app's `login` handler); the harness has none. */
+  proxyLogin?: { answer(answer: { username: string; password: string } | { cancel: true }): void };
   /** Keep recipient directories fresh in the background (the app and the harness; tests ask for it). */
   readSideBackground?: boolean;
   /** The HTTP stack provider calls go through; Node's `fetch` when absent. */
@@ -205,6 +207,10 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         if (!opts.clipboard) return { copied: false };
         opts.clipboard.writeText(text);
         return { copied: true };
+      },
+      proxyLogin: (answer) => {
+        opts.proxyLogin?.answer(answer);
+        return { ok: true as const };
       },
       reportError: ({ message, stack }) => {
         log.write('error', 'renderer.error', { message, ...(stack ? { stack } : {}) });

@@ -182,6 +182,38 @@ describe('the main process, wired to a double of Electron', () => {
     await call('settings.set', { notifications: false });
   });
 
+  it('asks the operator once when a proxy wants a sign-in, and keeps the password off the disk', async () => {
+    const answers: [string?, string?][] = [];
+    const challenge = { isProxy: true, host: 'proxy.corp.example', port: 3128, realm: 'Corp', scheme: 'basic' };
+    const login = () => {
+      const e = {
+        prevented: false,
+        preventDefault() {
+          this.prevented = true;
+        },
+      };
+      electron.app.emit('login', e, null, {}, challenge, (u?: string, p?: string) => answers.push([u, p]));
+      return e.prevented;
+    };
+    expect(login()).toBe(true);
+    expect(login()).toBe(true);
+    const asked = win.webContents.sent.filter((m) => m.channel === 'event:proxyLogin');
+    expect(asked).toEqual([
+      { channel: 'event:proxyLogin', payload: { host: 'proxy.corp.example', port: 3128, realm: 'Corp', scheme: 'basic' } },
+    ]);
+
+    expect(await call('app.proxyLogin', { username: 'ivanov', password: 'pr0xy-pa55word' })).toEqual({ ok: true, value: { ok: true } });
+    expect(answers).toEqual([
+      ['ivanov', 'pr0xy-pa55word'],
+      ['ivanov', 'pr0xy-pa55word'],
+    ]);
+    expect(readFileSync(join(dataDir, 'config.json'), 'utf8')).not.toContain('pr0xy-pa55word');
+
+    // A site's own sign-in is not answered for it.
+    electron.app.emit('login', { preventDefault() {} }, null, {}, { ...challenge, isProxy: false }, (u?: string) => answers.push([u]));
+    expect(answers.at(-1)).toEqual([undefined]);
+  });
+
   it('copies through the main process: the copy channel writes to the system clipboard', async () => {
     const curl = "curl -X POST 'https://api.green-api.com/v1/messages' -H 'Authorization: Bearer <token>'";
     expect(await call('app.copy', { text: curl })).toEqual({ ok: true, value: { copied: true } });

@@ -9,6 +9,7 @@ import { installCrashLogging } from './app/crash-logging.ts';
 import { isKnownHost } from './app/external-links.ts';
 import { RotatingLog } from './app/log-file.ts';
 import { applicationMenu, contextMenu, spellCheckLanguages } from './app/menu.ts';
+import { ProxyLogin } from './app/proxy-login.ts';
 import { SendNotifier } from './app/send-notifier.ts';
 import { sessionFetch } from './app/session-fetch.ts';
 import { startupCause, startupFailureDialog } from './app/startup-failure.ts';
@@ -177,6 +178,17 @@ async function offerReload(reason: string): Promise<void> {
   else app.quit();
 }
 
+// A proxy that asks to sign in is asked about in the window; without one the request is refused.
+const proxyLogin = new ProxyLogin((challenge) => {
+  if (!win) return false;
+  win.webContents.send('event:proxyLogin', challenge);
+  return true;
+});
+app.on('login', (event, _contents, _details, authInfo, callback) => {
+  event.preventDefault();
+  proxyLogin.challenge(authInfo, callback);
+});
+
 app.on('second-instance', () => {
   if (win?.isMinimized()) win.restore();
   win?.focus();
@@ -196,6 +208,7 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     log,
     clipboard,
+    proxyLogin,
     readSideBackground: true,
     fetch: sessionFetch(session.defaultSession),
   });

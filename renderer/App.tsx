@@ -6,6 +6,7 @@ import { useT, type DictKey } from './i18n/index.ts';
 import { useUi, type View } from './store.ts';
 import { ConfirmDialog } from './ui/ConfirmDialog.tsx';
 import { ErrorBoundary } from './ui/ErrorBoundary.tsx';
+import { ProxyLoginDialog } from './ui/ProxyLoginDialog.tsx';
 import { useMenuCommands } from './ui/menu-commands.ts';
 import { Toasts } from './ui/Toasts.tsx';
 
@@ -102,6 +103,7 @@ export function App() {
       </main>
       <Toasts />
       <ConfirmDialog />
+      <ProxyLoginDialog />
     </div>
   );
 }

@@ -5,7 +5,7 @@
  * `contract.ts`, which stays the single source of truth.
  */
 export const channelNames = {
-  app: ['info', 'copy', 'reportError'],
+  app: ['info', 'copy', 'reportError', 'proxyLogin'],
   settings: ['get', 'set'],
   accounts: ['list', 'create', 'update', 'remove', 'check', 'createSandbox', 'export', 'import'],
   sends: ['send', 'retry', 'cancel', 'reschedule', 'resolve'],
@@ -18,7 +18,7 @@ export const channelNames = {
   team: ['status', 'connect', 'disconnect', 'sends', 'chatActivity', 'claim', 'templates', 'saveTemplate', 'conflicts'],
 } as const;
 
-export const eventNames = ['historyChanged', 'menuCommand', 'sendProgress', 'teamChanged'] as const;
+export const eventNames = ['historyChanged', 'menuCommand', 'proxyLogin', 'sendProgress', 'teamChanged'] as const;
 
 /** Channels only the preload itself calls: `files.register` takes a path, which no page may name. */
 export const preloadOnlyChannels: ReadonlySet<string> = new Set(['files.register']);

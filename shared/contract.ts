@@ -102,6 +102,11 @@ export const contract = {
     copy: call(z.object({ text: z.string().min(1).max(1_000_000) }), z.object({ copied: z.boolean() })),
     /** An error the page caught (its error boundary), for the log file support reads. */
     reportError: call(z.object({ message: z.string().max(2000), stack: z.string().max(8000).optional() }), ok),
+    /** The operator's answer to a proxy that asks to sign in (kept in memory for this run only, never written). */
+    proxyLogin: call(
+      z.union([z.object({ username: z.string().min(1).max(256), password: z.string().max(1024) }), z.object({ cancel: z.literal(true) })]),
+      ok,
+    ),
   },
   settings: {
     get: call(none, settingsSchema),
@@ -195,6 +200,13 @@ export type MenuCommand = z.infer<typeof menuCommandSchema>;
 export const events = {
   historyChanged: z.object({ ids: z.array(capped(generous.id)).max(outputList) }),
   menuCommand: z.object({ command: menuCommandSchema }),
+  /** A proxy between the app and a provider asks to sign in; answered through `app.proxyLogin`. */
+  proxyLogin: z.object({
+    host: capped(generous.label),
+    port: z.number().int(),
+    realm: capped(generous.label),
+    scheme: capped(generous.id),
+  }),
   sendProgress: z.object({ sendId: capped(generous.id), sent: z.number(), total: z.number() }),
   teamChanged: z.object({}),
 } as const;

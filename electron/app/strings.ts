@@ -61,7 +61,6 @@ const ru = {
   'notify.sent': 'Отправлено: {recipient}',
   'notify.failed': 'Не отправлено: {recipient}',
   'notify.unknown': 'Неизвестно, дошло ли: {recipient}',
-  'proxy.title': 'Прокси-сервер просит войти',
 } as const;
 
 export type MainKey = keyof typeof ru;
@@ -126,7 +125,6 @@ const en: Record<MainKey, string> = {
   'notify.sent': 'Sent: {recipient}',
   'notify.failed': 'Not sent: {recipient}',
   'notify.unknown': 'Unknown whether it arrived: {recipient}',
-  'proxy.title': 'The proxy server asks to sign in',
 };
 
 const dictionaries: Record<MainLanguage, Record<MainKey, string>> = { ru, en };

@@ -16,6 +16,11 @@ export const shellRu = {
   'shortcut.search': 'Поиск в истории',
   'shortcut.settings': 'Настройки',
   'shortcut.shortcuts': 'Эта справка',
+  'proxy.title': 'Прокси-сервер просит войти',
+  'proxy.where': 'Прокси {host} ({realm}) пропускает запросы к провайдерам только после входа. Пароль не сохраняется.',
+  'proxy.username': 'Имя пользователя',
+  'proxy.password': 'Пароль',
+  'proxy.signIn': 'Войти',
   'history.copyId': 'Копировать id',
   'history.copyText': 'Копировать текст',
 } as const;
@@ -37,6 +42,11 @@ export const shellEn: Record<keyof typeof shellRu, string> = {
   'shortcut.search': 'Search the history',
   'shortcut.settings': 'Settings',
   'shortcut.shortcuts': 'This help',
+  'proxy.title': 'The proxy server asks to sign in',
+  'proxy.where': 'The proxy {host} ({realm}) lets requests to the providers through only after a sign-in. The password is not saved.',
+  'proxy.username': 'User name',
+  'proxy.password': 'Password',
+  'proxy.signIn': 'Sign in',
   'history.copyId': 'Copy id',
   'history.copyText': 'Copy the text',
 };
