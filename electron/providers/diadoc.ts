@@ -25,8 +25,10 @@ import type { AdapterAccount, AdapterContext, AdapterJournal, AttemptResult, Loc
 
 /**
  * Kontur Diadoc adapter: `POST {base}/V3/PostMessage?operationId=…` with one JSON `MessageToPost`
- * (diadoc.md §1–9). Files go inline as base64, streamed from disk so that 40 documents are
- * never in memory together; the request's exact length is known before the first byte.
+ * (diadoc.md §1–9). Files up to the 500 KB inline advice go inline as base64, streamed from disk;
+ * larger ones go to the shelf first in parts (diadoc-shelf.ts, §12.3) and the message names them
+ * in `NameOnShelf`. Metadata follows the box's document types (diadoc-types.ts, §12.2): `FileName`
+ * from the file where the type takes it, nothing a type reads from its content.
  *
  * Every repeat carries the send's operationId, and Diadoc answers a repeated id with the result
  * of the first success (seed 000, §4). So anything that leaves the outcome open is `retry`, never
@@ -53,6 +55,12 @@ import type { AdapterAccount, AdapterContext, AdapterJournal, AttemptResult, Loc
  * 6. Unlisted statuses: 413 → `too_large`, 429 → `rate_limited` retry (Retry-After or 30 s), 415 and
  *    other 4xx → refused with the provider's words. 5xx (500 is listed, 502/503/504 come from
  *    gateways) → `provider_error` retried with the same operationId after Retry-After or 30 s.
+ * Read side (§12.8): 1. Nonformalized is held to `FileName` only until the box's GetDocumentTypes says
+ *    more (the built-in table reads the sheet strictly); the name keeps its extension, with the
+ *    characters §12.2 forbids replaced by `_`. 2. The shelf takes parts of 2 MiB through
+ *    ShelfUploadPartInit/ShelfUploadPart, below "3 MB" however it is read, and never the single
+ *    `/V2/ShelfUpload` whose limit (3 MB or 512 KB) is open. 7. An unsigned normal send is refused
+ *    before sending, whether Diadoc would answer 400 or 403.
  * Also: Retry-After is clamped to 1 s…5 min, so a `0` cannot spin and an absurd value cannot park
  * a send beyond the outbox's bound; "70 MB" is read as 70 000 000 bytes (the smaller reading);
  * the request timeout is the account's timeout plus upload time at 256 KiB/s, so a large upload
