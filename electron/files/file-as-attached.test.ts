@@ -62,6 +62,8 @@ describe('a file goes out exactly as it was attached', () => {
         provider: 'diadoc',
         fromBoxId: FROM,
         toBoxId: TO,
+        // A draft needs no signature, so the file is the only thing under test.
+        isDraft: true,
         documents: [{ file, typeNamedId: 'Nonformalized', metadata: [{ key: 'FileName', value: 'акт.txt' }] }],
       }),
       field: 'documents.0.file',
