@@ -51,7 +51,7 @@ export interface ShelfRequestContext {
 }
 
 export function shelfJournalKey(operationId: string, file: LocalFile): string {
-  return `diadoc-shelf:${operationId}:${file.sha256}:${file.size}`;
+  return `diadoc-shelf:${operationId}:${file.id}:${file.sha256}:${file.size}`;
 }
 
 function readProgress(journal: AdapterJournal, key: string, now: number): ShelfProgress | undefined {

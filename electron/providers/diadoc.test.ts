@@ -218,6 +218,55 @@ describe('the Diadoc adapter: the request it sends', () => {
   });
 });
 
+describe('the Diadoc adapter: large documents through the shelf (sheet §12.3)', () => {
+  it('sends 40 documents of 2.5 MB each: every one on the shelf in 2 MiB parts, one small PostMessage naming them', async () => {
+    const docs = Array.from({ length: 40 }, (_, i) =>
+      doc({ file: addSparseFile(`scan-${i}.pdf`, 2_500_000).id, customDocumentId: `scan-${i}` }),
+    );
+    const before = sim.server.received.length;
+    const progress: [number, number][] = [];
+    const r = await diadocAdapter.send(ctx({ onProgress: (sent, total) => progress.push([sent, total]) }), message({ documents: docs }));
+    expect(r.kind, JSON.stringify('error' in r ? r.error : '')).toBe('sent');
+    const requests = sim.server.received.slice(before);
+    expect(requests.filter((q) => q.path === '/ShelfUploadPartInit')).toHaveLength(40);
+    expect(requests.filter((q) => q.path === '/ShelfUploadPart')).toHaveLength(40);
+    expect(requests.filter((q) => q.path.startsWith('/ShelfUpload')).every((q) => q.body.length <= 2 * 1024 * 1024)).toBe(true);
+    const post = requests.filter((q) => q.path === POST);
+    expect(post).toHaveLength(1);
+    expect(post[0]!.body.length).toBeLessThan(40 * 1024);
+    const created = sim.messages.at(-1)!;
+    expect(created.documents.map((d) => d.contentBytes)).toEqual(docs.map(() => 2_500_000));
+    expect(created.documents.every((d) => d.nameOnShelf?.startsWith('dd-api-'))).toBe(true);
+    expect(progress.at(-1)![0]).toBe(progress.at(-1)![1]);
+  });
+
+  it('names a shelf refusal as failed before any message was posted', async () => {
+    sim.server.inject({ path: '/ShelfUploadPartInit', status: 403, body: 'API client is blocked' });
+    const before = sim.server.received.length;
+    const r = await diadocAdapter.send(ctx(), message({ documents: [doc({ file: addSparseFile('big.pdf', 700_000).id })] }));
+    expect(failedError(r)).toMatchObject({ kind: 'forbidden', reason: 'shelf_refused', providerStatus: 403 });
+    expect(sim.server.received.slice(before).some((q) => q.path === POST)).toBe(false);
+  });
+
+  it('repeats a shelf part after a 500 without starting over', async () => {
+    const key = randomUUID();
+    const big = addSparseFile('big2.pdf', 5_000_000);
+    let failedOnce = false;
+    sim.server.chooseFault = (req) => {
+      if (failedOnce || req.path !== '/ShelfUploadPart') return undefined;
+      failedOnce = true;
+      return { status: 500, body: 'Unexpected error' };
+    };
+    const first = await diadocAdapter.send(ctx({ idempotencyKey: key }), message({ documents: [doc({ file: big.id })] }));
+    expect(retry(first).error).toMatchObject({ reason: 'shelf_refused', providerStatus: 500 });
+    const before = sim.server.received.length;
+    expect((await diadocAdapter.send(ctx({ idempotencyKey: key }), message({ documents: [doc({ file: big.id })] }))).kind).toBe('sent');
+    const again = sim.server.received.slice(before).filter((q) => q.path.startsWith('/ShelfUpload'));
+    sim.server.chooseFault = undefined;
+    expect(again.map((q) => q.query.get('partIndex'))).toEqual(['1', '2']);
+  });
+});
+
 describe('the Diadoc adapter: refusals before any request', () => {
   it('refuses 41 documents without sending anything', async () => {
     const before = sim.server.received.length;

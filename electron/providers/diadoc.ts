@@ -672,7 +672,7 @@ async function send(ctx: AdapterContext, original: DiadocMessage): Promise<Attem
   const shelved = shelfDocuments(msg, resolved.files);
   const shelfBytes = shelved.reduce((n, i) => n + resolved.files.get(msg.documents[i]!.file)!.size, 0);
   const noPlan = planPostMessageBody(msg, (id) => resolved.files.get(id)!, new Map(shelved.map((i) => [i, ''])));
-  const total = shelfBytes + noPlan.contentLength;
+  let total = shelfBytes + noPlan.contentLength;
   let sent = 0;
   ctx.onProgress?.(0, total);
   const progress = (n: number) => {
@@ -714,6 +714,8 @@ async function send(ctx: AdapterContext, original: DiadocMessage): Promise<Attem
   }
 
   const plan = planPostMessageBody(msg, (id) => resolved.files.get(id)!, shelfNames);
+  // The shelf names are known only now; the total moves by their length.
+  total = shelfBytes + plan.contentLength;
   const gone = await preflightFiles(plan);
   if (gone) return { kind: 'failed', exchanges: shelfExchanges, error: gone };
 
