@@ -21,6 +21,7 @@ import { adapterFor } from './providers/index.ts';
 import { secretsOf } from './providers/plumbing/secrets.ts';
 import { redactText } from './providers/redact.ts';
 import { Directory } from './readside/directory.ts';
+import { EvidenceChecker, type EvidenceTiming } from './readside/evidence.ts';
 import { DirectoryStore } from './readside/directory-store.ts';
 import { ReadClient } from './readside/read-client.ts';
 import { SandboxRuntime, sandboxSettings } from './sandbox-wiring/runtime.ts';
@@ -57,6 +58,8 @@ export interface HostOptions {
   proxyLogin?: { answer(answer: { username: string; password: string } | { cancel: true }): void };
   /** Keep recipient directories fresh in the background (the app and the harness; tests ask for it). */
   readSideBackground?: boolean;
+  /** When uncertain sends are looked up at the provider (default: 3 s after, then after each provider's delay). */
+  evidenceTiming?: EvidenceTiming;
   /** The HTTP stack provider calls go through; Node's `fetch` when absent. */
   fetch?: HttpFetch;
   /** Team mode: how to reach a team server (team/client/zero-link.ts). Absent: the desktop works alone, as before. */
@@ -111,7 +114,9 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     ...(opts.historyConnection ? { connection: opts.historyConnection } : {}),
   });
   const listeners = new Map<string, Set<Listener>>();
+  let evidence: EvidenceChecker | undefined;
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
+    if (event === 'historyChanged') for (const id of (payload as EventPayload<'historyChanged'>).ids) evidence?.noticed(id);
     if (event === 'historyChanged') logStatuses((payload as EventPayload<'historyChanged'>).ids);
     for (const l of listeners.get(event) ?? []) l(payload);
     // After the local commit and after the window heard of it: the team never delays a send.
@@ -171,19 +176,38 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   outbox.applyJournal();
   outbox.recover();
   const directoryStore = new DirectoryStore(join(opts.dataDir, 'history.sqlite'));
-  const directory = new Directory({
-    store: directoryStore,
-    client: new ReadClient({
-      limiter,
-      sendActive: (a) => directoryStore.sendActive(a),
-      clock,
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
-    }),
-    accounts,
+  const readClient = new ReadClient({
+    limiter,
+    sendActive: (a) => directoryStore.sendActive(a),
     clock,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
+  const directory = new Directory({ store: directoryStore, client: readClient, accounts, clock });
+  // The app and the harness look at the provider for every uncertain send; tests ask for it.
+  if (opts.evidenceTiming || opts.readSideBackground)
+    evidence = new EvidenceChecker({
+      history,
+      store: directoryStore,
+      client: readClient,
+      accounts,
+      clock,
+      fileName: (id) => {
+        try {
+          return files.get(id).name;
+        } catch {
+          return undefined;
+        }
+      },
+      changed: (id) => emit('historyChanged', { ids: [id] }),
+      timing: opts.evidenceTiming ?? { firstLookMs: 3000 },
+    });
+  evidence?.recover();
   if (opts.readSideBackground) directory.startBackground();
 
+  const settlementOf = (id: string) => {
+    const settlement = directoryStore.settlement(id);
+    return settlement ? { settlement } : {};
+  };
   const withName = <S extends { accountId: string; recipient: string }>(s: S): S & { recipientName?: string } => {
     const name = directory.nameForLabel(s.accountId, s.recipient);
     return name ? { ...s, recipientName: name } : s;
@@ -275,7 +299,11 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       retry: ({ id }) => outbox.resolve(id, 'send_again'),
       cancel: ({ id }) => outbox.cancel(id),
       reschedule: ({ id, at }) => outbox.reschedule(id, at),
-      resolve: ({ id, as }) => outbox.resolve(id, as),
+      resolve: async ({ id, as }) => {
+        const r = await outbox.resolve(id, as);
+        if (as === 'sent') evidence?.markedByOperator(id);
+        return r;
+      },
     },
     history: {
       list: (q) => {
@@ -294,6 +322,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
           operationId: s.operationId,
           ...(last ? { curl: curlOf(last) } : {}),
           ...(fileIds.length ? { files: await files.stillAvailable(fileIds) } : {}),
+          ...settlementOf(id),
         };
       },
     },
@@ -372,6 +401,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     directory,
     team,
     async close() {
+      evidence?.close();
       await directory.close();
       await outbox.close();
       await team?.close();

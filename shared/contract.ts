@@ -24,6 +24,7 @@ import {
   directoryStateSchema,
   recipientSearchResultSchema,
   recipientSearchSchema,
+  settlementSchema,
 } from './recipients.ts';
 import { attemptSchema, fileHandleSchema, sendStatusSchema, sendSummarySchema } from './sends.ts';
 
@@ -74,6 +75,8 @@ export const sendDetailSchema = sendSummarySchema.extend({
   curl: capped(200_000).optional(),
   /** The message's files that are still on disk as they were sent: what "open in composer" can attach again. */
   files: z.array(fileHandleSchema).max(outputList).optional(),
+  /** How an unknown outcome was settled, or what a look at the provider found. */
+  settlement: settlementSchema.optional(),
 });
 export type SendDetail = z.infer<typeof sendDetailSchema>;
 

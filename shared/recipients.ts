@@ -70,3 +70,19 @@ export const conversationSchema = z.object({
   error: sendErrorSchema.optional(),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
+
+/**
+ * How a send whose outcome was unknown was settled, or what a look at the provider found:
+ * `found` (the provider holds a matching message: its id and time), `marked` (the operator said
+ * it was sent), `not_found` (nothing matched after the provider's read-after-write delay; the
+ * operator decides), `cannot_tell` (the provider offers no way to look: Green-API v1; Diadoc is
+ * settled by sending again with the same operationId, which cannot create a second message).
+ */
+export const settlementSchema = z.object({
+  result: z.enum(['found', 'marked', 'not_found', 'cannot_tell']),
+  by: z.enum(['provider', 'operator', 'app']),
+  providerMessageId: z.string().max(200).optional(),
+  providerAt: z.number().optional(),
+  checkedAt: z.number(),
+});
+export type Settlement = z.infer<typeof settlementSchema>;

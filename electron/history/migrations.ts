@@ -128,6 +128,20 @@ export const migrations: readonly ((db: DatabaseSync) => void)[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // 7: how an unknown outcome was settled, kept beside the send: the provider's record (a
+  // matching message's id and time), the operator's word, or a look that found nothing.
+  (db) => {
+    db.exec(`
+      CREATE TABLE settlements (
+        send_id TEXT PRIMARY KEY,
+        result TEXT NOT NULL,
+        by TEXT NOT NULL,
+        provider_message_id TEXT,
+        provider_at INTEGER,
+        checked_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 /** The history was written by a newer version of the app: opening it here could damage it. */

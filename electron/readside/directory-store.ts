@@ -1,6 +1,13 @@
 import { DatabaseSync } from 'node:sqlite';
 import { z } from 'zod';
-import { conversationItemSchema, recipientKinds, type ConversationItem, type Recipient } from '../../shared/recipients.ts';
+import {
+  conversationItemSchema,
+  recipientKinds,
+  settlementSchema,
+  type ConversationItem,
+  type Recipient,
+  type Settlement,
+} from '../../shared/recipients.ts';
 import type { ProviderId } from '../../shared/providers.ts';
 
 /** One entry as a provider's list gave it, before it is stored. */
@@ -82,6 +89,12 @@ export class DirectoryStore {
       forgetConversations: this.db.prepare('DELETE FROM conversations WHERE account_id = ?'),
       getState: this.db.prepare('SELECT value FROM state WHERE key = ?'),
       setState: this.db.prepare('INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      getSettlement: this.db.prepare('SELECT result, by, provider_message_id, provider_at, checked_at FROM settlements WHERE send_id = ?'),
+      putSettlement: this.db.prepare(
+        `INSERT INTO settlements (send_id, result, by, provider_message_id, provider_at, checked_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(send_id) DO UPDATE SET result = excluded.result, by = excluded.by, provider_message_id = excluded.provider_message_id,
+           provider_at = excluded.provider_at, checked_at = excluded.checked_at`,
+      ),
       activeSend: this.db.prepare("SELECT 1 AS x FROM sends WHERE status IN ('pending', 'sending') AND account_id = ? LIMIT 1"),
     };
   }
@@ -178,6 +191,23 @@ export class DirectoryStore {
   /** Is a send of this account waiting to leave or on its way? Reads then step aside. */
   sendActive(accountId: string): boolean {
     return this.st.activeSend.get(accountId) !== undefined;
+  }
+
+  settlement(sendId: string): Settlement | undefined {
+    const row = this.st.getSettlement.get(sendId) as Record<string, unknown> | undefined;
+    if (!row) return undefined;
+    const r = settlementSchema.safeParse({
+      result: row.result,
+      by: row.by,
+      checkedAt: row.checked_at,
+      ...(row.provider_message_id !== null ? { providerMessageId: row.provider_message_id } : {}),
+      ...(row.provider_at !== null ? { providerAt: row.provider_at } : {}),
+    });
+    return r.success ? r.data : undefined;
+  }
+
+  settle(sendId: string, s: Settlement): void {
+    this.st.putSettlement.run(sendId, s.result, s.by, s.providerMessageId ?? null, s.providerAt ?? null, s.checkedAt);
   }
 
   getState(key: string): string | undefined {

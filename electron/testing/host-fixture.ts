@@ -7,7 +7,7 @@ import { keyedSecretBox, type SecretBox } from '../vault/secret-box.ts';
 
 /** A real host on a temp data directory, as tests and the harness build it. */
 export async function testHost(
-  opts: Pick<HostOptions, 'clock' | 'sandbox' | 'timeoutMs' | 'killPoint' | 'historyConnection' | 'team'> & {
+  opts: Pick<HostOptions, 'clock' | 'sandbox' | 'timeoutMs' | 'killPoint' | 'historyConnection' | 'team' | 'evidenceTiming'> & {
     dataDir?: string;
     secretBox?: SecretBox;
   } = {},
@@ -22,6 +22,7 @@ export async function testHost(
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.team ? { team: opts.team } : {}),
+    ...(opts.evidenceTiming ? { evidenceTiming: opts.evidenceTiming } : {}),
     ...(opts.killPoint ? { killPoint: opts.killPoint } : {}),
     ...(opts.historyConnection ? { historyConnection: opts.historyConnection } : {}),
   });

@@ -119,6 +119,25 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
           </>
         )}
       </dl>
+      {d.settlement && (
+        <p className={`note settlement settlement-${d.settlement.result}`} data-testid="settlement">
+          {d.settlement.result === 'found'
+            ? t('settlement.found', {
+                id: d.settlement.providerMessageId ?? '',
+                time: d.settlement.providerAt ? time.format(d.settlement.providerAt) : '—',
+                checked: time.format(d.settlement.checkedAt),
+              })
+            : d.settlement.result === 'cannot_tell'
+              ? t(
+                  d.provider === 'greenapi'
+                    ? 'settlement.cannot_tell.greenapi'
+                    : d.provider === 'diadoc'
+                      ? 'settlement.cannot_tell.diadoc'
+                      : 'settlement.cannot_tell.other',
+                )
+              : t(`settlement.${d.settlement.result}`, { checked: time.format(d.settlement.checkedAt) })}
+        </p>
+      )}
       {d.error && (
         <p className={`error-box${d.status === 'outcome_unknown' ? ' warn' : ''}`} role="alert">
           <strong>{t('history.error')}:</strong> {describeError(t, d.error)}

@@ -26,6 +26,14 @@ export const readsideRu = {
   'conversation.fetched': 'обновлено {time}',
   'conversation.us': 'Мы',
   'conversation.ourSend': 'наша отправка',
+  'settlement.found': 'Подтверждено провайдером: сообщение {id} от {time} (проверено {checked}).',
+  'settlement.marked': 'Отмечено оператором как отправленное ({checked}); провайдер этого не подтверждал.',
+  'settlement.not_found':
+    'Не найдено у провайдера: проверено {checked}, после задержки появления новых сообщений. Решите сами — отметить отправленным или отправить ещё раз.',
+  'settlement.cannot_tell.greenapi': 'Green-API v1 не даёт проверить, дошло ли сообщение: решите сами.',
+  'settlement.cannot_tell.diadoc':
+    'Диадок: «Отправить ещё раз» повторит тот же operationId и не создаст второго документа — так и проверяется.',
+  'settlement.cannot_tell.other': 'Провайдер не даёт проверить эту отправку: решите сами.',
 } as const;
 
 export const readsideEn: Record<keyof typeof readsideRu, string> = {
@@ -55,4 +63,12 @@ export const readsideEn: Record<keyof typeof readsideRu, string> = {
   'conversation.fetched': 'refreshed {time}',
   'conversation.us': 'Us',
   'conversation.ourSend': 'our send',
+  'settlement.found': 'Confirmed by the provider: message {id} at {time} (checked {checked}).',
+  'settlement.marked': 'Marked as sent by the operator ({checked}); the provider did not confirm it.',
+  'settlement.not_found':
+    'Not found at the provider: checked {checked}, after the delay new messages take to appear. You decide — mark it sent or send it again.',
+  'settlement.cannot_tell.greenapi': 'Green-API v1 offers no way to check whether the message arrived: you decide.',
+  'settlement.cannot_tell.diadoc':
+    'Diadoc: "Send again" repeats the same operationId and cannot create a second document — that is the check.',
+  'settlement.cannot_tell.other': 'The provider offers no way to check this send: you decide.',
 };
