@@ -13,7 +13,7 @@ export function value<T>(r: Reply): T {
 }
 
 /** A real host on a fresh data directory, with no in-process simulators (they run in their own process). */
-export async function benchHost(name: string, timeoutMs?: number): Promise<{ host: Host; dataDir: string; dispose(): Promise<void> }> {
+export async function benchHost(name: string, timeoutMs?: number): Promise<{ host: Host; dataDir: string; dispose: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
   const host = await createHost({
     dataDir,

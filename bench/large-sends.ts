@@ -141,7 +141,7 @@ export async function benchLargeSendsInChild(sims: SimProcess, scale = 1, repeat
           stdio: ['ignore', 'pipe', 'inherit'],
         });
         let out = '';
-        child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
         child.once('exit', (code) => {
           const m = /LARGE (\{.*\})/.exec(out);
           if (code === 0 && m) resolve(JSON.parse(m[1]!) as LargeSendResult);

@@ -24,6 +24,7 @@ let harnessLog = '';
  */
 export function appTest(target: Target) {
   return base.extend<{ app: RunningApp }>({
+    // oxlint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern, so it must be there even when empty
     app: async ({}, use, testInfo) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'operator-e2e-'));
       if (target === 'electron') {
@@ -32,7 +33,7 @@ export function appTest(target: Target) {
         let app = await _electron.launch({
           executablePath: executablePath!,
           args: [root],
-          env: { ...process.env, OPERATOR_DATA_DIR: dataDir } as Record<string, string>,
+          env: { ...process.env, OPERATOR_DATA_DIR: dataDir },
         });
         let electronLog = '';
         app.process().stdout?.on('data', (d: Buffer) => (electronLog += d.toString()));
@@ -46,7 +47,7 @@ export function appTest(target: Target) {
             app = await _electron.launch({
               executablePath: executablePath!,
               args: [root],
-              env: { ...process.env, OPERATOR_DATA_DIR: dataDir } as Record<string, string>,
+              env: { ...process.env, OPERATOR_DATA_DIR: dataDir },
             });
             running.page = await app.firstWindow();
             return running.page;

@@ -22,13 +22,13 @@ export async function startHarness(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
-  proc.stderr!.on('data', (d: Buffer) => {
+  proc.stderr.on('data', (d: Buffer) => {
     err += d.toString();
     opts.onOutput?.(d.toString());
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
+    proc.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       opts.onOutput?.(d.toString());
       const m = /on (http:\/\/127\.0\.0\.1:\d+\/\S*\?token=\S+)/.exec(out);

@@ -57,7 +57,7 @@ export async function callContract(
   return page.evaluate(
     async ([ch, inp]) => {
       const w = window as unknown as { operator?: Record<string, Record<string, (i?: unknown) => Promise<unknown>>> };
-      const [area, method] = (ch as string).split('.') as [string, string];
+      const [area, method] = ch.split('.') as [string, string];
       if (w.operator) return w.operator[area]![method]!(inp) as Promise<{ ok: boolean }>;
       const res = await fetch(`./rpc/${ch}`, {
         method: 'POST',

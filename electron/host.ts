@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { contract, channels, type Area, type Contract, type EventName, type EventPayload, type Reply } from '../shared/contract.ts';
+import { channels, type Area, type Contract, type EventName, type EventPayload, type Reply } from '../shared/contract.ts';
 import { fileIdsOf } from '../shared/messages/index.ts';
 import { invalidFromZod, OperatorError, sendError, type SendError } from '../shared/errors.ts';
 import { consoleLog, type Logger } from './app/log-file.ts';
@@ -411,5 +411,3 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     },
   };
 }
-
-export { contract };

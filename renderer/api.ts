@@ -62,7 +62,7 @@ export function useHistoryPages(q: Omit<HistoryQuery, 'cursor'>, enabled = true)
     enabled,
     queryKey: keys.historyList(q),
     queryFn: ({ pageParam }) => client.history.list({ ...q, ...(pageParam ? { cursor: pageParam } : {}) }),
-    initialPageParam: '' as string,
+    initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor,
     staleTime: 5_000,
   });

@@ -28,15 +28,15 @@ interface UiState {
   /** A scheduled send a composer is editing: what it sends takes that send's place. */
   editing: Partial<Record<ProviderId, { sendId: string; scheduledAt: number }>>;
   toasts: Toast[];
-  setView(v: View): void;
-  selectSend(id: string | undefined): void;
-  setHistoryStatus(status: SendStatus | 'undecided' | ''): void;
-  setAccount(p: ProviderId, id: string): void;
-  setComposer(p: ProviderId, value: Record<string, unknown>): void;
-  setDraft(key: string, body: Record<string, unknown> | undefined): void;
-  setEditing(p: ProviderId, edit: { sendId: string; scheduledAt: number } | undefined): void;
-  toast(t: Omit<Toast, 'id'>): void;
-  dismiss(id: number): void;
+  setView: (v: View) => void;
+  selectSend: (id: string | undefined) => void;
+  setHistoryStatus: (status: SendStatus | 'undecided' | '') => void;
+  setAccount: (p: ProviderId, id: string) => void;
+  setComposer: (p: ProviderId, value: Record<string, unknown>) => void;
+  setDraft: (key: string, body: Record<string, unknown> | undefined) => void;
+  setEditing: (p: ProviderId, edit: { sendId: string; scheduledAt: number } | undefined) => void;
+  toast: (t: Omit<Toast, 'id'>) => void;
+  dismiss: (id: number) => void;
 }
 
 let toastSeq = 0;

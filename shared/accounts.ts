@@ -59,8 +59,6 @@ export const accountSettingsSchema = z.discriminatedUnion('provider', [
 ]);
 export type AccountSettings = z.infer<typeof accountSettingsSchema>;
 
-/** Secret names per provider: `token` always; Diadoc's legacy scheme adds the API client id. */
-export const secretNames = ['token', 'clientId'] as const;
 export const secretsInputSchema = z.object({ token: secret.optional(), clientId: secret.optional() });
 export type SecretsInput = z.infer<typeof secretsInputSchema>;
 

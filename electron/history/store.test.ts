@@ -88,7 +88,7 @@ describe('the history store', () => {
     expect(first.items.map((s) => s.id)).toEqual(Array.from({ length: 10 }, (_, k) => `s_${29 - k}`));
     for (let i = 30; i < 35; i++) store.insertSend(send(i));
     const rest = all(store, {}, 10);
-    const seen = [...first.items.map((s) => s.id)];
+    const seen = first.items.map((s) => s.id);
     let cursor = first.nextCursor;
     while (cursor) {
       const p = store.list({ limit: 10, cursor });

@@ -95,7 +95,7 @@ function problems(type: protobuf.Type, value: unknown): string[] {
 function roundTrip(type: protobuf.Type, json: Record<string, unknown>): Record<string, unknown> {
   const msg = type.fromObject(json);
   expect(type.verify(msg)).toBeNull();
-  return type.toObject(type.decode(type.encode(msg).finish()), { bytes: String, enums: String, longs: Number }) as Record<string, unknown>;
+  return type.toObject(type.decode(type.encode(msg).finish()), { bytes: String, enums: String, longs: Number });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -231,9 +231,13 @@ describe('Diadoc conformance: the simulator enforces the proto', () => {
       for (const [name, f] of Object.entries(shape.fields)) {
         const pf = type.fields[name]!;
         if (f.type === 'unsupported') continue;
-        if (typeof f.type === 'string') expect(pf.type, name).toBe(f.type);
-        else if (f.type.kind === 'message') expect(pf.resolvedType?.name, name).toBe(f.type.name);
-        else expect((pf.resolvedType as protobuf.Enum).values, name).toEqual(f.type.values);
+        const [actual, expected] =
+          typeof f.type === 'string'
+            ? [pf.type, f.type]
+            : f.type.kind === 'message'
+              ? [pf.resolvedType?.name, f.type.name]
+              : [(pf.resolvedType as protobuf.Enum).values, f.type.values];
+        expect(actual, name).toEqual(expected);
       }
     },
   );

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assert, afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PachcaMessage } from '../../shared/messages/pachca.ts';
 import { PachcaSimulator } from '../sandbox/pachca.ts';
 import { closedPortUrl } from '../testing/net.ts';
@@ -182,10 +182,9 @@ describe('Pachca adapter against the simulator', () => {
     sim.server.inject({ path: '/messages', status, body });
     const r = await pachcaAdapter.send(ctx(account), msg());
     expect(r).toMatchObject({ kind: 'failed', error: { kind, providerStatus: status } });
-    if (r.kind === 'failed') {
-      expect(r.error.field).toBe(field);
-      expect(r.error.message.length).toBeGreaterThan(3);
-    }
+    assert(r.kind === 'failed');
+    expect(r.error.field).toBe(field);
+    expect(r.error.message.length).toBeGreaterThan(3);
   });
 
   it('waits on 429 with Retry-After; HTML, cut and huge replies are readable provider errors', async () => {

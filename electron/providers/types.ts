@@ -32,11 +32,11 @@ export interface AdapterJournal {
 export interface AdapterContext {
   account: AdapterAccount;
   /** Resolves a handle id the renderer referred to; throws `invalid` for an unknown handle. */
-  file(id: string): LocalFile;
+  file: (id: string) => LocalFile;
   /** Diadoc's operationId: chosen when the send was stored, the same on every attempt. */
   idempotencyKey: string;
   /** Upload progress in bytes over the whole send. */
-  onProgress?(sent: number, total: number): void;
+  onProgress?: (sent: number, total: number) => void;
   /** Per-request timeout; on expiry the outcome is unknown unless the request provably never left. */
   timeoutMs: number;
   signal?: AbortSignal;
@@ -68,7 +68,7 @@ export interface ProviderAdapter<M> {
   idempotent: boolean;
   /** Checks every rule the provider documents; `[]` when the message may go. */
   check(message: M, account: AdapterAccount, file?: (id: string) => LocalFile): FieldProblem[];
-  send(ctx: AdapterContext, message: M): Promise<AttemptResult>;
+  send: (ctx: AdapterContext, message: M) => Promise<AttemptResult>;
   /** A read-only call that proves the credentials work, where the provider has one. */
   checkConnection?(ctx: AdapterContext): Promise<{ ok: boolean; reason: string; detail?: string }>;
   /** The provider's documented pace for this message, enforced before the provider refuses. */

@@ -220,7 +220,7 @@ export class SimServer {
 }
 
 function send(res: ServerResponse, r: SimResponse): void {
-  const headers: Record<string, string> = { ...(r.headers ?? {}) };
+  const headers: Record<string, string> = { ...r.headers };
   let payload: string | Buffer = '';
   if (Buffer.isBuffer(r.body) || typeof r.body === 'string') payload = r.body;
   else if (r.body !== undefined) {

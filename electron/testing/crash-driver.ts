@@ -83,7 +83,7 @@ function planned(i: number, s: typeof setup): SendRequest {
           // Unsigned, so a draft (diadoc.md §12.2): the operator signs it in Diadoc.
           isDraft: true,
           documents: [{ file: s.fileId, typeNamedId: 'Nonformalized', comment: `Акт ${key}` }],
-        } as SendRequest['message'],
+        },
       };
   }
 }

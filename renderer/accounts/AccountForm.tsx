@@ -22,8 +22,8 @@ interface Props {
   existing?: AccountView;
   /** Whether secrets would be stored without OS protection (the operator must agree). */
   unprotected: boolean;
-  onSubmit(input: AccountCreate): Promise<unknown>;
-  onCancel(): void;
+  onSubmit: (input: AccountCreate) => Promise<unknown>;
+  onCancel: () => void;
 }
 
 /** Create or edit an account. Secrets are write-only: an existing one shows only its mask. */

@@ -41,8 +41,8 @@ interface Props {
   /** Counters and size badges shown beside the send button. */
   limits: ReactNode;
   /** Sends with the chosen account and these options (spread into the request); resolves with the first send made. */
-  send(accountId: string, options: SendOptions): Promise<SendSummary>;
-  onSent(): void;
+  send: (accountId: string, options: SendOptions) => Promise<SendSummary>;
+  onSent: () => void;
   /** Texts that may still hold `{{variables}}` from a template: sending asks first. */
   texts?: string[];
   children: ReactNode;
@@ -62,10 +62,12 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
   const editing = useUi((s) => s.editing[provider]);
   const setEditing = useUi((s) => s.setEditing);
   const [later, setLater] = useState(() => (editing ? localInputValue(editing.scheduledAt) : ''));
-  // Opening another scheduled send for editing brings its time along.
-  useEffect(() => {
+  // Opening another scheduled send for editing brings its time along (adjusted while rendering, not in an effect).
+  const [laterFor, setLaterFor] = useState(editing?.sendId);
+  if (editing?.sendId !== laterFor) {
+    setLaterFor(editing?.sendId);
     if (editing) setLater(localInputValue(editing.scheduledAt));
-  }, [editing?.sendId]);
+  }
   const scheduledAt = later ? new Date(later).getTime() : undefined;
   const mutation = useMutation({
     mutationFn: () =>

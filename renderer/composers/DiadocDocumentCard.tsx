@@ -47,9 +47,9 @@ interface Props {
   index: number;
   count: number;
   problems: FieldProblem[];
-  onChange(doc: DocDraft): void;
-  onRemove(): void;
-  onMove(delta: -1 | 1): void;
+  onChange: (doc: DocDraft) => void;
+  onRemove: () => void;
+  onMove: (delta: -1 | 1) => void;
 }
 
 export function DiadocDocumentCard({ types, doc, index, count, problems, onChange, onRemove, onMove }: Props) {

@@ -4,7 +4,7 @@ import { formatBytes } from './FileDrop.tsx';
 import { PaperclipIcon } from '../ui/PaperclipIcon.tsx';
 
 /** The attached files, each with its size and a way to take it off again. */
-export function FileChips({ files, onRemove, warnAbove }: { files: FileHandle[]; onRemove(id: string): void; warnAbove?: number }) {
+export function FileChips({ files, onRemove, warnAbove }: { files: FileHandle[]; onRemove: (id: string) => void; warnAbove?: number }) {
   const { t } = useT();
   if (!files.length) return null;
   return (

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { type ReactNode, useEffect, useEffectEvent, useRef, useState } from 'react';
 import { isOperatorError } from '../../shared/errors.ts';
 import type { FileHandle } from '../../shared/sends.ts';
 import { client } from '../api.ts';
@@ -28,7 +28,7 @@ export function refuseFile(file: File, rules: FileRules, index: number): { reaso
 
 interface Props {
   rules: FileRules;
-  onFiles(handles: FileHandle[]): void;
+  onFiles: (handles: FileHandle[]) => void;
   label: string;
   multiple?: boolean;
   children?: ReactNode;
@@ -45,14 +45,12 @@ export function FileDrop({ rules, onFiles, label, multiple = true, children }: P
   const [busy, setBusy] = useState(0);
   const [refusals, setRefusals] = useState<string[]>([]);
   const ref = useRef<HTMLDivElement>(null);
-  const rulesRef = useRef(rules);
-  rulesRef.current = rules;
 
   const take = async (files: File[]) => {
     const problems: string[] = [];
     const accepted: File[] = [];
     files.forEach((f) => {
-      const no = refuseFile(f, rulesRef.current, accepted.length);
+      const no = refuseFile(f, rules, accepted.length);
       if (no)
         problems.push(
           `${f.name}: ${t(`reason.${no.reason}` as never, { limit: no.limit !== undefined ? (no.reason === 'file_too_big' ? formatBytes(no.limit) : no.limit) : '' })}`,
@@ -73,8 +71,8 @@ export function FileDrop({ rules, onFiles, label, multiple = true, children }: P
     setRefusals(problems);
     if (handles.length) onFiles(handles);
   };
-  const takeRef = useRef(take);
-  takeRef.current = take;
+  // The paste listener is attached once and always takes files with this render's rules.
+  const takePasted = useEffectEvent((files: File[]) => void take(files));
 
   // Paste anywhere in the composer: files from the clipboard join the draft like dropped ones.
   useEffect(() => {
@@ -84,7 +82,7 @@ export function FileDrop({ rules, onFiles, label, multiple = true, children }: P
       const files = [...(e.clipboardData?.files ?? [])];
       if (files.length) {
         e.preventDefault();
-        void takeRef.current(files);
+        takePasted(files);
       }
     };
     form.addEventListener('paste', onPaste);
@@ -141,11 +139,12 @@ export function FileDrop({ rules, onFiles, label, multiple = true, children }: P
 export function useSendProgress(active: boolean): { sent: number; total: number } | undefined {
   const [p, setP] = useState<{ sent: number; total: number }>();
   useEffect(() => {
-    if (!active) {
+    if (!active) return;
+    const unsubscribe = client.on.sendProgress((e) => setP({ sent: e.sent, total: e.total }));
+    return () => {
+      unsubscribe();
       setP(undefined);
-      return;
-    }
-    return client.on.sendProgress((e) => setP({ sent: e.sent, total: e.total }));
+    };
   }, [active]);
-  return p;
+  return active ? p : undefined;
 }

@@ -16,7 +16,7 @@ function move<T>(list: T[], from: number, to: number): T[] {
  * action is a labelled button, so rows and buttons are reordered by keyboard as well as mouse;
  * the limits (100 in all, 8 in a row) are shown live and adding stops at them.
  */
-export function PachcaButtonsEditor({ rows, onChange }: { rows: Rows; onChange(rows: Rows): void }) {
+export function PachcaButtonsEditor({ rows, onChange }: { rows: Rows; onChange: (rows: Rows) => void }) {
   const { t } = useT();
   const total = rows.reduce((n, r) => n + r.length, 0);
   const full = total >= pachcaLimits.buttonsMax;

@@ -14,10 +14,10 @@ export function RecentSends({ provider, recipient }: { provider: ProviderId; rec
   const items = recipient ? (q.data?.pages[0]?.items ?? []) : [];
   // Built only when there is something to show: the first Intl formatter of a page costs
   // tens of milliseconds (locale data), which the first screen should not pay.
+  const hasItems = items.length > 0;
   const time = useMemo(
-    () =>
-      items.length ? new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit' }) : undefined,
-    [items.length > 0, lang],
+    () => (hasItems ? new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit' }) : undefined),
+    [hasItems, lang],
   );
   return (
     <aside className="recent" aria-label={t('recent.title')}>

@@ -9,22 +9,26 @@ interface Saved<R, B> {
   boundKey?: string;
 }
 
+/** What a composer keeps: declared once per composer at module level, so the hook's callbacks stay stable. */
+export interface ComposerSpec<R, B> {
+  provider: ProviderId;
+  initial: { recipient: R; body: B };
+  /** The key a draft is filed under, or undefined while the recipient is not yet valid. */
+  keyOf: (r: R) => string | undefined;
+}
+
 /**
  * A composer's recipient and body, persisted as drafts. A body is tied to the first valid
  * recipient it is written for; switching to another valid recipient shows that recipient's own
  * draft (or an empty body), so text never travels to someone else. A half-typed recipient
  * changes nothing, so editing a number does not wipe the text.
  */
-export function useComposerState<R, B extends Record<string, unknown>>(
-  provider: ProviderId,
-  initial: { recipient: R; body: B },
-  keyOf: (r: R) => string | undefined,
-) {
+export function useComposerState<R, B extends Record<string, unknown>>(spec: ComposerSpec<R, B>) {
+  const { provider, initial } = spec;
   const saved = useUi((s) => s.composer[provider]) as Saved<R, B> | undefined;
   const setComposer = useUi((s) => s.setComposer);
   const setDraft = useUi((s) => s.setDraft);
   const state: Saved<R, B> = saved ?? { recipient: initial.recipient, body: initial.body };
-  const draftKey = (k: string) => `${provider}:${k}`;
 
   const write = useCallback(
     (next: Saved<R, B>) => setComposer(provider, next as unknown as Record<string, unknown>),
@@ -33,42 +37,45 @@ export function useComposerState<R, B extends Record<string, unknown>>(
 
   const setRecipient = useCallback(
     (recipient: R) => {
-      const cur = (useUi.getState().composer[provider] as Saved<R, B> | undefined) ?? { recipient: initial.recipient, body: initial.body };
-      const key = keyOf(recipient);
+      const cur = (useUi.getState().composer[spec.provider] as Saved<R, B> | undefined) ?? { ...spec.initial };
+      const key = spec.keyOf(recipient);
       if (!key || key === cur.boundKey) return write({ ...cur, recipient });
-      const stored = useUi.getState().drafts[draftKey(key)] as B | undefined;
+      const stored = useUi.getState().drafts[draftKey(spec, key)] as B | undefined;
       if (cur.boundKey === undefined) {
         const body = stored ?? cur.body;
-        if (!stored && !isEmpty(cur.body)) setDraft(draftKey(key), cur.body);
+        if (!stored && !isEmpty(cur.body)) setDraft(draftKey(spec, key), cur.body);
         return write({ recipient, body, boundKey: key });
       }
-      write({ recipient, body: stored ?? initial.body, boundKey: key });
+      write({ recipient, body: stored ?? spec.initial.body, boundKey: key });
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [provider, write, setDraft],
+    [spec, write, setDraft],
   );
 
   const setBody = useCallback(
     (patch: Partial<B>) => {
-      const cur = (useUi.getState().composer[provider] as Saved<R, B> | undefined) ?? { recipient: initial.recipient, body: initial.body };
+      const cur = (useUi.getState().composer[spec.provider] as Saved<R, B> | undefined) ?? { ...spec.initial };
       const body = { ...cur.body, ...patch };
       write({ ...cur, body });
-      if (cur.boundKey) setDraft(draftKey(cur.boundKey), isEmpty(body) ? undefined : body);
+      if (cur.boundKey) setDraft(draftKey(spec, cur.boundKey), isEmpty(body) ? undefined : body);
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [provider, write, setDraft],
+    [spec, write, setDraft],
   );
 
   /** After a send: the body is gone for this recipient; the recipient stays for the next message. */
   const clearBody = useCallback(() => {
-    const cur = useUi.getState().composer[provider] as Saved<R, B> | undefined;
-    if (cur?.boundKey) setDraft(draftKey(cur.boundKey), undefined);
-    write({ recipient: cur?.recipient ?? initial.recipient, body: initial.body, ...(cur?.boundKey ? { boundKey: cur.boundKey } : {}) });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [provider, write, setDraft]);
+    const cur = useUi.getState().composer[spec.provider] as Saved<R, B> | undefined;
+    if (cur?.boundKey) setDraft(draftKey(spec, cur.boundKey), undefined);
+    write({
+      recipient: cur?.recipient ?? spec.initial.recipient,
+      body: spec.initial.body,
+      ...(cur?.boundKey ? { boundKey: cur.boundKey } : {}),
+    });
+  }, [spec, write, setDraft]);
 
   return { recipient: state.recipient, body: state.body, setRecipient, setBody, clearBody };
 }
+
+const draftKey = (spec: { provider: ProviderId }, key: string) => `${spec.provider}:${key}`;
 
 function isEmpty(body: Record<string, unknown>): boolean {
   return Object.values(body).every((v) => v === '' || v === undefined || v === null || v === false || (Array.isArray(v) && v.length === 0));

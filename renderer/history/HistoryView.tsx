@@ -27,7 +27,7 @@ const HistoryRow = memo(function HistoryRow({
   send: SendSummary;
   top: number;
   selected: boolean;
-  onSelect(id: string): void;
+  onSelect: (id: string) => void;
   t: Translate;
   time: Intl.DateTimeFormat;
 }) {
@@ -86,6 +86,7 @@ export function HistoryView() {
   const rows: SendSummary[] = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
+  // oxlint-disable-next-line react/incompatible-library -- flags memoization by the React Compiler, which this project does not use; the virtualizer is read afresh each render
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -93,10 +94,11 @@ export function HistoryView() {
     overscan: 6,
   });
   const items = virtualizer.getVirtualItems();
-  const last = items.at(-1);
+  const lastIndex = items.at(-1)?.index;
   useEffect(() => {
-    if (last && last.index >= rows.length - 30 && pages.hasNextPage && !pages.isFetchingNextPage) void pages.fetchNextPage();
-  }, [last?.index, rows.length, pages]);
+    if (lastIndex !== undefined && lastIndex >= rows.length - 30 && pages.hasNextPage && !pages.isFetchingNextPage)
+      void pages.fetchNextPage();
+  }, [lastIndex, rows.length, pages]);
 
   const time = useMemo(() => new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' }), [lang]);
 

@@ -7,13 +7,14 @@ import { ru } from './ru.ts';
 
 const rendererDir = join(import.meta.dirname, '..');
 // `{name}` is filled in by translate(); `{{name}}` is template syntax shown to the operator as it is.
-const placeholders = (text: string) => [...text.matchAll(/(?<!\{)\{(\w+)\}(?!\})/g)].map((m) => m[1]).sort();
+const placeholders = (text: string) =>
+  [...text.matchAll(/(?<!\{)\{(\w+)\}(?!\})/g)].map((m) => m[1] ?? '').sort((a, b) => a.localeCompare(b));
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const path = join(dir, e.name);
     if (e.isDirectory()) return e.name === 'dist' || e.name === 'i18n' ? [] : sources(path);
-    return /\.tsx$/.test(e.name) ? [path] : [];
+    return e.name.endsWith('.tsx') ? [path] : [];
   });
 }
 

@@ -13,10 +13,12 @@ interface Props {
   label: string;
   name: string;
   value: string;
-  onChange(value: string): void;
+  onChange: (value: string) => void;
   rows?: number;
   describedBy?: string;
 }
+
+const noTemplates: Template[] = [];
 
 /**
  * A message text area with canned responses: typing `/` (or the button) opens the picker; a
@@ -24,7 +26,7 @@ interface Props {
  */
 export function TemplateField({ label, name, value, onChange, rows = 8, describedBy }: Props) {
   const { t } = useT();
-  const templates = useTemplates().data ?? [];
+  const templates = useTemplates().data ?? noTemplates;
   const ref = useRef<HTMLTextAreaElement>(null);
   const listId = useId();
   const [picker, setPicker] = useState<{ start: number; query: string } | undefined>();

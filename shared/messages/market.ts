@@ -34,7 +34,6 @@ export const marketLimits = {
 const INT64_MAX = 9_223_372_036_854_775_807n;
 
 export const marketKinds = ['text', 'file'] as const;
-export type MarketKind = (typeof marketKinds)[number];
 
 export const marketMessageSchema = z.object({
   provider: z.literal('market'),

@@ -1,0 +1,3 @@
+import { used } from '../shared/helpers.ts';
+
+console.log(used());

@@ -1,0 +1,3 @@
+import { limits } from '../../shared/limits.ts';
+
+export const simulator = limits;

@@ -1,0 +1,3 @@
+import { openDatabase } from '../electron/store.ts';
+
+export const view = openDatabase;

@@ -1,0 +1,2 @@
+export const  badlySpaced = {a:1,
+    b : 2}
