@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import type { ProviderId } from '../shared/providers.ts';
 import { useLiveHistory, useSetLanguage, useUndecidedCount } from './api.ts';
 import { GreenApiComposer } from './composers/GreenApiComposer.tsx';
@@ -52,7 +52,9 @@ export function App() {
   const setLanguage = useSetLanguage();
   useLiveHistory();
   useMenuCommands();
-  document.documentElement.lang = lang;
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
 
   const undecidedCount = useUndecidedCount().data ?? 0;
   const undecided = undecidedCount >= 100 ? '99+' : String(undecidedCount);

@@ -37,7 +37,6 @@ export const recipientSearchSchema = z.object({
   text: z.string().max(200),
   limit: z.number().int().min(1).max(50).default(20),
 });
-export type RecipientSearch = z.input<typeof recipientSearchSchema>;
 
 export const recipientSearchResultSchema = z.object({
   items: z.array(recipientSchema).max(50),
@@ -59,7 +58,6 @@ export const conversationItemSchema = z.object({
 export type ConversationItem = z.infer<typeof conversationItemSchema>;
 
 export const conversationQuerySchema = z.object({ accountId, target: recipientTargetSchema, fresh: z.boolean().optional() });
-export type ConversationQuery = z.input<typeof conversationQuerySchema>;
 
 export const conversationSchema = z.object({
   /** `unsupported`: nothing to read for this provider or form. */

@@ -20,7 +20,6 @@ export const teamStatusSchema = z.object({
   pending: z.number().int().nonnegative(),
   presence: z.array(z.object({ name, seenAt: z.number(), me: z.boolean() })).max(outputList),
 });
-export type TeamStatus = z.infer<typeof teamStatusSchema>;
 
 export const teamConnectSchema = z.object({
   server: z.url({ protocol: /^https?$/ }).max(2000),
@@ -49,7 +48,6 @@ export const chatActivitySchema = z.object({
   answeredBy: name.optional(),
   answeredAt: z.number().optional(),
 });
-export type ChatActivity = z.infer<typeof chatActivitySchema>;
 
 export const claimResultSchema = z.union([
   z.object({ ok: z.literal(true), soft: z.boolean() }),
@@ -64,7 +62,6 @@ export const teamTemplateSchema = z.object({
   updatedBy: name,
   updatedAt: z.number(),
 });
-export type TeamTemplate = z.infer<typeof teamTemplateSchema>;
 
 export const teamTemplateSaveSchema = z.object({
   id: capped(generous.id * 2).optional(),

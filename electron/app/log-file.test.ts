@@ -54,7 +54,7 @@ describe('the rotating log file', () => {
   it('keeps one line per event, even for a multi-line stack', () => {
     const dir = tempDir();
     const log = new RotatingLog({ dir });
-    log.write('error', 'main.uncaught_exception', new Error('first\nsecond').stack!);
+    log.write('error', 'main.uncaught_exception', new Error('first\nsecond').stack);
     expect(readFileSync(join(dir, LOG_FILE_NAME), 'utf8').trimEnd().split('\n')).toHaveLength(1);
   });
 });
@@ -90,7 +90,7 @@ describe('the log after sends over all four providers', () => {
             fromBoxId: 'sandbox-box-from@diadoc.ru',
             toBoxId: 'counterparty-box@diadoc.ru',
             documents: [{ file: handle.value.id, typeNamedId: 'Nonformalized' }],
-          } as OutgoingMessage,
+          },
         ],
       ];
       for (const [provider, message] of messages) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SendRequest } from '../../shared/contract.ts';
-import { OperatorError, sendError, type SendError } from '../../shared/errors.ts';
+import { OperatorError, sendError } from '../../shared/errors.ts';
 import type { EventName, EventPayload } from '../../shared/contract.ts';
 import { fileFieldsOf } from '../../shared/messages/index.ts';
 import type { Attempt, SendStatus, SendSummary } from '../../shared/sends.ts';
@@ -618,9 +618,9 @@ export class Outbox {
   async close(): Promise<void> {
     this.closed = true;
     this.stopJumps();
-    for (const id of [...this.timers.keys()]) this.disarm(id);
+    for (const id of this.timers.keys()) this.disarm(id);
     if (this.recordTimer !== undefined) this.d.clock.clearTimer(this.recordTimer);
-    await Promise.allSettled([...this.running.values()]);
+    await Promise.allSettled(this.running.values());
     // A last try; whatever the history still refuses stays in the journal for the next start.
     this.recordPending();
     this.d.limiter.flush();

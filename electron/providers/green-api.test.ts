@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assert, afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GreenApiMessage } from '../../shared/messages/green-api.ts';
 import { GreenApiInstanceSimulator } from '../sandbox/green-api-instance.ts';
 import { GreenApiV1Simulator } from '../sandbox/green-api-v1.ts';
@@ -109,7 +109,8 @@ describe('Green-API v1 (/v1/messages)', () => {
       sim.server.inject({ html: true, status });
       const r = await greenApiAdapter.send(ctx(account), msg());
       expect(r).toMatchObject({ kind: 'unknown', error: { kind: 'outcome_unknown', reason: 'server_error', providerStatus: status } });
-      if (r.kind === 'unknown') expect(r.error.providerText).toContain('Bad Gateway');
+      assert(r.kind === 'unknown');
+      expect(r.error.providerText).toContain('Bad Gateway');
     }
   });
 
@@ -118,7 +119,8 @@ describe('Green-API v1 (/v1/messages)', () => {
     expect(await greenApiAdapter.send(ctx(account), msg())).toMatchObject({ kind: 'unknown', error: { kind: 'outcome_unknown' } });
     const huge = await greenApiAdapter.send(ctx(account), msg());
     expect(huge).toMatchObject({ kind: 'failed', error: { kind: 'invalid', reason: 'unreadable_reply' } });
-    if (huge.kind === 'failed') expect(huge.error.message).toContain('oversized');
+    assert(huge.kind === 'failed');
+    expect(huge.error.message).toContain('oversized');
   });
 
   it('calls a 201 whose body cannot be read an unknown outcome, not a failure to repeat', async () => {

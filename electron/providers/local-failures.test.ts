@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assert, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GreenApiV1Simulator } from '../sandbox/green-api-v1.ts';
 import { MarketSimulator } from '../sandbox/market.ts';
 import { PachcaSimulator } from '../sandbox/pachca.ts';
@@ -35,7 +35,7 @@ const cases: Case[] = [
     server: pachca.server,
     start: () => pachca.start(),
     stop: () => pachca.stop(),
-    adapter: pachcaAdapter as ProviderAdapter<never>,
+    adapter: pachcaAdapter,
     account: (baseUrl, token) => ({ id: 'p', baseUrl, settings: { provider: 'pachca', isBot: false }, secrets: { token } }),
     message: { provider: 'pachca', entityType: 'discussion', entityId: 334, content: 'Счёт отправлен' },
   },
@@ -44,7 +44,7 @@ const cases: Case[] = [
     server: green.server,
     start: () => green.start(),
     stop: () => green.stop(),
-    adapter: greenApiAdapter as ProviderAdapter<never>,
+    adapter: greenApiAdapter,
     account: (baseUrl, token) => ({ id: 'g', baseUrl, settings: { provider: 'greenapi', form: 'v1' }, secrets: { token } }),
     message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'Счёт отправлен' },
   },
@@ -53,7 +53,7 @@ const cases: Case[] = [
     server: market.server,
     start: () => market.start(),
     stop: () => market.stop(),
-    adapter: marketAdapter as ProviderAdapter<never>,
+    adapter: marketAdapter,
     account: (baseUrl, token) => ({ id: 'm', baseUrl, settings: { provider: 'market', businessId: '100500' }, secrets: { token } }),
     message: { provider: 'market', businessId: '100500', chatId: '42', kind: 'text', text: 'Счёт отправлен' },
   },
@@ -82,7 +82,8 @@ describe.each(cases)('$name: a failure on this machine', (c) => {
     const before = c.server.received.length;
     const r = await send(c.account('http://provider.invalid', TOKEN));
     expect(r).toMatchObject({ kind: 'failed', error: { kind: 'network', reason: 'dns_failed' } });
-    if (r.kind === 'failed') expect(r.error.message).toContain('provider.invalid');
+    assert(r.kind === 'failed');
+    expect(r.error.message).toContain('provider.invalid');
     expect(c.server.received.length).toBe(before);
   });
 
@@ -103,7 +104,8 @@ describe.each(cases)('$name: a failure on this machine', (c) => {
     for (const token of ['токен-с-кириллицей', 'tok\nen']) {
       const r = await send(c.account(baseUrl, token));
       expect(r).toMatchObject({ kind: 'failed', error: { kind: 'unauthorized' } });
-      if (r.kind === 'failed') expect(r.error.message).not.toContain(token);
+      assert(r.kind === 'failed');
+      expect(r.error.message).not.toContain(token);
     }
     expect(c.server.received.length).toBe(before);
   });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assert, afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OperatorError, sendError } from '../../shared/errors.ts';
 import type { MarketMessage } from '../../shared/messages/market.ts';
 import { MarketSimulator } from '../sandbox/market.ts';
@@ -249,7 +249,8 @@ describe('Market adapter: documented statuses', () => {
     sim.server.inject({ status: 400, body: { status: 'ERROR', errors: null } });
     const r = await marketAdapter.send(ctx(account), text());
     expect(r).toMatchObject({ kind: 'failed', error: { kind: 'invalid', reason: 'provider_invalid', providerStatus: 400 } });
-    if (r.kind === 'failed') expect(r.error.providerText).toBeUndefined();
+    assert(r.kind === 'failed');
+    expect(r.error.providerText).toBeUndefined();
   });
 
   it('calls a 499 an unknown outcome: Market saw the request before the client left', async () => {
@@ -309,7 +310,8 @@ describe('Market adapter: unreadable replies and lost connections', () => {
     sim.server.inject({ html: true, status: 502 });
     const r = await marketAdapter.send(ctx(account), text());
     expect(r).toMatchObject({ kind: 'unknown', error: { kind: 'outcome_unknown', reason: 'server_error', providerStatus: 502 } });
-    if (r.kind === 'unknown') expect(r.error.providerText).toContain('502 Bad Gateway');
+    assert(r.kind === 'unknown');
+    expect(r.error.providerText).toContain('502 Bad Gateway');
   });
 
   it('turns a cut-off JSON body and a huge body into readable outcomes', async () => {
@@ -320,7 +322,8 @@ describe('Market adapter: unreadable replies and lost connections', () => {
     });
     const huge = await marketAdapter.send(ctx(account), text());
     expect(huge).toMatchObject({ kind: 'failed', error: { kind: 'provider_error', reason: 'unreadable_reply' } });
-    if (huge.kind === 'failed') expect(huge.error.message).toContain('oversized');
+    assert(huge.kind === 'failed');
+    expect(huge.error.message).toContain('oversized');
   });
 
   it('calls a 200 it cannot read an unknown outcome, never a failure to repeat', async () => {

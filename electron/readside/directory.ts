@@ -70,7 +70,7 @@ export class Directory {
   private load(accountId: string): { refreshedAt?: number; error?: SendError } {
     const raw = this.d.store.getState(`directory:${accountId}`);
     const parsed = raw ? stateSchema.safeParse(JSON.parse(raw)) : undefined;
-    const s = parsed?.success ? { ...(parsed.data.refreshedAt ? { refreshedAt: parsed.data.refreshedAt } : {}) } : {};
+    const s = parsed?.success ? (parsed.data.refreshedAt ? { refreshedAt: parsed.data.refreshedAt } : {}) : {};
     this.states.set(accountId, s);
     return s;
   }
@@ -184,6 +184,6 @@ export class Directory {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer !== undefined) this.d.clock.clearTimer(this.timer);
-    await Promise.allSettled([...this.running.values()]);
+    await Promise.allSettled(this.running.values());
   }
 }

@@ -146,7 +146,7 @@ export class PachcaReadSide {
     const topics = ['Поддержка', 'Продажи', 'Логистика', 'Возвраты', 'Склад', 'Бухгалтерия', 'Маркетинг', 'Партнёры'];
     for (let i = 0; i < chatCount; i++) {
       const created = start + Math.floor(rnd() * 30 * 86_400_000);
-      const members = this.users.filter((u) => rnd() < 0.1).map((u) => u.id);
+      const members = this.users.filter(() => rnd() < 0.1).map((u) => u.id);
       this.chats.push({
         id: 5000 + i,
         name: `${topics[i % topics.length]} ${Math.floor(i / topics.length) + 1}`,

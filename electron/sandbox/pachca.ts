@@ -292,7 +292,7 @@ export class PachcaSimulator {
       return apiError(400, 'message.parent_message_id', 'invalid', 'parent_message_id must be an integer');
     for (const k of ['display_name', 'display_avatar_url'] as const) {
       if (msg[k] === undefined) continue;
-      if (typeof msg[k] !== 'string' || codePoints(msg[k] as string) > DISPLAY_MAX)
+      if (typeof msg[k] !== 'string' || codePoints(msg[k]) > DISPLAY_MAX)
         return apiError(400, `message.${k}`, 'too_long', `${k} is at most 255 characters`);
       if (!this.botTokens.has(token)) return apiError(403, `message.${k}`, 'forbidden', `${k} is available to bot tokens only`);
     }
@@ -311,7 +311,7 @@ export class PachcaSimulator {
       skipInviteMentions: msg.skip_invite_mentions === true,
       linkPreview: b.link_preview === true,
       at: Date.now(),
-      ...(msg.parent_message_id !== undefined ? { parentMessageId: msg.parent_message_id as number } : {}),
+      ...(msg.parent_message_id !== undefined ? { parentMessageId: msg.parent_message_id } : {}),
       ...(msg.display_name !== undefined ? { displayName: msg.display_name as string } : {}),
       ...(msg.display_avatar_url !== undefined ? { displayAvatarUrl: msg.display_avatar_url as string } : {}),
     };

@@ -28,8 +28,10 @@ export class ErrorBoundary extends Component<Props, { failedAt: string | undefin
     void client.app.reportError({ message: `${e.name}: ${e.message}`.slice(0, 2000), stack }).catch(() => {});
   }
 
-  override componentDidUpdate(prev: Props): void {
-    if (this.state.failedAt !== undefined && prev.resetKey !== this.props.resetKey) this.setState({ failedAt: undefined });
+  // Derived while rendering, so moving to another screen never paints the error once more first.
+  static getDerivedStateFromProps(props: Props, state: { failedAt: string | undefined }): { failedAt: undefined } | null {
+    const failedOnAnotherScreen = state.failedAt !== undefined && state.failedAt !== '' && state.failedAt !== props.resetKey;
+    return failedOnAnotherScreen ? { failedAt: undefined } : null;
   }
 
   override render(): ReactNode {

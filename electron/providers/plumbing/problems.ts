@@ -8,7 +8,7 @@ import type { FieldProblem } from '../../../shared/messages/problems.ts';
  */
 export function problemToError(p: FieldProblem, words?: (p: FieldProblem) => string): SendError {
   return {
-    kind: /too_big$/.test(p.reason) ? 'too_large' : 'invalid',
+    kind: p.reason.endsWith('too_big') ? 'too_large' : 'invalid',
     reason: p.reason,
     field: p.field,
     message: words?.(p) ?? `${p.field}: ${p.reason}${p.limit !== undefined ? ` (limit ${p.limit})` : ''}`,
