@@ -71,7 +71,7 @@ describe('npm run lint fails on a seeded violation of each house rule', () => {
   }, 300_000);
 
   it('knip reports an unused file, an unused export and an unused dependency', () => {
-    const dir = fixture('knip', ['knip.json']);
+    const dir = fixture('knip', ['knip.jsonc']);
     const r = run(dir, bin('knip'), ['--no-config-hints']);
     expect(r.status, r.output).not.toBe(0);
     expect(r.output).toMatch(/Unused files \(1\)\s+shared\/orphan\.ts/);

@@ -11,9 +11,6 @@ export type SendStatus = z.infer<typeof sendStatusSchema>;
 export const writeCauses = ['disk_full', 'locked', 'read_only', 'io_error'] as const;
 export const writeCauseSchema = z.enum(writeCauses);
 
-/** Statuses a send never leaves (DESIGN.md "Send states"). */
-export const finalStatuses: ReadonlySet<SendStatus> = new Set(['sent', 'failed', 'cancelled']);
-
 /** A file the main process registered: the renderer refers to files only by this handle. */
 export const fileHandleSchema = z.object({
   id: z.string().regex(/^f_[A-Za-z0-9_-]{8,64}$/),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SendRequest } from '../../shared/contract.ts';
-import { OperatorError, sendError } from '../../shared/errors.ts';
+import { OperatorError, sendError, type SendError } from '../../shared/errors.ts';
 import type { EventName, EventPayload } from '../../shared/contract.ts';
 import { fileFieldsOf } from '../../shared/messages/index.ts';
 import type { Attempt, SendStatus, SendSummary } from '../../shared/sends.ts';
@@ -89,7 +89,8 @@ export class Outbox {
     this.journal = new OutcomeJournal(`${deps.historyFile}.outcomes`);
     // The operator's "at 10:00" is wall-clock time: when the wall clock jumps, the schedule is re-armed by it.
     this.stopJumps = deps.clock.onJump(() => {
-      for (const id of [...this.timers.keys()]) {
+      // A snapshot: arm() re-inserts each key, which a live iteration of the map would visit again, for ever.
+      for (const id of Array.from(this.timers.keys())) {
         const s = this.d.history.getSummary(id);
         if (s?.status === 'scheduled' && s.scheduledAt !== undefined) this.arm(id, s.scheduledAt - this.d.clock.now());
       }

@@ -38,7 +38,7 @@ async function lockFromAnotherProcess(file: string): Promise<ChildProcess> {
     setInterval(() => {}, 1000);`;
   const child = spawn(process.execPath, ['-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('LOCKED') && resolve());
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('LOCKED') && resolve());
     child.on('exit', (code) => reject(new Error(`locker exited ${code}`)));
   });
   return child;
