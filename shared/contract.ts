@@ -13,7 +13,7 @@ import {
   teamTemplateSchema,
 } from './team.ts';
 import { accountCreateSchema, accountUpdateSchema, accountViewSchema, checkResultSchema } from './accounts.ts';
-import { sendErrorSchema } from './errors.ts';
+import type { SendError } from './errors.ts';
 import { diadocTypesReplySchema } from './messages/diadoc-types.ts';
 import { outgoingMessageSchema } from './messages/index.ts';
 import { providerIdSchema } from './providers.ts';
@@ -44,7 +44,6 @@ const accountsFileMax = 1_000_000;
 const ok = z.object({ ok: z.literal(true) });
 
 export const languageSchema = z.enum(['ru', 'en']);
-export type Language = z.infer<typeof languageSchema>;
 
 export const settingsSchema = z.object({
   language: languageSchema,
@@ -219,16 +218,6 @@ export type Area = keyof Contract;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
-type Method<A extends Area> = keyof Contract[A] & string;
-export type ChannelName = { [A in Area]: `${A}.${Method<A>}` }[Area];
-type Def<C extends ChannelName> = C extends `${infer A extends Area}.${infer M}`
-  ? M extends keyof Contract[A]
-    ? Contract[A][M]
-    : never
-  : never;
-export type ChannelInput<C extends ChannelName> = Def<C> extends { input: infer I extends z.ZodType } ? z.input<I> : never;
-export type ChannelOutput<C extends ChannelName> = Def<C> extends { output: infer O extends z.ZodType } ? z.output<O> : never;
-
 export interface ChannelDef {
   input: z.ZodType;
   output: z.ZodType;
@@ -242,11 +231,7 @@ export const channels: ReadonlyMap<string, ChannelDef> = new Map(
 );
 
 /** What crosses every transport for a call: a value, or one `SendError`. Never a thrown Error. */
-export const replySchema = z.union([
-  z.object({ ok: z.literal(true), value: z.unknown() }),
-  z.object({ ok: z.literal(false), error: sendErrorSchema }),
-]);
-export type Reply<T = unknown> = { ok: true; value: T } | { ok: false; error: z.infer<typeof sendErrorSchema> };
+export type Reply<T = unknown> = { ok: true; value: T } | { ok: false; error: SendError };
 
 export type EventSubscriptions = {
   [E in EventName]: (listener: (payload: EventPayload<E>) => void) => () => void;

@@ -16,6 +16,10 @@ export const shortcuts: readonly { command: MenuCommand; accelerator: string }[]
   { command: 'shortcuts', accelerator: 'F1' },
 ];
 
+export function acceleratorOf(command: MenuCommand): string | undefined {
+  return shortcuts.find((s) => s.command === command)?.accelerator;
+}
+
 /** How a shortcut reads on this system: ⌘ on macOS, Ctrl elsewhere. */
 export function shortcutLabel(accelerator: string, mac: boolean): string {
   return accelerator

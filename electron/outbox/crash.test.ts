@@ -80,8 +80,8 @@ describe('the send pipeline under SIGKILL', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const done = new Promise<boolean>((resolve) =>
       proc.on('exit', (code, signal) => {
         if (code !== 0 && !signal) console.error(out);
@@ -161,8 +161,10 @@ describe('the send pipeline under SIGKILL', () => {
     for (const s of unknown) {
       const reason = s.error?.reason;
       expect(['connection_lost', 'timeout', 'interrupted', 'server_error'], `${s.preview}: ${reason}`).toContain(reason);
-      if (reason === 'server_error') expect(serverErrorKeys.has(keyOf(s.preview)), s.preview).toBe(true);
-      else if (reason !== 'interrupted') expect(lostKeys.has(keyOf(s.preview)), s.preview).toBe(true);
+      // A 5xx answer came from a simulator that may have kept the message; an interrupted send may not have
+      // reached one; any other unknown send did reach one.
+      const reached = reason === 'server_error' ? serverErrorKeys : reason === 'interrupted' ? undefined : lostKeys;
+      expect(reached?.has(keyOf(s.preview)) ?? true, s.preview).toBe(true);
     }
     // A failed send never reached a simulator's message list.
     for (const s of byStatus('failed')) expect(acceptedSet.has(keyOf(s.preview)), s.preview).toBe(false);

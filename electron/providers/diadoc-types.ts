@@ -113,7 +113,7 @@ export class DiadocTypeBook {
   }
 
   forget(accountId: string): void {
-    for (const k of [...this.entries.keys()]) if (k.startsWith(`${accountId}|`)) this.entries.delete(k);
+    for (const k of this.entries.keys()) if (k.startsWith(`${accountId}|`)) this.entries.delete(k);
   }
 }
 

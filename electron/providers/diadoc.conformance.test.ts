@@ -207,10 +207,10 @@ describe('Diadoc conformance: what the adapter sends is a MessageToPost', () => 
     expect(problems(MessageToPost, json)).toEqual([]);
     expect(roundTrip(MessageToPost, json)).toEqual(json);
     // §12.2: a Nonformalized document always names its file, and no formalised one carries metadata.
-    for (const d of json.DocumentAttachments as { TypeNamedId: string; Metadata?: { Key: string }[] }[]) {
-      if (d.TypeNamedId === 'Nonformalized') expect(d.Metadata?.map((m) => m.Key)).toEqual(['FileName']);
-      if (d.TypeNamedId === 'UniversalTransferDocument') expect(d.Metadata).toBeUndefined();
-    }
+    const attachments = json.DocumentAttachments as { TypeNamedId: string; Metadata?: { Key: string }[] }[];
+    const ofType = (type: string) => attachments.filter((d) => d.TypeNamedId === type);
+    for (const d of ofType('Nonformalized')) expect(d.Metadata?.map((m) => m.Key)).toEqual(['FileName']);
+    for (const d of ofType('UniversalTransferDocument')) expect(d.Metadata).toBeUndefined();
   });
 });
 

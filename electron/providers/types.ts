@@ -42,7 +42,7 @@ export interface AdapterContext {
   signal?: AbortSignal;
   /** The HTTP stack to use; Node's `fetch` when absent (tests, the harness). */
   fetch?: HttpFetch;
-  now(): number;
+  now: () => number;
   /** Pace refusals (429, Market's 420) this send met in a row before this attempt; the backoff grows with it. */
   rateLimitedBefore?: number;
   /** The jitter's source, in [0, 1); tests fix it. */

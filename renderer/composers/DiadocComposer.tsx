@@ -18,12 +18,18 @@ import { ComposerFrame, useComposerAccount } from './ComposerFrame.tsx';
 import { DiadocDocumentCard, metadataLines, type DocDraft } from './DiadocDocumentCard.tsx';
 import { FileDrop, formatBytes } from './FileDrop.tsx';
 import { ComposerAside } from '../recipients/ComposerAside.tsx';
-import { useComposerState } from './useComposerState.ts';
+import { useComposerState, type ComposerSpec } from './useComposerState.ts';
 
 type Recipient = { fromBoxId: string; toBoxId: string };
 type Body = { documents: DocDraft[]; isDraft: boolean; lockPacket: boolean; delaySend: boolean };
 
 export const diadocKeyOf = (r: Recipient) => (boxIdPattern.test(r.toBoxId.trim()) ? r.toBoxId.trim().toLowerCase() : undefined);
+
+const diadocComposer: ComposerSpec<Recipient, Body> = {
+  provider: 'diadoc',
+  initial: { recipient: { fromBoxId: '', toBoxId: '' }, body: { documents: [], isDraft: false, lockPacket: false, delaySend: false } },
+  keyOf: diadocKeyOf,
+};
 
 /** A sent document back as a card's draft, with its files as the history still has them. */
 export function fromDocument(d: DiadocDocument, file: FileHandle, signature: FileHandle | undefined): DocDraft {
@@ -88,11 +94,7 @@ export function DiadocComposer() {
   const { t } = useT();
   const account = useComposerAccount('diadoc');
   const defaultFrom = account?.settings.provider === 'diadoc' ? (account.settings.fromBoxId ?? '') : '';
-  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState<Recipient, Body>(
-    'diadoc',
-    { recipient: { fromBoxId: '', toBoxId: '' }, body: { documents: [], isDraft: false, lockPacket: false, delaySend: false } },
-    diadocKeyOf,
-  );
+  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState(diadocComposer);
   const r = { ...recipient, fromBoxId: recipient.fromBoxId || defaultFrom };
   const docs = body.documents ?? [];
   const message: DiadocMessage = {

@@ -7,25 +7,27 @@ import { TemplateField } from '../templates/TemplateField.tsx';
 import { RecipientPicker } from '../recipients/RecipientPicker.tsx';
 import { ComposerFrame, problemText, useComposerAccount } from './ComposerFrame.tsx';
 import { ComposerAside } from '../recipients/ComposerAside.tsx';
-import { useComposerState } from './useComposerState.ts';
+import { useComposerState, type ComposerSpec } from './useComposerState.ts';
 
 type Recipient = { recipientType: GreenApiMessage['recipientType']; to: string };
+
+const greenApiComposer: ComposerSpec<Recipient, { text: string }> = {
+  provider: 'greenapi',
+  initial: { recipient: { recipientType: 'individual', to: '' }, body: { text: '' } },
+  keyOf: (r) => {
+    const to = normalizeGreenApiRecipient(r.recipientType, r.to);
+    return checkGreenApiMessage({ provider: 'greenapi', recipientType: r.recipientType, to, text: 'x' }, 'instance').length === 0
+      ? `${r.recipientType}:${to}`
+      : undefined;
+  },
+};
 
 export function GreenApiComposer() {
   const { t } = useT();
   const account = useComposerAccount('greenapi');
   const form = account?.settings.provider === 'greenapi' ? account.settings.form : 'v1';
-  const keyOf = (r: Recipient) => {
-    const to = normalizeGreenApiRecipient(r.recipientType, r.to);
-    return checkGreenApiMessage({ provider: 'greenapi', recipientType: r.recipientType, to, text: 'x' }, 'instance').length === 0
-      ? `${r.recipientType}:${to}`
-      : undefined;
-  };
-  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState<Recipient, { text: string }>(
-    'greenapi',
-    { recipient: { recipientType: 'individual', to: '' }, body: { text: '' } },
-    keyOf,
-  );
+  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState(greenApiComposer);
+  const { keyOf } = greenApiComposer;
   const message: GreenApiMessage = { provider: 'greenapi', recipientType: recipient.recipientType, to: recipient.to, text: body.text };
   const problems = checkGreenApiMessage(message, form);
   const toProblem = recipient.to ? problems.find((p) => p.field === 'to') : undefined;

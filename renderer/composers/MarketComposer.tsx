@@ -11,7 +11,7 @@ import { FileChips } from './FileChips.tsx';
 import { FileDrop, formatBytes } from './FileDrop.tsx';
 import { ComposerAside } from '../recipients/ComposerAside.tsx';
 import { RecipientPicker } from '../recipients/RecipientPicker.tsx';
-import { useComposerState } from './useComposerState.ts';
+import { useComposerState, type ComposerSpec } from './useComposerState.ts';
 import { PaperclipIcon } from '../ui/PaperclipIcon.tsx';
 
 type Recipient = { businessId: string; chatId: string };
@@ -23,15 +23,17 @@ export const marketKeyOf = (r: Recipient) => {
   return isMarketId(b) && isMarketId(c) ? `${b}:${c}` : undefined;
 };
 
+const marketComposer: ComposerSpec<Recipient, Body> = {
+  provider: 'market',
+  initial: { recipient: { businessId: '', chatId: '' }, body: { text: '', file: null } },
+  keyOf: marketKeyOf,
+};
+
 export function MarketComposer() {
   const { t } = useT();
   const account = useComposerAccount('market');
   const defaultBusiness = account?.settings.provider === 'market' ? (account.settings.businessId ?? '') : '';
-  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState<Recipient, Body>(
-    'market',
-    { recipient: { businessId: '', chatId: '' }, body: { text: '', file: null } },
-    marketKeyOf,
-  );
+  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState(marketComposer);
   const r = { ...recipient, businessId: recipient.businessId || defaultBusiness };
   const base = { provider: 'market' as const, businessId: normalizeMarketId(r.businessId), chatId: normalizeMarketId(r.chatId) };
   const textMsg: MarketMessage = { ...base, kind: 'text', text: body.text };

@@ -18,7 +18,7 @@ import { FileDrop } from './FileDrop.tsx';
 import { PachcaButtonsEditor } from './PachcaButtonsEditor.tsx';
 import { ComposerAside } from '../recipients/ComposerAside.tsx';
 import { RecipientPicker } from '../recipients/RecipientPicker.tsx';
-import { useComposerState } from './useComposerState.ts';
+import { useComposerState, type ComposerSpec } from './useComposerState.ts';
 import { PaperclipIcon } from '../ui/PaperclipIcon.tsx';
 
 type Recipient = { entityType: PachcaEntityType; entityId: string };
@@ -46,15 +46,17 @@ const emptyBody: Body = {
 export const pachcaKeyOf = (r: Recipient) =>
   /^\d{1,10}$/.test(r.entityId.trim()) && Number(r.entityId) > 0 ? `${r.entityType}:${Number(r.entityId)}` : undefined;
 
+const pachcaComposer: ComposerSpec<Recipient, Body> = {
+  provider: 'pachca',
+  initial: { recipient: { entityType: 'discussion', entityId: '' }, body: emptyBody },
+  keyOf: pachcaKeyOf,
+};
+
 export function PachcaComposer() {
   const { t } = useT();
   const account = useComposerAccount('pachca');
   const isBot = account?.settings.provider === 'pachca' && account.settings.isBot;
-  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState<Recipient, Body>(
-    'pachca',
-    { recipient: { entityType: 'discussion', entityId: '' }, body: emptyBody },
-    pachcaKeyOf,
-  );
+  const { recipient, body, setRecipient, setBody, clearBody } = useComposerState(pachcaComposer);
   const b = { ...emptyBody, ...body };
   const message: PachcaMessage = {
     provider: 'pachca',

@@ -58,7 +58,7 @@ export function RecipientPicker(p: Props) {
       setActive((i) => Math.max(0, i - 1));
     } else if (e.key === 'Enter' && open && items[active]) {
       e.preventDefault();
-      pick(items[active]!);
+      pick(items[active]);
     } else if (e.key === 'Escape') setOpen(false);
   };
 

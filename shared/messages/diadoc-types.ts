@@ -94,6 +94,7 @@ export function passedMetadata(type: DiadocTypeInfo): DiadocMetadataSpec[] {
 
 /** A file name as `FileName` may carry it (§12.2: none of `< > : " / \ | ? *`, no trailing dot or space). */
 export function metadataFileName(name: string): string {
+  // oxlint-disable-next-line no-control-regex -- control characters are exactly what a file name must not carry
   const cleaned = name.replace(/[<>:"/\\|?*\u0000-\u001f]/g, '_').replace(/[. ]+$/, '');
   return cleaned || 'document';
 }
