@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { seedHistory } from '../electron/history/seed.ts';
 import { benchBrowser } from './browser.ts';
 import { benchHistoryScale, benchHistoryWrite } from './history-scale.ts';
+import { benchDirectory } from './directory.ts';
 import { benchLargeSendsInChild } from './large-sends.ts';
 import { rendererWeight } from './renderer-weight.ts';
 import { benchSendOverhead } from './send-overhead.ts';
@@ -120,6 +121,29 @@ try {
     `${fmt(write.p50)} ms (+${fmt(write.p50 - lax.p50)} ms a send)`,
     '—',
     undefined,
+  );
+
+  // The recipient directory and the conversation cache (issue 14's targets).
+  const directory = benchDirectory(smoke ? 2_000 : 100_000, smoke ? 5 : 200);
+  row(
+    `Directory search over ${(smoke ? 2_000 : 100_000).toLocaleString('en')} recipients, slowest query «${directory.slowest}» (p50 ${fmt(directory.search.p50)})`,
+    `${fmt(directory.search.p95)} ms p95`,
+    '≤ 5 ms',
+    smoke ? undefined : directory.search.p95 <= 5,
+  );
+  row(
+    `Conversation of 200 messages from the cache (p50 ${fmt(directory.conversation.p50)})`,
+    `${fmt(directory.conversation.p95)} ms p95`,
+    '≤ 50 ms',
+    smoke ? undefined : directory.conversation.p95 <= 50,
+  );
+  details.push(
+    '### Directory search per query',
+    '',
+    '| query | p50 ms | p95 ms | max ms |',
+    '|---|---:|---:|---:|',
+    ...directory.perQuery.map((q) => `| «${q.q}» | ${fmt(q.s.p50)} | ${fmt(q.s.p95)} | ${fmt(q.s.max)} |`),
+    '',
   );
 
   // 3. Renderer weight.

@@ -66,9 +66,12 @@ export class DirectoryStore {
       ),
       sweep: this.db.prepare('DELETE FROM recipients WHERE account_id = ? AND seen_at < ? AND used_at IS NULL'),
       count: this.db.prepare('SELECT count(*) AS n FROM recipients WHERE account_id = ?'),
+      // The index hands over at most CANDIDATES matches; only the page is ordered and parsed.
       search: this.db.prepare(
-        `SELECT r.target, r.kind, r.name, r.detail, r.used_at FROM recipients_fts f JOIN recipients r ON r.seq = f.rowid
-         WHERE recipients_fts MATCH ? AND r.account_id = ? LIMIT ${CANDIDATES}`,
+        `SELECT target, kind, name, detail, used_at FROM (
+           SELECT r.target, r.kind, r.name, r.detail, r.used_at FROM recipients_fts f JOIN recipients r ON r.seq = f.rowid
+           WHERE recipients_fts MATCH ? AND r.account_id = ? LIMIT ${CANDIDATES})
+         ORDER BY used_at IS NULL, used_at DESC, substr(name, 1, ?) = ? DESC, name LIMIT ?`,
       ),
       recent: this.db.prepare(
         'SELECT target, kind, name, detail, used_at FROM recipients WHERE account_id = ? AND used_at IS NOT NULL ORDER BY used_at DESC LIMIT ?',
@@ -148,17 +151,8 @@ export class DirectoryStore {
         .filter((r) => !seen.has(r.target) && r.name);
       return [...recent, ...rest].slice(0, limit);
     }
-    const lower = text.trim().toLowerCase();
-    return this.st.search
-      .all(q, accountId)
-      .map((r) => this.recipient(accountId, provider, r))
-      .toSorted(
-        (a, b) =>
-          (b.lastUsedAt ?? 0) - (a.lastUsedAt ?? 0) ||
-          Number(b.name.toLowerCase().startsWith(lower)) - Number(a.name.toLowerCase().startsWith(lower)) ||
-          a.name.localeCompare(b.name),
-      )
-      .slice(0, limit);
+    const typed = text.trim();
+    return this.st.search.all(q, accountId, typed.length, typed, limit).map((r) => this.recipient(accountId, provider, r));
   }
 
   one(accountId: string, provider: ProviderId, target: string): Recipient | undefined {

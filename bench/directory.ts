@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openHistory } from '../electron/history/store.ts';
+import { DirectoryStore, type DirectoryEntry } from '../electron/readside/directory-store.ts';
+import type { ConversationItem } from '../shared/recipients.ts';
+import { stats, type Stats } from './stats.ts';
+
+const first = [
+  'Анна',
+  'Иван',
+  'Мария',
+  'Пётр',
+  'Ольга',
+  'Сергей',
+  'Елена',
+  'Дмитрий',
+  'Наталья',
+  'Алексей',
+  'Юлия',
+  'Михаил',
+  'Татьяна',
+  'Андрей',
+];
+const last = [
+  'Иванова',
+  'Петров',
+  'Смирнова',
+  'Кузнецов',
+  'Попова',
+  'Соколов',
+  'Лебедева',
+  'Козлов',
+  'Новикова',
+  'Морозов',
+  'Волкова',
+  'Зайцев',
+];
+const statuses = ['NEW', 'WAITING_FOR_PARTNER', 'WAITING_FOR_CUSTOMER', 'FINISHED'];
+
+/**
+ * The recipient directory at scale: `rows` Market-like chats (buyer name, order number, status)
+ * and contacts with phones for one account, then searches as an operator types them. Each query
+ * runs `runs` times; the figure is the slowest query's p95.
+ */
+export function benchDirectory(
+  rows: number,
+  runs: number,
+): { search: Stats; slowest: string; perQuery: { q: string; s: Stats }[]; conversation: Stats } {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-directory-'));
+  const file = join(dir, 'history.sqlite');
+  openHistory(file).close();
+  const store = new DirectoryStore(file);
+  const account = 'acct-bench';
+  const page: DirectoryEntry[] = [];
+  for (let i = 0; i < rows; i++) {
+    const order = 45_000_000 + i * 37;
+    const phone = `79${String(100_000_000 + ((i * 7919) % 900_000_000)).padStart(9, '0')}`;
+    page.push({
+      kind: i % 2 ? 'chat' : 'contact',
+      target: String(7_000_000 + i),
+      name: `${first[i % first.length]} ${last[(i * 7) % last.length]}`,
+      detail: i % 2 ? `${order} · ${statuses[i % statuses.length]}` : phone,
+      label: `chat ${7_000_000 + i}`,
+    });
+    if (page.length === 5000) store.put(account, page.splice(0), 1);
+  }
+  store.put(account, page, 1);
+  for (let i = 0; i < 30; i++) store.markUsed(account, String(7_000_000 + i * 101), `chat ${7_000_000 + i * 101}`, 1000 + i);
+  const queries = [
+    '',
+    'а',
+    'ив',
+    'мар',
+    'Мария',
+    'Мария Смирнова',
+    'Петр',
+    '45000370',
+    String(45_000_000 + 37 * (rows - 1)),
+    '+7 910',
+    '7910000',
+    'нетакого',
+  ];
+  const perQuery = queries.map((q) => {
+    const samples: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const t0 = performance.now();
+      store.search(account, 'market', q, 20);
+      samples.push(performance.now() - t0);
+    }
+    return { q, s: stats(samples) };
+  });
+  const slowest = perQuery.reduce((a, b) => (b.s.p95 > a.s.p95 ? b : a));
+
+  const items: ConversationItem[] = Array.from({ length: 200 }, (_, i) => ({
+    id: String(9_000_000 + i),
+    at: 1_790_000_000_000 + i * 60_000,
+    author: i % 3 ? 'Мария С.' : 'PARTNER',
+    own: i % 3 === 0,
+    text: 'Здравствуйте! Подскажите, пожалуйста, когда привезут заказ и можно ли поменять адрес доставки? '.repeat(2),
+    files: i % 10 === 0 ? ['photo.jpg'] : [],
+  }));
+  store.putConversation(account, '7000011', Date.now(), items);
+  const conv: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    store.conversation(account, '7000011');
+    conv.push(performance.now() - t0);
+  }
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { search: slowest.s, slowest: slowest.q, perQuery, conversation: stats(conv) };
+}
