@@ -128,7 +128,11 @@ export function AccountsView() {
                   ) : (
                     <>
                       {a.baseUrl} ·{' '}
-                      {a.secretState.token.set ? a.secretState.token.mask : <span className="warn">{t('accounts.noToken')}</span>}
+                      {a.secretState.token.set ? (
+                        a.secretState.token.mask
+                      ) : (
+                        <span className="warn">{t(a.secretState.cleared ? 'reason.secret_origin_changed' : 'accounts.noToken')}</span>
+                      )}
                     </>
                   )}
                 </div>
