@@ -43,7 +43,7 @@ export function ProxyLoginDialog() {
           onSubmit={(e) => {
             e.preventDefault();
             const data = new FormData(e.currentTarget);
-            answer({ username: String(data.get('username') ?? ''), password: String(data.get('password') ?? '') });
+            answer({ username: textOf(data.get('username')), password: textOf(data.get('password')) });
           }}
         >
           <h2 id="proxy-login-title">{t('proxy.title')}</h2>
@@ -69,3 +69,6 @@ export function ProxyLoginDialog() {
     </dialog>
   );
 }
+
+/** A text field's value; a form entry that is a file (none here) reads as empty. */
+const textOf = (v: FormDataEntryValue | null): string => (typeof v === 'string' ? v : '');
