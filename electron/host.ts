@@ -21,6 +21,7 @@ import { adapterFor } from './providers/index.ts';
 import { secretsOf } from './providers/plumbing/secrets.ts';
 import { redactText } from './providers/redact.ts';
 import { Directory } from './readside/directory.ts';
+import { SentMessageEditor } from './readside/edits.ts';
 import { EvidenceChecker, type EvidenceTiming } from './readside/evidence.ts';
 import { DirectoryStore } from './readside/directory-store.ts';
 import { ReadClient } from './readside/read-client.ts';
@@ -202,11 +203,20 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       timing: opts.evidenceTiming ?? { firstLookMs: 3000 },
     });
   evidence?.recover();
+  const editor = new SentMessageEditor({
+    history,
+    store: directoryStore,
+    client: readClient,
+    accounts,
+    clock,
+    changed: (id) => emit('historyChanged', { ids: [id] }),
+  });
   if (opts.readSideBackground) directory.startBackground();
 
   const settlementOf = (id: string) => {
     const settlement = directoryStore.settlement(id);
-    return settlement ? { settlement } : {};
+    const events = directoryStore.events(id);
+    return { ...(settlement ? { settlement } : {}), ...(events.length ? { events } : {}) };
   };
   const withName = <S extends { accountId: string; recipient: string }>(s: S): S & { recipientName?: string } => {
     const name = directory.nameForLabel(s.accountId, s.recipient);
@@ -337,6 +347,10 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     recipients: {
       search: ({ accountId, text, limit }) => directory.search(accountId, text, limit),
       refresh: ({ accountId }) => directory.refresh(accountId),
+    },
+    sentMessages: {
+      edit: ({ id, text }) => editor.edit(id, text),
+      remove: ({ id }) => editor.remove(id),
     },
     conversations: {
       get: ({ accountId, target, fresh }) => directory.conversation(accountId, target, fresh === true),

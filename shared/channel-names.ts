@@ -12,6 +12,7 @@ export const channelNames = {
   history: ['list', 'get'],
   templates: ['list', 'save', 'remove'],
   recipients: ['search', 'refresh'],
+  sentMessages: ['edit', 'remove'],
   conversations: ['get'],
   diadoc: ['documentTypes'],
   files: ['register', 'forget'],

@@ -24,6 +24,7 @@ import {
   directoryStateSchema,
   recipientSearchResultSchema,
   recipientSearchSchema,
+  sendEventSchema,
   settlementSchema,
 } from './recipients.ts';
 import { attemptSchema, fileHandleSchema, sendStatusSchema, sendSummarySchema } from './sends.ts';
@@ -76,6 +77,8 @@ export const sendDetailSchema = sendSummarySchema.extend({
   files: z.array(fileHandleSchema).max(outputList).optional(),
   /** How an unknown outcome was settled, or what a look at the provider found. */
   settlement: settlementSchema.optional(),
+  /** Edits and deletions of the sent message at the provider, oldest first. */
+  events: z.array(sendEventSchema).max(outputList).optional(),
 });
 export type SendDetail = z.infer<typeof sendDetailSchema>;
 
@@ -152,6 +155,11 @@ export const contract = {
   recipients: {
     search: call(recipientSearchSchema, recipientSearchResultSchema),
     refresh: call(z.object({ accountId: z.string().min(1).max(64) }), directoryStateSchema),
+  },
+  /** Changing a message after it was sent, where the provider allows it (Pachca; Green-API instance). */
+  sentMessages: {
+    edit: call(z.object({ id: z.string().min(1).max(64), text: z.string().min(1).max(20_000) }), z.array(sendEventSchema).max(outputList)),
+    remove: call(id, z.array(sendEventSchema).max(outputList)),
   },
   conversations: {
     /** The last messages with a recipient: the cache unless `fresh`; a failed read keeps the cache and says why. */

@@ -84,3 +84,13 @@ export const settlementSchema = z.object({
   checkedAt: z.number(),
 });
 export type Settlement = z.infer<typeof settlementSchema>;
+
+/** Something done to a sent message afterwards, with the provider's refusal when it refused. */
+export const sendEventSchema = z.object({
+  at: z.number(),
+  kind: z.enum(['edited', 'deleted']),
+  /** The new text of an edit. */
+  text: z.string().max(20_000).optional(),
+  error: sendErrorSchema.optional(),
+});
+export type SendEvent = z.infer<typeof sendEventSchema>;

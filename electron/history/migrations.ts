@@ -142,6 +142,20 @@ export const migrations: readonly ((db: DatabaseSync) => void)[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // 8: what happened to a sent message afterwards (edited, deleted at the provider), as events of its send.
+  (db) => {
+    db.exec(`
+      CREATE TABLE send_events (
+        send_id TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT,
+        error TEXT,
+        PRIMARY KEY (send_id, n)
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 /** The history was written by a newer version of the app: opening it here could damage it. */

@@ -3,8 +3,10 @@ import { z } from 'zod';
 import {
   conversationItemSchema,
   recipientKinds,
+  sendEventSchema,
   settlementSchema,
   type ConversationItem,
+  type SendEvent,
   type Recipient,
   type Settlement,
 } from '../../shared/recipients.ts';
@@ -97,6 +99,10 @@ export class DirectoryStore {
         `INSERT INTO settlements (send_id, result, by, provider_message_id, provider_at, checked_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(send_id) DO UPDATE SET result = excluded.result, by = excluded.by, provider_message_id = excluded.provider_message_id,
            provider_at = excluded.provider_at, checked_at = excluded.checked_at`,
+      ),
+      events: this.db.prepare('SELECT at, kind, text, error FROM send_events WHERE send_id = ? ORDER BY n'),
+      addEvent: this.db.prepare(
+        'INSERT INTO send_events (send_id, n, at, kind, text, error) SELECT ?, coalesce(max(n), 0) + 1, ?, ?, ?, ? FROM send_events WHERE send_id = ?',
       ),
       activeSend: this.db.prepare("SELECT 1 AS x FROM sends WHERE status IN ('pending', 'sending') AND account_id = ? LIMIT 1"),
     };
@@ -202,6 +208,23 @@ export class DirectoryStore {
 
   settle(sendId: string, s: Settlement): void {
     this.st.putSettlement.run(sendId, s.result, s.by, s.providerMessageId ?? null, s.providerAt ?? null, s.checkedAt);
+  }
+
+  events(sendId: string): SendEvent[] {
+    return this.st.events.all(sendId).flatMap((row) => {
+      const r = row as { at: unknown; kind: unknown; text: unknown; error: unknown };
+      const parsed = sendEventSchema.safeParse({
+        at: r.at,
+        kind: r.kind,
+        ...(typeof r.text === 'string' ? { text: r.text } : {}),
+        ...(typeof r.error === 'string' ? { error: JSON.parse(r.error) } : {}),
+      });
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  addEvent(sendId: string, e: SendEvent): void {
+    this.st.addEvent.run(sendId, e.at, e.kind, e.text ?? null, e.error ? JSON.stringify(e.error) : null, sendId);
   }
 
   getState(key: string): string | undefined {

@@ -1,3 +1,4 @@
+import { SentMessageActions } from './SentMessageActions.tsx';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { isOperatorError } from '../../shared/errors.ts';
@@ -138,6 +139,7 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
               : t(`settlement.${d.settlement.result}`, { checked: time.format(d.settlement.checkedAt) })}
         </p>
       )}
+      <SentMessageActions d={d} />
       {d.error && (
         <p className={`error-box${d.status === 'outcome_unknown' ? ' warn' : ''}`} role="alert">
           <strong>{t('history.error')}:</strong> {describeError(t, d.error)}

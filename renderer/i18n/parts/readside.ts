@@ -34,6 +34,16 @@ export const readsideRu = {
   'settlement.cannot_tell.diadoc':
     'Диадок: «Отправить ещё раз» повторит тот же operationId и не создаст второго документа — так и проверяется.',
   'settlement.cannot_tell.other': 'Провайдер не даёт проверить эту отправку: решите сами.',
+  'sent.edit': 'Изменить у получателя',
+  'sent.newText': 'Новый текст',
+  'sent.save': 'Сохранить изменение',
+  'sent.cancel': 'Не менять',
+  'sent.delete': 'Удалить у получателя',
+  'sent.deleteConfirm': 'Удалить это сообщение у провайдера? Получатель его больше не увидит.',
+  'sent.events': 'Что было с сообщением после отправки',
+  'sent.edited': 'изменено',
+  'sent.deleted': 'удалено',
+  'sent.refused': 'провайдер отказал',
 } as const;
 
 export const readsideEn: Record<keyof typeof readsideRu, string> = {
@@ -71,4 +81,14 @@ export const readsideEn: Record<keyof typeof readsideRu, string> = {
   'settlement.cannot_tell.diadoc':
     'Diadoc: "Send again" repeats the same operationId and cannot create a second document — that is the check.',
   'settlement.cannot_tell.other': 'The provider offers no way to check this send: you decide.',
+  'sent.edit': 'Edit for the recipient',
+  'sent.newText': 'New text',
+  'sent.save': 'Save the edit',
+  'sent.cancel': 'Keep it',
+  'sent.delete': 'Delete for the recipient',
+  'sent.deleteConfirm': 'Delete this message at the provider? The recipient will no longer see it.',
+  'sent.events': 'What happened to the message after it was sent',
+  'sent.edited': 'edited',
+  'sent.deleted': 'deleted',
+  'sent.refused': 'the provider refused',
 };
