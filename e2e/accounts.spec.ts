@@ -89,6 +89,8 @@ for (const target of targets) {
           .locator('input[type=file]')
           .first()
           .setInputFiles({ name: 'акт.txt', mimeType: 'text/plain', buffer: Buffer.from('Акт сверки') });
+        // Unsigned, so it goes as a draft to be signed in Diadoc.
+        await dd.getByRole('button', { name: 'Сохранить черновиком — подписать в Диадоке' }).click();
         await dd.getByRole('button', { name: /Отправить/ }).click();
         await expect(dd.locator('.last-result [data-status="sent"]')).toBeVisible();
         expect(sims.diadoc.messages).toHaveLength(1);
