@@ -79,7 +79,8 @@ export function PachcaButtonsEditor({ rows, onChange }: { rows: Rows; onChange: 
                   <input
                     aria-label={t('pachca.buttonText', n)}
                     value={b.text}
-                    maxLength={pachcaLimits.buttonTextMax + 50}
+                    // The input counts UTF-16 units, the limit code points (an emoji is two units, one character).
+                    maxLength={2 * pachcaLimits.buttonTextMax + 50}
                     onChange={(e) => setButton(r, c, { ...b, text: e.target.value })}
                   />
                   <select
@@ -146,7 +147,12 @@ export function PachcaButtonsEditor({ rows, onChange }: { rows: Rows; onChange: 
           </div>
         );
       })}
-      <button type="button" disabled={full} onClick={() => onChange([...rows, [{ text: '', url: '' }]])}>
+      <button
+        type="button"
+        disabled={full || rows.length >= pachcaLimits.buttonRowsMax}
+        title={full || rows.length >= pachcaLimits.buttonRowsMax ? t('pachca.limitReached') : undefined}
+        onClick={() => onChange([...rows, [{ text: '', url: '' }]])}
+      >
         + {t('pachca.addRow')}
       </button>
     </fieldset>

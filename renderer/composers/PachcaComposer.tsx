@@ -160,7 +160,7 @@ export function PachcaComposer() {
                   <input
                     name="displayName"
                     value={b.displayName}
-                    maxLength={pachcaLimits.displayMax + 20}
+                    maxLength={2 * pachcaLimits.displayMax + 20}
                     onChange={(e) => setBody({ displayName: e.target.value })}
                   />
                 </label>
