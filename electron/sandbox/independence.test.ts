@@ -11,12 +11,6 @@ import { describe, expect, it } from 'vitest';
  */
 const folder = dirname(fileURLToPath(import.meta.url));
 
-/**
- * Files waiting for their own helper to make them independent. "diadoc" owns sandbox/diadoc.ts
- * (issue 11); this entry goes the moment that work lands on main.
- */
-const notYetIndependent = new Set(['diadoc.ts']);
-
 /** Every module a source text asks for: static imports, re-exports, and `import()` with a literal. */
 function requestsOf(file: string, code: string): string[] {
   const { module, errors } = parseSync(file, code);
@@ -54,12 +48,9 @@ function sourcesUnder(dir: string): string[] {
 describe('the simulators in electron/sandbox/', () => {
   it('import nothing of the console: no shared/, no other part of electron/', () => {
     const files = sourcesUnder(folder);
-    expect(files.map((f) => relative(folder, f))).toEqual(expect.arrayContaining(['pachca.ts', 'market.ts', 'server.ts']));
+    expect(files.map((f) => relative(folder, f))).toEqual(expect.arrayContaining(['pachca.ts', 'market.ts', 'diadoc.ts', 'server.ts']));
     const offenders = Object.fromEntries(
-      files
-        .filter((f) => !notYetIndependent.has(relative(folder, f)))
-        .map((f) => [relative(folder, f), escapes(folder, f, readFileSync(f, 'utf8'))] as const)
-        .filter(([, out]) => out.length > 0),
+      files.map((f) => [relative(folder, f), escapes(folder, f, readFileSync(f, 'utf8'))] as const).filter(([, out]) => out.length > 0),
     );
     expect(offenders).toEqual({});
   });
