@@ -55,7 +55,7 @@ for (const target of targets) {
                 .locator('input[type=file]')
                 .first()
                 .setInputFiles({ name: 'акт.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 акт') });
-              // Unsigned, so a draft to be signed in Diadoc (the notice that says so is checked by axe before this click).
+              // Unsigned, so a draft to be signed in Diadoc.
               await f.getByRole('button', { name: 'Сохранить черновиком — подписать в Диадоке' }).click();
             },
           },
