@@ -26,6 +26,8 @@ for (const target of targets) {
     test('an operator picks a Market chat by order number, reads the buyer, answers, and sees the answer in the conversation', async ({
       app,
     }) => {
+      // Several reads and a send through the harness on a shared machine: more than one minute at times.
+      test.slow();
       const { page } = app;
       const chat = sim.read.chats[10]!;
       const composer = page.getByRole('form', { name: 'Яндекс Маркет' });

@@ -50,8 +50,8 @@ export class SentMessageEditor {
       throw new OperatorError(sendError('conflict', 'This message was deleted at the provider.', { reason: 'already_deleted' }));
     const reader = readers[s.summary.provider];
     const { adapter: account } = await this.d.accounts.resolve(s.summary.accountId);
-    const method = kind === 'edited' ? reader.edit : reader.remove;
-    if (!method || !reader.supports(account))
+    const offered = kind === 'edited' ? reader.edit !== undefined : reader.remove !== undefined;
+    if (!offered || !reader.supports(account))
       throw new OperatorError(
         sendError('conflict', 'The provider does not let a sent message be changed.', {
           reason: kind === 'edited' ? 'edit_unsupported' : 'delete_unsupported',
