@@ -3,7 +3,7 @@ import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 're
 import type { HistoryQuery } from '../../shared/contract.ts';
 import { providerIds, type ProviderId } from '../../shared/providers.ts';
 import { sendStatuses, type SendStatus, type SendSummary } from '../../shared/sends.ts';
-import { useAccounts, useHistoryPages } from '../api.ts';
+import { useAccounts, useHistoryPages, useUndecidedCount } from '../api.ts';
 import { useT, type Translate } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
 import { StatusLabel } from '../ui/StatusBadge.tsx';
@@ -67,6 +67,18 @@ export function HistoryView() {
   const setStatus = useUi((s) => s.setHistoryStatus);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
+  // Once the last send waiting for a decision is settled, the filter that showed them has nothing
+  // left to show: it turns itself off instead of leaving an empty list behind.
+  const undecidedCount = useUndecidedCount().data;
+  const hadUndecided = useRef(false);
+  useEffect(() => {
+    if (undecidedCount === undefined) return;
+    if (undecidedCount > 0) hadUndecided.current = true;
+    else if (status === 'undecided' && hadUndecided.current) {
+      hadUndecided.current = false;
+      setStatus('');
+    }
+  }, [undecidedCount, status, setStatus]);
   const deferredText = useDeferredValue(text.trim());
 
   const query = useMemo<Omit<HistoryQuery, 'cursor'>>(() => {
