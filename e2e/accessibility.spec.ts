@@ -15,6 +15,8 @@ for (const target of targets) {
   test.describe(`Accessibility [${target}]`, () => {
     for (const scheme of ['light', 'dark'] as const) {
       test(`every screen passes axe's WCAG 2.1 AA rules, ${scheme} theme`, async ({ app }) => {
+        // Four sends and nine full axe passes: more than the default minute on a shared two-core machine.
+        test.setTimeout(180_000);
         const { page } = app;
         await page.emulateMedia({ colorScheme: scheme });
         await page.getByRole('button', { name: 'Попробовать в песочнице' }).click();
