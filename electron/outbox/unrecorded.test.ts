@@ -122,10 +122,13 @@ describe('an outcome the history cannot write', () => {
     const sending = host.dispatch('sends.send', { accountId: account.id, message: long('[чужая блокировка]') });
     await vi.waitFor(() => expect(sim.server.received.at(-1)?.body.toString()).toContain('[чужая блокировка]'));
     const locker = await lockFromAnotherProcess(file);
-
-    const s = value<SendSummary>(await sending);
-    expect(s).toMatchObject({ status: 'sent', unrecorded: { cause: 'locked', holder: `node (pid ${locker.pid})` } });
-    await stop(locker);
+    let s: SendSummary;
+    try {
+      s = value<SendSummary>(await sending);
+      expect(s).toMatchObject({ status: 'sent', unrecorded: { cause: 'locked', holder: `node (pid ${locker.pid})` } });
+    } finally {
+      await stop(locker);
+    }
     clock.advance(1000);
     await vi.waitFor(async () => expect(value<SendSummary>(await host.dispatch('history.get', { id: s.id })).unrecorded).toBeUndefined());
     expect(host.history.getSummary(s.id)).toMatchObject({ status: 'sent', providerMessageId: s.providerMessageId });
@@ -137,11 +140,14 @@ describe('an outcome the history cannot write', () => {
     const host = await testHost({ clock: new ManualClock() });
     const account = await withAccount(host);
     const locker = await lockFromAnotherProcess(join(host.dataDir, 'history.sqlite'));
-    const received = sim.server.received.length;
-    const r = await host.dispatch('sends.send', { accountId: account.id, message: long('[не ушло]') });
-    expect(r).toMatchObject({ ok: false, error: { reason: 'history_locked', holder: `node (pid ${locker.pid})` } });
-    expect(sim.server.received.length).toBe(received);
-    await stop(locker);
+    try {
+      const received = sim.server.received.length;
+      const r = await host.dispatch('sends.send', { accountId: account.id, message: long('[не ушло]') });
+      expect(r).toMatchObject({ ok: false, error: { reason: 'history_locked', holder: `node (pid ${locker.pid})` } });
+      expect(sim.server.received.length).toBe(received);
+    } finally {
+      await stop(locker);
+    }
     await host.dispose();
   });
 });

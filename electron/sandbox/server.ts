@@ -34,6 +34,8 @@ export interface Fault {
   dropAfterBody?: boolean;
   /** Drop the connection after the body was read, but still act on the request (it "arrived"). */
   acceptThenDrop?: boolean;
+  /** Act on the request, then answer this status instead (a gateway's 5xx after the backend did the work). */
+  statusAfterProcessing?: number;
   malformed?: boolean;
   html?: boolean;
   hugeBytes?: number;
@@ -215,6 +217,8 @@ export class SimServer {
       }
     }
     if (fault?.acceptThenDrop) return void res.socket?.destroy();
+    if (fault?.statusAfterProcessing)
+      return send(res, { status: fault.statusAfterProcessing, headers: { 'content-type': 'text/plain' }, body: 'Bad Gateway' });
     send(res, answer);
   }
 }
