@@ -47,8 +47,8 @@ function node(
 ): { proc: ChildProcess; out: Promise<{ code: number | null; signal: string | null; text: string }> } {
   const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
-  proc.stdout!.on('data', (d: Buffer) => (text += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+  proc.stdout.on('data', (d: Buffer) => (text += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (text += d.toString()));
   // A run that hangs fails with what it printed, rather than the whole matrix timing out blind.
   const guard = setTimeout(() => {
     text += '\n[kill-points] stopped after 90 s';
@@ -67,7 +67,7 @@ function node(
 
 /** Runs at most `n` at a time: the machine has two cores. */
 async function pooled<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out: R[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: n }, async () => {
@@ -181,7 +181,7 @@ describe('the send pipeline killed where it hurts', () => {
     });
     const first = await act.out;
     if (locker) {
-      const gone = new Promise((r) => locker!.once('exit', r));
+      const gone = new Promise((r) => locker.once('exit', r));
       locker.kill('SIGKILL');
       await gone;
     }
