@@ -3,7 +3,7 @@ import ElectronStore from 'electron-store';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { channels, events } from '../shared/contract.ts';
-import { sendError } from '../shared/errors.ts';
+import { sendError } from '../shared/operator-error.ts';
 import { setAsideCorruptConfig, savedLanguage } from './app/config-file.ts';
 import { installCrashLogging } from './app/crash-logging.ts';
 import { isKnownHost } from './app/external-links.ts';

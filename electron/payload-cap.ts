@@ -1,4 +1,5 @@
-import { sendError, type SendError } from '../shared/errors.ts';
+import { type SendError } from '../shared/errors.ts';
+import { sendError } from '../shared/operator-error.ts';
 
 /**
  * The most one call may carry across the boundary, counted before any schema looks at it. The

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import type { ProviderId } from '../shared/providers.ts';
-import type { SendStatus } from '../shared/sends.ts';
+import type { SendStatus } from '../shared/send-statuses.ts';
 
 export type View = ProviderId | 'history' | 'templates' | 'accounts' | 'settings';
 

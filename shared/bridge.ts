@@ -1,6 +1,6 @@
 import { channelNames, eventNames, preloadOnlyChannels } from './channel-names.ts';
 import type { Area, Contract, EventName, EventSubscriptions, Reply, Transport } from './contract.ts';
-import { OperatorError } from './errors.ts';
+import { OperatorError } from './operator-error.ts';
 import type { z } from 'zod';
 import type { FileHandle } from './sends.ts';
 

@@ -16,7 +16,7 @@ import { accountCreateSchema, accountUpdateSchema, accountViewSchema, checkResul
 import type { SendError } from './errors.ts';
 import { diadocTypesReplySchema } from './messages/diadoc-types.ts';
 import { outgoingMessageSchema } from './messages/index.ts';
-import { providerIdSchema } from './providers.ts';
+import { providerIdSchema } from './sends.ts';
 import { templateInputSchema, templateSchema } from './templates.ts';
 import {
   conversationQuerySchema,

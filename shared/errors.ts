@@ -45,24 +45,6 @@ export const sendErrorSchema = z.object({
 });
 export type SendError = z.infer<typeof sendErrorSchema>;
 
-export function sendError(kind: ErrorKind, message: string, extra: Omit<Partial<SendError>, 'kind' | 'message'> = {}): SendError {
-  return { kind, message, ...extra };
-}
-
-/** Thrown by clients (preload, web bridge) when a contract call answers with an error. */
-export class OperatorError extends Error {
-  readonly error: SendError;
-  constructor(error: SendError) {
-    super(error.message);
-    this.name = 'OperatorError';
-    this.error = error;
-  }
-}
-
-export function isOperatorError(e: unknown): e is OperatorError {
-  return e instanceof OperatorError;
-}
-
 /** Turns zod issues into one `invalid` error naming the first offending field. */
 export function invalidFromZod(issues: readonly z.core.$ZodIssue[]): SendError {
   const first = issues[0];

@@ -1,8 +1,6 @@
-import { z } from 'zod';
-
+// Plain data: the renderer's first chunk reads these, so no schema lives here (the schema is in sends.ts).
 export const providerIds = ['pachca', 'diadoc', 'market', 'greenapi'] as const;
-export const providerIdSchema = z.enum(providerIds);
-export type ProviderId = z.infer<typeof providerIdSchema>;
+export type ProviderId = (typeof providerIds)[number];
 
 /** Official base URLs; an account may override them (staging, corporate proxy, sandbox). */
 export const officialBaseUrls: Record<ProviderId, string> = {

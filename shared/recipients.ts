@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sendErrorSchema } from './errors.ts';
-import { providerIdSchema } from './providers.ts';
+import { providerIdSchema } from './sends.ts';
 
 /**
  * The read side as the renderer sees it: a directory of whom an account can write to, the

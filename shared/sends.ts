@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { capped, generous, outputList } from './bounds.ts';
 import { sendErrorSchema } from './errors.ts';
-import { providerIdSchema } from './providers.ts';
+import { providerIds } from './providers.ts';
+import { sendStatuses } from './send-statuses.ts';
 
-export const sendStatuses = ['scheduled', 'pending', 'sending', 'waiting', 'sent', 'failed', 'outcome_unknown', 'cancelled'] as const;
+export const providerIdSchema = z.enum(providerIds);
 export const sendStatusSchema = z.enum(sendStatuses);
-export type SendStatus = z.infer<typeof sendStatusSchema>;
 
 /** Why the history could not take a write: shown with a send whose outcome is known but not yet recorded. */
 export const writeCauses = ['disk_full', 'locked', 'read_only', 'io_error'] as const;

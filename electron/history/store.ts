@@ -8,7 +8,7 @@ import { JUMP_TOLERANCE_MS } from '../clock.ts';
 import { migrate, schemaVersionOf } from './migrations.ts';
 import { writeFailure } from './write-failure.ts';
 import { COUNT_CAP, filtersFirst } from './search-plan.ts';
-import type { SendStatus } from '../../shared/sends.ts';
+import type { SendStatus } from '../../shared/send-statuses.ts';
 import type { CommitMoment, HistoryListQuery, HistoryStore, NewSend, StatusPatch, StoredSend } from './types.ts';
 
 interface SendRow {

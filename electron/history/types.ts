@@ -1,7 +1,8 @@
 import type { SendError } from '../../shared/errors.ts';
 import type { OutgoingMessage } from '../../shared/messages/index.ts';
 import type { ProviderId } from '../../shared/providers.ts';
-import type { Attempt, Exchange, SendStatus, SendSummary } from '../../shared/sends.ts';
+import type { SendStatus } from '../../shared/send-statuses.ts';
+import type { Attempt, Exchange, SendSummary } from '../../shared/sends.ts';
 
 /** A send as the outbox writes it ahead, before any byte leaves. */
 export interface NewSend {

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { SendRequest } from '../../shared/contract.ts';
-import { OperatorError, sendError, type SendError } from '../../shared/errors.ts';
+import { type SendError } from '../../shared/errors.ts';
+import { OperatorError, sendError } from '../../shared/operator-error.ts';
 import type { EventName, EventPayload } from '../../shared/contract.ts';
 import { fileFieldsOf } from '../../shared/messages/index.ts';
-import type { Attempt, SendStatus, SendSummary } from '../../shared/sends.ts';
+import type { SendStatus } from '../../shared/send-statuses.ts';
+import type { Attempt, SendSummary } from '../../shared/sends.ts';
 import type { Clock } from '../clock.ts';
 import type { FileRegistry } from '../files/registry.ts';
 import type { AttemptEnd, HistoryStore, StatusPatch, StoredSend, Transition } from '../history/types.ts';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { isOperatorError, type SendError } from '../../shared/errors.ts';
+import { type SendError } from '../../shared/errors.ts';
+import { isOperatorError } from '../../shared/operator-error.ts';
 import {
   base64Length,
   checkDiadocMessage,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { assert, afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { OperatorError, sendError } from '../../shared/errors.ts';
+import { OperatorError, sendError } from '../../shared/operator-error.ts';
 import type { MarketMessage } from '../../shared/messages/market.ts';
 import { MarketSimulator } from '../sandbox/market.ts';
 import { marketAdapter } from './market.ts';

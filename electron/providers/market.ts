@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { isOperatorError, type SendError } from '../../shared/errors.ts';
+import { type SendError } from '../../shared/errors.ts';
+import { isOperatorError } from '../../shared/operator-error.ts';
 import { checkMarketMessage, marketLimits, normalizeMarketId, type MarketMessage } from '../../shared/messages/market.ts';
 import type { FieldProblem } from '../../shared/messages/problems.ts';
 import { excerpt, httpExchange, readReply, type HttpOutcome } from './http.ts';

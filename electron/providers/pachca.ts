@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isOperatorError, type SendError } from '../../shared/errors.ts';
+import { type SendError } from '../../shared/errors.ts';
+import { isOperatorError } from '../../shared/operator-error.ts';
 import { checkPachcaMessage, wireButtons, type PachcaMessage } from '../../shared/messages/pachca.ts';
 import type { Exchange } from '../../shared/sends.ts';
 import { excerpt, httpExchange, parseJson, readReply, retryAfterUntil, type HttpOutcome } from './http.ts';

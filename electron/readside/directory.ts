@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { OperatorError, sendError, type SendError } from '../../shared/errors.ts';
+import { type SendError } from '../../shared/errors.ts';
+import { OperatorError, sendError } from '../../shared/operator-error.ts';
 import type { OutgoingMessage } from '../../shared/messages/index.ts';
 import type { Conversation, DirectoryState, RecipientSearchResult } from '../../shared/recipients.ts';
 import type { Clock } from '../clock.ts';

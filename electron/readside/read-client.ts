@@ -1,4 +1,5 @@
-import { OperatorError, sendError, type SendError } from '../../shared/errors.ts';
+import { type SendError } from '../../shared/errors.ts';
+import { OperatorError, sendError } from '../../shared/operator-error.ts';
 import type { Exchange } from '../../shared/sends.ts';
 import type { Clock } from '../clock.ts';
 import type { RateLimiter } from '../outbox/limiter.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { OperatorError, sendError } from '../../shared/errors.ts';
+import { OperatorError, sendError } from '../../shared/operator-error.ts';
 import type { AccountView } from '../../shared/accounts.ts';
 import type { Handlers } from '../host.ts';
 import type { TeamUplink } from './uplink.ts';

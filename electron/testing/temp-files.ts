@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OperatorError, sendError } from '../../shared/errors.ts';
+import { OperatorError, sendError } from '../../shared/operator-error.ts';
 import type { LocalFile } from '../providers/types.ts';
 
 /**

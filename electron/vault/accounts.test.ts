@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accountCreateSchema } from '../../shared/accounts.ts';
-import { OperatorError } from '../../shared/errors.ts';
+import { OperatorError } from '../../shared/operator-error.ts';
 import { AccountsService } from './accounts.ts';
 import { confSettings } from './conf-settings.ts';
 import { keyedSecretBox, type SecretBox } from './secret-box.ts';

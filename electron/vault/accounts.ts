@@ -9,7 +9,8 @@ import {
   type AccountView,
   type SecretsInput,
 } from '../../shared/accounts.ts';
-import { invalidFromZod, OperatorError, sendError } from '../../shared/errors.ts';
+import { invalidFromZod } from '../../shared/errors.ts';
+import { OperatorError, sendError } from '../../shared/operator-error.ts';
 import { secretOrigins } from '../../shared/secret-origins.ts';
 import { officialBaseUrls, type ProviderId } from '../../shared/providers.ts';
 import type { AdapterAccount } from '../providers/types.ts';

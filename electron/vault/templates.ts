@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { OperatorError, sendError } from '../../shared/errors.ts';
+import { OperatorError, sendError } from '../../shared/operator-error.ts';
 import type { Template, TemplateInput } from '../../shared/templates.ts';
 import type { SettingsStore } from './accounts.ts';
 

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { events as contractEvents, preloadOnlyChannels, type EventName, type Reply } from '../../shared/contract.ts';
-import { OperatorError, sendError } from '../../shared/errors.ts';
+import { OperatorError, sendError } from '../../shared/operator-error.ts';
 import type { Host } from '../host.ts';
 import { PAYLOAD_CAP, payloadTooLarge } from '../payload-cap.ts';
 import { contentSecurityPolicy } from '../security.ts';

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { AccountCreate, AccountView, CheckResult } from '../../shared/accounts.ts';
-import { isOperatorError } from '../../shared/errors.ts';
+import { isOperatorError } from '../../shared/operator-error.ts';
 import { client, keys, useAccounts, useAppInfo } from '../api.ts';
 import { describeError, hasKey, useT } from '../i18n/index.ts';
 import { useUi } from '../store.ts';

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { AccountView } from '../../shared/accounts.ts';
-import { isOperatorError } from '../../shared/errors.ts';
+import { isOperatorError } from '../../shared/operator-error.ts';
 import type { FieldProblem } from '../../shared/messages/problems.ts';
 import type { ProviderId } from '../../shared/providers.ts';
 import type { SendSummary } from '../../shared/sends.ts';

@@ -1,5 +1,5 @@
 import { type ReactNode, useEffect, useEffectEvent, useRef, useState } from 'react';
-import { isOperatorError } from '../../shared/errors.ts';
+import { isOperatorError } from '../../shared/operator-error.ts';
 import type { FileHandle } from '../../shared/sends.ts';
 import { client } from '../api.ts';
 import { describeError, useT } from '../i18n/index.ts';

@@ -1,7 +1,7 @@
 import { SentMessageActions } from './SentMessageActions.tsx';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { isOperatorError } from '../../shared/errors.ts';
+import { isOperatorError } from '../../shared/operator-error.ts';
 import { client, keys, useSendDetail } from '../api.ts';
 import { openInComposer } from '../composers/openInComposer.ts';
 import { describeError, useT } from '../i18n/index.ts';

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { isOperatorError } from '../../shared/errors.ts';
+import { isOperatorError } from '../../shared/operator-error.ts';
 import type { Template } from '../../shared/templates.ts';
 import { client, keys, useTemplates } from '../api.ts';
 import { describeError, useT } from '../i18n/index.ts';

@@ -1,4 +1,5 @@
-import type { SendStatus, SendSummary } from '../../shared/sends.ts';
+import type { SendStatus } from '../../shared/send-statuses.ts';
+import type { SendSummary } from '../../shared/sends.ts';
 import { useT, type Translate } from '../i18n/index.ts';
 
 // Symbols every common UI font has (no colour emoji): a machine without an emoji font shows them too.

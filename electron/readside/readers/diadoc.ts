@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OperatorError } from '../../../shared/errors.ts';
+import { OperatorError } from '../../../shared/operator-error.ts';
 import type { OutgoingMessage } from '../../../shared/messages/index.ts';
 import { diadocAuthorization } from '../../providers/diadoc.ts';
 import type { AdapterAccount, RateRule } from '../../providers/types.ts';
