@@ -1,4 +1,4 @@
-import { OperatorError, sendError } from '../../shared/errors.ts';
+import { OperatorError, sendError } from '../../shared/operator-error.ts';
 import type { SendEvent } from '../../shared/recipients.ts';
 import type { Clock } from '../clock.ts';
 import type { HistoryStore } from '../history/types.ts';

@@ -49,8 +49,8 @@ export interface ProviderReader {
   /** How long a new message may take to appear in the provider's lists (the sheets' read-after-write). */
   readAfterWriteMs: number;
   evidence?(ctx: ReaderContext, send: SendToMatch): Promise<Evidence | undefined>;
-  edit?(ctx: ReaderContext, message: OutgoingMessage, providerMessageId: string, text: string): Promise<EditResult>;
-  remove?(ctx: ReaderContext, message: OutgoingMessage, providerMessageId: string): Promise<EditResult>;
+  edit?: (ctx: ReaderContext, message: OutgoingMessage, providerMessageId: string, text: string) => Promise<EditResult>;
+  remove?: (ctx: ReaderContext, message: OutgoingMessage, providerMessageId: string) => Promise<EditResult>;
 }
 
 /** Texts are compared as the providers may return them: line ends and outer spaces normalised. */

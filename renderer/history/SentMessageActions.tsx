@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { SendDetail } from '../../shared/contract.ts';
-import { isOperatorError } from '../../shared/errors.ts';
+import { isOperatorError } from '../../shared/operator-error.ts';
 import { client, keys, useAccounts } from '../api.ts';
 import { describeError, useT } from '../i18n/index.ts';
 import { askConfirm } from '../ui/confirm.ts';
