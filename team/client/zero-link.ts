@@ -163,9 +163,21 @@ export const connectZeroLink: TeamLinkFactory = async (server, credentials) => {
       zr.connection.state.subscribe((state) => {
         connected = state.name === 'connected';
         if (state.name === 'needs-auth') void reauth();
+        // After a long outage (a restarted zero-cache can take a minute to come back) the client
+        // stops trying on its own; the desktop keeps knocking.
+        if (state.name === 'disconnected' || state.name === 'error') retryConnect(zr);
         notify();
       }),
     );
+  }
+
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  function retryConnect(zr: Zero<typeof schema>) {
+    if (retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      if (zero === zr && !connected) void zr.connection.connect().catch(() => retryConnect(zr));
+    }, 2_000);
   }
 
   async function reauth() {
@@ -178,6 +190,8 @@ export const connectZeroLink: TeamLinkFactory = async (server, credentials) => {
   }
 
   function close() {
+    if (retry) clearTimeout(retry);
+    retry = undefined;
     for (const c of cleanups.splice(0)) c();
     const z0 = zero;
     zero = undefined;

@@ -62,9 +62,11 @@ async function audit(
   subject: string,
   detail: Record<string, unknown>,
 ) {
-  // Deterministic ids make a replayed mutation add nothing: the trail never doubles.
+  // Deterministic ids make a replayed mutation add nothing: the trail never doubles. The time is
+  // taken when the row is written, after the mutation's row locks: the trail's order is the commit order.
   await sql`insert into team_audit (id, team_id, operator_id, operator_name, kind, subject, detail, at)
-    values (${id}, ${ctx.teamId}, ${ctx.operatorId}, ${ctx.operatorName}, ${kind}, ${subject}, ${sql.json(detail as postgres.JSONValue)}, ${Date.now()})
+    values (${id}, ${ctx.teamId}, ${ctx.operatorId}, ${ctx.operatorName}, ${kind}, ${subject}, ${sql.json(detail as postgres.JSONValue)},
+      extract(epoch from clock_timestamp()) * 1000)
     on conflict (id) do nothing`;
 }
 

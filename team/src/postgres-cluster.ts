@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -116,4 +116,17 @@ export function openCluster(root: string, port: number): Cluster {
       }
     },
   };
+}
+
+/** Restarts a running cluster in place (the simulation's "PostgreSQL restarted"), without blocking the caller's event loop. */
+export async function restartCluster(root: string): Promise<void> {
+  const args = ['-D', join(root, 'pg'), '-m', 'fast', '-w', '-t', '120', 'restart'];
+  const [cmd, argv] = isRoot() ? ['runuser', ['-u', 'postgres', '--', pgBin('pg_ctl'), ...args]] : [pgBin('pg_ctl'), args];
+  await new Promise<void>((resolve, reject) => execFile(cmd, argv, (e) => (e ? reject(e) : resolve())));
+}
+
+/** The superuser URL of a cluster created by `openCluster` (its password file is in the data directory). */
+export function clusterUrl(root: string, port: number): string {
+  const password = readFileSync(join(root, 'pg-password'), 'utf8').trim();
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
 }

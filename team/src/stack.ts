@@ -73,6 +73,7 @@ export async function startStack(
     z.child.once('exit', () => {
       if (stopping || zero !== z || manual.has(z)) return;
       restarts++;
+      void z.stop('SIGKILL');
       setTimeout(() => {
         if (stopping || zero !== z) return;
         zero = startZeroCache(zeroOpts);

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publication } from './migrations.ts';
+import { isZeroProcess, treeOf } from './proc-tree.ts';
 
 /** zero-cache as a child process: loopback only, telemetry off, replica in the team's data directory. */
 export interface ZeroCacheOptions {
@@ -57,6 +58,15 @@ export function startZeroCache(opts: ZeroCacheOptions): ZeroCacheProcess {
     ZERO_CHANGE_STREAMER_STARTUP_DELAY_MS: '0',
   };
   const child = spawn(process.execPath, [cliPath()], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // zero-cache's launcher starts a main process that starts workers, each in a session of its own:
+  // a killed or crashed launcher leaves them holding the ports. Their pids are noted while they
+  // run, so they can be ended with it.
+  const known = new Set<number>();
+  const note = () => {
+    if (child.pid) for (const p of treeOf(child.pid)) known.add(p);
+  };
+  const noting = setInterval(note, 1000);
+  noting.unref();
   const url = `http://127.0.0.1:${opts.port}`;
   let log = '';
   const keep = (b: Buffer) => {
@@ -86,11 +96,18 @@ export function startZeroCache(opts: ZeroCacheOptions): ZeroCacheProcess {
     url,
     ready,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(signal);
-      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(t);
+      if (child.exitCode === null && child.signalCode === null) {
+        note();
+        child.kill(signal);
+        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(t);
+        // A clean stop lets the workers finish their own shutdown first.
+        const until = Date.now() + 10_000;
+        while (Date.now() < until && [...known].some((p) => isZeroProcess(p))) await new Promise((r) => setTimeout(r, 100));
+      }
+      clearInterval(noting);
+      for (const p of known) if (isZeroProcess(p)) process.kill(p, 'SIGKILL');
     },
   };
 }

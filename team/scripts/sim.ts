@@ -1,0 +1,32 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { reportOf } from '../src/sim/report.ts';
+import { runSim } from '../src/sim/run-sim.ts';
+
+/**
+ * `npm run team:sim` — the full day: 50 operators × 500 sends, compressed into --minutes (default 10).
+ * `npm run team:sim -- --operators 4 --minutes 1` for a quick look. Writes bench/team-results.md.
+ */
+const { values } = parseArgs({
+  options: {
+    operators: { type: 'string', default: '50' },
+    'sends-per-operator': { type: 'string', default: '500' },
+    minutes: { type: 'string', default: '10' },
+    out: { type: 'string', default: join(import.meta.dirname, '..', '..', 'bench', 'team-results.md') },
+  },
+});
+const operators = Number(values.operators);
+const r = await runSim({
+  operators,
+  sendsPerDay: operators * Number(values['sends-per-operator']),
+  minutes: Number(values.minutes),
+  offlineShare: 0.2,
+  restartZero: true,
+  restartPostgres: true,
+  chats: 300,
+  log: (l) => console.log(l),
+});
+const md = reportOf(r, new Date());
+writeFileSync(values.out, md);
+console.log(md);

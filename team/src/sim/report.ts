@@ -1,0 +1,52 @@
+import type { SimResults } from './run-sim.ts';
+
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+const ms = (n: number) => (Number.isFinite(n) ? `${Math.round(n)} ms` : 'did not drain');
+
+/** bench/team-results.md: the figures against the issue's targets, and what was and was not simulated. */
+export function reportOf(r: SimResults, when: Date): string {
+  const o = r.options;
+  const pass = (ok: boolean) => (ok ? 'met' : '**missed**');
+  return `# Team simulation results
+
+Written by \`npm run team:sim\` on ${when.toISOString()} (wall ${r.wallSeconds.toFixed(0)} s; load average at the end
+${r.loadAverage.map((l) => l.toFixed(1)).join(' / ')} on a 2-core machine shared with other work).
+
+Load: ${o.operators} operators × ${Math.round(o.sendsPerDay / o.operators)} sends a day (${o.sendsPerDay} in all), one day compressed into
+${o.minutes} min; ${o.chats} chats, a fifth of the traffic on ten hot ones; each answer claims the chat first and
+releases it after; one hot template edited by everyone; ${Math.round(o.offlineShare * 100)} % of operators offline once for
+30 s … 30 min of the day; ${o.restartZero ? 'zero-cache killed with SIGKILL at 35 % of the day' : 'no zero-cache kill'};
+${o.restartPostgres ? 'PostgreSQL restarted at 65 %' : 'no PostgreSQL restart'}.
+
+| figure | value | target |
+| --- | --- | --- |
+| sends | ${r.sends} | |
+| convergence p50 / p95 / p99 / max (commit on one desktop → seen on each other live desktop; ${r.convergence.samples} pairs) | ${r.convergence.p50} / ${r.convergence.p95} / ${r.convergence.p99} / ${r.convergence.max} ms | p95 ≤ 1000 ms ${pass(r.convergence.p95 <= 1000)}, p99 ≤ 3000 ms ${pass(r.convergence.p99 <= 3000)} |
+| reconnect drains | ${r.drains.count}; largest backlog ${r.drains.backlogMax} rows; drain p50 ${ms(r.drains.p50)}, max ${ms(r.drains.max)} | |
+| longest offline period (${r.drains.longestOfflineDayMinutes.toFixed(1)} min of the day) | backlog ${r.drains.backlogOfLongest} rows drained in ${ms(r.drains.drainOfLongest)} | ≤ 30 s ${pass(r.drains.drainOfLongest <= 30_000)} |
+| claims granted / refused (online) | ${r.claims.granted} / ${r.claims.refused} | |
+| claims made offline (soft) / refused on reconnect (shown as conflicts) | ${r.claims.soft} / ${r.claims.softRefused} | |
+| online double claims (from the server's audit trail) | ${r.claims.onlineDoubleClaims} | 0 ${pass(r.claims.onlineDoubleClaims === 0)} |
+| template edits saved / asked to merge / given up after 6 tries | ${r.templates.edits} / ${r.templates.conflictsAsked} / ${r.templates.gaveUp} | |
+| lost template edits (a saved edit missing from the final text) | ${r.templates.lostEdits} | 0 ${pass(r.templates.lostEdits === 0)} |
+| duplicated sends (a send stored or audited twice) | ${r.duplicatedSends} | 0 ${pass(r.duplicatedSends === 0)} |
+| sends missing on the server after every journal drained | ${r.missingSends} | 0 ${pass(r.missingSends === 0)} |
+
+CPU (average, % of one core) and peak memory per component:
+
+| component | CPU | peak RSS |
+| --- | --- | --- |
+${Object.entries(r.components)
+  .map(([name, c]) => `| ${name} | ${c.cpuPercentAvg.toFixed(0)} % | ${mb(c.rssPeakBytes)} |`)
+  .join('\n')}
+
+Events:
+
+${r.events.map((e) => `- ${e}`).join('\n')}
+
+Not simulated: a *stalled* connection (a socket that stays open and carries nothing) — only dropped ones
+(the desktop's Zero client closed and opened again). The desktops are the real uplink (journal, Zero
+client, claims, templates) over an in-memory history, all in one process; their convergence figures include
+that process's own scheduling delay on a loaded machine.
+`;
+}
