@@ -39,7 +39,8 @@ async function post(server: string, path: string, body: unknown): Promise<SignIn
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
-    signal: AbortSignal.timeout(15_000),
+    // Sign-in hashes the password with scrypt: on a busy server that can take seconds.
+    signal: AbortSignal.timeout(60_000),
   });
   if (r.status === 401) throw new Error('team_bad_credentials');
   if (!r.ok) throw new Error(`team_server_${r.status}`);

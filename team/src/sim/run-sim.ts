@@ -140,295 +140,303 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
   };
   const server = await startServer(dataDir, log);
   event(`team server up (${server.apiUrl})`);
-  const sql = postgres(clusterUrl(dataDir, server.pgPort), { max: 2, onnotice: () => {} });
+  try {
+    const sql = postgres(clusterUrl(dataDir, server.pgPort), { max: 2, onnotice: () => {} });
 
-  // Operators, one team; a password each (scrypt makes this the slow part of the set-up).
-  const ops: { login: string; name: string; password: string }[] = [];
-  for (let i = 0; i < opts.operators; i++) {
-    const op = { login: `op${i}`, name: `Operator ${i + 1}`, password: `sim-password-${i}-${randomUUID()}` };
-    await createOperator(sql, { ...op, teamId: 'sim' });
-    ops.push(op);
-  }
+    // Operators, one team; a password each (scrypt makes this the slow part of the set-up).
+    const ops: { login: string; name: string; password: string }[] = [];
+    for (let i = 0; i < opts.operators; i++) {
+      const op = { login: `op${i}`, name: `Operator ${i + 1}`, password: `sim-password-${i}-${randomUUID()}` };
+      await createOperator(sql, { ...op, teamId: 'sim' });
+      ops.push(op);
+    }
 
-  const summaries = new Map<string, SendSummary>();
-  const commitAt = new Map<string, number>();
-  const senderOf = new Map<string, number>();
-  const lags: number[] = [];
-  const drains: { backlog: number; ms: number; offlineDayMs: number }[] = [];
-  const claims = { granted: 0, refused: 0, soft: 0, softRefused: 0, onlineDoubleClaims: 0 };
-  const templates = { edits: 0, conflictsAsked: 0, lostEdits: 0, gaveUp: 0 };
-  const ackedEdits: string[] = [];
-  const identity = teamIdentityOf(teamAccount);
+    const summaries = new Map<string, SendSummary>();
+    const commitAt = new Map<string, number>();
+    const senderOf = new Map<string, number>();
+    const lags: number[] = [];
+    const drains: { backlog: number; ms: number; offlineDayMs: number }[] = [];
+    const claims = { granted: 0, refused: 0, soft: 0, softRefused: 0, onlineDoubleClaims: 0 };
+    const templates = { edits: 0, conflictsAsked: 0, lostEdits: 0, gaveUp: 0 };
+    const ackedEdits: string[] = [];
+    const identity = teamIdentityOf(teamAccount);
 
-  interface Desk {
-    i: number;
-    uplink: TeamUplink;
-    onlineSince: number;
-    offline: boolean;
-    seen: Set<string>;
-  }
-  const desks: Desk[] = [];
-  for (let i = 0; i < ops.length; i++) {
-    const dir = join(root, `desk${i}`);
-    mkdirSync(dir);
-    const desk: Desk = {
-      i,
-      uplink: undefined as unknown as TeamUplink,
-      onlineSince: Number.POSITIVE_INFINITY,
-      offline: false,
-      seen: new Set(),
-    };
-    desk.uplink = new TeamUplink({
-      journalFile: join(dir, 'team.sqlite'),
-      summaryOf: (id) => summaries.get(id),
-      accountOf: () => teamAccount,
-      settings: memorySettings(),
-      secretBox: keyedSecretBox(),
-      factory: connectZeroLink,
-      now: () => Date.now(),
-      changed: () => {
-        const link = desk.uplink.currentLink;
-        const online = link?.online() ?? false;
-        if (online && desk.onlineSince === Number.POSITIVE_INFINITY) desk.onlineSince = Date.now();
-        if (!online) desk.onlineSince = Number.POSITIVE_INFINITY;
-        if (!link) return;
-        const now = Date.now();
-        const sends = link.view().sends;
-        // The view is ordered newest first: new arrivals are near the top.
-        for (let k = 0; k < Math.min(200, sends.length); k++) {
-          const s = sends[k]!;
-          if (desk.seen.has(s.id)) continue;
-          desk.seen.add(s.id);
-          const at = commitAt.get(s.id);
-          if (at === undefined || senderOf.get(s.id) === desk.i) continue;
-          // Counted only when this desktop was live from the commit on: offline catch-up is the drain's figure.
-          if (desk.onlineSince <= at) lags.push(now - at);
+    interface Desk {
+      i: number;
+      uplink: TeamUplink;
+      onlineSince: number;
+      offline: boolean;
+      seen: Set<string>;
+    }
+    const desks: Desk[] = [];
+    for (let i = 0; i < ops.length; i++) {
+      const dir = join(root, `desk${i}`);
+      mkdirSync(dir);
+      const desk: Desk = {
+        i,
+        uplink: undefined as unknown as TeamUplink,
+        onlineSince: Number.POSITIVE_INFINITY,
+        offline: false,
+        seen: new Set(),
+      };
+      desk.uplink = new TeamUplink({
+        journalFile: join(dir, 'team.sqlite'),
+        summaryOf: (id) => summaries.get(id),
+        accountOf: () => teamAccount,
+        settings: memorySettings(),
+        secretBox: keyedSecretBox(),
+        factory: connectZeroLink,
+        now: () => Date.now(),
+        changed: () => {
+          const link = desk.uplink.currentLink;
+          const online = link?.online() ?? false;
+          if (online && desk.onlineSince === Number.POSITIVE_INFINITY) desk.onlineSince = Date.now();
+          if (!online) desk.onlineSince = Number.POSITIVE_INFINITY;
+          if (!link) return;
+          const now = Date.now();
+          const sends = link.view().sends;
+          // The view is ordered newest first: new arrivals are near the top.
+          for (let k = 0; k < Math.min(200, sends.length); k++) {
+            const s = sends[k]!;
+            if (desk.seen.has(s.id)) continue;
+            desk.seen.add(s.id);
+            const at = commitAt.get(s.id);
+            if (at === undefined || senderOf.get(s.id) === desk.i) continue;
+            // Counted only when this desktop was live from the commit on: offline catch-up is the drain's figure.
+            if (desk.onlineSince <= at) lags.push(now - at);
+          }
+        },
+      });
+      desks.push(desk);
+    }
+    // Sign-ins in small batches: each costs the server a 32 MiB scrypt.
+    for (let i = 0; i < desks.length; i += 5)
+      await Promise.all(desks.slice(i, i + 5).map((d, k) => d.uplink.connect(server.apiUrl, ops[i + k]!.login, ops[i + k]!.password)));
+    const deadline = Date.now() + 180_000;
+    while (desks.some((d) => !d.uplink.currentLink?.online())) {
+      if (Date.now() > deadline) throw new Error('desktops did not all come online');
+      await sleep(100);
+    }
+    event(`${desks.length} desktops online`);
+
+    // The hot template, created by the first operator.
+    const hot = `tt_hot_${randomUUID()}`;
+    const created = await desks[0]!.uplink.saveTemplate({ id: hot, name: 'Hot', body: 'Здравствуйте!', baseVersion: 0 });
+    if (!created.ok) throw new Error('could not create the hot template');
+
+    const runMs = opts.minutes * 60_000;
+    const start = Date.now();
+    const end = start + runMs;
+    const toRun = (dayFraction: number) => dayFraction * runMs;
+    const sendIntervalMs = runMs / opts.sendsPerDay;
+    const components = watchComponents({
+      postgres: () => {
+        try {
+          return treeOf(postmasterPid(dataDir));
+        } catch {
+          return [];
         }
       },
+      'zero-cache': () => (server.child.pid ? treeOf(server.child.pid).filter((p) => p !== server.child.pid && !isPostgres(p)) : []),
+      'team API': () => (server.child.pid ? [server.child.pid] : []),
+      'desktops (all, one process)': () => [process.pid],
     });
-    desks.push(desk);
-  }
-  await Promise.all(desks.map((d, i) => d.uplink.connect(server.apiUrl, ops[i]!.login, ops[i]!.password)));
-  const deadline = Date.now() + 180_000;
-  while (desks.some((d) => !d.uplink.currentLink?.online())) {
-    if (Date.now() > deadline) throw new Error('desktops did not all come online');
-    await sleep(100);
-  }
-  event(`${desks.length} desktops online`);
-
-  // The hot template, created by the first operator.
-  const hot = `tt_hot_${randomUUID()}`;
-  const created = await desks[0]!.uplink.saveTemplate({ id: hot, name: 'Hot', body: 'Здравствуйте!', baseVersion: 0 });
-  if (!created.ok) throw new Error('could not create the hot template');
-
-  const runMs = opts.minutes * 60_000;
-  const start = Date.now();
-  const end = start + runMs;
-  const toRun = (dayFraction: number) => dayFraction * runMs;
-  const sendIntervalMs = runMs / opts.sendsPerDay;
-  const components = watchComponents({
-    postgres: () => {
+    function isPostgres(pid: number) {
       try {
-        return treeOf(postmasterPid(dataDir));
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres');
       } catch {
-        return [];
-      }
-    },
-    'zero-cache': () => (server.child.pid ? treeOf(server.child.pid).filter((p) => p !== server.child.pid && !isPostgres(p)) : []),
-    'team API': () => (server.child.pid ? [server.child.pid] : []),
-    'desktops (all, one process)': () => [process.pid],
-  });
-  function isPostgres(pid: number) {
-    try {
-      return readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres');
-    } catch {
-      return false;
-    }
-  }
-
-  // Offline periods: 30 s … 30 min of the day, one per chosen operator, somewhere in the day.
-  const offlinePlan = desks
-    .filter((_, i) => i > 0 && i / desks.length < opts.offlineShare + 1e-9)
-    .map((d, k, all) => {
-      const minutes = all.length === 1 ? 30 : 0.5 + (29.5 * k) / Math.max(1, all.length - 1);
-      return { d, at: start + toRun(0.1 + 0.6 * Math.random()), dur: toRun((minutes * 60_000) / dayMs), minutes };
-    });
-  const offlineTasks = offlinePlan.map(async ({ d, at, dur, minutes }) => {
-    await sleep(Math.max(0, at - Date.now()));
-    d.uplink.currentLink?.goOffline();
-    d.offline = true;
-    await sleep(dur);
-    const backlog = d.uplink.status().pending;
-    const t = Date.now();
-    d.offline = false;
-    d.uplink.currentLink?.goOnline();
-    const ok = await d.uplink.settled(120_000);
-    drains.push({ backlog, ms: ok ? Date.now() - t : Number.POSITIVE_INFINITY, offlineDayMs: minutes * 60_000 });
-    event(`operator ${d.i + 1} back after ${minutes.toFixed(1)} min of the day offline: ${backlog} rows drained in ${Date.now() - t} ms`);
-  });
-
-  const faults = (async () => {
-    if (opts.restartZero) {
-      await sleep(Math.max(0, start + runMs * 0.35 - Date.now()));
-      const zeroPids = treeOf(server.child.pid!).filter((p) => p !== server.child.pid && !isPostgres(p));
-      const top = zeroPids.find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('cli.js'));
-      if (top) {
-        process.kill(top, 'SIGKILL');
-        event('zero-cache killed (SIGKILL); the server starts it again');
+        return false;
       }
     }
-    if (opts.restartPostgres) {
-      await sleep(Math.max(0, start + runMs * 0.65 - Date.now()));
+
+    // Offline periods: 30 s … 30 min of the day, one per chosen operator, somewhere in the day.
+    const offlinePlan = desks
+      .filter((_, i) => i > 0 && i / desks.length < opts.offlineShare + 1e-9)
+      .map((d, k, all) => {
+        const minutes = all.length === 1 ? 30 : 0.5 + (29.5 * k) / Math.max(1, all.length - 1);
+        return { d, at: start + toRun(0.1 + 0.6 * Math.random()), dur: toRun((minutes * 60_000) / dayMs), minutes };
+      });
+    const offlineTasks = offlinePlan.map(async ({ d, at, dur, minutes }) => {
+      await sleep(Math.max(0, at - Date.now()));
+      d.uplink.currentLink?.goOffline();
+      d.offline = true;
+      await sleep(dur);
+      const backlog = d.uplink.status().pending;
       const t = Date.now();
-      await restartCluster(dataDir);
-      event(`PostgreSQL restarted (${Date.now() - t} ms)`);
+      d.offline = false;
+      d.uplink.currentLink?.goOnline();
+      const ok = await d.uplink.settled(120_000);
+      drains.push({ backlog, ms: ok ? Date.now() - t : Number.POSITIVE_INFINITY, offlineDayMs: minutes * 60_000 });
+      event(`operator ${d.i + 1} back after ${minutes.toFixed(1)} min of the day offline: ${backlog} rows drained in ${Date.now() - t} ms`);
+    });
+
+    const faults = (async () => {
+      if (opts.restartZero) {
+        await sleep(Math.max(0, start + runMs * 0.35 - Date.now()));
+        const zeroPids = treeOf(server.child.pid!).filter((p) => p !== server.child.pid && !isPostgres(p));
+        const top = zeroPids.find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('cli.js'));
+        if (top) {
+          process.kill(top, 'SIGKILL');
+          event('zero-cache killed (SIGKILL); the server starts it again');
+        }
+      }
+      if (opts.restartPostgres) {
+        await sleep(Math.max(0, start + runMs * 0.65 - Date.now()));
+        const t = Date.now();
+        await restartCluster(dataDir);
+        event(`PostgreSQL restarted (${Date.now() - t} ms)`);
+      }
+    })();
+
+    // Hot chats: a fifth of the traffic goes to ten chats, the rest spreads over the others.
+    const pickChat = () =>
+      Math.random() < 0.2 ? `chat ${Math.floor(Math.random() * 10)}` : `chat ${10 + Math.floor(Math.random() * (opts.chats - 10))}`;
+    const templateEveryMs = runMs / 200;
+
+    async function operator(d: Desk) {
+      // Each operator sends at its own Poisson rate: sendsPerDay / operators per day.
+      const meanMs = sendIntervalMs * desks.length;
+      let n = 0;
+      let nextTemplate = Date.now() + Math.random() * templateEveryMs * desks.length;
+      while (Date.now() < end) {
+        await sleep(-Math.log(1 - Math.random()) * meanMs);
+        if (Date.now() >= end) break;
+        const recipient = pickChat();
+        const online = !d.offline && (d.uplink.currentLink?.online() ?? false);
+        const c = await d.uplink.claim(teamAccount, recipient);
+        if (!c.ok) {
+          claims.refused++;
+          continue;
+        }
+        if (c.soft) claims.soft++;
+        else claims.granted++;
+        const id = `s_${d.i}_${n++}_${randomUUID().slice(0, 8)}`;
+        const now = Date.now();
+        const summary: SendSummary = {
+          id,
+          provider: 'pachca',
+          accountId: teamAccount.id,
+          accountName: teamAccount.name,
+          sandbox: false,
+          status: 'sending',
+          recipient,
+          preview: `Ответ ${n} от оператора ${d.i + 1}`,
+          createdAt: now,
+          updatedAt: now,
+          attemptCount: 1,
+        };
+        summaries.set(id, summary);
+        commitAt.set(id, now);
+        senderOf.set(id, d.i);
+        d.uplink.noteChanged([id]);
+        await sleep(20 + Math.random() * 200);
+        summaries.set(id, { ...summary, status: 'sent', updatedAt: Date.now(), providerMessageId: `m${n}` });
+        d.uplink.noteChanged([id]);
+        if (online && !c.soft) void d.uplink.currentLink?.release(chatKeyOf(identity, recipient)).catch(() => {});
+        if (Date.now() >= nextTemplate && !d.offline) {
+          nextTemplate = Date.now() + templateEveryMs * desks.length;
+          await editHot(d);
+        }
+      }
     }
-  })();
 
-  // Hot chats: a fifth of the traffic goes to ten chats, the rest spreads over the others.
-  const pickChat = () =>
-    Math.random() < 0.2 ? `chat ${Math.floor(Math.random() * 10)}` : `chat ${10 + Math.floor(Math.random() * (opts.chats - 10))}`;
-  const templateEveryMs = runMs / 200;
+    async function editHot(d: Desk) {
+      const token = `edit-${d.i}-${randomUUID().slice(0, 6)}`;
+      let base = d.uplink.templates().find((t) => t.id === hot);
+      if (!base) return;
+      let version = base.version;
+      let body = base.body;
+      for (let attempt = 0; attempt < 6; attempt++) {
+        const r = await d.uplink.saveTemplate({ id: hot, name: 'Hot', body: `${body}\n${token}`, baseVersion: version });
+        if (r.ok) {
+          templates.edits++;
+          ackedEdits.push(token);
+          return;
+        }
+        if ('offline' in r) return;
+        templates.conflictsAsked++;
+        // The operator is shown the newer text and re-applies their line on top of it.
+        version = r.conflict.version;
+        body = r.conflict.body;
+      }
+      templates.gaveUp++;
+    }
 
-  async function operator(d: Desk) {
-    // Each operator sends at its own Poisson rate: sendsPerDay / operators per day.
-    const meanMs = sendIntervalMs * desks.length;
-    let n = 0;
-    let nextTemplate = Date.now() + Math.random() * templateEveryMs * desks.length;
-    while (Date.now() < end) {
-      await sleep(-Math.log(1 - Math.random()) * meanMs);
-      if (Date.now() >= end) break;
-      const recipient = pickChat();
-      const online = !d.offline && (d.uplink.currentLink?.online() ?? false);
-      const c = await d.uplink.claim(teamAccount, recipient);
-      if (!c.ok) {
-        claims.refused++;
+    const progress = setInterval(() => {
+      const online = desks.filter((d) => d.uplink.currentLink?.online()).length;
+      const pending = desks.reduce((n, d) => n + d.uplink.status().pending, 0);
+      log(`  … ${commitAt.size} sends, ${lags.length} convergence samples, ${online}/${desks.length} online, ${pending} rows waiting`);
+    }, 10_000);
+    progress.unref();
+    await Promise.all([...desks.map(operator), faults]);
+    event(`day over: ${commitAt.size} sends`);
+    await Promise.all(offlineTasks);
+    for (const d of desks) d.uplink.currentLink?.goOnline();
+    const settledAll = await Promise.all(desks.map((d) => d.uplink.settled(180_000)));
+    event(`journals drained: ${settledAll.filter(Boolean).length}/${desks.length}`);
+    clearInterval(progress);
+    const stats = components.stop();
+
+    // Invariants, from the server's own tables.
+    const ids = [...commitAt.keys()];
+    const rows = await sql<{ id: string; n: number }[]>`select id, count(*)::int as n from team_send where team_id = 'sim' group by id`;
+    const inDb = new Map(rows.map((r) => [r.id, r.n]));
+    const sendAudit = await sql<
+      { subject: string; n: number }[]
+    >`select subject, count(*)::int as n from team_audit where kind = 'send' group by subject having count(*) > 1`;
+    const duplicatedSends = rows.filter((r) => r.n > 1).length + sendAudit.length;
+    const missingSends = ids.filter((id) => !inDb.has(id)).length;
+    const [final] = await sql<{ body: string }[]>`select body from team_template where id = ${hot}`;
+    templates.lostEdits = ackedEdits.filter((t) => !(final?.body ?? '').includes(t)).length;
+    // Online double claims: a claim granted while another operator's unexpired, unreleased claim held the chat.
+    const trail = await sql<{ kind: string; subject: string; operator_id: string; at: number; detail: { offline?: boolean } }[]>`
+    select kind, subject, operator_id, at, detail from team_audit where kind in ('claim', 'release') and team_id = 'sim' order by at, id`;
+    const holder = new Map<string, { op: string; until: number }>();
+    for (const t of trail) {
+      const h = holder.get(t.subject);
+      if (t.kind === 'release') {
+        if (h?.op === t.operator_id) holder.delete(t.subject);
         continue;
       }
-      if (c.soft) claims.soft++;
-      else claims.granted++;
-      const id = `s_${d.i}_${n++}_${randomUUID().slice(0, 8)}`;
-      const now = Date.now();
-      const summary: SendSummary = {
-        id,
-        provider: 'pachca',
-        accountId: teamAccount.id,
-        accountName: teamAccount.name,
-        sandbox: false,
-        status: 'sending',
-        recipient,
-        preview: `Ответ ${n} от оператора ${d.i + 1}`,
-        createdAt: now,
-        updatedAt: now,
-        attemptCount: 1,
-      };
-      summaries.set(id, summary);
-      commitAt.set(id, now);
-      senderOf.set(id, d.i);
-      d.uplink.noteChanged([id]);
-      await sleep(20 + Math.random() * 200);
-      summaries.set(id, { ...summary, status: 'sent', updatedAt: Date.now(), providerMessageId: `m${n}` });
-      d.uplink.noteChanged([id]);
-      if (online && !c.soft) void d.uplink.currentLink?.release(chatKeyOf(identity, recipient)).catch(() => {});
-      if (Date.now() >= nextTemplate && !d.offline) {
-        nextTemplate = Date.now() + templateEveryMs * desks.length;
-        await editHot(d);
-      }
+      if (h && h.op !== t.operator_id && h.until > t.at && !t.detail.offline) claims.onlineDoubleClaims++;
+      holder.set(t.subject, { op: t.operator_id, until: Number(t.at) + 2 * 3_600_000 });
     }
+    const softRefused = desks.reduce((n, d) => n + d.uplink.conflicts().filter((c) => c.kind === 'claim_refused').length, 0);
+    claims.softRefused = softRefused;
+
+    await Promise.all(desks.map((d) => d.uplink.close()));
+    await sql.end({ timeout: 2 });
+    await server.stop();
+    rmSync(root, { recursive: true, force: true });
+
+    lags.sort((a, b) => a - b);
+    const drainMs = drains.map((d) => d.ms).sort((a, b) => a - b);
+    const longest = [...drains].sort((a, b) => b.offlineDayMs - a.offlineDayMs)[0];
+    return {
+      options: opts,
+      sends: ids.length,
+      convergence: { samples: lags.length, p50: pct(lags, 50), p95: pct(lags, 95), p99: pct(lags, 99), max: lags.at(-1) ?? 0 },
+      drains: {
+        count: drains.length,
+        backlogMax: Math.max(0, ...drains.map((d) => d.backlog)),
+        p50: pct(drainMs, 50),
+        max: drainMs.at(-1) ?? 0,
+        longestOfflineDayMinutes: longest ? longest.offlineDayMs / 60_000 : 0,
+        backlogOfLongest: longest?.backlog ?? 0,
+        drainOfLongest: longest?.ms ?? 0,
+      },
+      claims,
+      templates,
+      duplicatedSends,
+      missingSends,
+      events,
+      components: stats,
+      wallSeconds: (Date.now() - t0) / 1000,
+      loadAverage: (await import('node:os')).loadavg(),
+    };
+  } catch (e) {
+    // A failed run must not leave its team server behind.
+    await server.stop();
+    throw e;
   }
-
-  async function editHot(d: Desk) {
-    const token = `edit-${d.i}-${randomUUID().slice(0, 6)}`;
-    let base = d.uplink.templates().find((t) => t.id === hot);
-    if (!base) return;
-    let version = base.version;
-    let body = base.body;
-    for (let attempt = 0; attempt < 6; attempt++) {
-      const r = await d.uplink.saveTemplate({ id: hot, name: 'Hot', body: `${body}\n${token}`, baseVersion: version });
-      if (r.ok) {
-        templates.edits++;
-        ackedEdits.push(token);
-        return;
-      }
-      if ('offline' in r) return;
-      templates.conflictsAsked++;
-      // The operator is shown the newer text and re-applies their line on top of it.
-      version = r.conflict.version;
-      body = r.conflict.body;
-    }
-    templates.gaveUp++;
-  }
-
-  const progress = setInterval(() => {
-    const online = desks.filter((d) => d.uplink.currentLink?.online()).length;
-    const pending = desks.reduce((n, d) => n + d.uplink.status().pending, 0);
-    log(`  … ${commitAt.size} sends, ${lags.length} convergence samples, ${online}/${desks.length} online, ${pending} rows waiting`);
-  }, 10_000);
-  progress.unref();
-  await Promise.all([...desks.map(operator), faults]);
-  event(`day over: ${commitAt.size} sends`);
-  await Promise.all(offlineTasks);
-  for (const d of desks) d.uplink.currentLink?.goOnline();
-  const settledAll = await Promise.all(desks.map((d) => d.uplink.settled(180_000)));
-  event(`journals drained: ${settledAll.filter(Boolean).length}/${desks.length}`);
-  clearInterval(progress);
-  const stats = components.stop();
-
-  // Invariants, from the server's own tables.
-  const ids = [...commitAt.keys()];
-  const rows = await sql<{ id: string; n: number }[]>`select id, count(*)::int as n from team_send where team_id = 'sim' group by id`;
-  const inDb = new Map(rows.map((r) => [r.id, r.n]));
-  const sendAudit = await sql<
-    { subject: string; n: number }[]
-  >`select subject, count(*)::int as n from team_audit where kind = 'send' group by subject having count(*) > 1`;
-  const duplicatedSends = rows.filter((r) => r.n > 1).length + sendAudit.length;
-  const missingSends = ids.filter((id) => !inDb.has(id)).length;
-  const [final] = await sql<{ body: string }[]>`select body from team_template where id = ${hot}`;
-  templates.lostEdits = ackedEdits.filter((t) => !(final?.body ?? '').includes(t)).length;
-  // Online double claims: a claim granted while another operator's unexpired, unreleased claim held the chat.
-  const trail = await sql<{ kind: string; subject: string; operator_id: string; at: number; detail: { offline?: boolean } }[]>`
-    select kind, subject, operator_id, at, detail from team_audit where kind in ('claim', 'release') and team_id = 'sim' order by at, id`;
-  const holder = new Map<string, { op: string; until: number }>();
-  for (const t of trail) {
-    const h = holder.get(t.subject);
-    if (t.kind === 'release') {
-      if (h?.op === t.operator_id) holder.delete(t.subject);
-      continue;
-    }
-    if (h && h.op !== t.operator_id && h.until > t.at && !t.detail.offline) claims.onlineDoubleClaims++;
-    holder.set(t.subject, { op: t.operator_id, until: Number(t.at) + 2 * 3_600_000 });
-  }
-  const softRefused = desks.reduce((n, d) => n + d.uplink.conflicts().filter((c) => c.kind === 'claim_refused').length, 0);
-  claims.softRefused = softRefused;
-
-  await Promise.all(desks.map((d) => d.uplink.close()));
-  await sql.end({ timeout: 2 });
-  await server.stop();
-  rmSync(root, { recursive: true, force: true });
-
-  lags.sort((a, b) => a - b);
-  const drainMs = drains.map((d) => d.ms).sort((a, b) => a - b);
-  const longest = [...drains].sort((a, b) => b.offlineDayMs - a.offlineDayMs)[0];
-  return {
-    options: opts,
-    sends: ids.length,
-    convergence: { samples: lags.length, p50: pct(lags, 50), p95: pct(lags, 95), p99: pct(lags, 99), max: lags.at(-1) ?? 0 },
-    drains: {
-      count: drains.length,
-      backlogMax: Math.max(0, ...drains.map((d) => d.backlog)),
-      p50: pct(drainMs, 50),
-      max: drainMs.at(-1) ?? 0,
-      longestOfflineDayMinutes: longest ? longest.offlineDayMs / 60_000 : 0,
-      backlogOfLongest: longest?.backlog ?? 0,
-      drainOfLongest: longest?.ms ?? 0,
-    },
-    claims,
-    templates,
-    duplicatedSends,
-    missingSends,
-    events,
-    components: stats,
-    wallSeconds: (Date.now() - t0) / 1000,
-    loadAverage: (await import('node:os')).loadavg(),
-  };
 }
