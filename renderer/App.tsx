@@ -6,6 +6,7 @@ import { useT, type DictKey } from './i18n/index.ts';
 import { useUi, type View } from './store.ts';
 import { ConfirmDialog } from './ui/ConfirmDialog.tsx';
 import { ErrorBoundary } from './ui/ErrorBoundary.tsx';
+import { useErrorToasts } from './ui/error-toasts.ts';
 import { ProxyLoginDialog } from './ui/ProxyLoginDialog.tsx';
 import { useMenuCommands } from './ui/menu-commands.ts';
 import { Toasts } from './ui/Toasts.tsx';
@@ -51,6 +52,7 @@ export function App() {
   const setView = useUi((s) => s.setView);
   const setLanguage = useSetLanguage();
   useLiveHistory();
+  useErrorToasts();
   useMenuCommands();
   useEffect(() => {
     document.documentElement.lang = lang;

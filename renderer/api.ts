@@ -1,7 +1,8 @@
-import { QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { clientFromBridge, type OperatorBridge, type OperatorClient } from '../shared/bridge.ts';
 import type { HistoryQuery } from '../shared/contract.ts';
+import { applyHistoryChange } from './history/live-history.ts';
 import { createWebBridge } from './transport/web.ts';
 
 declare global {
@@ -14,7 +15,26 @@ declare global {
 /** The typed client over whichever transport this window has; nothing above it knows which. */
 export const client: OperatorClient = clientFromBridge(window.operator ?? createWebBridge());
 
+/** Where query and mutation errors go; the app points it at the toasts once it knows the operator's language. */
+let showError: (error: unknown) => void = () => {};
+export function showErrorsWith(show: (error: unknown) => void): () => void {
+  showError = show;
+  return () => {
+    if (showError === show) showError = () => {};
+  };
+}
+
+/**
+ * The one place errors are shown. A mutation that shows its own refusal in place says so with
+ * `meta: { errorShownInPlace: true }`.
+ */
 export const queryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: (error) => showError(error) }),
+  mutationCache: new MutationCache({
+    onError: (error, _vars, _ctx, mutation) => {
+      if (mutation.meta?.errorShownInPlace !== true) showError(error);
+    },
+  }),
   defaultOptions: { queries: { staleTime: 30_000, refetchOnWindowFocus: false, retry: false }, mutations: { retry: false } },
 });
 
@@ -82,19 +102,21 @@ export function useSendDetail(id: string | undefined) {
 }
 
 /**
- * Keeps history queries fresh from the main process's "history changed" events, batched per
- * frame so a burst of status changes costs one refetch.
+ * Keeps history queries fresh from the main process's "history changed" events: the ids of a burst
+ * are gathered per frame, and only the pages holding them (or the first page, for new sends) are fetched again.
  */
 export function useLiveHistory(): void {
   const qc = useQueryClient();
   useEffect(() => {
-    let scheduled = false;
-    return client.on.historyChanged(() => {
-      if (scheduled) return;
-      scheduled = true;
+    const pending = new Set<string>();
+    return client.on.historyChanged(({ ids }) => {
+      const first = pending.size === 0;
+      for (const id of ids) pending.add(id);
+      if (!first) return;
       requestAnimationFrame(() => {
-        scheduled = false;
-        void qc.invalidateQueries({ queryKey: keys.history });
+        const batch = [...pending];
+        pending.clear();
+        void applyHistoryChange(qc, client.history, batch);
       });
     });
   }, [qc]);

@@ -1,9 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { AccountCreate, AccountView, CheckResult } from '../../shared/accounts.ts';
-import { isOperatorError } from '../../shared/operator-error.ts';
 import { client, keys, useAccounts, useAppInfo } from '../api.ts';
-import { describeError, hasKey, useT } from '../i18n/index.ts';
+import { hasKey, useT } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
 import { askConfirm } from '../ui/confirm.ts';
 import { AccountForm } from './AccountForm.tsx';
@@ -17,16 +16,14 @@ export function AccountsView() {
   const [editing, setEditing] = useState<AccountView | 'new' | undefined>();
   const [checks, setChecks] = useState<Record<string, CheckResult>>({});
   const refresh = () => qc.invalidateQueries({ queryKey: keys.accounts });
-  const onError = (e: unknown) => toast({ tone: 'error', text: isOperatorError(e) ? describeError(t, e.error) : String(e) });
   const unprotected = info.data?.secretStorage === 'basic_text' || info.data?.secretStorage === 'unavailable';
 
-  const remove = useMutation({ mutationFn: (id: string) => client.accounts.remove({ id }), onSuccess: refresh, onError });
+  const remove = useMutation({ mutationFn: (id: string) => client.accounts.remove({ id }), onSuccess: refresh });
   const makeDefault = useMutation({
     mutationFn: (id: string) => client.accounts.update({ id, isDefault: true }),
     onSuccess: refresh,
-    onError,
   });
-  const sandbox = useMutation({ mutationFn: () => client.accounts.createSandbox(), onSuccess: refresh, onError });
+  const sandbox = useMutation({ mutationFn: () => client.accounts.createSandbox(), onSuccess: refresh });
   const exportAll = useMutation({
     mutationFn: () => client.accounts.export(),
     onSuccess: ({ fileName, json }) => {
@@ -36,7 +33,6 @@ export function AccountsView() {
       a.click();
       setTimeout(() => URL.revokeObjectURL(a.href), 1000);
     },
-    onError,
   });
   const importFile = useMutation({
     mutationFn: async (file: File) => client.accounts.import({ json: await file.text() }),
@@ -44,12 +40,10 @@ export function AccountsView() {
       toast({ tone: 'ok', text: t('accounts.imported', { count: r.imported }) });
       void refresh();
     },
-    onError,
   });
   const check = useMutation({
     mutationFn: (id: string) => client.accounts.check({ id }),
     onSuccess: (r, id) => setChecks((c) => ({ ...c, [id]: r })),
-    onError,
   });
 
   const list = accounts.data ?? [];

@@ -1,7 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { AccountView } from '../../shared/accounts.ts';
-import { isOperatorError } from '../../shared/operator-error.ts';
 import type { FieldProblem } from '../../shared/messages/problems.ts';
 import type { ProviderId } from '../../shared/providers.ts';
 import type { SendSummary } from '../../shared/sends.ts';
@@ -77,7 +76,7 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
       }),
     onSuccess: (s) => {
       if (editing) setEditing(provider, undefined);
-      void qc.invalidateQueries({ queryKey: keys.history });
+      // The history lists follow from the host's history event for this send (one page, not all of them).
       const text =
         s.status === 'sent'
           ? t('composer.sent')
@@ -90,7 +89,6 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
         setLater('');
       }
     },
-    onError: (e) => toast({ tone: 'error', text: isOperatorError(e) ? describeError(t, e.error) : String(e) }),
   });
 
   const progress = useSendProgress(mutation.isPending);

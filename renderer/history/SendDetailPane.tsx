@@ -1,7 +1,6 @@
 import { SentMessageActions } from './SentMessageActions.tsx';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { isOperatorError } from '../../shared/operator-error.ts';
 import { client, keys, useSendDetail } from '../api.ts';
 import { openInComposer } from '../composers/openInComposer.ts';
 import { describeError, useT } from '../i18n/index.ts';
@@ -36,16 +35,15 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
           ? client.sends.resolve({ id: id!, as: 'sent' })
           : client.sends.cancel({ id: id! }),
     onSuccess: (s) => {
-      void qc.invalidateQueries({ queryKey: keys.history });
+      // The lists follow from the host's history event; only this send's detail is fetched again now.
+      void qc.invalidateQueries({ queryKey: keys.send(s.id) });
       if (s.id !== id) selectSend(s.id);
     },
-    onError: (e) => toast({ tone: 'error', text: isOperatorError(e) ? describeError(t, e.error) : String(e) }),
   });
 
   const reschedule = useMutation({
     mutationFn: (at: number) => client.sends.reschedule({ id: id!, at }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.history }),
-    onError: (e) => toast({ tone: 'error', text: isOperatorError(e) ? describeError(t, e.error) : String(e) }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.send(id!) }),
   });
 
   // An unknown outcome may already be a delivered message: repeating it is the operator's explicit call.

@@ -24,13 +24,15 @@ export function SentMessageActions({ d }: { d: SendDetail }) {
       (d.provider === 'greenapi' && account?.settings.provider === 'greenapi' && account.settings.form === 'instance')) &&
     !d.events?.some((e) => e.kind === 'deleted' && !e.error);
   const text = d.message.provider === 'pachca' ? d.message.content : d.message.provider === 'greenapi' ? d.message.text : '';
+  // The refusal is shown beside the message, so the one error place stays quiet for these.
+  const inPlace = { errorShownInPlace: true };
   const done = () => {
     setRefusal(undefined);
-    void qc.invalidateQueries({ queryKey: keys.history });
+    void qc.invalidateQueries({ queryKey: keys.send(d.id) });
   };
   const failed = (e: unknown) => {
     setRefusal(isOperatorError(e) ? describeError(t, e.error) : String(e));
-    void qc.invalidateQueries({ queryKey: keys.history });
+    void qc.invalidateQueries({ queryKey: keys.send(d.id) });
   };
   const edit = useMutation({
     mutationFn: (next: string) => client.sentMessages.edit({ id: d.id, text: next }),
@@ -39,8 +41,14 @@ export function SentMessageActions({ d }: { d: SendDetail }) {
       done();
     },
     onError: failed,
+    meta: inPlace,
   });
-  const remove = useMutation({ mutationFn: () => client.sentMessages.remove({ id: d.id }), onSuccess: done, onError: failed });
+  const remove = useMutation({
+    mutationFn: () => client.sentMessages.remove({ id: d.id }),
+    onSuccess: done,
+    onError: failed,
+    meta: inPlace,
+  });
 
   return (
     <>

@@ -1,9 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { isOperatorError } from '../../shared/operator-error.ts';
 import type { Template } from '../../shared/templates.ts';
 import { client, keys, useTemplates } from '../api.ts';
-import { describeError, useT } from '../i18n/index.ts';
+import { useT } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
 import { askConfirm } from '../ui/confirm.ts';
 
@@ -13,7 +12,6 @@ export function TemplatesView() {
   const qc = useQueryClient();
   const toast = useUi((s) => s.toast);
   const [editing, setEditing] = useState<Partial<Template> | undefined>();
-  const onError = (e: unknown) => toast({ tone: 'error', text: isOperatorError(e) ? describeError(t, e.error) : String(e) });
   const save = useMutation({
     mutationFn: (tp: Partial<Template>) =>
       client.templates.save({ ...(tp.id ? { id: tp.id } : {}), name: tp.name ?? '', body: tp.body ?? '' }),
@@ -22,12 +20,10 @@ export function TemplatesView() {
       toast({ tone: 'ok', text: t('templates.saved') });
       void qc.invalidateQueries({ queryKey: keys.templates });
     },
-    onError,
   });
   const remove = useMutation({
     mutationFn: (id: string) => client.templates.remove({ id }),
     onSuccess: () => qc.invalidateQueries({ queryKey: keys.templates }),
-    onError,
   });
 
   return (
