@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { accountCreateSchema } from '../../shared/accounts.ts';
 import { OperatorError } from '../../shared/operator-error.ts';
 import { AccountsService } from './accounts.ts';
@@ -206,5 +206,43 @@ describe('accounts and secrets', () => {
       expect(() => accounts.importJson(json), json).toThrow(OperatorError);
     }
     expect(accounts.list()).toEqual(before);
+  });
+});
+
+describe('a settings file edited by hand', () => {
+  it('leaves out a malformed account with a logged reason, keeps the others usable, and writes the bad entry back untouched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vault-'));
+    const first = new AccountsService({ store: confSettings(dir), box: keyedSecretBox() });
+    const good = await first.create({ name: 'Бот Пачки', settings: { provider: 'pachca', isBot: true }, secrets: { token: TOKEN } });
+    const file = join(dir, 'config.json');
+    const onDisk = JSON.parse(readFileSync(file, 'utf8')) as { accounts: object[] };
+    const broken = { ...onDisk.accounts[0], id: 'a_broken', name: 'Сломанный', settings: 'not an object' };
+    writeFileSync(file, JSON.stringify({ accounts: [...onDisk.accounts, broken] }));
+
+    const warnings: string[] = [];
+    const spy = vi.spyOn(console, 'warn').mockImplementation((m: string) => void warnings.push(m));
+    try {
+      const reread = new AccountsService({ store: confSettings(dir), box: keyedSecretBox() });
+      expect(reread.list().map((a) => a.id)).toEqual([good.id]);
+      expect(warnings.join('\n')).toMatch(/account #1 .* skipped: settings/);
+      await reread.create({ name: 'Маркет', settings: { provider: 'market', businessId: '7' }, secrets: { token: 'key-aaaa-1111' } });
+    } finally {
+      spy.mockRestore();
+    }
+    const after = JSON.parse(readFileSync(file, 'utf8')) as { accounts: unknown[] };
+    expect(after.accounts).toContainEqual(broken);
+    expect(after.accounts).toHaveLength(3);
+  });
+
+  it('starts with no accounts when the accounts entry is not a list', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vault-'));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ accounts: 'garbage' }));
+    const spy = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      expect(new AccountsService({ store: confSettings(dir), box: keyedSecretBox() }).list()).toEqual([]);
+      expect(spy).toHaveBeenCalledWith(expect.stringContaining('not a list'));
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -15,38 +15,12 @@ import { secretOrigins } from '../../shared/secret-origins.ts';
 import { officialBaseUrls, type ProviderId } from '../../shared/providers.ts';
 import type { AdapterAccount } from '../providers/types.ts';
 import { boxProtects, type SecretBox } from './secret-box.ts';
+import { readStoredAccounts, type StoredAccount, type StoredSecret } from './stored-account.ts';
 
 /** The non-secret settings store: electron-store in the app, the same file format (conf) elsewhere. */
 export interface SettingsStore {
   get(key: string): unknown;
   set(key: string, value: unknown): void;
-}
-
-interface StoredSecret {
-  /** Ciphertext from the secret box, or (only with the operator's consent) base64 plain text. */
-  value: string;
-  scheme: 'box' | 'plain';
-  mask: string;
-  /**
-   * The origins it was entered for (`secretOrigins`). Secrets stored before this field existed have
-   * none and count as entered for the account's address as it is now; any later change clears them.
-   */
-  origin?: string;
-}
-
-interface StoredAccount {
-  id: string;
-  name: string;
-  provider: ProviderId;
-  baseUrl: string;
-  settings: AccountSettings;
-  isDefault: boolean;
-  sandbox: boolean;
-  plaintextSecrets: boolean;
-  createdAt: number;
-  secrets: { token?: StoredSecret; clientId?: StoredSecret };
-  /** Set when a change of address cleared the secrets; gone once a new one is entered. */
-  secretsCleared?: 'origin_changed';
 }
 
 /** Where sandbox accounts really point: the in-process simulators, whose ports change per start. */
@@ -99,6 +73,8 @@ export class AccountsService {
    * processes); only this process writes accounts, so they are read once and kept.
    */
   private cache: StoredAccount[] | undefined;
+  /** Entries of the settings file that did not read as accounts, written back untouched on save. */
+  private unreadable: unknown[] = [];
   /** Opened secrets per account, so a send does not decrypt again; dropped on every change. */
   private readonly opened = new Map<string, AdapterAccount['secrets']>();
   /** Every secret opened in this process, kept past edits: what a log line must never show. */
@@ -111,14 +87,16 @@ export class AccountsService {
 
   private all(): StoredAccount[] {
     if (!this.cache) {
-      const v = this.store.get(KEY);
-      this.cache = Array.isArray(v) ? (v as StoredAccount[]) : [];
+      const read = readStoredAccounts(this.store.get(KEY));
+      this.cache = read.accounts;
+      this.unreadable = read.unreadable;
     }
     return this.cache;
   }
 
   private save(accounts: StoredAccount[]): void {
-    this.store.set(KEY, accounts);
+    this.all();
+    this.store.set(KEY, [...accounts, ...this.unreadable]);
     this.cache = accounts;
     this.opened.clear();
   }
