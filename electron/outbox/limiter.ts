@@ -51,6 +51,9 @@ export class RateLimiter {
       s = { sent: [], blockedUntil: 0 };
       const raw = this.persist.getState(`rate:${key}`);
       const parsed = raw ? storedState.safeParse(safeJson(raw)) : undefined;
+      // Unreadable pacing state only loses the pace so far: the key starts fresh, and a provider
+      // that still counts answers 429/420, which blocks the key again.
+      if (parsed && !parsed.success) console.warn(`[limiter] stored pacing state for ${key} is unreadable; starting it fresh`);
       if (parsed?.success) {
         const now = this.clock.monotonic();
         const off = this.offset();
@@ -129,7 +132,8 @@ export class RateLimiter {
 
 function safeJson(raw: string): unknown {
   try {
-    return JSON.parse(raw) as unknown;
+    const value: unknown = JSON.parse(raw);
+    return value;
   } catch {
     return undefined;
   }
