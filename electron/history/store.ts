@@ -1,61 +1,14 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { SendError } from '../../shared/errors.ts';
-import type { OutgoingMessage } from '../../shared/messages/index.ts';
-import type { Attempt, Exchange, SendSummary } from '../../shared/sends.ts';
+import type { Attempt, SendSummary } from '../../shared/sends.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { ftsQuery, ftsTerms, MAX_EXPANSION, searchableText } from './fts-query.ts';
 import { JUMP_TOLERANCE_MS } from '../clock.ts';
 import { migrate, schemaVersionOf } from './migrations.ts';
 import { writeFailure } from './write-failure.ts';
+import { readAttempt, readMessage, readSendRow, readSendRows, SUMMARY_COLUMNS } from './rows.ts';
 import { COUNT_CAP, filtersFirst } from './search-plan.ts';
 import type { SendStatus } from '../../shared/send-statuses.ts';
 import type { CommitMoment, HistoryListQuery, HistoryStore, NewSend, StatusPatch, StoredSend } from './types.ts';
-
-interface SendRow {
-  seq: number;
-  id: string;
-  provider: SendSummary['provider'];
-  account_id: string;
-  account_name: string;
-  sandbox: number;
-  status: SendSummary['status'];
-  recipient: string;
-  preview: string;
-  created_at: number;
-  updated_at: number;
-  scheduled_at: number | null;
-  next_attempt_at: number | null;
-  provider_message_id: string | null;
-  error: string | null;
-  attempt_count: number;
-  group_id: string | null;
-  resend_of: string | null;
-}
-
-const SUMMARY_COLUMNS =
-  's.seq, s.id, s.provider, s.account_id, s.account_name, s.sandbox, s.status, s.recipient, s.preview, s.created_at, s.updated_at, s.scheduled_at, s.next_attempt_at, s.provider_message_id, s.error, s.attempt_count, s.group_id, s.resend_of';
-
-function summaryOf(r: SendRow): SendSummary {
-  return {
-    id: r.id,
-    provider: r.provider,
-    accountId: r.account_id,
-    accountName: r.account_name,
-    sandbox: r.sandbox === 1,
-    status: r.status,
-    recipient: r.recipient,
-    preview: r.preview,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    attemptCount: r.attempt_count,
-    ...(r.scheduled_at !== null ? { scheduledAt: r.scheduled_at } : {}),
-    ...(r.next_attempt_at !== null ? { nextAttemptAt: r.next_attempt_at } : {}),
-    ...(r.provider_message_id !== null ? { providerMessageId: r.provider_message_id } : {}),
-    ...(r.error !== null ? { error: JSON.parse(r.error) as SendError } : {}),
-    ...(r.group_id !== null ? { groupId: r.group_id } : {}),
-    ...(r.resend_of !== null ? { resendOf: r.resend_of } : {}),
-  };
-}
 
 /**
  * A seq range as SQL conditions on `col`. The bounds go in as BigInt: node:sqlite binds every JS
@@ -263,26 +216,19 @@ export function openHistory(file: string, opts: HistoryOptions = {}): HistorySto
   }
 
   function get(id: string): StoredSend | undefined {
-    const row = st.full.get(id) as (SendRow & { message: string; operation_id: string }) | undefined;
+    const row = st.full.get(id);
     if (!row) return undefined;
-    const attempts = (
-      st.attempts.all(row.seq) as {
-        n: number;
-        started_at: number;
-        ended_at: number | null;
-        outcome: Attempt['outcome'];
-        error: string | null;
-        exchanges: string;
-      }[]
-    ).map((a): Attempt => ({
-      n: a.n,
-      startedAt: a.started_at,
-      outcome: a.outcome,
-      exchanges: JSON.parse(a.exchanges) as Exchange[],
-      ...(a.ended_at !== null ? { endedAt: a.ended_at } : {}),
-      ...(a.error !== null ? { error: JSON.parse(a.error) as SendError } : {}),
-    }));
-    return { summary: summaryOf(row), message: JSON.parse(row.message) as OutgoingMessage, operationId: row.operation_id, attempts };
+    const read = readSendRow(row);
+    if (!read) return undefined;
+    const message = readMessage(row.message, id);
+    if (!message) return undefined;
+    if (typeof row.operation_id !== 'string') return undefined;
+    const attempts: Attempt[] = [];
+    for (const a of st.attempts.all(read.seq)) {
+      const attempt = readAttempt(a, id);
+      if (attempt) attempts.push(attempt);
+    }
+    return { summary: read.summary, message, operationId: row.operation_id, attempts };
   }
 
   function cached(sql: string): StatementSync {
@@ -350,10 +296,11 @@ export function openHistory(file: string, opts: HistoryOptions = {}): HistorySto
       sql = `SELECT ${SUMMARY_COLUMNS} FROM sends_fts f CROSS JOIN sends s ON s.seq = f.rowid WHERE ${['sends_fts MATCH ?', ...r.where, ...rowWhere].join(' AND ')} ORDER BY f.rowid DESC LIMIT ?`;
       params = [match, ...r.params, ...rowParams, want];
     }
-    const rows = cached(sql).all(...params) as unknown as SendRow[];
+    const rows = cached(sql).all(...params);
     const more = rows.length > q.limit;
     const page = more ? rows.slice(0, q.limit) : rows;
-    return { items: page.map(summaryOf), ...(more ? { nextCursor: encodeCursor(page.at(-1)!.seq) } : {}) };
+    // The cursor is the last row as stored, so a page with an unreadable row left out still moves on.
+    return { items: readSendRows(page), ...(more ? { nextCursor: encodeCursor(Number(page.at(-1)?.seq)) } : {}) };
   }
 
   /** Counts both sides of a search with words and filters, each up to a cap, and picks the cheaper driver (see search-plan.ts). */
@@ -437,8 +384,8 @@ export function openHistory(file: string, opts: HistoryOptions = {}): HistorySto
       });
     },
     getSummary(id) {
-      const row = st.summary.get(id) as SendRow | undefined;
-      return row ? summaryOf(row) : undefined;
+      const row = st.summary.get(id);
+      return row ? readSendRow(row)?.summary : undefined;
     },
     get,
     list,
