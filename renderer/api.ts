@@ -1,8 +1,9 @@
-import { MutationCache, QueryCache, QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { clientFromBridge, type OperatorBridge, type OperatorClient } from '../shared/bridge.ts';
 import type { HistoryQuery } from '../shared/contract.ts';
 import { applyHistoryChange } from './history/live-history.ts';
+import { createQueryClient } from './query-client.ts';
 import { createWebBridge } from './transport/web.ts';
 
 declare global {
@@ -15,28 +16,7 @@ declare global {
 /** The typed client over whichever transport this window has; nothing above it knows which. */
 export const client: OperatorClient = clientFromBridge(window.operator ?? createWebBridge());
 
-/** Where query and mutation errors go; the app points it at the toasts once it knows the operator's language. */
-let showError: (error: unknown) => void = () => {};
-export function showErrorsWith(show: (error: unknown) => void): () => void {
-  showError = show;
-  return () => {
-    if (showError === show) showError = () => {};
-  };
-}
-
-/**
- * The one place errors are shown. A mutation that shows its own refusal in place says so with
- * `meta: { errorShownInPlace: true }`.
- */
-export const queryClient = new QueryClient({
-  queryCache: new QueryCache({ onError: (error) => showError(error) }),
-  mutationCache: new MutationCache({
-    onError: (error, _vars, _ctx, mutation) => {
-      if (mutation.meta?.errorShownInPlace !== true) showError(error);
-    },
-  }),
-  defaultOptions: { queries: { staleTime: 30_000, refetchOnWindowFocus: false, retry: false }, mutations: { retry: false } },
-});
+export const queryClient = createQueryClient();
 
 export const keys = {
   info: ['app', 'info'] as const,

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { isOperatorError } from '../../shared/operator-error.ts';
-import { showErrorsWith } from '../api.ts';
+import { showErrorsWith } from '../query-client.ts';
 import { describeError, useT } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
 
