@@ -318,6 +318,11 @@ export class DiadocSimulator {
     this.processingReplies = opts.processingReplies ?? 0;
     this.retryAfterSeconds = opts.retryAfterSeconds ?? 1;
     this.shelf = new DiadocShelf(opts.now ?? Date.now);
+    // §7, §10: a request over the cap is refused whole, by any method, before it is read as JSON.
+    this.server.bodyLimit = {
+      bytes: simLimits.requestBytesMax,
+      refuse: () => refuse(413, 'Http.RequestEntityTooLarge', `The request is larger than ${simLimits.requestBytesMax} bytes`),
+    };
     this.route('POST', '/V3/PostMessage', (req, owner) => this.postMessage(req, owner));
     this.route('GET', '/GetMyOrganizations', (req) => this.getMyOrganizations(req));
     this.route('GET', '/V3/GetDocumentTypes', (req) => this.getDocumentTypes(req));

@@ -78,6 +78,11 @@ export class SimServer {
   readonly faultsMet: (Fault | undefined)[] = [];
   private server: Server | undefined;
   private url = '';
+  /**
+   * A provider's own cap on a request: a body over it is drained, not kept (a 70 MB refusal must not
+   * cost the test process 70 MB per copy), and answered by `refuse` without reaching a route.
+   */
+  bodyLimit: { bytes: number; refuse: () => SimResponse } | undefined;
 
   /** Keeps at most this much of what arrives from now on. */
   keepAtMost(limits: RecordLimits): void {
@@ -156,11 +161,14 @@ export class SimServer {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooBig = false;
+    const cap = Math.min(MAX_BODY, this.bodyLimit?.bytes ?? MAX_BODY);
     try {
       for await (const chunk of req as AsyncIterable<Buffer>) {
         size += chunk.length;
-        if (size > MAX_BODY) tooBig = true;
-        else chunks.push(chunk);
+        if (size > cap) {
+          tooBig = true;
+          chunks.length = 0;
+        } else chunks.push(chunk);
       }
     } catch {
       // The client went away mid-body (a killed host): the request never arrived whole.
@@ -180,7 +188,11 @@ export class SimServer {
       this.faultsMet.push(undefined);
       this.trim();
     }
-    if (tooBig) return send(res, { status: 413, body: 'Request Entity Too Large', headers: { 'content-type': 'text/plain' } });
+    if (tooBig)
+      return send(
+        res,
+        this.bodyLimit?.refuse() ?? { status: 413, body: 'Request Entity Too Large', headers: { 'content-type': 'text/plain' } },
+      );
 
     const fault = this.takeFault(u.pathname) ?? this.chooseFault?.(received);
     this.faultsMet.push(fault);
