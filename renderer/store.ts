@@ -2,8 +2,9 @@ import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import type { ProviderId } from '../shared/providers.ts';
 import type { SendStatus } from '../shared/send-statuses.ts';
+import { PERSISTED_UI_VERSION, readPersistedUi, type View } from './persisted-ui.ts';
 
-export type View = ProviderId | 'history' | 'templates' | 'accounts' | 'settings';
+export type { View } from './persisted-ui.ts';
 
 export interface Toast {
   id: number;
@@ -72,7 +73,10 @@ export const useUi = create<UiState>()(
     }),
     {
       name: 'operator-ui',
-      version: 1,
+      version: PERSISTED_UI_VERSION,
+      // localStorage is read through the guards on every start, whatever version wrote it.
+      migrate: (stored) => readPersistedUi(stored),
+      merge: (stored, current) => ({ ...current, ...readPersistedUi(stored) }),
       partialize: (s) => ({
         view: s.view,
         accountByProvider: s.accountByProvider,

@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
 import type { ProviderId } from '../../shared/providers.ts';
+import { isRecord, shapedLike } from '../persisted-ui.ts';
 import { useUi } from '../store.ts';
 
 interface Saved<R, B> {
@@ -25,22 +26,22 @@ export interface ComposerSpec<R, B> {
  */
 export function useComposerState<R, B extends Record<string, unknown>>(spec: ComposerSpec<R, B>) {
   const { provider, initial } = spec;
-  const saved = useUi((s) => s.composer[provider]) as Saved<R, B> | undefined;
+  const saved = savedOf(
+    spec,
+    useUi((s) => s.composer[provider]),
+  );
   const setComposer = useUi((s) => s.setComposer);
   const setDraft = useUi((s) => s.setDraft);
   const state: Saved<R, B> = saved ?? { recipient: initial.recipient, body: initial.body };
 
-  const write = useCallback(
-    (next: Saved<R, B>) => setComposer(provider, next as unknown as Record<string, unknown>),
-    [provider, setComposer],
-  );
+  const write = useCallback((next: Saved<R, B>) => setComposer(provider, { ...next }), [provider, setComposer]);
 
   const setRecipient = useCallback(
     (recipient: R) => {
-      const cur = (useUi.getState().composer[spec.provider] as Saved<R, B> | undefined) ?? { ...spec.initial };
+      const cur = savedOf(spec, useUi.getState().composer[spec.provider]) ?? { ...spec.initial };
       const key = spec.keyOf(recipient);
       if (!key || key === cur.boundKey) return write({ ...cur, recipient });
-      const stored = useUi.getState().drafts[draftKey(spec, key)] as B | undefined;
+      const stored = bodyOf(spec, useUi.getState().drafts[draftKey(spec, key)]);
       if (cur.boundKey === undefined) {
         const body = stored ?? cur.body;
         if (!stored && !isEmpty(cur.body)) setDraft(draftKey(spec, key), cur.body);
@@ -53,7 +54,7 @@ export function useComposerState<R, B extends Record<string, unknown>>(spec: Com
 
   const setBody = useCallback(
     (patch: Partial<B>) => {
-      const cur = (useUi.getState().composer[spec.provider] as Saved<R, B> | undefined) ?? { ...spec.initial };
+      const cur = savedOf(spec, useUi.getState().composer[spec.provider]) ?? { ...spec.initial };
       const body = { ...cur.body, ...patch };
       write({ ...cur, body });
       if (cur.boundKey) setDraft(draftKey(spec, cur.boundKey), isEmpty(body) ? undefined : body);
@@ -63,7 +64,7 @@ export function useComposerState<R, B extends Record<string, unknown>>(spec: Com
 
   /** After a send: the body is gone for this recipient; the recipient stays for the next message. */
   const clearBody = useCallback(() => {
-    const cur = useUi.getState().composer[spec.provider] as Saved<R, B> | undefined;
+    const cur = savedOf(spec, useUi.getState().composer[spec.provider]);
     if (cur?.boundKey) setDraft(draftKey(spec, cur.boundKey), undefined);
     write({
       recipient: cur?.recipient ?? spec.initial.recipient,
@@ -73,6 +74,30 @@ export function useComposerState<R, B extends Record<string, unknown>>(spec: Com
   }, [spec, write, setDraft]);
 
   return { recipient: state.recipient, body: state.body, setRecipient, setBody, clearBody };
+}
+
+/**
+ * A composer's stored state, if it still has the composer's shape: a draft written by an older build
+ * (or edited by hand) that no longer fits starts the composer empty instead of breaking its fields.
+ */
+function savedOf<R, B>(spec: ComposerSpec<R, B>, stored: unknown): Saved<R, B> | undefined {
+  if (!isRecord(stored)) return undefined;
+  const { recipient, body, boundKey } = stored;
+  if (!shapedLike(recipient, spec.initial.recipient)) return undefined;
+  const b = bodyOf(spec, body);
+  if (!b || (boundKey !== undefined && typeof boundKey !== 'string')) return undefined;
+  return { recipient: filled(spec.initial.recipient, recipient), body: b, ...(boundKey !== undefined ? { boundKey } : {}) };
+}
+
+/** A stored body with the fields an older build did not store filled from the start values. */
+function bodyOf<R, B>(spec: ComposerSpec<R, B>, stored: unknown): B | undefined {
+  return shapedLike(stored, spec.initial.body) ? filled(spec.initial.body, stored) : undefined;
+}
+
+/** `stored` itself when it has every field (so React sees the same object), else a copy with the missing ones from `initial`. */
+function filled<T>(initial: T, stored: T): T {
+  if (!isRecord(initial) || !isRecord(stored) || Object.keys(initial).every((k) => k in stored)) return stored;
+  return { ...initial, ...stored };
 }
 
 const draftKey = (spec: { provider: ProviderId }, key: string) => `${spec.provider}:${key}`;
