@@ -71,7 +71,7 @@ for (const target of targets) {
       const composer = page.getByRole('form', { name: 'Яндекс Маркет' });
       await composer.getByLabel('ID чата с покупателем').fill('777');
       await dropFiles(page, composer.getByTestId('drop-zone'), [{ name: 'большой.jpg', type: 'image/jpeg', size: FIVE_MB + 1 }]);
-      await expect(composer.getByRole('alert')).toContainText('большой.jpg: Файл слишком большой: не больше 5.00 MB');
+      await expect(composer.getByRole('alert')).toContainText('большой.jpg: Файл слишком большой: не больше 5 МБ');
       await expect(composer.getByTestId('file-chip')).toHaveCount(0);
       await composer.getByLabel('Текст сообщения').fill('ы'.repeat(4097));
       await expect(composer.getByTestId('counter')).toHaveText('4097 / 4096');

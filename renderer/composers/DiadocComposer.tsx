@@ -16,7 +16,7 @@ import { useT } from '../i18n/index.ts';
 import { RecipientPicker } from '../recipients/RecipientPicker.tsx';
 import { ComposerFrame, useComposerAccount } from './ComposerFrame.tsx';
 import { DiadocDocumentCard, metadataLines, type DocDraft } from './DiadocDocumentCard.tsx';
-import { FileDrop, formatBytes } from './FileDrop.tsx';
+import { FileDrop } from './FileDrop.tsx';
 import { ComposerAside } from '../recipients/ComposerAside.tsx';
 import { useComposerState, type ComposerSpec } from './useComposerState.ts';
 
@@ -130,7 +130,7 @@ export function DiadocComposer() {
               {t('diadoc.count', { count: docs.length, max: diadocLimits.documentsMax })}
             </span>
             <span className={size > diadocLimits.requestBytesMax ? 'counter-over' : 'counter'}>
-              {t('diadoc.size', { size: formatBytes(size), max: formatBytes(diadocLimits.requestBytesMax) })}
+              {t('diadoc.size', { size: { bytes: size }, max: { bytes: diadocLimits.requestBytesMax } })}
             </span>
           </>
         }

@@ -10,7 +10,8 @@ import type { FieldProblem } from '../../shared/messages/problems.ts';
 import type { FileHandle } from '../../shared/sends.ts';
 import { hasKey, useT } from '../i18n/index.ts';
 import { problemText } from './ComposerFrame.tsx';
-import { FileDrop, formatBytes } from './FileDrop.tsx';
+import { formatBytes } from '../i18n/format.ts';
+import { FileDrop } from './FileDrop.tsx';
 
 /** One document of a Diadoc message as the composer edits it. */
 export interface DocDraft {
@@ -53,7 +54,7 @@ interface Props {
 }
 
 export function DiadocDocumentCard({ types, doc, index, count, problems, onChange, onRemove, onMove }: Props) {
-  const { t } = useT();
+  const { t, lang } = useT();
   const n = index + 1;
   const type = diadocDocumentType(doc.typeNamedId, types);
   const passed = type ? passedMetadata(type) : [];
@@ -73,10 +74,10 @@ export function DiadocDocumentCard({ types, doc, index, count, problems, onChang
         <strong>
           {n}. {doc.file.name}
         </strong>
-        <span className="muted small">{formatBytes(doc.file.size)}</span>
+        <span className="muted small">{formatBytes(lang, doc.file.size)}</span>
         {doc.file.size > diadocLimits.inlineAdviceBytes && (
-          <span className="badge warn" title={t('diadoc.inlineWarning', { size: formatBytes(diadocLimits.inlineAdviceBytes) })}>
-            ⚠ {t('diadoc.inlineWarning', { size: formatBytes(diadocLimits.inlineAdviceBytes) })}
+          <span className="badge warn" title={t('diadoc.inlineWarning', { size: { bytes: diadocLimits.inlineAdviceBytes } })}>
+            ⚠ {t('diadoc.inlineWarning', { size: { bytes: diadocLimits.inlineAdviceBytes } })}
           </span>
         )}
         <span className="spacer" />

@@ -2,7 +2,7 @@ import { type ReactNode, useEffect, useEffectEvent, useRef, useState } from 'rea
 import { isOperatorError } from '../../shared/operator-error.ts';
 import type { FileHandle } from '../../shared/sends.ts';
 import { client } from '../api.ts';
-import { describeError, useT } from '../i18n/index.ts';
+import { describeError, limitParam, useT } from '../i18n/index.ts';
 
 export interface FileRules {
   maxFiles: number;
@@ -10,12 +10,6 @@ export interface FileRules {
   maxBytes: number;
   /** Already attached: counts towards maxFiles. */
   current: number;
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(2)} MB`;
 }
 
 /** Checks a dropped file before anything is uploaded; the reason is a dictionary key. */
@@ -51,10 +45,7 @@ export function FileDrop({ rules, onFiles, label, multiple = true, children }: P
     const accepted: File[] = [];
     files.forEach((f) => {
       const no = refuseFile(f, rules, accepted.length);
-      if (no)
-        problems.push(
-          `${f.name}: ${t(`reason.${no.reason}` as never, { limit: no.limit !== undefined ? (no.reason === 'file_too_big' ? formatBytes(no.limit) : no.limit) : '' })}`,
-        );
+      if (no) problems.push(`${f.name}: ${t(`reason.${no.reason}` as never, { limit: limitParam(no.reason, no.limit) })}`);
       else accepted.push(f);
     });
     setBusy((b) => b + accepted.length);

@@ -8,7 +8,8 @@ import { TemplateField } from '../templates/TemplateField.tsx';
 import { Counter } from '../ui/Counter.tsx';
 import { ComposerFrame, problemText, useComposerAccount, type SendOptions } from './ComposerFrame.tsx';
 import { FileChips } from './FileChips.tsx';
-import { FileDrop, formatBytes } from './FileDrop.tsx';
+import { formatBytes } from '../i18n/format.ts';
+import { FileDrop } from './FileDrop.tsx';
 import { ComposerAside } from '../recipients/ComposerAside.tsx';
 import { RecipientPicker } from '../recipients/RecipientPicker.tsx';
 import { useComposerState, type ComposerSpec } from './useComposerState.ts';
@@ -30,7 +31,7 @@ const marketComposer: ComposerSpec<Recipient, Body> = {
 };
 
 export function MarketComposer() {
-  const { t } = useT();
+  const { t, lang } = useT();
   const account = useComposerAccount('market');
   const defaultBusiness = account?.settings.provider === 'market' ? (account.settings.businessId ?? '') : '';
   const { recipient, body, setRecipient, setBody, clearBody } = useComposerState(marketComposer);
@@ -79,7 +80,7 @@ export function MarketComposer() {
             <Counter count={characterCount(body.text)} max={marketLimits.textMax} label={t('field.text')} />
             {body.file && (
               <span className={body.file.size > marketLimits.fileMaxBytes ? 'counter-over' : ''}>
-                <PaperclipIcon /> {formatBytes(body.file.size)} / {formatBytes(marketLimits.fileMaxBytes)}
+                <PaperclipIcon /> {formatBytes(lang, body.file.size)} / {formatBytes(lang, marketLimits.fileMaxBytes)}
               </span>
             )}
           </>
