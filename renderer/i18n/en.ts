@@ -1,3 +1,4 @@
+import { countsEn } from './parts/counts.ts';
 import { deliveryEn } from './parts/delivery.ts';
 import { diadocEn } from './parts/diadoc.ts';
 import { greenApiEn } from './parts/green-api.ts';
@@ -7,10 +8,12 @@ import { pachcaEn } from './parts/pachca.ts';
 import { readsideEn } from './parts/readside.ts';
 import { safeguardsEn } from './parts/safeguards.ts';
 import { shellEn } from './parts/shell.ts';
+import type { Message } from './plural.ts';
 import type { DictKey } from './ru.ts';
 
 /** English: every Russian key must be here too (the type says so). */
-export const en: Record<DictKey, string> = {
+export const en: Record<DictKey, Message> = {
+  ...countsEn,
   ...pachcaEn,
   ...readsideEn,
   ...diadocEn,
@@ -102,7 +105,6 @@ export const en: Record<DictKey, string> = {
   'history.openEarlier': 'Show',
   'history.durationMs': '{ms} ms',
   'history.noAttempts': 'No attempts yet.',
-  'history.filesMissing': 'Files no longer on disk as they were sent: {count}. Attach them again.',
   'history.sendAgainUnknown': 'The provider may already have this message. Sent again, it may reach the recipient twice. Send it again?',
   'history.sendAgainNew': 'Send again as new',
   'history.openInComposer': 'Open in composer',
@@ -160,7 +162,6 @@ export const en: Record<DictKey, string> = {
 
   'accounts.export': 'Export (no tokens)',
   'accounts.import': 'Import',
-  'accounts.imported': 'Imported accounts: {count}. Set their tokens.',
   'accounts.noToken': 'No token set',
 
   'templates.title': 'Canned responses',
@@ -178,7 +179,6 @@ export const en: Record<DictKey, string> = {
   'templates.slashHint': 'Type / for a template',
   'templates.saved': 'Template saved',
 
-  'files.adding': 'Adding files: {count}…',
   'files.remove': 'Remove file {name}',
   'files.progress': 'Uploading {percent}%',
   'files.total': 'Total {size}',

@@ -1,3 +1,4 @@
+import { countsRu } from './parts/counts.ts';
 import { deliveryRu } from './parts/delivery.ts';
 import { diadocRu } from './parts/diadoc.ts';
 import { greenApiRu } from './parts/green-api.ts';
@@ -10,6 +11,7 @@ import { shellRu } from './parts/shell.ts';
 
 /** The Russian dictionary: the default language and the source of every key. */
 export const ru = {
+  ...countsRu,
   ...pachcaRu,
   ...readsideRu,
   ...diadocRu,
@@ -101,7 +103,6 @@ export const ru = {
   'history.openEarlier': 'Показать',
   'history.durationMs': '{ms} мс',
   'history.noAttempts': 'Попыток ещё не было.',
-  'history.filesMissing': 'Файлов, которых больше нет на диске в том виде, в каком они ушли: {count}. Прикрепите их заново.',
   'history.sendAgainUnknown':
     'Провайдер мог уже получить это сообщение. Отправленное ещё раз, оно может дойти до получателя дважды. Отправить повторно?',
   'history.sendAgainNew': 'Отправить как новое',
@@ -160,7 +161,6 @@ export const ru = {
 
   'accounts.export': 'Экспорт (без токенов)',
   'accounts.import': 'Импорт',
-  'accounts.imported': 'Импортировано аккаунтов: {count}. Задайте им токены.',
   'accounts.noToken': 'Токен не задан',
 
   'templates.title': 'Шаблоны ответов',
@@ -178,7 +178,6 @@ export const ru = {
   'templates.saved': 'Шаблон сохранён',
   'templates.confirmDelete': 'Удалить шаблон «{name}»?',
 
-  'files.adding': 'Добавляем файлов: {count}…',
   'files.remove': 'Убрать файл {name}',
   'files.progress': 'Загрузка {percent}%',
   'files.total': 'Всего {size}',

@@ -42,7 +42,6 @@ export function RecipientPicker(p: Props) {
     () => new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit' }),
     [lang],
   );
-  const count = useMemo(() => new Intl.NumberFormat(lang), [lang]);
 
   const pick = (r: Recipient) => {
     p.onPick(r);
@@ -135,7 +134,7 @@ export function RecipientPicker(p: Props) {
               : directory.state === 'failed' && directory.error
                 ? t('directory.failed', { reason: describeError(t, directory.error) })
                 : directory.refreshedAt
-                  ? t('directory.ready', { count: count.format(directory.count), time: time.format(directory.refreshedAt) })
+                  ? t('directory.ready', { count: directory.count, time: time.format(directory.refreshedAt) })
                   : t('directory.never')}
           {directory.state !== 'unsupported' && (
             <button type="button" className="link" disabled={refresh.isPending} onClick={() => refresh.mutate()}>
