@@ -47,7 +47,7 @@ for (const target of targets) {
       await composer.getByLabel('Номер или ID группы').fill('+7 900 123-45-67');
       const text = 'Добрый день! Заказ №42 отправлен.';
       await composer.getByLabel('Текст сообщения').fill(text);
-      await expect(composer.getByTestId('counter')).toHaveText(`${text.length} / 4096`);
+      await expect(composer.getByTestId('counter')).toHaveText(`${text.length} / 4 096`);
       if (target === 'harness') {
         mkdirSync('e2e/screenshots', { recursive: true });
         await page.screenshot({ path: 'e2e/screenshots/greenapi-composer.png' });
@@ -137,16 +137,16 @@ for (const target of targets) {
       const { page } = app;
       const text = '😀'.repeat(150) + 'я'.repeat(4096 - 150);
       const composer = await composerWithAccount(page, text);
-      await expect(composer.getByTestId('counter')).toHaveText('4096 / 4096');
+      await expect(composer.getByTestId('counter')).toHaveText('4 096 / 4 096');
       await composer.getByRole('button', { name: /Отправить/ }).click();
       await expect(composer.locator('.last-result [data-status="sent"]')).toBeVisible();
       expect(sim.messages.at(-1)!.body).toBe(text);
 
       const received = sim.server.received.length;
       await composer.getByLabel('Текст сообщения').fill(`${text}!`);
-      await expect(composer.getByTestId('counter')).toHaveText('4097 / 4096');
+      await expect(composer.getByTestId('counter')).toHaveText('4 097 / 4 096');
       await expect(composer.getByRole('button', { name: /Отправить/ })).toBeDisabled();
-      await expect(composer.getByRole('status').filter({ hasText: 'Слишком длинно: не больше 4096' })).toBeVisible();
+      await expect(composer.getByRole('status').filter({ hasText: 'Слишком длинно: не больше 4 096' })).toBeVisible();
       expect(sim.server.received).toHaveLength(received);
     });
 
@@ -163,9 +163,9 @@ for (const target of targets) {
       const composer = page.getByRole('form', { name: 'Green-API (WhatsApp)' });
       await composer.getByLabel('Номер или ID группы').fill('79001234567');
       await composer.getByLabel('Текст сообщения').fill('я'.repeat(4097));
-      await expect(composer.getByTestId('counter')).toHaveText('4097 / 4096');
+      await expect(composer.getByTestId('counter')).toHaveText('4 097 / 4 096');
       await expect(composer.getByRole('button', { name: /Отправить/ })).toBeDisabled();
-      await expect(composer.getByRole('status').filter({ hasText: 'Слишком длинно: не больше 4096' })).toBeVisible();
+      await expect(composer.getByRole('status').filter({ hasText: 'Слишком длинно: не больше 4 096' })).toBeVisible();
       expect(sim.server.received).toHaveLength(0);
     });
   });

@@ -46,7 +46,7 @@ for (const target of targets) {
       expect(sim.files[0]).toMatchObject({ businessId: '100500', chatId: '777', name: 'упаковка.jpg', size: 400_000 });
       for (const r of sim.server.received) expect(r.headers['api-key']).toBe(KEY);
       await page.getByRole('button', { name: 'История', exact: true }).click();
-      await expect(page.getByRole('option').filter({ hasText: 'chat 777' })).toHaveCount(2);
+      await expect(page.getByRole('option').filter({ hasText: 'чат 777' })).toHaveCount(2);
       const sends = (await callContract(page, 'history.list', { limit: 10 })).value as { items: { groupId?: string }[] };
       expect(sends.items[0]!.groupId).toBeTruthy();
       expect(sends.items[0]!.groupId).toBe(sends.items[1]!.groupId);
@@ -74,7 +74,7 @@ for (const target of targets) {
       await expect(composer.getByRole('alert')).toContainText('большой.jpg: Файл слишком большой: не больше 5 МБ');
       await expect(composer.getByTestId('file-chip')).toHaveCount(0);
       await composer.getByLabel('Текст сообщения').fill('ы'.repeat(4097));
-      await expect(composer.getByTestId('counter')).toHaveText('4097 / 4096');
+      await expect(composer.getByTestId('counter')).toHaveText('4 097 / 4 096');
       await expect(composer.getByRole('button', { name: /Отправить/ })).toBeDisabled();
       const accounts = (await callContract(page, 'accounts.list')).value as { id: string }[];
       const long = await callContract(page, 'sends.send', {

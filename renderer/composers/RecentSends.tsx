@@ -4,6 +4,7 @@ import { useHistoryPages } from '../api.ts';
 import { useT } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
 import { StatusBadge } from '../ui/StatusBadge.tsx';
+import { previewLabel } from '../history/labels.ts';
 
 /** The sends to the current recipient, kept in sight so the operator sees what already went out. */
 export function RecentSends({ provider, recipient }: { provider: ProviderId; recipient: string | undefined }) {
@@ -39,7 +40,7 @@ export function RecentSends({ provider, recipient }: { provider: ProviderId; rec
                 }}
               >
                 <StatusBadge status={s.status} unrecorded={s.unrecorded} /> <time>{time?.format(s.createdAt)}</time>
-                <span className="preview">«{s.preview.slice(0, 60)}»</span>
+                <span className="preview">«{previewLabel(t, s.provider, s.preview).slice(0, 60)}»</span>
               </button>
             </li>
           ))}

@@ -9,6 +9,7 @@ import { useT, type Translate } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
 import { StatusLabel } from '../ui/StatusBadge.tsx';
 import { SendDetailPane } from './SendDetailPane.tsx';
+import { previewLabel, recipientLabel } from './labels.ts';
 
 const ROW_HEIGHT = 56;
 
@@ -47,11 +48,11 @@ const HistoryRow = memo(function HistoryRow({
         {s.sandbox && <span className="badge sandbox">{t('common.sandbox')}</span>}
         <span className="recipient">
           {s.recipientName ? `${s.recipientName} · ` : ''}
-          {s.recipient}
+          {recipientLabel(t, s.provider, s.recipient)}
         </span>
         <time className="muted">{time.format(s.createdAt)}</time>
       </div>
-      <div className="row-preview">{s.preview}</div>
+      <div className="row-preview">{previewLabel(t, s.provider, s.preview)}</div>
     </div>
   );
 });

@@ -9,6 +9,7 @@ import { askConfirm } from '../ui/confirm.ts';
 import { localInputValue } from '../ui/local-time.ts';
 import { copyText } from '../ui/copy.ts';
 import { StatusBadge } from '../ui/StatusBadge.tsx';
+import { previewLabel, recipientLabel } from './labels.ts';
 
 /** An attempt's outcome in the words of the send statuses it leads to. */
 const outcomeStatus = { sent: 'sent', failed: 'failed', unknown: 'outcome_unknown', retry: 'waiting', running: 'sending' } as const;
@@ -83,7 +84,7 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
         <dt>{t('history.recipient')}</dt>
         <dd>
           {d.recipientName ? `${d.recipientName} · ` : ''}
-          {d.recipient}
+          {recipientLabel(t, d.provider, d.recipient)}
         </dd>
         <dt>{t('composer.account')}</dt>
         <dd>{d.accountName}</dd>
@@ -195,7 +196,7 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
         </button>
       </div>
       <h3>{t('history.message')}</h3>
-      <pre className="message-view">{d.preview}</pre>
+      <pre className="message-view">{previewLabel(t, d.provider, d.preview)}</pre>
       <h3>{t('history.attempts')}</h3>
       {d.attempts.length === 0 && <p className="muted">{t('history.noAttempts')}</p>}
       <ol className="attempts">

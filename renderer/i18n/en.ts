@@ -1,4 +1,5 @@
 import { countsEn } from './parts/counts.ts';
+import { labelsEn } from './parts/labels.ts';
 import { deliveryEn } from './parts/delivery.ts';
 import { diadocEn } from './parts/diadoc.ts';
 import { greenApiEn } from './parts/green-api.ts';
@@ -14,6 +15,7 @@ import type { DictKey } from './ru.ts';
 /** English: every Russian key must be here too (the type says so). */
 export const en: Record<DictKey, Message> = {
   ...countsEn,
+  ...labelsEn,
   ...pachcaEn,
   ...readsideEn,
   ...diadocEn,

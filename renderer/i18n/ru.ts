@@ -1,4 +1,5 @@
 import { countsRu } from './parts/counts.ts';
+import { labelsRu } from './parts/labels.ts';
 import { deliveryRu } from './parts/delivery.ts';
 import { diadocRu } from './parts/diadoc.ts';
 import { greenApiRu } from './parts/green-api.ts';
@@ -12,6 +13,7 @@ import { shellRu } from './parts/shell.ts';
 /** The Russian dictionary: the default language and the source of every key. */
 export const ru = {
   ...countsRu,
+  ...labelsRu,
   ...pachcaRu,
   ...readsideRu,
   ...diadocRu,
