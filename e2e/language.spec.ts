@@ -15,7 +15,9 @@ for (const target of targets) {
       const composer = page.getByRole('form', { name: 'Green-API (WhatsApp)' });
       await composer.getByLabel('Number or group id').fill('79001234567');
       await composer.getByLabel('Message text').fill('x'.repeat(4097));
-      await expect(composer.getByRole('status').filter({ hasText: 'Too long: at most 4096' })).toBeVisible();
+      await expect(composer.getByRole('status').filter({ hasText: 'Too long: at most 4,096' })).toBeVisible();
+      // Figures follow the language too: English groups with a comma, Russian with a space.
+      await expect(composer.getByTestId('counter')).toHaveText('4,097 / 4,096');
       await expect(composer.getByRole('button', { name: /Send/ })).toBeDisabled();
 
       page = await app.restart();
