@@ -3,6 +3,7 @@ import { sendErrorSchema, type SendError } from '../../shared/errors.ts';
 import { outgoingMessageSchema, type OutgoingMessage } from '../../shared/messages/index.ts';
 import { providerIds } from '../../shared/providers.ts';
 import { sendStatuses } from '../../shared/send-statuses.ts';
+import { storedJson } from '../stored-json.ts';
 import { exchangeSchema, type Attempt, type Exchange, type SendSummary } from '../../shared/sends.ts';
 
 /**
@@ -52,19 +53,10 @@ function skip(what: string, id: unknown, reason: string): undefined {
   return undefined;
 }
 
-function jsonOf(text: string): unknown {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value;
-  } catch {
-    return undefined;
-  }
-}
-
 /** An error column: unreadable JSON is dropped from the row (logged), the send itself still shows. */
 function errorOf(text: string | null, id: string): SendError | undefined {
   if (text === null) return undefined;
-  const parsed = sendErrorSchema.safeParse(jsonOf(text));
+  const parsed = sendErrorSchema.safeParse(storedJson(text));
   if (parsed.success) return parsed.data;
   console.warn(`[history] the stored error of ${id} is unreadable and left out`);
   return undefined;
@@ -123,7 +115,7 @@ export function readSendRows(rows: readonly Row[]): SendSummary[] {
 
 /** The message column of a full send. */
 export function readMessage(text: unknown, id: string): OutgoingMessage | undefined {
-  const parsed = typeof text === 'string' ? outgoingMessageSchema.safeParse(jsonOf(text)) : undefined;
+  const parsed = typeof text === 'string' ? outgoingMessageSchema.safeParse(storedJson(text)) : undefined;
   return parsed?.success ? parsed.data : skip('send', id, 'its message is unreadable');
 }
 
@@ -135,7 +127,7 @@ export function readAttempt(a: Row, id: string): Attempt | undefined {
   if (!isNum(n) || !isNum(started_at) || !optNum(ended_at)) return skip('attempt of', id, 'a number column is not a number');
   if (!isOutcome(outcome)) return skip('attempt of', id, `unknown outcome ${String(outcome)}`);
   if (!optStr(error)) return skip('attempt of', id, 'its error is not text');
-  const parsed = typeof exchanges === 'string' ? exchangesSchema.safeParse(jsonOf(exchanges)) : undefined;
+  const parsed = typeof exchanges === 'string' ? exchangesSchema.safeParse(storedJson(exchanges)) : undefined;
   if (!parsed?.success) console.warn(`[history] the exchanges of attempt ${n} of ${id} are unreadable and left out`);
   const list: Exchange[] = parsed?.success ? parsed.data : [];
   const sendError = errorOf(error, id);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
+import { storedJson } from '../stored-json.ts';
 import type { RateRule } from '../providers/types.ts';
 
 interface Persist {
@@ -50,7 +51,7 @@ export class RateLimiter {
     if (!s) {
       s = { sent: [], blockedUntil: 0 };
       const raw = this.persist.getState(`rate:${key}`);
-      const parsed = raw ? storedState.safeParse(safeJson(raw)) : undefined;
+      const parsed = raw ? storedState.safeParse(storedJson(raw)) : undefined;
       // Unreadable pacing state only loses the pace so far: the key starts fresh, and a provider
       // that still counts answers 429/420, which blocks the key again.
       if (parsed && !parsed.success) console.warn(`[limiter] stored pacing state for ${key} is unreadable; starting it fresh`);
@@ -127,14 +128,5 @@ export class RateLimiter {
       s.blockedUntil = Math.max(s.blockedUntil, until);
       this.save(r.key, s, true);
     }
-  }
-}
-
-function safeJson(raw: string): unknown {
-  try {
-    const value: unknown = JSON.parse(raw);
-    return value;
-  } catch {
-    return undefined;
   }
 }
