@@ -11,6 +11,7 @@ import {
   type Settlement,
 } from '../../shared/recipients.ts';
 import type { ProviderId } from '../../shared/providers.ts';
+import { storedJson } from '../stored-json.ts';
 
 /** One entry as a provider's list gave it, before it is stored. */
 export interface DirectoryEntry {
@@ -21,6 +22,8 @@ export interface DirectoryEntry {
   /** The history's recipient text for this target (what `describe` writes for a send to it). */
   label: string;
 }
+
+const conversationItemsSchema = z.array(conversationItemSchema);
 
 const rowSchema = z.object({
   target: z.string(),
@@ -129,17 +132,27 @@ export class DirectoryStore {
     return Number((this.st.count.get(accountId) as { n: number | bigint }).n);
   }
 
-  private recipient(accountId: string, provider: ProviderId, row: unknown): Recipient {
-    const r = rowSchema.parse(row);
-    return {
-      accountId,
-      provider,
-      kind: r.kind,
-      target: r.target,
-      name: r.name,
-      detail: r.detail,
-      ...(r.used_at !== null ? { lastUsedAt: r.used_at } : {}),
-    };
+  /** A directory row as a recipient; a row of the wrong shape is left out of the list with a logged reason. */
+  private recipients(accountId: string, provider: ProviderId, rows: readonly unknown[]): Recipient[] {
+    const out: Recipient[] = [];
+    for (const row of rows) {
+      const parsed = rowSchema.safeParse(row);
+      if (!parsed.success) {
+        console.warn(`[directory] a recipient row of ${accountId} is unreadable and left out`);
+        continue;
+      }
+      const r = parsed.data;
+      out.push({
+        accountId,
+        provider,
+        kind: r.kind,
+        target: r.target,
+        name: r.name,
+        detail: r.detail,
+        ...(r.used_at !== null ? { lastUsedAt: r.used_at } : {}),
+      });
+    }
+    return out;
   }
 
   /**
@@ -149,21 +162,20 @@ export class DirectoryStore {
   search(accountId: string, provider: ProviderId, text: string, limit: number): Recipient[] {
     const q = directoryQuery(text);
     if (!q) {
-      const recent = this.st.recent.all(accountId, limit).map((r) => this.recipient(accountId, provider, r));
+      const recent = this.recipients(accountId, provider, this.st.recent.all(accountId, limit));
       const seen = new Set(recent.map((r) => r.target));
-      const rest = this.st.byName
-        .all(accountId, limit + recent.length)
-        .map((r) => this.recipient(accountId, provider, r))
-        .filter((r) => !seen.has(r.target) && r.name);
+      const rest = this.recipients(accountId, provider, this.st.byName.all(accountId, limit + recent.length)).filter(
+        (r) => !seen.has(r.target) && r.name,
+      );
       return [...recent, ...rest].slice(0, limit);
     }
     const typed = text.trim();
-    return this.st.search.all(q, accountId, typed.length, typed, limit).map((r) => this.recipient(accountId, provider, r));
+    return this.recipients(accountId, provider, this.st.search.all(q, accountId, typed.length, typed, limit));
   }
 
   one(accountId: string, provider: ProviderId, target: string): Recipient | undefined {
     const row = this.st.one.get(accountId, target);
-    return row ? this.recipient(accountId, provider, row) : undefined;
+    return row ? this.recipients(accountId, provider, [row])[0] : undefined;
   }
 
   /** A send went to `target`: it moves to the top of the picker (kept even if no list names it). */
@@ -173,14 +185,15 @@ export class DirectoryStore {
 
   /** The directory's name for a history recipient text, if it knows one. */
   nameForLabel(accountId: string, label: string): string | undefined {
-    const row = this.st.names.get(accountId, label) as { name?: unknown } | undefined;
+    const row = this.st.names.get(accountId, label);
     return typeof row?.name === 'string' ? row.name : undefined;
   }
 
   conversation(accountId: string, target: string): { fetchedAt: number; items: ConversationItem[] } | undefined {
-    const row = this.st.getConversation.get(accountId, target) as { fetched_at: number; items: string } | undefined;
-    if (!row) return undefined;
-    const items = z.array(conversationItemSchema).safeParse(JSON.parse(row.items));
+    const row = this.st.getConversation.get(accountId, target);
+    if (!row || typeof row.fetched_at !== 'number') return undefined;
+    // An unreadable stored conversation is as good as none: the pane reads it from the provider again.
+    const items = conversationItemsSchema.safeParse(storedJson(row.items));
     return items.success ? { fetchedAt: row.fetched_at, items: items.data } : undefined;
   }
 
@@ -194,7 +207,7 @@ export class DirectoryStore {
   }
 
   settlement(sendId: string): Settlement | undefined {
-    const row = this.st.getSettlement.get(sendId) as Record<string, unknown> | undefined;
+    const row = this.st.getSettlement.get(sendId);
     if (!row) return undefined;
     const r = settlementSchema.safeParse({
       result: row.result,
@@ -211,13 +224,12 @@ export class DirectoryStore {
   }
 
   events(sendId: string): SendEvent[] {
-    return this.st.events.all(sendId).flatMap((row) => {
-      const r = row as { at: unknown; kind: unknown; text: unknown; error: unknown };
+    return this.st.events.all(sendId).flatMap((r) => {
       const parsed = sendEventSchema.safeParse({
         at: r.at,
         kind: r.kind,
         ...(typeof r.text === 'string' ? { text: r.text } : {}),
-        ...(typeof r.error === 'string' ? { error: JSON.parse(r.error) } : {}),
+        ...(typeof r.error === 'string' ? { error: storedJson(r.error) } : {}),
       });
       return parsed.success ? [parsed.data] : [];
     });
@@ -228,7 +240,7 @@ export class DirectoryStore {
   }
 
   getState(key: string): string | undefined {
-    const row = this.st.getState.get(key) as { value?: unknown } | undefined;
+    const row = this.st.getState.get(key);
     return typeof row?.value === 'string' ? row.value : undefined;
   }
 

@@ -4,6 +4,7 @@ import { OperatorError, sendError } from '../../shared/operator-error.ts';
 import type { OutgoingMessage } from '../../shared/messages/index.ts';
 import type { Conversation, DirectoryState, RecipientSearchResult } from '../../shared/recipients.ts';
 import type { Clock } from '../clock.ts';
+import { storedJson } from '../stored-json.ts';
 import type { AccountView } from '../../shared/accounts.ts';
 import type { AdapterAccount } from '../providers/types.ts';
 import type { DirectoryStore } from './directory-store.ts';
@@ -70,7 +71,7 @@ export class Directory {
 
   private load(accountId: string): { refreshedAt?: number; error?: SendError } {
     const raw = this.d.store.getState(`directory:${accountId}`);
-    const parsed = raw ? stateSchema.safeParse(JSON.parse(raw)) : undefined;
+    const parsed = raw ? stateSchema.safeParse(storedJson(raw)) : undefined;
     const s = parsed?.success ? (parsed.data.refreshedAt ? { refreshedAt: parsed.data.refreshedAt } : {}) : {};
     this.states.set(accountId, s);
     return s;
