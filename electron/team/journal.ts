@@ -1,6 +1,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import type { TeamSendRow } from './link.ts';
 import { settledClaimSchema, teamSendRowSchema } from './rows.ts';
+import { storedJson } from '../stored-json.ts';
 
 /**
  * The desktop's record of what the team has not confirmed yet: a send's latest summary until the
@@ -45,8 +46,14 @@ export class TeamJournal {
         `select row from pending_send where refused is null and (synced_version is null or synced_version < updated_at)
          order by updated_at limit ?`,
       )
-      .all(limit) as { row: string }[];
-    return rows.map((r) => teamSendRowSchema.parse(JSON.parse(r.row)));
+      .all(limit);
+    const out: TeamSendRow[] = [];
+    for (const r of rows) {
+      const parsed = teamSendRowSchema.safeParse(storedJson(r.row));
+      if (parsed.success) out.push(parsed.data);
+      else this.warnOnce(r.row, '[team] a pending send in team.sqlite is unreadable and not uplinked');
+    }
+    return out;
   }
 
   unsyncedCount(): number {
@@ -101,15 +108,23 @@ export class TeamJournal {
   }
 
   refusedClaims(): { chat: string; by: string; since: number; at: number }[] {
-    return (
-      this.db.prepare(`select detail, at from settled where kind = 'refused' order by at desc limit 50`).all() as {
-        detail: string;
-        at: number;
-      }[]
-    ).map((r) => {
-      const d = settledClaimSchema.parse(JSON.parse(r.detail));
-      return { chat: d.chat, by: d.by ?? '', since: d.since ?? 0, at: r.at };
-    });
+    return this.db
+      .prepare(`select detail, at from settled where kind = 'refused' order by at desc limit 50`)
+      .all()
+      .flatMap((r) => {
+        const d = settledClaimSchema.safeParse(storedJson(r.detail));
+        if (d.success && typeof r.at === 'number') return [{ chat: d.data.chat, by: d.data.by ?? '', since: d.data.since ?? 0, at: r.at }];
+        this.warnOnce(r.detail, '[team] a refused claim in team.sqlite is unreadable and left out');
+        return [];
+      });
+  }
+
+  /** Rows read again on every sync tick are reported once each, not once a tick. */
+  private readonly warned = new Set<unknown>();
+  private warnOnce(row: unknown, message: string): void {
+    if (this.warned.has(row)) return;
+    this.warned.add(row);
+    console.warn(message);
   }
 
   close(): void {
