@@ -128,27 +128,33 @@ export function openHistory(file: string, opts: HistoryOptions = {}): HistorySto
    * search runs, so a search never misses a send. After a crash the rows past `fts_upto` are
    * simply indexed on the next catch-up.
    */
-  let indexedUpto = Number((st.getState.get('fts_upto') as { value: string } | undefined)?.value ?? 0);
+  const stateText = (key: string): string | undefined => {
+    const value = st.getState.get(key)?.value;
+    return typeof value === 'string' ? value : undefined;
+  };
+  let indexedUpto = Number(stateText('fts_upto') ?? 0) || 0;
   let indexTimer: ReturnType<typeof setTimeout> | undefined;
   function catchUpIndex(): void {
     if (indexTimer) clearTimeout(indexTimer);
     indexTimer = undefined;
     // Another connection (the seeding tool) may have indexed rows itself and said so.
-    indexedUpto = Math.max(indexedUpto, Number((st.getState.get('fts_upto') as { value: string } | undefined)?.value ?? 0));
+    indexedUpto = Math.max(indexedUpto, Number(stateText('fts_upto') ?? 0) || 0);
     for (;;) {
-      const rows = st.unindexed.all(indexedUpto) as { seq: number; recipient: string; search_text: string | null }[];
+      const rows = st.unindexed.all(indexedUpto);
       if (!rows.length) return;
       tx(() => {
         for (const r of rows) {
-          const body = searchableText(r.search_text ?? '');
-          st.insertFts.run(r.seq, searchableText(r.recipient), body);
-          for (const term of [...ftsTerms(r.recipient), ...ftsTerms(body)]) {
+          // A row whose text columns are not text is indexed as empty: it still moves the index on.
+          const recipient = typeof r.recipient === 'string' ? r.recipient : '';
+          const body = searchableText(typeof r.search_text === 'string' ? r.search_text : '');
+          st.insertFts.run(Number(r.seq), searchableText(recipient), body);
+          for (const term of [...ftsTerms(recipient), ...ftsTerms(body)]) {
             if (knownTerms.has(term)) continue;
             st.addTerm.run(term);
             if (knownTerms.size < 200_000) knownTerms.add(term);
           }
         }
-        indexedUpto = rows.at(-1)!.seq;
+        indexedUpto = Number(rows.at(-1)?.seq);
         st.setState.run('fts_upto', String(indexedUpto));
       });
     }
@@ -390,10 +396,13 @@ export function openHistory(file: string, opts: HistoryOptions = {}): HistorySto
     get,
     list,
     unfinished() {
-      return (st.unfinished.all() as { id: string }[]).map((r) => get(r.id)!).filter(Boolean);
+      return st.unfinished.all().flatMap((r) => {
+        const send = typeof r.id === 'string' ? get(r.id) : undefined;
+        return send ? [send] : [];
+      });
     },
     getState(key) {
-      return (st.getState.get(key) as { value: string } | undefined)?.value;
+      return stateText(key);
     },
     setState(key, value) {
       if (value === '') st.deleteState.run(key);
