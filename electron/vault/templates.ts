@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OperatorError, sendError } from '../../shared/operator-error.ts';
-import type { Template, TemplateInput } from '../../shared/templates.ts';
+import { templateSchema, type Template, type TemplateInput } from '../../shared/templates.ts';
 import type { SettingsStore } from './accounts.ts';
 
 const KEY = 'templates';
@@ -16,8 +16,32 @@ export class TemplatesService {
   }
 
   list(): Template[] {
+    return this.read().templates.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * The settings file's templates; an entry of the wrong shape is left out with a logged reason and
+   * handed back as `unreadable`, so a save writes it again untouched instead of dropping it.
+   */
+  private read(): { templates: Template[]; unreadable: unknown[] } {
     const v = this.store.get(KEY);
-    return (Array.isArray(v) ? (v as Template[]) : []).slice().sort((a, b) => a.name.localeCompare(b.name));
+    const templates: Template[] = [];
+    const unreadable: unknown[] = [];
+    if (v !== undefined && !Array.isArray(v)) console.warn('[templates] the templates entry in the settings file is not a list');
+    if (!Array.isArray(v)) return { templates, unreadable };
+    v.forEach((entry: unknown, i) => {
+      const parsed = templateSchema.safeParse(entry);
+      if (parsed.success) return void templates.push(parsed.data);
+      unreadable.push(entry);
+      console.warn(
+        `[templates] template #${i} in the settings file is skipped: ${parsed.error.issues.map((x) => x.path.join('.')).join(', ')}`,
+      );
+    });
+    return { templates, unreadable };
+  }
+
+  private write(templates: readonly Template[]): void {
+    this.store.set(KEY, [...templates, ...this.read().unreadable]);
   }
 
   save(input: TemplateInput): Template {
@@ -33,14 +57,11 @@ export class TemplatesService {
       body: input.body,
       updatedAt: this.now(),
     };
-    this.store.set(KEY, [...all.filter((t) => t.id !== saved.id), saved]);
+    this.write([...all.filter((t) => t.id !== saved.id), saved]);
     return saved;
   }
 
   remove(id: string): void {
-    this.store.set(
-      KEY,
-      this.list().filter((t) => t.id !== id),
-    );
+    this.write(this.list().filter((t) => t.id !== id));
   }
 }
