@@ -126,6 +126,8 @@ const message = {
     provider: 'diadoc',
     fromBoxId: 'sandbox-box-from@diadoc.ru',
     toBoxId: 'counterparty-box@diadoc.ru',
+    // Unsigned, so a draft (diadoc.md §12.2); an unsigned normal send is refused before it is written.
+    isDraft: true,
     documents: [{ file: fileId, typeNamedId: 'Nonformalized', comment: text }],
   },
 }[provider] as SendRequest['message'];
