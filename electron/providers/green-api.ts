@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SendError } from '../../shared/errors.ts';
+import type { Exchange } from '../../shared/sends.ts';
 import {
   checkGreenApiMessage,
   normalizeGreenApiRecipient,
@@ -157,20 +158,24 @@ async function sendV1(ctx: AdapterContext, msg: GreenApiMessage): Promise<Attemp
   if (out.status === 201) {
     const id = readReply(out.text, v1SentSchema)?.messages[0]?.id;
     if (id !== undefined) return { kind: 'sent', providerMessageId: String(id), exchanges: [out.exchange] };
-    // 201 says the message was created; only its id is unreadable. Repeating could duplicate it.
-    return {
-      kind: 'unknown',
-      exchanges: [out.exchange],
-      error: {
-        kind: 'outcome_unknown',
-        reason: 'unreadable_success',
-        message: 'Green-API accepted the request but its reply could not be read.',
-        providerStatus: 201,
-        providerText: excerpt(out.text, secrets),
-      },
-    };
+    return unreadableSuccess(out, secrets);
   }
   return failure(ctx, out, secrets);
+}
+
+/** A success status says the message was created; only its id is unreadable, and repeating could duplicate it. */
+function unreadableSuccess(out: { status: number; text: string; exchange: Exchange }, secrets: readonly string[]): AttemptResult {
+  return {
+    kind: 'unknown',
+    exchanges: [out.exchange],
+    error: {
+      kind: 'outcome_unknown',
+      reason: 'unreadable_success',
+      message: 'Green-API accepted the request but its reply could not be read.',
+      providerStatus: out.status,
+      providerText: excerpt(out.text, secrets),
+    },
+  };
 }
 
 async function sendInstance(ctx: AdapterContext, msg: GreenApiMessage): Promise<AttemptResult> {
@@ -195,17 +200,7 @@ async function sendInstance(ctx: AdapterContext, msg: GreenApiMessage): Promise<
   if (out.status === 200) {
     const sent = readReply(out.text, instanceSentSchema);
     if (sent) return { kind: 'sent', providerMessageId: sent.idMessage, exchanges: [out.exchange] };
-    return {
-      kind: 'unknown',
-      exchanges: [out.exchange],
-      error: {
-        kind: 'outcome_unknown',
-        reason: 'unreadable_success',
-        message: 'Green-API accepted the request but its reply could not be read.',
-        providerStatus: 200,
-        providerText: excerpt(out.text, secrets),
-      },
-    };
+    return unreadableSuccess(out, secrets);
   }
   return failure(ctx, out, secrets);
 }

@@ -4,7 +4,7 @@ import type { AccountCreate, AccountView, CheckResult } from '../../shared/accou
 import { client, keys, useAccounts, useAppInfo } from '../api.ts';
 import { hasKey, useT } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
-import { askConfirm } from '../ui/confirm.ts';
+import { DeleteButton } from '../ui/DeleteButton.tsx';
 import { AccountForm } from './AccountForm.tsx';
 
 export function AccountsView() {
@@ -150,19 +150,7 @@ export function AccountsView() {
                     {t('accounts.makeDefault')}
                   </button>
                 )}
-                <button
-                  type="button"
-                  className="danger"
-                  onClick={() =>
-                    void askConfirm({
-                      message: t('accounts.confirmDelete', { name: a.name }),
-                      confirmLabel: t('common.delete'),
-                      tone: 'danger',
-                    }).then((ok) => ok && remove.mutate(a.id))
-                  }
-                >
-                  {t('common.delete')}
-                </button>
+                <DeleteButton question={t('accounts.confirmDelete', { name: a.name })} onConfirmed={() => remove.mutate(a.id)} />
               </div>
             </li>
           );

@@ -4,7 +4,7 @@ import type { Template } from '../../shared/templates.ts';
 import { client, keys, useTemplates } from '../api.ts';
 import { useT } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
-import { askConfirm } from '../ui/confirm.ts';
+import { DeleteButton } from '../ui/DeleteButton.tsx';
 
 export function TemplatesView() {
   const { t } = useT();
@@ -73,19 +73,7 @@ export function TemplatesView() {
               <button type="button" onClick={() => setEditing(tp)}>
                 {t('common.edit')}
               </button>
-              <button
-                type="button"
-                className="danger"
-                onClick={() =>
-                  void askConfirm({
-                    message: t('templates.confirmDelete', { name: tp.name }),
-                    confirmLabel: t('common.delete'),
-                    tone: 'danger',
-                  }).then((ok) => ok && remove.mutate(tp.id))
-                }
-              >
-                {t('common.delete')}
-              </button>
+              <DeleteButton question={t('templates.confirmDelete', { name: tp.name })} onConfirmed={() => remove.mutate(tp.id)} />
             </div>
           </li>
         ))}
