@@ -18,11 +18,13 @@ function timeHistory(history: HistoryStore): { perSend: number[]; mark(): void }
   const perSend: number[] = [];
   let acc = 0;
   for (const name of ['insertSend', 'updateSend', 'startAttempt', 'finishAttempt', 'catchUpIndex'] as const) {
-    const original = history[name].bind(history) as (...a: unknown[]) => void;
+    const original = history[name].bind(history) as (...a: unknown[]) => unknown;
+    // The wrapper hands back what the store answers: the outbox acts on whether a move applied.
     (history as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
       const t0 = performance.now();
-      original(...args);
+      const out = original(...args);
       acc += performance.now() - t0;
+      return out;
     };
   }
   return {
