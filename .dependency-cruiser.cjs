@@ -1,18 +1,6 @@
 // Layer rules as code: the renderer and the main process meet only in shared/, shared/ runs in both so it
 // touches neither Node nor Electron, and the simulators stand apart from the code they test.
 
-// The simulators still read limits and types from shared/ and the vault. These exact imports are known and
-// are being removed: electron/sandbox/diadoc.ts by the "diadoc" helper (issue 11/14), the rest by the
-// "fidelity" helper (issue 11). Delete each line as its import goes; nothing else may join this list.
-const knownSandboxImports = [
-  '^electron/sandbox/diadoc[.]ts$',
-  '^electron/sandbox/green-api-instance[.]ts$',
-  '^electron/sandbox/green-api-v1[.]ts$',
-  '^electron/sandbox/market[.]ts$',
-  '^electron/sandbox/pachca[.]ts$',
-  '^electron/sandbox/runtime[.]ts$',
-];
-
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -67,7 +55,7 @@ module.exports = {
       name: 'sandbox-imports-nothing-of-ours',
       comment: 'A simulator follows the fact sheet, not our code; importing our limits would make it agree with our bugs.',
       severity: 'error',
-      from: { path: '^electron/sandbox/', pathNot: knownSandboxImports },
+      from: { path: '^electron/sandbox/' },
       to: { path: '^(shared|renderer|scripts|bench|e2e)/|^electron/(?!sandbox/)' },
     },
     {
