@@ -2,22 +2,17 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccountView } from '../../shared/accounts.ts';
-import type { Reply, SendDetail } from '../../shared/contract.ts';
+import type { SendDetail } from '../../shared/contract.ts';
 import type { DiadocMessage } from '../../shared/messages/diadoc.ts';
 import type { SendSummary } from '../../shared/sends.ts';
 import { ManualClock } from '../clock.ts';
 import { DiadocSimulator } from '../sandbox/diadoc.ts';
-import { testHost } from '../testing/host-fixture.ts';
+import { testHost, value } from '../testing/host-fixture.ts';
 
 const TOKEN = 'diadoc-outbox-token';
 const FROM = 'sandbox-box-from@diadoc.ru';
 const MINUTE = 60_000;
 type TestHost = Awaited<ReturnType<typeof testHost>>;
-
-function value<T>(r: Reply): T {
-  if (!r.ok) throw new Error(`${r.error.kind}: ${r.error.message}`);
-  return r.value as T;
-}
 
 describe('Diadoc sends in the outbox: the operationId and the processing budget', () => {
   const sim = new DiadocSimulator({ tokens: [TOKEN], boxes: [FROM] });

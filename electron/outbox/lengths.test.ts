@@ -1,17 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView } from '../../shared/accounts.ts';
-import type { Reply } from '../../shared/contract.ts';
 import type { SendSummary } from '../../shared/sends.ts';
 import { GreenApiV1Simulator } from '../sandbox/green-api-v1.ts';
-import { testHost } from '../testing/host-fixture.ts';
+import { testHost, value } from '../testing/host-fixture.ts';
 
 /** The handler counts as the provider counts: "до 4096 символов" are code points, so emoji count once. */
 const TOKEN = 'gr.lengths-token-5e6f';
-
-function value<T>(r: Reply): T {
-  if (!r.ok) throw new Error(`${r.error.kind}: ${r.error.message}`);
-  return r.value as T;
-}
 
 describe('a Green-API text at the send handler', () => {
   const sim = new GreenApiV1Simulator({ tokens: [TOKEN] });

@@ -3,22 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccountView } from '../../shared/accounts.ts';
-import type { Reply } from '../../shared/contract.ts';
 import type { SendSummary } from '../../shared/sends.ts';
 import { ManualClock } from '../clock.ts';
 import { openHistory } from '../history/store.ts';
 import { GreenApiV1Simulator } from '../sandbox/green-api-v1.ts';
-import { testHost } from '../testing/host-fixture.ts';
+import { testHost, value } from '../testing/host-fixture.ts';
 import { closedPortUrl } from '../testing/net.ts';
 
 const TOKEN = 'gr.outbox-token-1234abcd';
 const HOUR = 3_600_000;
 type TestHost = Awaited<ReturnType<typeof testHost>>;
-
-function value<T>(r: Reply): T {
-  if (!r.ok) throw new Error(`${r.error.kind}: ${r.error.message}`);
-  return r.value as T;
-}
 
 const text = (body: string) => ({ provider: 'greenapi' as const, recipientType: 'individual' as const, to: '79001234567', text: body });
 

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AccountView } from '../../shared/accounts.ts';
-import type { Reply } from '../../shared/contract.ts';
 import type { SendSummary } from '../../shared/sends.ts';
 import { ManualClock } from '../clock.ts';
 import { PachcaSimulator } from '../sandbox/pachca.ts';
-import { testHost } from '../testing/host-fixture.ts';
+import { testHost, value } from '../testing/host-fixture.ts';
 
 /**
  * Pachca may restrict a token that keeps hitting 429 (pachca.md §7), so a run of refusals is
@@ -12,11 +11,6 @@ import { testHost } from '../testing/host-fixture.ts';
  * Time moves only on the manual clock: nothing here sleeps.
  */
 const TOKEN = 'pachca-pace-token-1';
-
-function value<T>(r: Reply): T {
-  if (!r.ok) throw new Error(`${r.error.kind}: ${r.error.message}`);
-  return r.value as T;
-}
 
 describe('a run of 429 answers with Retry-After: 0', () => {
   const sim = new PachcaSimulator({ tokens: [TOKEN] });

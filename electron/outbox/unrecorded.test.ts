@@ -5,19 +5,13 @@ import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccountView } from '../../shared/accounts.ts';
-import type { Reply } from '../../shared/contract.ts';
 import type { SendSummary } from '../../shared/sends.ts';
 import { ManualClock } from '../clock.ts';
 import { GreenApiV1Simulator } from '../sandbox/green-api-v1.ts';
-import { testHost } from '../testing/host-fixture.ts';
+import { testHost, value } from '../testing/host-fixture.ts';
 
 const TOKEN = 'gr.unrecorded-token-9a9a';
 type TestHost = Awaited<ReturnType<typeof testHost>>;
-
-function value<T>(r: Reply): T {
-  if (!r.ok) throw new Error(`${r.error.kind}: ${r.error.message}`);
-  return r.value as T;
-}
 
 // Long enough that recording the exchange needs pages the database does not have yet.
 const long = (tag: string) => ({

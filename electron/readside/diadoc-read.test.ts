@@ -2,15 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView } from '../../shared/accounts.ts';
 import type { RecipientSearchResult } from '../../shared/recipients.ts';
 import { DiadocSimulator } from '../sandbox/diadoc.ts';
-import { testHost } from '../testing/host-fixture.ts';
+import { testHost, ok } from '../testing/host-fixture.ts';
 
 const TOKEN = 'diadoc-read-token';
-
-async function ok<T>(p: Promise<{ ok: true; value: unknown } | { ok: false; error: { message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value as T;
-}
 
 describe('Diadoc counterparties against its simulator', () => {
   const sim = new DiadocSimulator({ tokens: [TOKEN], read: { counteragents: 250 } });

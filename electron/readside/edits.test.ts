@@ -5,17 +5,10 @@ import type { SendSummary } from '../../shared/sends.ts';
 import { GreenApiInstanceSimulator } from '../sandbox/green-api-instance.ts';
 import { MarketSimulator } from '../sandbox/market.ts';
 import { PachcaSimulator } from '../sandbox/pachca.ts';
-import { testHost } from '../testing/host-fixture.ts';
+import { testHost, ok } from '../testing/host-fixture.ts';
 
 const TOKEN = 'edits-token-123456';
 const INSTANCE_TOKEN = 'd75b3a66374942c5b3c019c698abc2067e151558acbd4bbbb';
-
-type R = { ok: true; value: unknown } | { ok: false; error: { message: string; reason?: string; kind: string; providerStatus?: number } };
-async function ok<T>(p: Promise<R>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value as T;
-}
 
 describe('edit and delete a sent message where the provider allows it', () => {
   let simNow = Date.now();

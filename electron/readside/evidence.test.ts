@@ -6,16 +6,10 @@ import { GreenApiInstanceSimulator } from '../sandbox/green-api-instance.ts';
 import { GreenApiV1Simulator } from '../sandbox/green-api-v1.ts';
 import { MarketSimulator } from '../sandbox/market.ts';
 import { PachcaSimulator } from '../sandbox/pachca.ts';
-import { testHost } from '../testing/host-fixture.ts';
+import { testHost, ok } from '../testing/host-fixture.ts';
 
 const TOKEN = 'evidence-token-123456';
 const INSTANCE_TOKEN = 'd75b3a66374942c5b3c019c698abc2067e151558acbd4aaaa';
-
-async function ok<T>(p: Promise<{ ok: true; value: unknown } | { ok: false; error: { message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value as T;
-}
 
 describe('uncertain sends settled by the provider’s record, never by sending again', () => {
   const pachca = new PachcaSimulator({ tokens: [TOKEN], read: { visibleAfterMs: 0 } });

@@ -4,15 +4,9 @@ import type { Conversation, RecipientSearchResult } from '../../shared/recipient
 import type { SendSummary } from '../../shared/sends.ts';
 import { GreenApiInstanceSimulator } from '../sandbox/green-api-instance.ts';
 import { GreenApiV1Simulator } from '../sandbox/green-api-v1.ts';
-import { testHost } from '../testing/host-fixture.ts';
+import { testHost, ok } from '../testing/host-fixture.ts';
 
 const TOKEN = 'd75b3a66374942c5b3c019c698abc2067e151558acbd412345';
-
-async function ok<T>(p: Promise<{ ok: true; value: unknown } | { ok: false; error: { message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value as T;
-}
 
 describe('Green-API read side against its simulators', () => {
   const sim = new GreenApiInstanceSimulator({ instances: { '1101000001': TOKEN }, read: { journalLagMs: 0 } });

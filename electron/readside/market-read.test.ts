@@ -4,15 +4,9 @@ import type { SendDetail } from '../../shared/contract.ts';
 import type { Conversation, RecipientSearchResult } from '../../shared/recipients.ts';
 import type { SendSummary } from '../../shared/sends.ts';
 import { MarketSimulator } from '../sandbox/market.ts';
-import { testHost } from '../testing/host-fixture.ts';
+import { testHost, ok } from '../testing/host-fixture.ts';
 
 const TOKEN = 'ACMA:market-read-token';
-
-async function ok<T>(p: Promise<{ ok: true; value: unknown } | { ok: false; error: { message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value as T;
-}
 
 describe('Market read side against its simulator', () => {
   const sim = new MarketSimulator({ tokens: [TOKEN], read: { chats: 200, visibleAfterMs: 0 } });

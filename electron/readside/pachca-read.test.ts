@@ -3,15 +3,9 @@ import type { AccountView } from '../../shared/accounts.ts';
 import type { Conversation, RecipientSearchResult } from '../../shared/recipients.ts';
 import type { SendSummary } from '../../shared/sends.ts';
 import { PachcaSimulator } from '../sandbox/pachca.ts';
-import { testHost } from '../testing/host-fixture.ts';
+import { testHost, ok } from '../testing/host-fixture.ts';
 
 const TOKEN = 'pachca-read-token-1';
-
-async function ok<T>(p: Promise<{ ok: true; value: unknown } | { ok: false; error: { message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value as T;
-}
 
 describe('Pachca read side against its simulator', () => {
   const sim = new PachcaSimulator({ tokens: [TOKEN], read: { chats: 120, users: 80, visibleAfterMs: 0 } });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Reply } from '../../shared/contract.ts';
 import { createHost, type Host, type HostOptions } from '../host.ts';
 import { confSettings } from '../vault/conf-settings.ts';
 import { keyedSecretBox, type SecretBox } from '../vault/secret-box.ts';
@@ -33,4 +34,15 @@ export async function testHost(
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   });
+}
+
+/** A dispatch's value, or the test fails with the host's own words. */
+export function value<T>(r: Reply): T {
+  if (!r.ok) throw new Error(`${r.error.kind}: ${r.error.message}`);
+  return r.value as T;
+}
+
+/** {@link value} of a dispatch still in flight. */
+export async function ok<T>(p: Promise<Reply>): Promise<T> {
+  return value<T>(await p);
 }
