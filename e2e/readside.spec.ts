@@ -12,6 +12,8 @@ for (const target of targets) {
     test.beforeEach(async ({ app }) => {
       sim = new MarketSimulator({ tokens: [KEY], read: { chats: 40, visibleAfterMs: 500 } });
       const baseUrl = await sim.start();
+      // The directory's first read is slow, as on a busy machine: the operator types before it ends.
+      sim.server.chooseFault = (req) => (req.path.endsWith('/chats') ? { delayMs: 1500 } : undefined);
       await addAccount(app.page, {
         provider: 'market',
         name: 'Маркет ООО Ромашка',

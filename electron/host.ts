@@ -184,7 +184,13 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     clock,
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
-  const directory = new Directory({ store: directoryStore, client: readClient, accounts, clock });
+  const directory = new Directory({
+    store: directoryStore,
+    client: readClient,
+    accounts,
+    clock,
+    changed: (accountId) => emit('directoryChanged', { accountId }),
+  });
   // The app and the harness look at the provider for every uncertain send; tests ask for it.
   if (opts.evidenceTiming || opts.readSideBackground)
     evidence = new EvidenceChecker({

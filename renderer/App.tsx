@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import type { ProviderId } from '../shared/providers.ts';
+import { useLiveDirectory } from './recipients/queries.ts';
 import { useLiveHistory, useSetLanguage, useUndecidedCount } from './api.ts';
 import { GreenApiComposer } from './composers/GreenApiComposer.tsx';
 import { useT, type DictKey } from './i18n/index.ts';
@@ -52,6 +53,7 @@ export function App() {
   const setView = useUi((s) => s.setView);
   const setLanguage = useSetLanguage();
   useLiveHistory();
+  useLiveDirectory();
   useErrorToasts();
   useMenuCommands();
   useEffect(() => {

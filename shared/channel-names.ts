@@ -19,7 +19,7 @@ export const channelNames = {
   team: ['status', 'connect', 'disconnect', 'sends', 'chatActivity', 'claim', 'templates', 'saveTemplate', 'conflicts'],
 } as const;
 
-export const eventNames = ['historyChanged', 'menuCommand', 'proxyLogin', 'sendProgress', 'teamChanged'] as const;
+export const eventNames = ['directoryChanged', 'historyChanged', 'menuCommand', 'proxyLogin', 'sendProgress', 'teamChanged'] as const;
 
 /** Channels only the preload itself calls: `files.register` takes a path, which no page may name. */
 export const preloadOnlyChannels: ReadonlySet<string> = new Set(['files.register']);

@@ -208,6 +208,8 @@ export const menuCommandSchema = z.enum([
 export type MenuCommand = z.infer<typeof menuCommandSchema>;
 
 export const events = {
+  /** An account's directory changed (a refresh began, stored a page, or ended): searches over it are stale. */
+  directoryChanged: z.object({ accountId: capped(generous.id) }),
   historyChanged: z.object({ ids: z.array(capped(generous.id)).max(outputList) }),
   menuCommand: z.object({ command: menuCommandSchema }),
   /** A proxy between the app and a provider asks to sign in; answered through `app.proxyLogin`. */

@@ -22,6 +22,18 @@ const STALE_MS = 30 * 60_000;
 /** How often the background looks for stale directories. */
 const SWEEP_EVERY_MS = 5 * 60_000;
 
+interface Deps {
+  store: DirectoryStore;
+  client: ReadClient;
+  accounts: AccountSource;
+  clock: Clock;
+  /** Told when what a search over the account would answer may have changed, so an open picker asks again. */
+  changed?: (accountId: string) => void;
+}
+
+/** During a refresh the picker hears of new pages at most this often (a large directory has hundreds). */
+const PAGE_NEWS_EVERY_MS = 1000;
+
 const stateSchema = z.object({ refreshedAt: z.number().optional(), error: z.custom<SendError>().optional() });
 
 /**
@@ -34,9 +46,9 @@ export class Directory {
   private readonly states = new Map<string, { refreshedAt?: number; error?: SendError }>();
   private timer: unknown;
   private closed = false;
-  private readonly d: { store: DirectoryStore; client: ReadClient; accounts: AccountSource; clock: Clock };
+  private readonly d: Deps;
 
-  constructor(d: { store: DirectoryStore; client: ReadClient; accounts: AccountSource; clock: Clock }) {
+  constructor(d: Deps) {
     this.d = d;
   }
 
@@ -83,8 +95,12 @@ export class Directory {
     if (running) return running;
     const view = this.view(accountId);
     if (!this.supported(view)) return Promise.resolve(this.state(accountId));
-    const run = this.run(view).finally(() => this.running.delete(accountId));
+    const run = this.run(view).finally(() => {
+      this.running.delete(accountId);
+      this.d.changed?.(accountId);
+    });
     this.running.set(accountId, run);
+    this.d.changed?.(accountId);
     return run;
   }
 
@@ -93,9 +109,14 @@ export class Directory {
     try {
       const { adapter } = await this.d.accounts.resolve(view.id);
       const ctx = this.context(adapter);
+      let toldAt = -Infinity;
       for await (const page of this.reader(view).directory(ctx)) {
         if (this.closed) return this.state(view.id);
         this.d.store.put(view.id, page, generation);
+        if (this.d.clock.now() - toldAt >= PAGE_NEWS_EVERY_MS) {
+          toldAt = this.d.clock.now();
+          this.d.changed?.(view.id);
+        }
       }
       this.d.store.sweep(view.id, generation);
       this.remember(view.id, { refreshedAt: this.d.clock.now() });

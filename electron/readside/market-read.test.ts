@@ -57,6 +57,30 @@ describe('Market read side against its simulator', () => {
     expect(reads[2]!.at).toBeGreaterThanOrEqual(detail.attempts[0]!.endedAt!);
   });
 
+  it('tells the window when the directory changes, so a search made during the first refresh is asked again', async () => {
+    const other = await ok<AccountView>(
+      host.dispatch('accounts.create', {
+        name: 'Market 2',
+        baseUrl: sim.server.baseUrl,
+        settings: { provider: 'market', businessId: '100500' },
+        secrets: { token: TOKEN },
+      }),
+    );
+    const told: string[] = [];
+    const off = host.on('directoryChanged', ({ accountId }) => told.push(accountId));
+    sim.server.chooseFault = (req) => (req.path.endsWith('/chats') ? { delayMs: 50 } : undefined);
+    const early = await ok<RecipientSearchResult>(host.dispatch('recipients.search', { accountId: other.id, text: '45000370' }));
+    expect(early).toMatchObject({ items: [], directory: { state: 'refreshing' } });
+    await ok(host.dispatch('recipients.refresh', { accountId: other.id }));
+    sim.server.chooseFault = undefined;
+    off();
+    expect(told.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(told)).toEqual(new Set([other.id]));
+    const again = await ok<RecipientSearchResult>(host.dispatch('recipients.search', { accountId: other.id, text: '45000370' }));
+    expect(again.items[0]).toMatchObject({ target: '7000011' });
+    await ok(host.dispatch('accounts.remove', { id: other.id }));
+  });
+
   it('finds a chat by order number, by the buyer’s name, and puts the one just answered first', async () => {
     const byOrder = await search('45000370');
     expect(byOrder.items[0]).toMatchObject({ target: '7000011', kind: 'chat', detail: expect.stringContaining('45000370') });

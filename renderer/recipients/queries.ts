@@ -1,4 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { client } from '../api.ts';
 
 /** Query keys of the read side: a directory search per account and text, a conversation per account and target. */
@@ -24,4 +25,16 @@ export function useRefreshDirectory(accountId: string | undefined) {
     mutationFn: () => client.recipients.refresh({ accountId: accountId! }),
     onSettled: () => qc.invalidateQueries({ queryKey: readKeys.directory(accountId ?? '') }),
   });
+}
+
+/**
+ * Searches over a directory go stale when the main process stores a page of a refresh or ends one:
+ * a picker opened while the first refresh ran would otherwise keep its empty answer until typed into again.
+ */
+export function useLiveDirectory(): void {
+  const qc = useQueryClient();
+  useEffect(
+    () => client.on.directoryChanged(({ accountId }) => void qc.invalidateQueries({ queryKey: readKeys.directory(accountId) })),
+    [qc],
+  );
 }
