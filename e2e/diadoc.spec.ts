@@ -64,6 +64,31 @@ for (const target of targets) {
       });
     });
 
+    test('a send Diadoc answers 204 for first shows as sent in the composer once it has finished', async ({ app }) => {
+      const { page } = app;
+      // diadoc.md §4: 204 + Retry-After while the operation runs; the pipeline asks again with the same operationId.
+      sim.processingReplies = 2;
+      sim.retryAfterSeconds = 1;
+      const composer = page.getByRole('form', { name: 'Диадок' });
+      await composer.getByLabel('Ящик получателя (ToBoxId)').fill('counterparty-box@diadoc.ru');
+      await dropFiles(page, composer.getByTestId('drop-zone').first(), [
+        { name: 'акт сверки.pdf', type: 'application/pdf', text: '%PDF-1.4 акт' },
+      ]);
+      await composer.getByRole('button', { name: 'Сохранить черновиком — подписать в Диадоке' }).click();
+      await composer.getByRole('button', { name: /Отправить/ }).click();
+
+      await expect(composer.locator('.last-result [data-status="waiting"]')).toBeVisible();
+      await expect.poll(() => sim.messages.length).toBe(1);
+      await expect(composer.locator('.last-result [data-status="sent"]')).toBeVisible();
+      await expect(composer.locator('.last-result [data-status="waiting"]')).toHaveCount(0);
+      await expect(
+        page.getByRole('complementary', { name: 'Недавние отправки этому получателю' }).locator('[data-status]'),
+      ).toHaveAttribute('data-status', 'sent');
+      const posts = sim.server.received.filter((r) => r.path === '/V3/PostMessage');
+      expect(posts).toHaveLength(3);
+      expect(new Set(posts.map((r) => r.query.get('operationId'))).size).toBe(1);
+    });
+
     test('three signed documents, one through the shelf, every field and flag reach Diadoc', async ({ app }) => {
       const { page } = app;
       const composer = page.getByRole('form', { name: 'Диадок' });

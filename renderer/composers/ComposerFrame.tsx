@@ -4,7 +4,7 @@ import type { AccountView } from '../../shared/accounts.ts';
 import type { FieldProblem } from '../../shared/messages/problems.ts';
 import type { ProviderId } from '../../shared/providers.ts';
 import type { SendSummary } from '../../shared/sends.ts';
-import { client, keys, useAccounts } from '../api.ts';
+import { client, keys, useAccounts, useSendDetail } from '../api.ts';
 import { describeError, hasKey, useT, type DictKey } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
 import { useSendProgress } from './FileDrop.tsx';
@@ -92,6 +92,11 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
   });
 
   const progress = useSendProgress(mutation.isPending);
+  // The call answers with the first attempt's outcome, but a send that waits (Diadoc's 204 while it
+  // processes, a pace limit) goes on after it: the badge follows the history's record of that send.
+  const lastId = mutation.data?.id;
+  const recorded = useSendDetail(lastId).data;
+  const last = recorded?.id === lastId ? recorded : mutation.data;
   const blocked = !account
     ? t('composer.noAccount')
     : problems[0]
@@ -214,14 +219,14 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
             {t('files.progress', { percent: Math.round((100 * progress.sent) / Math.max(1, progress.total)) })}
           </span>
         )}
-        {mutation.data && (
+        {last && (
           <p className="last-result">
-            <StatusBadge status={mutation.data.status} unrecorded={mutation.data.unrecorded} />{' '}
+            <StatusBadge status={last.status} unrecorded={last.unrecorded} />{' '}
             <button
               type="button"
               className="link"
               onClick={() => {
-                selectSend(mutation.data.id);
+                selectSend(last.id);
                 setView('history');
               }}
             >
