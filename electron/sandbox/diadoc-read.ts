@@ -19,6 +19,10 @@ interface Org {
   Ogrn: string;
   IsRoaming: boolean;
   IsTest: boolean;
+  // Required in Organization.proto (specs/diadoc/proto), so every answer carries them.
+  Sociability: 'AllOrganizations' | 'CounteragentsOnly';
+  OrganizationType: 'Individual' | 'Juridical';
+  ReadyForEpdStatus: 'UndefinedEpdStatus';
 }
 interface Counteragent {
   IndexKey: string;
@@ -38,7 +42,9 @@ const refuse = (status: number, code: string, text: string): SimResponse => ({
 });
 const kinds = ['ООО', 'АО', 'ИП', 'ПАО'];
 const words = ['Ромашка', 'Вектор', 'Север', 'Техснаб', 'Альфа', 'Гранит', 'Меридиан', 'Орион', 'Самоцвет', 'Лотос', 'Прогресс'];
-const statuses = ['IsMyCounteragent', 'IsMyCounteragent', 'IsMyCounteragent', 'InvitesMe', 'IsInvitedByMe', 'Rejected'];
+// Values of CounteragentStatus in Counteragent.proto; the query's `Rejected` filter stands for both rejections.
+const statuses = ['IsMyCounteragent', 'IsMyCounteragent', 'IsMyCounteragent', 'InvitesMe', 'IsInvitedByMe', 'RejectsMe', 'IsRejectedByMe'];
+const rejected = new Set(['RejectsMe', 'IsRejectedByMe']);
 
 export interface DiadocReadOptions {
   counteragents?: number;
@@ -81,6 +87,9 @@ export class DiadocReadSide {
       Ogrn: String(1027700000000 + i),
       IsRoaming: false,
       IsTest: true,
+      Sociability: 'AllOrganizations',
+      OrganizationType: kind === 'ИП' ? 'Individual' : 'Juridical',
+      ReadyForEpdStatus: 'UndefinedEpdStatus',
     };
   }
 
@@ -122,7 +131,7 @@ export class DiadocReadSide {
     const q = query?.toLowerCase();
     const all = this.counteragents.filter(
       (c) =>
-        (!status || c.CurrentStatus === status) &&
+        (!status || c.CurrentStatus === status || (status === 'Rejected' && rejected.has(c.CurrentStatus))) &&
         (!q || c.Organization.Inn.includes(q) || c.Organization.FullName.toLowerCase().includes(q)),
     );
     // §12.1 paging: the next page starts after the item whose IndexKey is given (that item excluded).
