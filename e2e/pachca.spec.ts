@@ -95,6 +95,18 @@ for (const target of targets) {
       });
       await openHistoryEntry(page, 'Заказ №42 собран');
       await expect(page.getByTestId('provider-message-id')).toHaveText(String(sim.messages[0]!.id));
+      // The detail shows what went out besides the text: each row of buttons, and the files with their sizes.
+      const rows = page.getByTestId('sent-buttons').locator(':scope > li');
+      await expect(rows).toHaveCount(2);
+      await expect(rows.nth(0).locator('.sent-button')).toHaveText([
+        'Всё хорошо данные: order:42:ok',
+        'Отследить ссылка: https://track.example/42',
+      ]);
+      await expect(rows.nth(1).locator('.sent-button')).toHaveText(['Позвать оператора данные: operator']);
+      await expect(page.getByTestId('sent-files').getByRole('listitem')).toHaveText([
+        /^накладная\.pdf\s+195,3\sкБ$/,
+        /^фото\.png\s+48,8\sкБ$/,
+      ]);
     });
 
     test('dropped files reach Pachca under their names as they were: Cyrillic, №, spaces and quotes', async ({ app }) => {

@@ -338,7 +338,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
           attempts: s.attempts,
           operationId: s.operationId,
           ...(last ? { curl: curlOf(last) } : {}),
-          ...(fileIds.length ? { files: await files.stillAvailable(fileIds) } : {}),
+          ...(fileIds.length ? await files.ofSend(fileIds) : {}),
           ...settlementOf(id),
         };
       },

@@ -67,6 +67,14 @@ export const historyQuerySchema = z.object({
 });
 export type HistoryQuery = z.input<typeof historyQuerySchema>;
 
+const attachedFileSchema = z.object({
+  id: capped(generous.id),
+  name: capped(generous.label),
+  size: z.number().int().nonnegative(),
+  onDisk: z.boolean(),
+});
+export type AttachedFile = z.infer<typeof attachedFileSchema>;
+
 export const sendDetailSchema = sendSummarySchema.extend({
   message: outgoingMessageSchema,
   attempts: z.array(attemptSchema).max(outputList),
@@ -75,6 +83,8 @@ export const sendDetailSchema = sendSummarySchema.extend({
   curl: capped(200_000).optional(),
   /** The message's files that are still on disk as they were sent: what "open in composer" can attach again. */
   files: z.array(fileHandleSchema).max(outputList).optional(),
+  /** Every file of the message as it was attached (name, size), and whether it is still on disk: what the detail lists. */
+  attachedFiles: z.array(attachedFileSchema).max(outputList).optional(),
   /** How an unknown outcome was settled, or what a look at the provider found. */
   settlement: settlementSchema.optional(),
   /** Edits and deletions of the sent message at the provider, oldest first. */

@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type SendError } from '../../shared/errors.ts';
 import { sendError, OperatorError } from '../../shared/operator-error.ts';
+import type { AttachedFile } from '../../shared/contract.ts';
 import type { FileHandle } from '../../shared/sends.ts';
 import { FileChangedError, fileChangedError } from '../providers/plumbing/file-changed.ts';
 import type { LocalFile } from '../providers/types.ts';
@@ -168,6 +169,21 @@ export class FileRegistry {
       }),
     );
     return found.filter((h): h is FileHandle => h !== undefined);
+  }
+
+  /**
+   * A sent message's files for its detail: the handles still usable (`files`), and every file as it
+   * was attached, named and sized even once gone from disk (`attachedFiles`). A handle this machine
+   * never knew is left out of both.
+   */
+  async ofSend(ids: readonly string[]): Promise<{ files: FileHandle[]; attachedFiles: AttachedFile[] }> {
+    const files = await this.stillAvailable(ids);
+    const onDisk = new Set(files.map((h) => h.id));
+    const attachedFiles = ids.flatMap((id) => {
+      const file = this.files.get(id) ?? this.saved(id);
+      return file ? [{ id, name: file.name, size: file.size, onDisk: onDisk.has(id) }] : [];
+    });
+    return { files, attachedFiles };
   }
 
   /**

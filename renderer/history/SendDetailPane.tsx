@@ -1,3 +1,4 @@
+import { SentContent } from './SentContent.tsx';
 import { SentMessageActions } from './SentMessageActions.tsx';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -197,6 +198,7 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
       </div>
       <h3>{t('history.message')}</h3>
       <pre className="message-view">{previewLabel(t, d.provider, d.preview)}</pre>
+      <SentContent d={d} />
       <h3>{t('history.attempts')}</h3>
       {d.attempts.length === 0 && <p className="muted">{t('history.noAttempts')}</p>}
       <ol className="attempts">

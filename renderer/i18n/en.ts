@@ -4,6 +4,7 @@ import { deliveryEn } from './parts/delivery.ts';
 import { diadocEn } from './parts/diadoc.ts';
 import { greenApiEn } from './parts/green-api.ts';
 import { durabilityEn } from './parts/durability.ts';
+import { operatorFixesEn } from './parts/operator-fixes.ts';
 import { marketEn } from './parts/market.ts';
 import { pachcaEn } from './parts/pachca.ts';
 import { readsideEn } from './parts/readside.ts';
@@ -25,6 +26,7 @@ export const en: Record<DictKey, Message> = {
   ...deliveryEn,
   ...greenApiEn,
   ...durabilityEn,
+  ...operatorFixesEn,
   'app.title': 'Operator console',
   'nav.pachca': 'Pachca',
   'nav.diadoc': 'Diadoc',

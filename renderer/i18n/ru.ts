@@ -4,6 +4,7 @@ import { deliveryRu } from './parts/delivery.ts';
 import { diadocRu } from './parts/diadoc.ts';
 import { greenApiRu } from './parts/green-api.ts';
 import { durabilityRu } from './parts/durability.ts';
+import { operatorFixesRu } from './parts/operator-fixes.ts';
 import { marketRu } from './parts/market.ts';
 import { pachcaRu } from './parts/pachca.ts';
 import { readsideRu } from './parts/readside.ts';
@@ -23,6 +24,7 @@ export const ru = {
   ...deliveryRu,
   ...greenApiRu,
   ...durabilityRu,
+  ...operatorFixesRu,
   'app.title': 'Консоль оператора',
   'nav.pachca': 'Пачка',
   'nav.diadoc': 'Диадок',
