@@ -1,6 +1,10 @@
+import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
+import type { AccountView } from '../shared/accounts.ts';
+import { DirectoryStore } from '../electron/readside/directory-store.ts';
 import { startHarness } from '../e2e/harness-process.ts';
 import { chromiumArgs, findChromium } from '../e2e/targets.ts';
+import { seedDirectory } from './directory.ts';
 import { stats, type Stats } from './stats.ts';
 
 async function composerReady(page: Page): Promise<number> {
@@ -12,6 +16,91 @@ export interface BrowserFigures {
   ttiCold: Stats;
   ttiWarm: Stats;
   scroll?: { frames: Stats; over50: number; rows: number };
+  picker?: PickerFigures;
+}
+
+export interface PickerFigures {
+  /** Frames from a keystroke to the frame that paints its options: 1 = the very next frame. */
+  frames: Stats;
+  ms: Stats;
+  keystrokes: number;
+  withinOneFrame: number;
+  recipients: number;
+}
+
+/** Words an operator types into the Market chat field, each from an empty field, one key at a time; no two share a first letter, so no keystroke is answered from an earlier one's cache. */
+const PICKER_WORDS = ['Мария', 'Иван', 'Ольга', 'Сергей', 'Елена', 'Дмитрий', 'Наталья', 'Алексей', 'Юлия', 'Татьяна', '4500037', '+7 910'];
+
+declare global {
+  interface Window {
+    __pickerWatch?: Promise<{ ms: number; frames: number }>;
+  }
+}
+
+/**
+ * Arms a watch in the page for the options answering `expected`: from the keystroke's keydown to
+ * the moment the listbox says it answers that text, counting the animation frames in between.
+ * The options are painted in the frame after the last one counted.
+ */
+function armWatch(page: Page, expected: string): Promise<void> {
+  return page.evaluate((text) => {
+    window.__pickerWatch = new Promise((resolve, reject) => {
+      let t0 = -1;
+      let ticks = 0;
+      const selector = `[role="listbox"][data-results-for="${CSS.escape(text)}"]`;
+      const tick = () => {
+        if (t0 < 0) return;
+        ticks++;
+        raf = requestAnimationFrame(tick);
+      };
+      let raf = 0;
+      const finish = () => {
+        if (t0 < 0 || !document.querySelector(selector)) return;
+        const ms = performance.now() - t0;
+        cancelAnimationFrame(raf);
+        observer.disconnect();
+        clearTimeout(timer);
+        resolve({ ms, frames: ticks + 1 });
+      };
+      const observer = new MutationObserver(finish);
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-results-for'] });
+      // A key outside the US layout arrives as text input alone (no keydown): whichever comes first starts the clock.
+      const start = (e: Event) => {
+        if (t0 >= 0) return;
+        t0 = e.timeStamp;
+        raf = requestAnimationFrame(tick);
+      };
+      window.addEventListener('keydown', start, { capture: true, once: true });
+      window.addEventListener('beforeinput', start, { capture: true, once: true });
+      const timer = setTimeout(() => {
+        observer.disconnect();
+        reject(new Error(`no options for «${text}» within 10 s`));
+      }, 10_000);
+    });
+  }, expected);
+}
+
+async function benchPicker(page: Page, words: readonly string[]): Promise<{ frames: number[]; ms: number[] }> {
+  await page.getByRole('button', { name: 'Маркет' }).click();
+  const field = page.getByRole('form', { name: 'Яндекс Маркет' }).getByRole('combobox', { name: 'ID чата с покупателем' });
+  const frames: number[] = [];
+  const ms: number[] = [];
+  for (const word of words) {
+    await field.fill('');
+    await field.focus();
+    let typed = '';
+    for (const ch of word) {
+      typed += ch;
+      await armWatch(page, typed);
+      await page.keyboard.type(ch);
+      const r = await page.evaluate(() => window.__pickerWatch!);
+      frames.push(r.frames);
+      ms.push(r.ms);
+      // An operator's pace between keys, and the frame painted before the next one.
+      await page.waitForTimeout(60);
+    }
+  }
+  return { frames, ms };
 }
 
 /**
@@ -21,7 +110,7 @@ export interface BrowserFigures {
  */
 export async function benchBrowser(
   dataDir: string,
-  opts: { runs?: number; scrollFrames?: number; rows?: number } = {},
+  opts: { runs?: number; scrollFrames?: number; rows?: number; pickerRecipients?: number; pickerWords?: number } = {},
 ): Promise<BrowserFigures> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error('No Chromium: apt-get install chromium');
@@ -30,9 +119,28 @@ export async function benchBrowser(
   try {
     const setup = await browser.newPage();
     await setup.goto(harness.url);
-    await setup.evaluate(() =>
-      fetch('./rpc/accounts.createSandbox', { method: 'POST', headers: { 'x-operator': '1' } }).then((r) => r.json()),
+    const created = await setup.evaluate(() =>
+      fetch('./rpc/accounts.createSandbox', { method: 'POST', headers: { 'x-operator': '1' } }).then(
+        (r) => r.json() as Promise<{ ok: boolean; value?: AccountView[] }>,
+      ),
     );
+    const market = created.value?.find((a) => a.provider === 'market');
+    if (opts.pickerRecipients && market) {
+      // The sandbox's own refresh first, so no refresh runs while keystrokes are timed; then the
+      // directory grows to the figure's size, marked newer than any refresh of this run would sweep.
+      await setup.evaluate(
+        (accountId) =>
+          fetch('./rpc/recipients.refresh', {
+            method: 'POST',
+            headers: { 'x-operator': '1', 'content-type': 'application/json' },
+            body: JSON.stringify({ accountId }),
+          }).then((r) => r.json()),
+        market.id,
+      );
+      const store = new DirectoryStore(join(dataDir, 'history.sqlite'));
+      seedDirectory(store, market.id, opts.pickerRecipients, Number.MAX_SAFE_INTEGER);
+      store.close();
+    }
     await setup.close();
 
     const runs = opts.runs ?? 7;
@@ -73,6 +181,21 @@ export async function benchBrowser(
         frames: stats(frames),
         over50: frames.filter((d) => d > 50).length,
         rows: Number(/\d+/.exec(rows ?? '')?.[0] ?? 0),
+      };
+      await page.close();
+    }
+    if (opts.pickerRecipients) {
+      if (!market) throw new Error('the sandbox made no Market account');
+      const page = await browser.newPage({ viewport: { width: 1280, height: 820 } });
+      await page.goto(harness.url);
+      await composerReady(page);
+      const r = await benchPicker(page, PICKER_WORDS.slice(0, opts.pickerWords ?? PICKER_WORDS.length));
+      result.picker = {
+        frames: stats(r.frames),
+        ms: stats(r.ms),
+        keystrokes: r.frames.length,
+        withinOneFrame: r.frames.filter((f) => f <= 1).length,
+        recipients: opts.pickerRecipients,
       };
       await page.close();
     }

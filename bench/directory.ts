@@ -39,6 +39,28 @@ const last = [
 const statuses = ['NEW', 'WAITING_FOR_PARTNER', 'WAITING_FOR_CUSTOMER', 'FINISHED'];
 
 /**
+ * `rows` Market-like chats (buyer name, order number, status) and contacts with phones for one
+ * account, stored as a refresh would store them, 5 000 to a transaction. `generation` is the
+ * refresh's mark: a later refresh sweeps only rows older than its own.
+ */
+export function seedDirectory(store: DirectoryStore, account: string, rows: number, generation: number): void {
+  const page: DirectoryEntry[] = [];
+  for (let i = 0; i < rows; i++) {
+    const order = 45_000_000 + i * 37;
+    const phone = `79${String(100_000_000 + ((i * 7919) % 900_000_000)).padStart(9, '0')}`;
+    page.push({
+      kind: i % 2 ? 'chat' : 'contact',
+      target: String(7_000_000 + i),
+      name: `${first[i % first.length]} ${last[(i * 7) % last.length]}`,
+      detail: i % 2 ? `${order} · ${statuses[i % statuses.length]}` : phone,
+      label: `chat ${7_000_000 + i}`,
+    });
+    if (page.length === 5000) store.put(account, page.splice(0), generation);
+  }
+  store.put(account, page, generation);
+}
+
+/**
  * The recipient directory at scale: `rows` Market-like chats (buyer name, order number, status)
  * and contacts with phones for one account, then searches as an operator types them. Each query
  * runs `runs` times; the figure is the slowest query's p95.
@@ -52,20 +74,7 @@ export function benchDirectory(
   openHistory(file).close();
   const store = new DirectoryStore(file);
   const account = 'acct-bench';
-  const page: DirectoryEntry[] = [];
-  for (let i = 0; i < rows; i++) {
-    const order = 45_000_000 + i * 37;
-    const phone = `79${String(100_000_000 + ((i * 7919) % 900_000_000)).padStart(9, '0')}`;
-    page.push({
-      kind: i % 2 ? 'chat' : 'contact',
-      target: String(7_000_000 + i),
-      name: `${first[i % first.length]} ${last[(i * 7) % last.length]}`,
-      detail: i % 2 ? `${order} · ${statuses[i % statuses.length]}` : phone,
-      label: `chat ${7_000_000 + i}`,
-    });
-    if (page.length === 5000) store.put(account, page.splice(0), 1);
-  }
-  store.put(account, page, 1);
+  seedDirectory(store, account, rows, 1);
   for (let i = 0; i < 30; i++) store.markUsed(account, String(7_000_000 + i * 101), `chat ${7_000_000 + i * 101}`, 1000 + i);
   const queries = [
     '',

@@ -6,6 +6,7 @@ import { benchBrowser } from './browser.ts';
 import { benchHistoryScale, benchHistoryWrite } from './history-scale.ts';
 import { benchDirectory } from './directory.ts';
 import { benchLargeSendsInChild } from './large-sends.ts';
+import { benchReadSide, MARKET_GET_CHATS_PER_HOUR } from './readside.ts';
 import { rendererWeight } from './renderer-weight.ts';
 import { benchSendOverhead } from './send-overhead.ts';
 import { startSimProcess } from './sims.ts';
@@ -22,7 +23,10 @@ const details: string[] = [];
 const row = (figure: string, value: string, target: string, met: boolean | undefined) => rows.push({ figure, value, target, met });
 const MB = 1024 * 1024;
 
-const sims = await startSimProcess();
+// Issue 14: a directory refresh of 10 000 Market chats.
+const marketChats = smoke ? 200 : 10_000;
+const directoryRows = smoke ? 2_000 : 100_000;
+const sims = await startSimProcess(undefined, { marketChats });
 try {
   // 1. Send overhead and the history's share of it.
   const overhead = await benchSendOverhead(sims, smoke ? 30 : 2000);
@@ -124,9 +128,9 @@ try {
   );
 
   // The recipient directory and the conversation cache (issue 14's targets).
-  const directory = benchDirectory(smoke ? 2_000 : 100_000, smoke ? 5 : 200);
+  const directory = benchDirectory(directoryRows, smoke ? 5 : 200);
   row(
-    `Directory search over ${(smoke ? 2_000 : 100_000).toLocaleString('en')} recipients, slowest query «${directory.slowest}» (p50 ${fmt(directory.search.p50)})`,
+    `Directory search in the host over ${directoryRows.toLocaleString('en')} recipients, slowest query «${directory.slowest}» (p50 ${fmt(directory.search.p50)})`,
     `${fmt(directory.search.p95)} ms p95`,
     '≤ 5 ms',
     smoke ? undefined : directory.search.p95 <= 5,
@@ -136,6 +140,28 @@ try {
     `${fmt(directory.conversation.p95)} ms p95`,
     '≤ 50 ms',
     smoke ? undefined : directory.conversation.p95 <= 50,
+  );
+  const read = await benchReadSide(sims, { conversations: smoke ? 5 : 300, chats: marketChats, sends: smoke ? 5 : 100 });
+  const conv = read.conversation;
+  row(
+    `Market conversation opened fresh from the simulator through the host (p50 ${fmt(conv.pipeline.p50)} ms; the bare request p50 ${fmt(conv.bare.p50)} / p95 ${fmt(conv.bare.p95)} ms; per-run difference p50 ${fmt(conv.overhead.p50)} / p95 ${fmt(conv.overhead.p95)} ms)`,
+    `${fmt(conv.pipeline.p95)} ms p95`,
+    `≤ ${fmt(conv.bare.p95 + 20, 1)} ms (simulator p95 + 20)`,
+    smoke ? undefined : conv.pipeline.p95 <= conv.bare.p95 + 20,
+  );
+  const refresh = read.refresh;
+  row(
+    `Directory refresh of ${refresh.chats.toLocaleString('en')} Market chats: getChats requests, counted by the simulator's quota (${refresh.stored.toLocaleString('en')} stored in ${refresh.seconds.toFixed(1)} s)`,
+    `${refresh.requests.toLocaleString('en')} requests`,
+    `≤ ${MARKET_GET_CHATS_PER_HOUR.toLocaleString('en')} an hour (yandex-market.md §9.6)`,
+    smoke ? undefined : refresh.requests <= MARKET_GET_CHATS_PER_HOUR,
+  );
+  const delay = refresh.sendDuring.p50 - refresh.sendIdle.p50;
+  row(
+    `A Market send during that refresh, one every 50 ms (${refresh.sendsDuring} sends: p50 ${fmt(refresh.sendDuring.p50)} / p95 ${fmt(refresh.sendDuring.p95)} ms; without a refresh p50 ${fmt(refresh.sendIdle.p50)} / p95 ${fmt(refresh.sendIdle.p95)} ms)`,
+    `${delay >= 0 ? '+' : ''}${fmt(delay)} ms p50`,
+    '≤ +1 ms (no send waits behind a read)',
+    smoke ? undefined : delay <= 1,
   );
   details.push(
     '### Directory search per query',
@@ -162,7 +188,12 @@ try {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-browser-'));
   const rowsToSeed = smoke ? 2_000 : 100_000;
   seedHistory(join(dataDir, 'history.sqlite'), rowsToSeed);
-  const browser = await benchBrowser(dataDir, { runs: smoke ? 1 : 7, scrollFrames: smoke ? 20 : 300 });
+  const browser = await benchBrowser(dataDir, {
+    runs: smoke ? 1 : 7,
+    scrollFrames: smoke ? 20 : 300,
+    pickerRecipients: directoryRows,
+    ...(smoke ? { pickerWords: 1 } : {}),
+  });
   row(
     `Time to usable composer, cold (p95 ${fmt(browser.ttiCold.p95, 0)})`,
     `${fmt(browser.ttiCold.p50, 0)} ms`,
@@ -182,6 +213,15 @@ try {
       `${fmt(f.p95, 1)} ms`,
       '≤ 20 ms, none > 50',
       f.p95 <= 20 && browser.scroll.over50 === 0,
+    );
+  }
+  if (browser.picker) {
+    const p = browser.picker;
+    row(
+      `Picker: a keystroke to its options painted, ${p.recipients.toLocaleString('en')} recipients (${p.withinOneFrame} of ${p.keystrokes} keystrokes within one frame; p50 ${fmt(p.frames.p50, 0)} frames; ${fmt(p.ms.p50, 1)} / ${fmt(p.ms.p95, 1)} ms p50 / p95)`,
+      `${fmt(p.frames.p95, 0)} frames p95`,
+      '≤ 1 frame',
+      smoke ? undefined : p.frames.p95 <= 1,
     );
   }
   rmSync(dataDir, { recursive: true, force: true });

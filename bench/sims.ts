@@ -8,9 +8,9 @@ export interface SimProcess {
 }
 
 /** The four simulators in a child process, so the host's memory and CPU are measured alone. */
-export async function startSimProcess(token = 'bench-token-0000'): Promise<SimProcess> {
+export async function startSimProcess(token = 'bench-token-0000', opts: { marketChats?: number } = {}): Promise<SimProcess> {
   const proc: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, '../electron/testing/sim-process.ts')], {
-    env: { ...process.env, SIM_TOKEN: token },
+    env: { ...process.env, SIM_TOKEN: token, ...(opts.marketChats ? { SIM_MARKET_CHATS: String(opts.marketChats) } : {}) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const urls = await new Promise<SimProcess['urls']>((resolve, reject) => {

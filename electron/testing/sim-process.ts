@@ -10,7 +10,8 @@ import { PachcaSimulator } from '../sandbox/pachca.ts';
 const token = process.env.SIM_TOKEN ?? 'bench-token-0000';
 const green = new GreenApiV1Simulator({ tokens: [token] });
 const pachca = new PachcaSimulator({ tokens: [token], botTokens: [token] });
-const market = new MarketSimulator({ tokens: [token] });
+// The bench's directory refresh pages through SIM_MARKET_CHATS chats (issue 14: 10 000).
+const market = new MarketSimulator({ tokens: [token], read: { chats: Number(process.env.SIM_MARKET_CHATS ?? 60) } });
 const diadoc = new DiadocSimulator({ tokens: [token] });
 const urls = { greenapi: await green.start(), pachca: await pachca.start(), market: await market.start(), diadoc: await diadoc.start() };
 console.log(`SIMS ${JSON.stringify(urls)}`);

@@ -88,7 +88,14 @@ export function RecipientPicker(p: Props) {
         onKeyDown={onKey}
       />
       {items.length > 0 && (
-        <ul id={`${listId}-list`} role="listbox" aria-label={t('picker.results')} className="picker-list">
+        <ul
+          id={`${listId}-list`}
+          role="listbox"
+          aria-label={t('picker.results')}
+          className="picker-list"
+          // The text these options answer, absent while the previous answer stands in: the bench times a keystroke to it.
+          data-results-for={results.isPlaceholderData ? undefined : p.value}
+        >
           {items.map((r, i) => (
             <li
               key={r.target}
