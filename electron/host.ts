@@ -24,6 +24,7 @@ import { redactText } from './providers/redact.ts';
 import { Directory } from './readside/directory.ts';
 import { SentMessageEditor } from './readside/edits.ts';
 import { EvidenceChecker, type EvidenceTiming } from './readside/evidence.ts';
+import { sameOperationRepeater } from './readside/repeat.ts';
 import { DirectoryStore } from './readside/directory-store.ts';
 import { ReadClient } from './readside/read-client.ts';
 import { SandboxRuntime, sandboxSettings } from './sandbox-wiring/runtime.ts';
@@ -208,6 +209,15 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       },
       changed: (id) => emit('historyChanged', { ids: [id] }),
       timing: opts.evidenceTiming ?? { firstLookMs: 3000 },
+      repeat: sameOperationRepeater({
+        accounts,
+        files,
+        history,
+        client: readClient,
+        clock,
+        timeoutMs: opts.timeoutMs ?? 30_000,
+        ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      }),
     });
   evidence?.recover();
   const editor = new SentMessageEditor({

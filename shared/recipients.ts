@@ -54,6 +54,8 @@ export const conversationItemSchema = z.object({
   files: z.array(z.string().max(500)).max(50),
   /** Our send this message is, when the history knows it. */
   sendId: z.string().max(64).optional(),
+  /** Where a document's docflow stands, in the provider's words (Diadoc's `DocflowStatus.PrimaryStatus`). */
+  status: z.object({ text: z.string().max(300), severity: z.enum(['info', 'success', 'warning', 'error']) }).optional(),
 });
 export type ConversationItem = z.infer<typeof conversationItemSchema>;
 
@@ -73,8 +75,8 @@ export type Conversation = z.infer<typeof conversationSchema>;
  * How a send whose outcome was unknown was settled, or what a look at the provider found:
  * `found` (the provider holds a matching message: its id and time), `marked` (the operator said
  * it was sent), `not_found` (nothing matched after the provider's read-after-write delay; the
- * operator decides), `cannot_tell` (the provider offers no way to look: Green-API v1; Diadoc is
- * settled by sending again with the same operationId, which cannot create a second message).
+ * operator decides), `cannot_tell` (the provider offers no way to look: Green-API v1, or a Diadoc send
+ * with no operationId recorded).
  */
 export const settlementSchema = z.object({
   result: z.enum(['found', 'marked', 'not_found', 'cannot_tell']),

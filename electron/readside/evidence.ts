@@ -4,7 +4,9 @@ import type { HistoryStore } from '../history/types.ts';
 import type { DirectoryStore } from './directory-store.ts';
 import type { AccountSource } from './directory.ts';
 import type { ReadClient } from './read-client.ts';
+import type { AttemptResult } from '../providers/types.ts';
 import { readers } from './readers/index.ts';
+import type { StoredSend } from '../history/types.ts';
 
 export interface EvidenceTiming {
   /** The first look after a send became uncertain. */
@@ -18,8 +20,8 @@ export interface EvidenceTiming {
  * again. A match (the reader's rule: own author, same text, not before the send) marks the send
  * sent with the provider's message id and time kept beside it; no match once the provider's
  * read-after-write delay has passed is kept as "not found" and the operator decides. Providers
- * that offer no look (Green-API v1) say so; Diadoc is settled by its own send-again, which
- * repeats the operationId and so cannot create a second message.
+ * that offer no look (Green-API v1) say so. Diadoc's reader may repeat the send's own request with
+ * its operationId (`repeat`), which Diadoc answers with the first result: no second message.
  */
 export class EvidenceChecker {
   private readonly timers = new Map<string, unknown>();
@@ -33,6 +35,8 @@ export class EvidenceChecker {
     fileName: (id: string) => string | undefined;
     changed: (id: string) => void;
     timing: EvidenceTiming;
+    /** The send's request again with its own idempotency key (repeat.ts); absent, no reader repeats anything. */
+    repeat?: (send: StoredSend) => Promise<AttemptResult | undefined>;
   };
 
   constructor(d: EvidenceChecker['d']) {
@@ -87,6 +91,7 @@ export class EvidenceChecker {
         .items.flatMap((x) => (x.providerMessageId ? [x.providerMessageId] : [])),
     );
     let found;
+    const repeat = this.d.repeat;
     try {
       found = await reader.evidence(
         { account, client: this.d.client, nameOf: () => undefined },
@@ -95,11 +100,26 @@ export class EvidenceChecker {
           startedAt,
           fileNames: fileIdsOf(s.message).map((f) => this.d.fileName(f) ?? ''),
           claimed,
+          now,
+          operationId: s.operationId,
+          attempts: s.attempts,
+          fileName: this.d.fileName,
+          ...(repeat ? { repeat: () => repeat(s) } : {}),
         },
       );
     } catch {
       // The provider could not be read now: look again later, the operator still sees "unknown".
       if (!this.closed) this.plan(id, Math.max(5_000, due - now));
+      return;
+    }
+    if (found === 'cannot_tell') {
+      this.d.store.settle(id, { result: 'cannot_tell', by: 'app', checkedAt: now });
+      this.d.changed(id);
+      return;
+    }
+    // The provider is still working on it (Diadoc's 204): its own word says when to ask again.
+    if (found && 'lookAgainAt' in found) {
+      if (!this.closed) this.plan(id, Math.max(1_000, found.lookAgainAt - this.d.clock.now()));
       return;
     }
     if (found) {

@@ -1,7 +1,7 @@
 import type { ConversationItem } from '../../shared/recipients.ts';
 import type { OutgoingMessage } from '../../shared/messages/index.ts';
-import type { Exchange } from '../../shared/sends.ts';
-import type { AdapterAccount } from '../providers/types.ts';
+import type { Attempt, Exchange } from '../../shared/sends.ts';
+import type { AdapterAccount, AttemptResult } from '../providers/types.ts';
 import type { DirectoryEntry } from './directory-store.ts';
 import type { ReadClient } from './read-client.ts';
 
@@ -27,7 +27,27 @@ export interface SendToMatch {
   fileNames: string[];
   /** Provider ids other sends already claimed: two identical texts are two messages. */
   claimed: ReadonlySet<string>;
+  /** When this look began, on the app's clock. */
+  now: number;
+  /** The idempotency key every attempt carried (Diadoc's operationId); '' when none was recorded. */
+  operationId: string;
+  /** What each attempt sent and heard, for a reader that must know whether the provider took the operation. */
+  attempts: readonly Attempt[];
+  /** A file's name by its handle, when it is still registered. */
+  fileName: (id: string) => string | undefined;
+  /**
+   * The send's own request again, with the same idempotency key, for a provider that answers a
+   * repeated key with its first result; undefined when it cannot be repeated as it was (a file
+   * changed since it was attached). Recorded nowhere: only the reader's verdict is kept.
+   */
+  repeat?: () => Promise<AttemptResult | undefined>;
 }
+
+/**
+ * What a look found: the message (`Evidence`), nothing yet (`undefined`), the provider still working
+ * on it (look again at `lookAgainAt`), or `cannot_tell` when this send cannot be looked up at all.
+ */
+export type Verdict = Evidence | undefined | { lookAgainAt: number } | 'cannot_tell';
 
 export interface EditResult {
   exchange: Exchange;
@@ -48,7 +68,7 @@ export interface ProviderReader {
   targetOf(message: OutgoingMessage): string;
   /** How long a new message may take to appear in the provider's lists (the sheets' read-after-write). */
   readAfterWriteMs: number;
-  evidence?(ctx: ReaderContext, send: SendToMatch): Promise<Evidence | undefined>;
+  evidence?(ctx: ReaderContext, send: SendToMatch): Promise<Verdict>;
   edit?: (ctx: ReaderContext, message: OutgoingMessage, providerMessageId: string, text: string) => Promise<EditResult>;
   remove?: (ctx: ReaderContext, message: OutgoingMessage, providerMessageId: string) => Promise<EditResult>;
 }

@@ -86,6 +86,7 @@ const specs: readonly TypeSpec[] = [
 
 export interface SimDocumentType {
   name: string;
+  title: string;
   formal: boolean;
   functions: readonly string[];
   /** Title 0's items (the sender's title), whatever the function and version. */
@@ -96,7 +97,15 @@ export interface SimDocumentType {
 export function simDocumentType(name: string): SimDocumentType | undefined {
   const wanted = name.trim().toLowerCase();
   const spec = specs.find((s) => s.name.toLowerCase() === wanted);
-  return spec && { name: spec.name, formal: spec.formal, functions: spec.functions.map((f) => f.name), metadata: spec.metadata };
+  return (
+    spec && {
+      name: spec.name,
+      title: spec.title,
+      formal: spec.formal,
+      functions: spec.functions.map((f) => f.name),
+      metadata: spec.metadata,
+    }
+  );
 }
 
 /** The `GetDocumentTypesResponseV3` body for a box. */

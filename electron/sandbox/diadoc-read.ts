@@ -104,7 +104,8 @@ export class DiadocReadSide {
     for (let i = n; i < n + 20; i++) this.strangers.push(this.org(i));
   }
 
-  private guard(req: ReceivedRequest, next: () => SimResponse): SimResponse {
+  /** Auth, JSON and the pace, for every read method of the simulator (diadoc-documents.ts too). */
+  guard(req: ReceivedRequest, next: () => SimResponse): SimResponse {
     const denied = this.authProblem(req);
     if (denied) return denied;
     if (

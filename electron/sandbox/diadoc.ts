@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { DiadocDocuments, type DiadocDocumentsOptions } from './diadoc-documents.ts';
 import { DiadocReadSide, type DiadocReadOptions } from './diadoc-read.ts';
 import { documentTypesResponse, MetadataSource, MetadataType, simDocumentType } from './diadoc-document-types.ts';
 import { DiadocShelf } from './diadoc-shelf.ts';
@@ -238,6 +239,9 @@ export interface DiadocSimMessage {
   lockPacket: boolean;
   delaySend: boolean;
   documents: DiadocSimDocument[];
+  /** When it was created (ms), and the `Message` PostMessage answered with: GetDocuments and GetMessage read them (diadoc-documents.ts). */
+  createdAt: number;
+  reply: Record<string, unknown>;
 }
 
 interface Operation {
@@ -300,6 +304,7 @@ export class DiadocSimulator {
   private readonly closedBoxes: ReadonlySet<string>;
   private readonly operations = new Map<string, Operation>();
   readonly read: DiadocReadSide;
+  readonly documents: DiadocDocuments;
 
   constructor(opts: {
     tokens: readonly string[];
@@ -310,6 +315,7 @@ export class DiadocSimulator {
     retryAfterSeconds?: number;
     now?: () => number;
     read?: DiadocReadOptions;
+    documents?: DiadocDocumentsOptions;
   }) {
     this.tokens = new Set(opts.tokens);
     this.clientIds = new Set(opts.legacyClientIds ?? []);
@@ -335,6 +341,18 @@ export class DiadocSimulator {
       (req) => this.authProblem(req),
       (box) => this.ownBox(box),
       opts.read,
+    );
+    this.documents = new DiadocDocuments(
+      this.server,
+      {
+        guard: (req, next) => this.read.guard(req, next),
+        ownBox: (box) => this.ownBox(box),
+        messages: () => this.messages,
+        counterparties: () => this.read.counteragents.map((c) => ({ box: c.Organization.Boxes[0]!.BoxIdGuid })),
+        myBox: () => this.boxes[0]!,
+        now: opts.now ?? Date.now,
+      },
+      opts.documents,
     );
   }
 
@@ -663,17 +681,7 @@ export class DiadocSimulator {
         ...(signature ? { signatureBytes: signature.length, signatureSha256: sha256(signature) } : {}),
       });
     }
-    this.messages.push({
-      messageId,
-      operationId,
-      fromBoxId: from,
-      toBoxId: to,
-      isDraft,
-      lockPacket,
-      delaySend: msg.DelaySend === true,
-      documents,
-    });
-    return {
+    const reply = {
       MessageId: messageId,
       TimestampTicks: ticks(now),
       LastPatchTimestampTicks: ticks(now),
@@ -688,6 +696,19 @@ export class DiadocSimulator {
       LockMode: lockPacket ? 'Full' : 'None',
       MessageType: isDraft ? 'Draft' : 'Letter',
     };
+    this.messages.push({
+      messageId,
+      operationId,
+      fromBoxId: from,
+      toBoxId: to,
+      isDraft,
+      lockPacket,
+      delaySend: msg.DelaySend === true,
+      documents,
+      createdAt: now,
+      reply,
+    });
+    return reply;
   }
 }
 

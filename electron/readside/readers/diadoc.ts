@@ -1,17 +1,16 @@
 import { z } from 'zod';
-import { OperatorError } from '../../../shared/operator-error.ts';
 import type { OutgoingMessage } from '../../../shared/messages/index.ts';
-import { diadocAuthorization } from '../../providers/diadoc.ts';
-import type { AdapterAccount, RateRule } from '../../providers/types.ts';
 import type { DirectoryEntry } from '../directory-store.ts';
-import type { ProviderReader, ReaderContext } from '../reader.ts';
+import type { ProviderReader } from '../reader.ts';
+import { diadocConversation, diadocEvidence } from './diadoc-documents.ts';
+import { base, headers, myBox, rule } from './diadoc-http.ts';
 
 /**
  * Diadoc's counterparties (diadoc.md §12.1): `GET /V3/GetCounteragents` for the directory (≤ 100
  * a page, the next page after the last item's `IndexKey`), `GET /GetOrganizationsByInnKpp` for an
  * organisation typed by INN that is no counterparty yet. Boxes are addressed in their GUID form
- * (§12 intro). A lost send is settled by repeating it with the same operationId (§12.5), which the
- * outbox's send-again does; there is nothing to read for it here.
+ * (§12 intro). The documents exchanged with a counterparty and the settling of a lost send are in
+ * diadoc-documents.ts.
  */
 const org = z.object({
   Inn: z.string().nullish(),
@@ -28,17 +27,7 @@ const counteragents = z.object({
 });
 const organizations = z.object({ Organizations: z.array(org).nullish() });
 
-// §12.7: 429 is listed without numbers; ten a second per account is a pace no one reported refused.
-const rule = (account: AdapterAccount): RateRule[] => [{ key: `diadoc:${account.id}:read`, limit: 10, windowMs: 1000 }];
 const PAGE = 100;
-
-function headers(ctx: ReaderContext): Record<string, string> {
-  const auth = diadocAuthorization(ctx.account);
-  if ('error' in auth) throw new OperatorError(auth.error);
-  return { authorization: auth.header, accept: 'application/json' };
-}
-const base = (ctx: ReaderContext) => ctx.account.baseUrl.replace(/\/$/, '');
-const myBox = (account: AdapterAccount) => (account.settings.provider === 'diadoc' ? (account.settings.fromBoxId ?? '') : '');
 
 function entries(o: z.infer<typeof org>, kind: 'counterparty' | 'organization'): DirectoryEntry[] {
   return (o.Boxes ?? []).flatMap((b) => {
@@ -58,7 +47,11 @@ function entries(o: z.infer<typeof org>, kind: 'counterparty' | 'organization'):
 
 export const diadocReader: ProviderReader = {
   supports: (account) => myBox(account) !== '',
-  readAfterWriteMs: 0,
+  // §8: PostMessage's success guarantees the message in the sender's own box, where GetDocuments
+  // looks; no figure is published for the lists, so a minute before "not found" is said.
+  readAfterWriteMs: 60_000,
+  conversation: diadocConversation,
+  evidence: diadocEvidence,
   targetOf: (m: OutgoingMessage) => (m.provider === 'diadoc' ? m.toBoxId.trim() : ''),
   async *directory(ctx) {
     let after: string | undefined;
