@@ -115,6 +115,14 @@ describe('the desktop around the page', () => {
 });
 
 describe('the main process, wired to a double of Electron', () => {
+  it('without a team link bundled beside it, has no team mode and says so', async () => {
+    expect(await call('team.status')).toMatchObject({ ok: true, value: { available: false, configured: false } });
+    expect(await call('team.connect', { server: 'https://team.example', login: 'anna', password: 'pw' })).toMatchObject({
+      ok: false,
+      error: { reason: 'team_unavailable' },
+    });
+  });
+
   it('handles every contract channel, and no other', () => {
     expect([...recorded.handlers.keys()].sort()).toEqual([...channels.keys()].sort());
   });

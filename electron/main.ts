@@ -16,6 +16,7 @@ import { startupCause, startupFailureDialog } from './app/startup-failure.ts';
 import { mainStrings } from './app/strings.ts';
 import { loadWindowState, placeOnScreen, saveWindowState, WINDOW_STATE_FILE } from './app/window-state.ts';
 import { createHost, type Host } from './host.ts';
+import { loadBundledTeamLink } from './team/bundled-link.ts';
 import { exceedsPayloadCap, payloadTooLarge } from './payload-cap.ts';
 import { APP_ORIGIN, APP_SCHEME, contentSecurityPolicy, isAppUrl, isSafeExternalUrl, secureWebPreferences } from './security.ts';
 import { electronSecretBox } from './vault/electron-secret-box.ts';
@@ -211,6 +212,7 @@ async function start(): Promise<void> {
     proxyLogin,
     readSideBackground: true,
     fetch: sessionFetch(session.defaultSession),
+    team: await loadBundledTeamLink(join(import.meta.dirname, 'team-link.js'), (m) => log.write('warn', 'team.link', m)),
   });
   log.redactWith(() => host?.secretsSeen() ?? []);
   wire(host);

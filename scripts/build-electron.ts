@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { basename, resolve } from 'node:path';
 import { build } from 'vite';
-import { electronOutputs, runtimeDependencies } from './bundle-plan.ts';
+import { electronOutputs, runtimeDependencies, teamClientPackage, teamLinkOutput, teamLinkSource } from './bundle-plan.ts';
 
 /**
  * Bundles the two Electron entry points. main.ts becomes one ES module (Electron loads ESM
@@ -38,3 +39,29 @@ await build({
   },
 });
 console.log(`built ${electronOutputs.main} and ${electronOutputs.preload}`);
+
+// The main process's team link: one ES module with the Zero client and zod inside, nothing external
+// but Node's own modules. Built only when the team package is installed; otherwise the app has no team mode.
+if (existsSync(resolve(root, teamClientPackage))) {
+  await build({
+    ...common,
+    build: {
+      outDir: 'dist-electron',
+      emptyOutDir: false,
+      target: 'node22',
+      minify: false,
+      ssr: true,
+      lib: { entry: resolve(root, teamLinkSource), formats: ['es'] },
+      // One file: the client's lazily loaded inspector goes inside it too.
+      rollupOptions: {
+        external: nodeBuiltins,
+        output: { entryFileNames: basename(teamLinkOutput), codeSplitting: false },
+      },
+    },
+    // ssr builds leave dependencies external by default: this one carries them.
+    ssr: { noExternal: true },
+  });
+  console.log(`built ${teamLinkOutput} (team mode)`);
+} else {
+  console.log(`${teamLinkOutput} not built: the team package is not installed (npm run team installs it); the app has no team mode`);
+}

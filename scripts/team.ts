@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * `npm run team` / `npm run team:sim` / `npm run test:team`: the team server is its own package
+ * `npm run team` / `npm run team:sim` / `npm run test:team` / `node scripts/team.ts install`: the team server is its own package
  * (team/package.json), so the desktop's install never pulls it. Its dependencies are installed here,
  * on first use or when its lock file changed, and then its script runs under this same Node.
  */
@@ -16,5 +16,7 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 const [script = 'start', ...args] = process.argv.slice(2);
+// `install`: only the dependencies (the desktop's build bundles the Zero client from them).
+if (script === 'install') process.exit(0);
 const r = spawnSync('npm', ['run', '--silent', script, '--', ...args], { cwd: team, stdio: 'inherit' });
 process.exit(r.status ?? 1);
