@@ -11,6 +11,8 @@ import { useErrorToasts } from './ui/error-toasts.ts';
 import { ProxyLoginDialog } from './ui/ProxyLoginDialog.tsx';
 import { useMenuCommands } from './ui/menu-commands.ts';
 import { Toasts } from './ui/Toasts.tsx';
+import { useLiveTeam } from './team/queries.ts';
+import { TeamBar } from './team/TeamBar.tsx';
 
 // Views the operator opens less often load on demand, keeping the first paint light.
 const HistoryView = lazy(() => import('./history/HistoryView.tsx').then((m) => ({ default: m.HistoryView })));
@@ -54,6 +56,7 @@ export function App() {
   const setLanguage = useSetLanguage();
   useLiveHistory();
   useLiveDirectory();
+  useLiveTeam();
   useErrorToasts();
   useMenuCommands();
   useEffect(() => {
@@ -92,6 +95,7 @@ export function App() {
         <ul>{composerViews.map(navButton)}</ul>
         <hr />
         <ul>{otherViews.map(navButton)}</ul>
+        <TeamBar />
         <label className="lang">
           <span className="sr-only">{t('settings.language')}</span>
           <select value={lang} onChange={(e) => setLanguage.mutate(e.target.value as 'ru' | 'en')} aria-label={t('settings.language')}>

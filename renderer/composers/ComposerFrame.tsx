@@ -12,6 +12,7 @@ import { confirmUnfilled } from '../templates/TemplateField.tsx';
 import { askConfirm } from '../ui/confirm.ts';
 import { localInputValue } from '../ui/local-time.ts';
 import { StatusBadge } from '../ui/StatusBadge.tsx';
+import { ChatNotice, useTeamChatCheck } from '../team/ChatNotice.tsx';
 
 /** The account this composer sends with: the operator's last choice, else the provider's default. */
 export function useComposerAccount(provider: ProviderId): AccountView | undefined {
@@ -44,10 +45,12 @@ interface Props {
   onSent: () => void;
   /** Texts that may still hold `{{variables}}` from a template: sending asks first. */
   texts?: string[];
+  /** The chosen recipient as the history names it; in team mode the frame says who else is on that chat. */
+  recipient?: string | undefined;
   children: ReactNode;
 }
 
-export function ComposerFrame({ provider, problems, limits, send, onSent, texts = [], children }: Props) {
+export function ComposerFrame({ provider, problems, limits, send, onSent, texts = [], recipient, children }: Props) {
   const { t, lang } = useT();
   const accounts = (useAccounts().data ?? []).filter((a) => a.provider === provider);
   const account = useComposerAccount(provider);
@@ -68,6 +71,7 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
     if (editing) setLater(localInputValue(editing.scheduledAt));
   }
   const scheduledAt = later ? new Date(later).getTime() : undefined;
+  const teamAgrees = useTeamChatCheck({ accountId: account?.id, recipient });
   const mutation = useMutation({
     mutationFn: () =>
       send(account!.id, {
@@ -110,6 +114,7 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
       ))
     )
       return;
+    if (!(await teamAgrees())) return;
     mutation.mutate();
   };
 
@@ -198,6 +203,7 @@ export function ComposerFrame({ provider, problems, limits, send, onSent, texts 
           </button>
         </p>
       )}
+      <ChatNotice accountId={account?.id} recipient={recipient} />
       <div className="composer-body">{children}</div>
       <footer className="composer-foot">
         <div className="limits" aria-live="polite">

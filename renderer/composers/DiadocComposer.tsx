@@ -118,10 +118,13 @@ export function DiadocComposer() {
     problems.unshift({ field: 'documents', reason: 'documents_too_big', limit: diadocLimits.requestBytesMax });
   const setDocs = (documents: DocDraft[]) => setBody({ documents });
 
+  // The recipient as the history names it: the aside lists sends to it, the frame asks the team about it.
+  const historyRecipient = diadocKeyOf(r) ? r.toBoxId.trim() : undefined;
   return (
     <div className="composer-layout">
       <ComposerFrame
         provider="diadoc"
+        recipient={historyRecipient}
         problems={problems}
         texts={docs.map((d) => d.comment)}
         limits={
@@ -219,7 +222,7 @@ export function DiadocComposer() {
         provider="diadoc"
         accountId={account?.id}
         target={diadocKeyOf(r) ? r.toBoxId.trim() : undefined}
-        recipient={diadocKeyOf(r) ? r.toBoxId.trim() : undefined}
+        recipient={historyRecipient}
       />
     </div>
   );

@@ -34,10 +34,13 @@ export function GreenApiComposer() {
   const max = greenApiLimits.textMax[form];
   const normalized = normalizeGreenApiRecipient(recipient.recipientType, recipient.to);
 
+  // The recipient as the history names it: the aside lists sends to it, the frame asks the team about it.
+  const historyRecipient = keyOf(recipient) ? normalized : undefined;
   return (
     <div className="composer-layout">
       <ComposerFrame
         provider="greenapi"
+        recipient={historyRecipient}
         problems={problems}
         limits={<Counter count={characterCount(body.text)} max={max} label={t('field.text')} />}
         send={(accountId, options) => client.sends.send({ accountId, message, ...options })}
@@ -95,7 +98,7 @@ export function GreenApiComposer() {
         provider="greenapi"
         accountId={account?.id}
         target={keyOf(recipient) ? `${normalized}@${recipient.recipientType === 'group' ? 'g' : 'c'}.us` : undefined}
-        recipient={keyOf(recipient) ? normalized : undefined}
+        recipient={historyRecipient}
       />
     </div>
   );

@@ -69,10 +69,13 @@ export function MarketComposer() {
     return first ?? second;
   };
 
+  // The recipient as the history names it: the aside lists sends to it, the frame asks the team about it.
+  const historyRecipient = marketKeyOf(r) ? `chat ${base.chatId}` : undefined;
   return (
     <div className="composer-layout">
       <ComposerFrame
         provider="market"
+        recipient={historyRecipient}
         problems={problems}
         texts={[body.text]}
         limits={
@@ -129,7 +132,7 @@ export function MarketComposer() {
         provider="market"
         accountId={account?.id}
         target={marketKeyOf(r) ? base.chatId : undefined}
-        recipient={marketKeyOf(r) ? `chat ${base.chatId}` : undefined}
+        recipient={historyRecipient}
       />
     </div>
   );

@@ -79,10 +79,15 @@ export function PachcaComposer() {
   const buttonProblem = problems.find((p) => p.field.startsWith('buttons'));
   const total = b.buttons.reduce((n, r) => n + r.length, 0);
 
+  // The recipient as the history names it: the aside lists sends to it, the frame asks the team about it.
+  const historyRecipient = pachcaKeyOf(recipient)
+    ? `${recipient.entityType === 'discussion' ? 'chat' : recipient.entityType} ${Number(recipient.entityId)}`
+    : undefined;
   return (
     <div className="composer-layout">
       <ComposerFrame
         provider="pachca"
+        recipient={historyRecipient}
         problems={problems}
         texts={[b.content]}
         limits={
@@ -188,16 +193,7 @@ export function PachcaComposer() {
           </div>
         </details>
       </ComposerFrame>
-      <ComposerAside
-        provider="pachca"
-        accountId={account?.id}
-        target={pachcaKeyOf(recipient)}
-        recipient={
-          pachcaKeyOf(recipient)
-            ? `${recipient.entityType === 'discussion' ? 'chat' : recipient.entityType} ${Number(recipient.entityId)}`
-            : undefined
-        }
-      />
+      <ComposerAside provider="pachca" accountId={account?.id} target={pachcaKeyOf(recipient)} recipient={historyRecipient} />
     </div>
   );
 }

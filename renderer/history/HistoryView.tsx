@@ -10,6 +10,8 @@ import { useUi } from '../store.ts';
 import { StatusLabel } from '../ui/StatusBadge.tsx';
 import { SendDetailPane } from './SendDetailPane.tsx';
 import { previewLabel, recipientLabel } from './labels.ts';
+import { HistoryScopeSwitch, useHistoryScope } from '../team/HistoryScopeSwitch.tsx';
+import { TeamHistory } from '../team/TeamHistory.tsx';
 
 const ROW_HEIGHT = 56;
 
@@ -57,7 +59,12 @@ const HistoryRow = memo(function HistoryRow({
   );
 });
 
+/** The history: this desktop's sends, or in team mode the team's, by the Mine / Team switch. */
 export function HistoryView() {
+  return useHistoryScope() === 'team' ? <TeamHistory /> : <MineHistory />;
+}
+
+function MineHistory() {
   const { t, lang } = useT();
   const accounts = useAccounts().data ?? [];
   const selected = useUi((s) => s.selectedSendId);
@@ -120,6 +127,7 @@ export function HistoryView() {
     <div className="history-layout">
       <section className="history-list" aria-label={t('history.title')}>
         <h1>{t('history.title')}</h1>
+        <HistoryScopeSwitch />
         <div className="filters" role="search">
           <input
             type="search"

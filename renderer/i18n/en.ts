@@ -10,6 +10,7 @@ import { pachcaEn } from './parts/pachca.ts';
 import { readsideEn } from './parts/readside.ts';
 import { safeguardsEn } from './parts/safeguards.ts';
 import { shellEn } from './parts/shell.ts';
+import { teamEn } from './parts/team.ts';
 import type { Message } from './plural.ts';
 import type { DictKey } from './ru.ts';
 
@@ -27,6 +28,7 @@ export const en: Record<DictKey, Message> = {
   ...greenApiEn,
   ...durabilityEn,
   ...operatorFixesEn,
+  ...teamEn,
   'app.title': 'Operator console',
   'nav.pachca': 'Pachca',
   'nav.diadoc': 'Diadoc',

@@ -10,6 +10,7 @@ import { pachcaRu } from './parts/pachca.ts';
 import { readsideRu } from './parts/readside.ts';
 import { safeguardsRu } from './parts/safeguards.ts';
 import { shellRu } from './parts/shell.ts';
+import { teamRu } from './parts/team.ts';
 
 /** The Russian dictionary: the default language and the source of every key. */
 export const ru = {
@@ -25,6 +26,7 @@ export const ru = {
   ...greenApiRu,
   ...durabilityRu,
   ...operatorFixesRu,
+  ...teamRu,
   'app.title': 'Консоль оператора',
   'nav.pachca': 'Пачка',
   'nav.diadoc': 'Диадок',

@@ -1,6 +1,7 @@
 import { shortcutLabel, shortcuts } from '../../shared/shortcuts.ts';
 import { useSetSettings, useSettings } from '../api.ts';
 import { useT, type DictKey } from '../i18n/index.ts';
+import { TeamSettings } from '../team/TeamSettings.tsx';
 
 const mac = /Mac/i.test(navigator.platform);
 
@@ -27,6 +28,7 @@ export function SettingsView() {
         />
         <span>{t('settings.notifications')}</span>
       </label>
+      <TeamSettings />
       <h3>{t('settings.shortcuts')}</h3>
       <dl className="shortcuts">
         {shortcuts.map((s) => (

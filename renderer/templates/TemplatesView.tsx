@@ -5,8 +5,15 @@ import { client, keys, useTemplates } from '../api.ts';
 import { useT } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
 import { DeleteButton } from '../ui/DeleteButton.tsx';
+import { TeamTemplates } from '../team/TeamTemplates.tsx';
+import { TemplatesScopeSwitch, useTemplatesScope } from '../team/TemplatesScopeSwitch.tsx';
 
+/** The templates: this operator's own, or in team mode the team's, by the Personal / Team switch. */
 export function TemplatesView() {
+  return useTemplatesScope() === 'team' ? <TeamTemplates /> : <PersonalTemplates />;
+}
+
+function PersonalTemplates() {
   const { t } = useT();
   const templates = useTemplates().data ?? [];
   const qc = useQueryClient();
@@ -34,6 +41,7 @@ export function TemplatesView() {
           {t('templates.add')}
         </button>
       </header>
+      <TemplatesScopeSwitch />
       {editing && (
         <form
           className="account-form"
