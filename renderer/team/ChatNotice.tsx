@@ -2,7 +2,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { client } from '../api.ts';
 import { useT } from '../i18n/index.ts';
 import { askConfirm } from '../ui/confirm.ts';
-import { teamKeys, useChatActivity, useClaimChat, useTeamOn } from './queries.ts';
+import { teamKeys } from './live-team.ts';
+import { useChatActivity, useClaimChat, useTeamOn } from './queries.ts';
 import { useNow } from './use-now.ts';
 import { chatWarning, chatWarningText, formatMoment } from './words.ts';
 

@@ -1,16 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { client } from '../api.ts';
-
-/** Every team query lives under ['team']: the host's one "team changed" event makes them all stale at once. */
-export const teamKeys = {
-  all: ['team'] as const,
-  status: ['team', 'status'] as const,
-  sends: ['team', 'sends'] as const,
-  templates: ['team', 'templates'] as const,
-  conflicts: ['team', 'conflicts'] as const,
-  chat: (accountId: string, recipient: string) => ['team', 'chat', accountId, recipient] as const,
-};
+import { followTeamChanges, teamKeys } from './live-team.ts';
 
 export function useTeamStatus() {
   return useQuery({ queryKey: teamKeys.status, queryFn: () => client.team.status() });
@@ -85,23 +76,7 @@ export function useSaveTeamTemplate() {
   });
 }
 
-/**
- * The one place team queries follow the host: a burst of "team changed" events (a drain confirms
- * rows one batch at a time) marks them stale once per frame; only the queries on screen refetch.
- */
 export function useLiveTeam(): void {
   const qc = useQueryClient();
-  useEffect(() => {
-    let frame: number | undefined;
-    const off = client.on.teamChanged(() => {
-      frame ??= requestAnimationFrame(() => {
-        frame = undefined;
-        void qc.invalidateQueries({ queryKey: teamKeys.all });
-      });
-    });
-    return () => {
-      off();
-      if (frame !== undefined) cancelAnimationFrame(frame);
-    };
-  }, [qc]);
+  useEffect(() => followTeamChanges(qc, (listener) => client.on.teamChanged(listener)), [qc]);
 }

@@ -1,6 +1,7 @@
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { fillTemplate, templateVariables, type Template } from '../../shared/templates.ts';
 import { useTemplates } from '../api.ts';
+import { useTeamOn, useTeamTemplates } from '../team/queries.ts';
 import { useT } from '../i18n/index.ts';
 
 /** The "/query" the caret stands after, if the operator is calling up a template. */
@@ -18,7 +19,8 @@ interface Props {
   describedBy?: string;
 }
 
-const noTemplates: Template[] = [];
+type Pickable = Template & { team?: true };
+const noTemplates: Pickable[] = [];
 
 /**
  * A message text area with canned responses: typing `/` (or the button) opens the picker; a
@@ -26,7 +28,16 @@ const noTemplates: Template[] = [];
  */
 export function TemplateField({ label, name, value, onChange, rows = 8, describedBy }: Props) {
   const { t } = useT();
-  const templates = useTemplates().data ?? noTemplates;
+  const personal = useTemplates().data ?? noTemplates;
+  // In team mode the team's templates are called up the same way, after the operator's own.
+  const team = useTeamTemplates(useTeamOn()).data;
+  const templates = useMemo<Pickable[]>(
+    () =>
+      team?.length
+        ? [...personal, ...team.map((tp) => ({ id: tp.id, name: tp.name, body: tp.body, updatedAt: tp.updatedAt, team: true as const }))]
+        : personal,
+    [personal, team],
+  );
   const ref = useRef<HTMLTextAreaElement>(null);
   const listId = useId();
   const [picker, setPicker] = useState<{ start: number; query: string } | undefined>();
@@ -38,7 +49,7 @@ export function TemplateField({ label, name, value, onChange, rows = 8, describe
     return templates.filter((tp) => tp.name.toLowerCase().includes(q) || tp.body.toLowerCase().includes(q)).slice(0, 8);
   }, [templates, picker]);
 
-  const insert = (tp: Template) => {
+  const insert = (tp: Pickable) => {
     const el = ref.current;
     const caret = el?.selectionStart ?? value.length;
     const start = picker?.start ?? caret;
@@ -141,7 +152,8 @@ export function TemplateField({ label, name, value, onChange, rows = 8, describe
                   insert(tp);
                 }}
               >
-                <strong>{tp.name}</strong> <span className="muted">{tp.body.slice(0, 60)}</span>
+                <strong>{tp.name}</strong> {tp.team && <span className="badge">{t('team.templates.team')}</span>}{' '}
+                <span className="muted">{tp.body.slice(0, 60)}</span>
               </li>
             ))
           )}
