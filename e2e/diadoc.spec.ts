@@ -64,6 +64,44 @@ for (const target of targets) {
       });
     });
 
+    test('an operator picks a counterparty by INN, reads the documents it sent with their docflow, sends one and sees it there', async ({
+      app,
+    }) => {
+      test.slow();
+      const { page } = app;
+      const org = sim.read.counteragents[1]!.Organization;
+      const box = org.Boxes[0]!.BoxIdGuid;
+      const composer = page.getByRole('form', { name: 'Диадок' });
+      const field = composer.getByRole('combobox', { name: 'Ящик получателя (ToBoxId)' });
+      await field.fill(org.Inn);
+      const option = page.getByRole('option').filter({ hasText: org.ShortName });
+      await option.click();
+      await expect(field).toHaveValue(box);
+
+      // diadoc.md §12.4: what the counterparty sent, each with DocflowStatus.PrimaryStatus.
+      const conversation = page.getByRole('region', { name: 'Переписка' });
+      const theirs = conversation.locator('li:not(.own):not(.conversation-end)');
+      await expect(theirs).toHaveCount(3);
+      await expect(theirs.first()).toContainText(org.ShortName);
+      await expect(theirs.filter({ hasText: 'Договор поставки.pdf' })).toContainText('Документооборот:');
+
+      await dropFiles(page, composer.getByTestId('drop-zone').first(), [
+        { name: 'Акт за ноябрь.pdf', type: 'application/pdf', text: '%PDF-1.4 акт' },
+      ]);
+      await dropFiles(page, composer.getByTestId('diadoc-document').first().getByTestId('drop-zone'), [
+        { name: 'Акт за ноябрь.pdf.sig', type: 'application/pkcs7-signature', size: 2_000 },
+      ]);
+      await expect(composer.getByTestId('diadoc-signature-rule')).toHaveCount(0);
+      await composer.getByRole('button', { name: /Отправить/ }).click();
+      await expect(composer.locator('.last-result [data-status="sent"]')).toBeVisible();
+
+      const ours = conversation.locator('li.own').filter({ hasText: 'Акт за ноябрь.pdf' });
+      await expect(ours).toBeVisible({ timeout: 15_000 });
+      await expect(ours).toContainText('Мы');
+      await expect(ours).toContainText('Документооборот: Доставлен');
+      expect(sim.messages).toHaveLength(1);
+    });
+
     test('a send Diadoc answers 204 for first shows as sent in the composer once it has finished', async ({ app }) => {
       const { page } = app;
       // diadoc.md §4: 204 + Retry-After while the operation runs; the pipeline asks again with the same operationId.

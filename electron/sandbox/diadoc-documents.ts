@@ -50,6 +50,11 @@ interface SimDoc {
   IsTest: boolean;
   PacketId: string;
   LockMode: string;
+  RecipientResponseStatus: string;
+  RecipientReceiptMetadata: { ReceiptStatus: string };
+  ConfirmationMetadata: { ReceiptStatus: string; DateTimeTicks: number };
+  AmendmentRequestMetadata: { AmendmentFlags: number; ReceiptStatus: string };
+  SenderReceiptMetadata: { ReceiptStatus: string };
   /** Not Diadoc's: when the document shows in lists, for the delay below. */
   visibleAt: number;
   /** Not Diadoc's: the box whose list holds it. */
@@ -84,11 +89,22 @@ function outboundStatus(m: PostedMessage, needsSignature: boolean): Severity {
   return { Severity: 'Success', StatusText: 'Доставлен' };
 }
 
-const inboundStatuses: Severity[] = [
-  { Severity: 'Warning', StatusText: 'Требуется подписать' },
-  { Severity: 'Success', StatusText: 'Подписан' },
-  { Severity: 'Error', StatusText: 'Отказано в подписи' },
+const inboundStatuses: { primary: Severity; response: string }[] = [
+  { primary: { Severity: 'Warning', StatusText: 'Требуется подписать' }, response: 'WaitingForRecipientSignature' },
+  { primary: { Severity: 'Success', StatusText: 'Подписан' }, response: 'WithRecipientSignature' },
+  { primary: { Severity: 'Error', StatusText: 'Отказано в подписи' }, response: 'RecipientSignatureRequestRejected' },
 ];
+
+/**
+ * The fields Document.proto marks required that the sandbox has nothing to say in: receipts and
+ * amendment requests (not simulated) read "not acceptable", the proto's own word for "does not apply".
+ */
+const receipts = {
+  RecipientReceiptMetadata: { ReceiptStatus: 'GeneralReceiptStatusNotAcceptable' },
+  ConfirmationMetadata: { ReceiptStatus: 'GeneralReceiptStatusNotAcceptable', DateTimeTicks: 0 },
+  AmendmentRequestMetadata: { AmendmentFlags: 0, ReceiptStatus: 'GeneralReceiptStatusNotAcceptable' },
+  SenderReceiptMetadata: { ReceiptStatus: 'GeneralReceiptStatusNotAcceptable' },
+};
 const inboundTypes = [
   { type: 'Nonformalized', file: 'Письмо.pdf' },
   { type: 'Contract', file: 'Договор поставки.pdf' },
@@ -166,7 +182,9 @@ export class DiadocDocuments {
             Title: simDocumentType(kind.type)?.title ?? kind.type,
             FileName: kind.file,
             Metadata: [{ Key: 'FileName', Value: kind.file }],
-            DocflowStatus: { PrimaryStatus: inboundStatuses[(i + j) % inboundStatuses.length]! },
+            DocflowStatus: { PrimaryStatus: inboundStatuses[(i + j) % inboundStatuses.length]!.primary },
+            RecipientResponseStatus: inboundStatuses[(i + j) % inboundStatuses.length]!.response,
+            ...receipts,
             IsDeleted: false,
             IsTest: true,
             PacketId: guidOf(`in-packet-${i}-${j}`),
@@ -205,6 +223,8 @@ export class DiadocDocuments {
           ...(doc.customDocumentId ? { CustomDocumentId: doc.customDocumentId } : {}),
           Metadata: e?.FileName ? [{ Key: 'FileName', Value: e.FileName }] : [],
           DocflowStatus: { PrimaryStatus: outboundStatus(m, doc.needRecipientSignature) },
+          RecipientResponseStatus: doc.needRecipientSignature ? 'WaitingForRecipientSignature' : 'RecipientResponseStatusNotAcceptable',
+          ...receipts,
           IsDeleted: false,
           IsTest: true,
           PacketId: e?.PacketId ?? '',

@@ -7,6 +7,7 @@ import { durabilityEn } from './parts/durability.ts';
 import { operatorFixesEn } from './parts/operator-fixes.ts';
 import { marketEn } from './parts/market.ts';
 import { pachcaEn } from './parts/pachca.ts';
+import { diadocReadEn } from './parts/diadoc-read.ts';
 import { readsideEn } from './parts/readside.ts';
 import { safeguardsEn } from './parts/safeguards.ts';
 import { shellEn } from './parts/shell.ts';
@@ -20,6 +21,7 @@ export const en: Record<DictKey, Message> = {
   ...labelsEn,
   ...pachcaEn,
   ...readsideEn,
+  ...diadocReadEn,
   ...diadocEn,
   ...marketEn,
   ...safeguardsEn,

@@ -7,6 +7,7 @@ import { durabilityRu } from './parts/durability.ts';
 import { operatorFixesRu } from './parts/operator-fixes.ts';
 import { marketRu } from './parts/market.ts';
 import { pachcaRu } from './parts/pachca.ts';
+import { diadocReadRu } from './parts/diadoc-read.ts';
 import { readsideRu } from './parts/readside.ts';
 import { safeguardsRu } from './parts/safeguards.ts';
 import { shellRu } from './parts/shell.ts';
@@ -18,6 +19,7 @@ export const ru = {
   ...labelsRu,
   ...pachcaRu,
   ...readsideRu,
+  ...diadocReadRu,
   ...diadocRu,
   ...marketRu,
   ...safeguardsRu,

@@ -102,6 +102,12 @@ export function ConversationPane({
                     📎 {f}
                   </div>
                 ))}
+                {m.status && (
+                  <div className={`conversation-docflow docflow-${m.status.severity}`}>
+                    {t('conversation.docflow', { status: m.status.text })}{' '}
+                    <small className="muted">({t(`conversation.docflow.${m.status.severity}`)})</small>
+                  </div>
+                )}
               </li>
             ))}
             <li ref={end} aria-hidden="true" className="conversation-end" />

@@ -30,8 +30,6 @@ export const readsideRu = {
   'settlement.not_found':
     'Не найдено у провайдера: проверено {checked}, после задержки появления новых сообщений. Решите сами — отметить отправленным или отправить ещё раз.',
   'settlement.cannot_tell.greenapi': 'Green-API v1 не даёт проверить, дошло ли сообщение: решите сами.',
-  'settlement.cannot_tell.diadoc':
-    'Диадок: «Отправить ещё раз» повторит тот же operationId и не создаст второго документа — так и проверяется.',
   'settlement.cannot_tell.other': 'Провайдер не даёт проверить эту отправку: решите сами.',
   'sent.edit': 'Изменить у получателя',
   'sent.newText': 'Новый текст',
@@ -76,8 +74,6 @@ export const readsideEn: Record<keyof typeof readsideRu, string> = {
   'settlement.not_found':
     'Not found at the provider: checked {checked}, after the delay new messages take to appear. You decide — mark it sent or send it again.',
   'settlement.cannot_tell.greenapi': 'Green-API v1 offers no way to check whether the message arrived: you decide.',
-  'settlement.cannot_tell.diadoc':
-    'Diadoc: "Send again" repeats the same operationId and cannot create a second document — that is the check.',
   'settlement.cannot_tell.other': 'The provider offers no way to check this send: you decide.',
   'sent.edit': 'Edit for the recipient',
   'sent.newText': 'New text',
