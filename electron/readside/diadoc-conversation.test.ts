@@ -67,7 +67,7 @@ describe('Diadoc: the documents exchanged with a counterparty, beside the compos
       expect(m.files).toHaveLength(1);
       expect(m.status?.text).toMatch(/\S/);
     }
-    expect(c.items.map((m) => m.at)).toEqual([...c.items.map((m) => m.at)].sort((a, b) => a - b));
+    expect(c.items.map((m) => m.at)).toEqual(c.items.map((m) => m.at).sort((a, b) => a - b));
     expect(c.items.at(-1)).toMatchObject({
       own: true,
       text: 'Неформализованный документ',
@@ -79,7 +79,7 @@ describe('Diadoc: the documents exchanged with a counterparty, beside the compos
     );
 
     const reads = sim.server.received.filter((r) => r.path === '/V3/GetDocuments').slice(-2);
-    expect(reads.map((r) => r.query.get('filterCategory')).sort()).toEqual(['Any.Inbound', 'Any.Outbound']);
+    expect(new Set(reads.map((r) => r.query.get('filterCategory')))).toEqual(new Set(['Any.Inbound', 'Any.Outbound']));
     for (const r of reads) {
       expect(r.query.get('counteragentBoxId')).toBe(target());
       expect(r.query.get('sortDirection')).toBe('Descending');
