@@ -14,10 +14,10 @@ import {
 } from './team.ts';
 import { accountCreateSchema, accountUpdateSchema, accountViewSchema, checkResultSchema } from './accounts.ts';
 import type { SendError } from './errors.ts';
-import { diadocTypesReplySchema } from './messages/diadoc-types.ts';
-import { outgoingMessageSchema } from './messages/index.ts';
+import { diadocTypesReplySchema } from './messages/diadoc-types-schema.ts';
+import { outgoingMessageSchema } from './messages/outgoing-schema.ts';
 import { providerIdSchema } from './sends.ts';
-import { templateInputSchema, templateSchema } from './templates.ts';
+import { templateInputSchema, templateSchema } from './template-schema.ts';
 import {
   conversationQuerySchema,
   conversationSchema,

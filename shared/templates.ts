@@ -1,21 +1,5 @@
-import { z } from 'zod';
-import { capped, generous } from './bounds.ts';
-
-/** Canned responses: text with `{{variables}}` the operator fills in before sending. */
-export const templateSchema = z.object({
-  id: capped(generous.id),
-  name: capped(generous.label),
-  body: capped(20_000),
-  updatedAt: z.number(),
-});
-export type Template = z.infer<typeof templateSchema>;
-
-export const templateInputSchema = z.object({
-  id: z.string().max(64).optional(),
-  name: z.string().trim().min(1).max(100),
-  body: z.string().min(1).max(20_000),
-});
-export type TemplateInput = z.infer<typeof templateInputSchema>;
+// Only the type of the zod shape comes here, erased at build, so the renderer's bundle carries no schema.
+export type { Template } from './template-schema.ts';
 
 const VAR = /\{\{\s*([\p{L}\p{N}_.-]{1,40})\s*\}\}/gu;
 

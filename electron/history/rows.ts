@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sendErrorSchema, type SendError } from '../../shared/errors.ts';
-import { outgoingMessageSchema, type OutgoingMessage } from '../../shared/messages/index.ts';
+import { outgoingMessageSchema, type OutgoingMessage } from '../../shared/messages/outgoing-schema.ts';
 import { providerIds } from '../../shared/providers.ts';
 import { sendStatuses } from '../../shared/send-statuses.ts';
 import { storedJson } from '../stored-json.ts';

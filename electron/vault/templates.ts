@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OperatorError, sendError } from '../../shared/operator-error.ts';
-import { templateSchema, type Template, type TemplateInput } from '../../shared/templates.ts';
+import { templateSchema, type Template, type TemplateInput } from '../../shared/template-schema.ts';
 import type { SettingsStore } from './accounts.ts';
 
 const KEY = 'templates';

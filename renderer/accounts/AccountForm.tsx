@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { AccountCreate, AccountSettings, AccountView } from '../../shared/accounts.ts';
 import { secretOrigins } from '../../shared/secret-origins.ts';
-import { type SendError } from '../../shared/errors.ts';
+import type { SendError } from '../../shared/errors.ts';
 import { isOperatorError } from '../../shared/operator-error.ts';
 import { officialBaseUrls, providerIds, type ProviderId } from '../../shared/providers.ts';
 import { describeError, useT } from '../i18n/index.ts';

@@ -1,9 +1,12 @@
-import { z } from 'zod';
+import type { DiadocMetadataSpec, DiadocTypeInfo } from './diadoc-types-schema.ts';
+
+// Only the types of the zod shape come here, erased at build, so the composer's bundle carries no schema.
+export type { DiadocMetadataSpec, DiadocTypeInfo, DiadocTypesReply } from './diadoc-types-schema.ts';
 
 /**
  * Diadoc document types and the metadata each takes (diadoc.md §12.2). The box's own list comes
- * from `GET /V3/GetDocumentTypes` (the main process caches it per box); this file holds the shape
- * the app keeps it in and a built-in table for when the box cannot be asked.
+ * from `GET /V3/GetDocumentTypes` (the main process caches it per box); this file holds a built-in
+ * table for when the box cannot be asked (the shape the app keeps it in is diadoc-types-schema.ts).
  *
  * A metadata item is either passed in the call (`source: 'user'`) or read by Diadoc from the
  * document's content (`'content'`): sending the latter is refused as "Provided odd metadata
@@ -13,32 +16,6 @@ import { z } from 'zod';
  */
 
 export const metadataItemTypes = ['string', 'integer', 'decimal', 'date', 'time'] as const;
-
-export const diadocMetadataSpecSchema = z.object({
-  id: z.string().max(100),
-  type: z.enum(metadataItemTypes),
-  required: z.boolean(),
-  source: z.enum(['content', 'user']),
-});
-export type DiadocMetadataSpec = z.infer<typeof diadocMetadataSpecSchema>;
-
-export const diadocTypeInfoSchema = z.object({
-  typeNamedId: z.string().max(200),
-  title: z.string().max(500),
-  /** Function names; a type with more than one needs the operator to pick. */
-  functions: z.array(z.string().max(100)).max(50),
-  /** The sender's title (index 0) items of the actual version. */
-  metadata: z.array(diadocMetadataSpecSchema).max(100),
-});
-export type DiadocTypeInfo = z.infer<typeof diadocTypeInfoSchema>;
-
-export const diadocTypesReplySchema = z.object({
-  types: z.array(diadocTypeInfoSchema).max(1000),
-  /** `box`: the box's own list; `builtin`: the table below, because the box could not be asked. */
-  source: z.enum(['box', 'builtin']),
-  fetchedAt: z.number().optional(),
-});
-export type DiadocTypesReply = z.infer<typeof diadocTypesReplySchema>;
 
 const user = (id: string, type: DiadocMetadataSpec['type'], required: boolean): DiadocMetadataSpec => ({
   id,

@@ -4,7 +4,6 @@ import {
   checkDiadocMessage,
   diadocDocumentType,
   diadocLimits,
-  diadocMessageSchema,
   deliversNow,
   metadataFileName,
   withFileNames,
@@ -12,6 +11,7 @@ import {
   type DiadocTypeInfo,
   type DiadocMessage,
 } from './diadoc.ts';
+import { diadocMessageSchema } from './diadoc-schema.ts';
 
 const doc = (over: Partial<DiadocDocument> = {}): DiadocDocument => ({
   file: 'f_document0001',

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { generous, ident, text } from '../bounds.ts';
+import type { DiadocDocument, DiadocMessage } from './diadoc-schema.ts';
 import {
   diadocBuiltinTypes,
   diadocDocumentType,
@@ -12,6 +11,8 @@ import type { FieldProblem } from './problems.ts';
 
 export { diadocBuiltinTypes, diadocDocumentType, metadataFileName, passedMetadata } from './diadoc-types.ts';
 export type { DiadocMetadataSpec, DiadocTypeInfo } from './diadoc-types.ts';
+// Only the types of the zod shape come here, erased at build, so the composer's bundle carries no schema.
+export type { DiadocDocument, DiadocMessage } from './diadoc-schema.ts';
 
 /**
  * A Kontur Diadoc message as the composer produces it: one `MessageToPost` of up to 40
@@ -45,37 +46,6 @@ export const diadocLimits = {
 
 /** Box ids appear as dashed GUIDs and as `<hex>@diadoc.ru`; both are plain tokens without spaces. */
 export const boxIdPattern = /^[A-Za-z0-9_.@{}-]+$/;
-
-export const diadocMetadataItemSchema = z.object({ key: ident(), value: text(generous.value) });
-
-export const diadocDocumentSchema = z.object({
-  /** The handle id of the document file. */
-  file: ident(generous.id),
-  /** The handle id of a detached CMS signature (DER), when the operator has one. */
-  signatureFile: ident(generous.id).optional(),
-  typeNamedId: ident(),
-  function: ident().optional(),
-  version: ident().optional(),
-  metadata: z.array(diadocMetadataItemSchema).max(generous.list).optional(),
-  comment: text(diadocLimits.commentMax).optional(),
-  customDocumentId: ident().optional(),
-  needRecipientSignature: z.boolean().optional(),
-});
-export type DiadocDocument = z.infer<typeof diadocDocumentSchema>;
-
-export const diadocMessageSchema = z.object({
-  provider: z.literal('diadoc'),
-  fromBoxId: text(diadocLimits.boxIdMax),
-  toBoxId: text(diadocLimits.boxIdMax),
-  documents: z.array(diadocDocumentSchema).max(generous.list),
-  /** `MessageToPost.IsDraft`: created as a draft, sent later from Diadoc. */
-  isDraft: z.boolean().optional(),
-  /** `MessageToPost.LockPacket`: a closed packet (same as `LockMode = Full`). */
-  lockPacket: z.boolean().optional(),
-  /** `MessageToPost.DelaySend`: stored as "outgoing, not sent". */
-  delaySend: z.boolean().optional(),
-});
-export type DiadocMessage = z.infer<typeof diadocMessageSchema>;
 
 function checkBox(problems: FieldProblem[], field: string, value: string): void {
   const v = value.trim();

@@ -1,7 +1,9 @@
-import { z } from 'zod';
-import { ident, text } from '../bounds.ts';
 import { characterCount } from './characters.ts';
+import type { GreenApiMessage } from './green-api-schema.ts';
 import type { FieldProblem } from './problems.ts';
+
+// Only the types of the zod shape come here, erased at build, so the composer's bundle carries no schema.
+export type { GreenApiMessage } from './green-api-schema.ts';
 
 /**
  * A Green-API text message as the composer produces it. One shape serves both connection
@@ -21,14 +23,6 @@ export const individualIdPattern = /^\d{7,15}$/;
 /** Old-style `<digits>-<digits>` groups, and new-style long numeric group ids (instance form only). */
 export const groupIdPatternV1 = /^\d{7,15}-\d{6,12}$/;
 export const groupIdPatternInstance = /^(\d{7,15}-\d{6,12}|\d{15,20})$/;
-
-export const greenApiMessageSchema = z.object({
-  provider: z.literal('greenapi'),
-  recipientType: z.enum(['individual', 'group']),
-  to: ident(),
-  text: text(Math.max(...Object.values(greenApiLimits.textMax))),
-});
-export type GreenApiMessage = z.infer<typeof greenApiMessageSchema>;
 
 /** Strips what operators paste around a number (`+`, spaces, dashes in phones, a `@c.us` suffix). */
 export function normalizeGreenApiRecipient(recipientType: GreenApiMessage['recipientType'], raw: string): string {

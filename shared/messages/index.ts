@@ -1,17 +1,7 @@
-import { z } from 'zod';
-import { diadocMessageSchema } from './diadoc.ts';
-import { greenApiMessageSchema } from './green-api.ts';
-import { marketMessageSchema } from './market.ts';
-import { pachcaMessageSchema } from './pachca.ts';
+import type { OutgoingMessage } from './outgoing-schema.ts';
 
-/** Every message a composer can produce, told apart by `provider`. */
-export const outgoingMessageSchema = z.discriminatedUnion('provider', [
-  pachcaMessageSchema,
-  diadocMessageSchema,
-  marketMessageSchema,
-  greenApiMessageSchema,
-]);
-export type OutgoingMessage = z.infer<typeof outgoingMessageSchema>;
+// Only the type of the zod shape comes here, erased at build, so the renderer's bundle carries no schema.
+export type { OutgoingMessage } from './outgoing-schema.ts';
 
 /** The file handles a message refers to, in the order the composer attached them. */
 export function fileIdsOf(message: OutgoingMessage): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outgoingMessageSchema } from './index.ts';
+import { outgoingMessageSchema } from './outgoing-schema.ts';
 import { checkMarketMessage, isMarketId, marketLimits, normalizeMarketId, type MarketMessage } from './market.ts';
 
 const text = (over: Partial<MarketMessage> = {}): MarketMessage => ({

@@ -1,7 +1,9 @@
-import { z } from 'zod';
-import { generous, ident, text } from '../bounds.ts';
 import { characterCount } from './characters.ts';
+import type { MarketMessage } from './market-schema.ts';
 import type { FieldProblem } from './problems.ts';
+
+// Only the types of the zod shape come here, erased at build, so the composer's bundle carries no schema.
+export type { MarketMessage } from './market-schema.ts';
 
 /**
  * One Yandex Market chat send as the composer produces it (yandex-market.md §1–2, §5). The API
@@ -34,18 +36,6 @@ export const marketLimits = {
 const INT64_MAX = 9_223_372_036_854_775_807n;
 
 export const marketKinds = ['text', 'file'] as const;
-
-export const marketMessageSchema = z.object({
-  provider: z.literal('market'),
-  /** The cabinet id; empty means "the account's cabinet". */
-  businessId: ident(),
-  chatId: ident(),
-  kind: z.enum(marketKinds),
-  text: text(marketLimits.textMax).optional(),
-  /** The handle id of the one file of a `file` send. */
-  file: ident(generous.id).optional(),
-});
-export type MarketMessage = z.infer<typeof marketMessageSchema>;
 
 /** int64 ≥ 1 written in plain digits, as both the path and the query parameter require. */
 export function isMarketId(value: string): boolean {

@@ -1,7 +1,9 @@
-import { z } from 'zod';
-import { generous, ident, text } from '../bounds.ts';
 import { characterCount } from './characters.ts';
+import type { PachcaButton, PachcaMessage } from './pachca-schema.ts';
 import type { FieldProblem } from './problems.ts';
+
+// Only the types of the zod shape come here, erased at build, so the composer's bundle carries no schema.
+export type { PachcaButton, PachcaMessage } from './pachca-schema.ts';
 
 /**
  * A Pachca message as the composer produces it (pachca.md §2–4). The adapter maps it to
@@ -28,39 +30,6 @@ export const pachcaLimits = {
 
 export const pachcaEntityTypes = ['discussion', 'thread', 'user'] as const;
 export type PachcaEntityType = (typeof pachcaEntityTypes)[number];
-
-export const pachcaButtonSchema = z.object({
-  text: text(pachcaLimits.buttonTextMax),
-  url: text(generous.url).optional(),
-  data: text(pachcaLimits.buttonDataMax).optional(),
-});
-export type PachcaButton = z.infer<typeof pachcaButtonSchema>;
-
-export const pachcaMessageSchema = z.object({
-  provider: z.literal('pachca'),
-  entityType: z.enum(pachcaEntityTypes),
-  entityId: z
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 31 - 1),
-  content: text(pachcaLimits.contentMax),
-  // Rows and buttons are bounded by the whole message's count; the check names the per-row limit.
-  buttons: z.array(z.array(pachcaButtonSchema).max(pachcaLimits.buttonsMax)).max(pachcaLimits.buttonsMax).optional(),
-  /** Handle ids of the files to attach. */
-  files: z.array(ident(generous.id)).max(generous.list).optional(),
-  parentMessageId: z
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 31 - 1)
-    .optional(),
-  displayName: text(pachcaLimits.displayMax).optional(),
-  displayAvatarUrl: text(pachcaLimits.displayMax).optional(),
-  skipInviteMentions: z.boolean().optional(),
-  linkPreview: z.boolean().optional(),
-});
-export type PachcaMessage = z.infer<typeof pachcaMessageSchema>;
 
 const httpUrl = (s: string) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol);
 
