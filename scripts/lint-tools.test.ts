@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,6 +68,23 @@ describe('npm run lint fails on a seeded violation of each house rule', () => {
     expect(r.output).toContain('renderer-only-shared: renderer/view.ts → electron/store.ts');
     expect(r.output).toContain('shared-no-node-or-electron: shared/limits.ts → fs');
     expect(r.output).toContain('sandbox-imports-nothing-of-ours: electron/sandbox/new-simulator.ts → shared/limits.ts');
+  }, 300_000);
+
+  it('dependency-cruiser refuses zod reachable from the renderer or the preload, and lets a type import through', () => {
+    const dir = fixture('first-download', ['.dependency-cruiser-first-download.cjs']);
+    // The fixture imports zod itself, so it resolves the project's installed copy.
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+    const r = run(dir, bin('node'), [
+      join(root, 'scripts', 'layers.ts'),
+      '--config',
+      '.dependency-cruiser-first-download.cjs',
+      'renderer',
+      'electron/preload.ts',
+    ]);
+    expect(r.status, r.output).not.toBe(0);
+    expect(r.output).toMatch(/renderer-and-preload-no-schemas: renderer\/counter\.ts → \S*node_modules\/zod\//);
+    expect(r.output).toMatch(/renderer-and-preload-no-schemas: electron\/preload\.ts → \S*node_modules\/zod\//);
+    expect(r.output).not.toContain('renderer/composer.ts →');
   }, 300_000);
 
   it('knip reports an unused file, an unused export and an unused dependency', () => {
