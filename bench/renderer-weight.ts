@@ -7,7 +7,11 @@ export interface Chunk {
   bytes: number;
   gzip: number;
   initial: boolean;
+  /** Whether zod's code is inside: its class names stay as strings through minification. */
+  zod: boolean;
 }
+
+const zodMarker = /\$ZodType|ZodError/;
 
 /**
  * The built renderer's weight: every chunk with its gzip size, and which ones the first paint
@@ -20,9 +24,18 @@ export function rendererWeight(distDir: string): { chunks: Chunk[]; initialGzip:
     .filter((f) => f.endsWith('.js') || f.endsWith('.css'))
     .map((f) => {
       const buf = readFileSync(join(distDir, 'assets', f));
-      return { file: `assets/${f}`, bytes: buf.length, gzip: gzipSync(buf, { level: 9 }).length, initial: initialRefs.has(`assets/${f}`) };
+      return { file: `assets/${f}`, ...weigh(buf), initial: initialRefs.has(`assets/${f}`) };
     })
     .sort((a, b) => Number(b.initial) - Number(a.initial) || b.gzip - a.gzip);
   const initialGzip = chunks.filter((c) => c.initial && c.file.endsWith('.js')).reduce((s, c) => s + c.gzip, 0);
   return { chunks, initialGzip };
+}
+
+/** The preload script the window loads before the page: one file, as the build writes it. */
+export function preloadWeight(file: string): { bytes: number; gzip: number; zod: boolean } {
+  return weigh(readFileSync(file));
+}
+
+function weigh(buf: Buffer): { bytes: number; gzip: number; zod: boolean } {
+  return { bytes: buf.length, gzip: gzipSync(buf, { level: 9 }).length, zod: zodMarker.test(buf.toString('utf8')) };
 }
