@@ -216,6 +216,46 @@ for (const target of targets) {
       expect(againBody.DocumentAttachments[0].SignedContent).toEqual(body.DocumentAttachments[0].SignedContent);
     });
 
+    test('signatures pair themselves with their documents by name, in the same drop or later, and one without a document is explained', async ({
+      app,
+    }) => {
+      const { page } = app;
+      const composer = page.getByRole('form', { name: 'Диадок' });
+      const zone = composer.getByTestId('drop-zone').first();
+      await composer.getByLabel('Ящик получателя (ToBoxId)').fill('counterparty-box@diadoc.ru');
+      await dropFiles(page, zone, [
+        { name: 'акт.pdf.sig', type: 'application/pkcs7-signature', size: 1_500 },
+        { name: 'акт.pdf', type: 'application/pdf', text: '%PDF-1.4 акт' },
+        { name: 'договор.pdf', type: 'application/pdf', text: '%PDF-1.4 договор' },
+      ]);
+      const cards = composer.getByTestId('diadoc-document');
+      await expect(cards).toHaveCount(2);
+      await expect(cards.nth(0)).toContainText('акт.pdf.sig');
+      await expect(composer.getByTestId('documents-count')).toHaveText('Документов: 2 / 40');
+      await composer.getByLabel('Комментарий 2').fill('Договор поставки №7');
+
+      // Later, onto the composer rather than the card: the .p7s finds its document; the orphan is explained and dropped nowhere.
+      await dropFiles(page, zone, [
+        { name: 'договор.pdf.p7s', type: 'application/pkcs7-signature', size: 1_700 },
+        { name: 'упд.xml.sig', type: 'application/pkcs7-signature', size: 900 },
+      ]);
+      await expect(cards.nth(1)).toContainText('договор.pdf.p7s');
+      await expect(zone.getByRole('alert')).toContainText('упд.xml.sig: в письме нет документа «упд.xml», к которому эта подпись');
+      await expect(cards).toHaveCount(2);
+      await expect(composer.getByLabel('Комментарий 2')).toHaveValue('Договор поставки №7');
+      await expect(composer.getByTestId('diadoc-signature-rule')).toHaveCount(0);
+
+      await composer.getByRole('button', { name: /Отправить/ }).click();
+      await expect(composer.locator('.last-result [data-status="sent"]')).toBeVisible();
+      const body = JSON.parse(sim.server.received.find((r) => r.path === '/V3/PostMessage')!.body.toString());
+      expect(
+        body.DocumentAttachments.map(
+          (d: { SignedContent: { Signature: string } }) => Buffer.from(d.SignedContent.Signature, 'base64').length,
+        ),
+      ).toEqual([1_500, 1_700]);
+      expect(body.DocumentAttachments[1].Comment).toBe('Договор поставки №7');
+    });
+
     test('41 documents: the 41st is refused at drop with its reason, and 41 sent to the handler are refused', async ({ app }) => {
       const { page } = app;
       const composer = page.getByRole('form', { name: 'Диадок' });

@@ -17,6 +17,7 @@ import { RecipientPicker } from '../recipients/RecipientPicker.tsx';
 import { ComposerFrame, useComposerAccount } from './ComposerFrame.tsx';
 import { DiadocDocumentCard, metadataLines, type DocDraft } from './DiadocDocumentCard.tsx';
 import { FileDrop } from './FileDrop.tsx';
+import { isSignatureName, signedName, withDroppedFiles } from './signature-pairing.ts';
 import { ComposerAside } from '../recipients/ComposerAside.tsx';
 import { useComposerState, type ComposerSpec } from './useComposerState.ts';
 
@@ -45,6 +46,17 @@ export function fromDocument(d: DiadocDocument, file: FileHandle, signature: Fil
     metadata: (d.metadata ?? []).map((m) => `${m.key}=${m.value}`).join('\n'),
   };
 }
+
+const newCard = (file: FileHandle): DocDraft => ({
+  file,
+  typeNamedId: 'Nonformalized',
+  function: '',
+  version: '',
+  comment: '',
+  customDocumentId: '',
+  needRecipientSignature: false,
+  metadata: '',
+});
 
 function toDocument(d: DocDraft): DiadocDocument {
   const metadata = metadataLines(d.metadata).map(([key, value]) => ({ key, value }));
@@ -157,22 +169,22 @@ export function DiadocComposer() {
         </div>
         <FileDrop
           label={t('diadoc.documents')}
-          rules={{ maxFiles: diadocLimits.documentsMax, maxBytes: diadocLimits.requestBytesMax, current: docs.length }}
-          onFiles={(hs) =>
-            setDocs([
-              ...docs,
-              ...hs.map((file): DocDraft => ({
-                file,
-                typeNamedId: 'Nonformalized',
-                function: '',
-                version: '',
-                comment: '',
-                customDocumentId: '',
-                needRecipientSignature: false,
-                metadata: '',
-              })),
-            ])
-          }
+          rules={{
+            maxFiles: diadocLimits.documentsMax,
+            maxBytes: diadocLimits.requestBytesMax,
+            current: docs.length,
+            uncounted: isSignatureName,
+          }}
+          onFiles={(hs) => {
+            let unpaired: FileHandle[] = [];
+            // From the body as it is once the files are in: a comment typed during the upload stays.
+            setBody((now) => {
+              const dropped = withDroppedFiles(now.documents ?? [], hs, newCard);
+              unpaired = dropped.unpaired;
+              return { documents: dropped.docs };
+            });
+            return unpaired.map((s) => t('diadoc.signatureUnpaired', { name: s.name, document: signedName(s.name) }));
+          }}
         />
         <ol className="diadoc-docs">
           {docs.map((d, i) => (
@@ -183,7 +195,9 @@ export function DiadocComposer() {
               index={i}
               count={docs.length}
               problems={problems.filter((p) => p.field.startsWith(`documents.${i}.`))}
-              onChange={(doc) => setDocs(docs.map((x, j) => (j === i ? doc : x)))}
+              onChange={(change) =>
+                setBody((now) => ({ documents: (now.documents ?? []).map((x) => (x.file.id === d.file.id ? change(x) : x)) }))
+              }
               onRemove={() => setDocs(docs.filter((_, j) => j !== i))}
               onMove={(delta) => {
                 const next = [...docs];

@@ -48,7 +48,8 @@ interface Props {
   index: number;
   count: number;
   problems: FieldProblem[];
-  onChange: (doc: DocDraft) => void;
+  /** Changes this card as it is when the change lands: a signature still uploading does not undo what was typed meanwhile. */
+  onChange: (change: (doc: DocDraft) => DocDraft) => void;
   onRemove: () => void;
   onMove: (delta: -1 | 1) => void;
 }
@@ -67,7 +68,7 @@ export function DiadocDocumentCard({ types, doc, index, count, problems, onChang
   };
   const problemFor = (key: string) => problems.find((p) => p.field === `documents.${index}.meta.${key}`);
   const listId = `diadoc-types-${index}`;
-  const set = (patch: Partial<DocDraft>) => onChange({ ...doc, ...patch });
+  const set = (patch: Partial<DocDraft>) => onChange((now) => ({ ...now, ...patch }));
   return (
     <li className="diadoc-doc" data-testid="diadoc-document" aria-label={t('diadoc.document', { n, name: doc.file.name })}>
       <div className="row">
@@ -226,8 +227,7 @@ export function DiadocDocumentCard({ types, doc, index, count, problems, onChang
               className="link"
               aria-label={t('files.remove', { name: doc.signature.name })}
               onClick={() => {
-                const { signature: _s, ...rest } = doc;
-                onChange(rest);
+                onChange(({ signature: _s, ...rest }) => rest);
               }}
             >
               ×

@@ -10,11 +10,13 @@ export interface FileRules {
   maxBytes: number;
   /** Already attached: counts towards maxFiles. */
   current: number;
+  /** Files that ride along with another rather than being one more (Diadoc's signatures): not counted. */
+  uncounted?: (name: string) => boolean;
 }
 
-/** Checks a dropped file before anything is uploaded; the reason is a dictionary key. */
+/** Checks a dropped file before anything is uploaded; the reason is a dictionary key. `index` counts the files accepted before it. */
 export function refuseFile(file: File, rules: FileRules, index: number): { reason: string; limit?: number } | undefined {
-  if (rules.current + index >= rules.maxFiles) return { reason: 'too_many_files', limit: rules.maxFiles };
+  if (!rules.uncounted?.(file.name) && rules.current + index >= rules.maxFiles) return { reason: 'too_many_files', limit: rules.maxFiles };
   if (file.size === 0) return { reason: 'file_empty' };
   if (file.size > rules.maxBytes) return { reason: 'file_too_big', limit: rules.maxBytes };
   return undefined;
@@ -22,7 +24,8 @@ export function refuseFile(file: File, rules: FileRules, index: number): { reaso
 
 interface Props {
   rules: FileRules;
-  onFiles: (handles: FileHandle[]) => void;
+  /** Takes the accepted files; may answer notes about some of them, shown with the refusals. */
+  onFiles: (handles: FileHandle[]) => string[] | void;
   label: string;
   multiple?: boolean;
   children?: ReactNode;
@@ -44,7 +47,7 @@ export function FileDrop({ rules, onFiles, label, multiple = true, children }: P
     const problems: string[] = [];
     const accepted: File[] = [];
     files.forEach((f) => {
-      const no = refuseFile(f, rules, accepted.length);
+      const no = refuseFile(f, rules, accepted.filter((a) => !rules.uncounted?.(a.name)).length);
       if (no) problems.push(`${f.name}: ${t(`reason.${no.reason}` as never, { limit: limitParam(no.reason, no.limit) })}`);
       else accepted.push(f);
     });
@@ -59,8 +62,8 @@ export function FileDrop({ rules, onFiles, label, multiple = true, children }: P
         setBusy((b) => b - 1);
       }
     }
+    if (handles.length) problems.push(...(onFiles(handles) ?? []));
     setRefusals(problems);
-    if (handles.length) onFiles(handles);
   };
   // The paste listener is attached once and always takes files with this render's rules.
   const takePasted = useEffectEvent((files: File[]) => void take(files));

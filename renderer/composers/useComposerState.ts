@@ -52,10 +52,11 @@ export function useComposerState<R, B extends Record<string, unknown>>(spec: Com
     [spec, write, setDraft],
   );
 
+  /** A patch, or one made from the body as it is now (for a change that lands after an await, so nothing typed meanwhile is lost). */
   const setBody = useCallback(
-    (patch: Partial<B>) => {
+    (change: Partial<B> | ((body: B) => Partial<B>)) => {
       const cur = savedOf(spec, useUi.getState().composer[spec.provider]) ?? { ...spec.initial };
-      const body = { ...cur.body, ...patch };
+      const body = { ...cur.body, ...(typeof change === 'function' ? change(cur.body) : change) };
       write({ ...cur, body });
       if (cur.boundKey) setDraft(draftKey(spec, cur.boundKey), isEmpty(body) ? undefined : body);
     },
