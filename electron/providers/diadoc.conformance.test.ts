@@ -1,10 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiadocDocument, DiadocMessage } from '../../shared/messages/diadoc.ts';
 import { diadocShapes, DiadocSimulator, type MessageShape } from '../sandbox/diadoc.ts';
+import { diadocProtos, protoProblems } from '../testing/proto-json.ts';
 import { TempFiles } from '../testing/temp-files.ts';
 import { readDocumentTypes } from './diadoc-types.ts';
 import { diadocAdapter } from './diadoc.ts';
@@ -15,81 +14,16 @@ import type { AdapterContext, LocalFile } from './types.ts';
  * (shared/specs/diadoc/proto, from diadocsdk-csharp). The JSON form of the API uses the proto
  * field names verbatim, base64 for bytes, and enums by name or number (diadoc.md §3).
  */
-const protoDir = fileURLToPath(new URL('../../../shared/specs/diadoc/proto/', import.meta.url));
-const root = new protobuf.Root();
-// Imports in these files are written relative to the proto folder, not to the importing file.
-root.resolvePath = (_origin, target) => join(protoDir, target);
-root.loadSync(
-  [
-    'Events/DiadocMessage-PostApi.proto',
-    'Events/DiadocMessage-GetApi.proto',
-    'Organization.proto',
-    'Documents/Types/DocumentTypeDescriptionV3.proto',
-  ],
-  { keepCase: true },
-);
-root.resolveAll();
+const root = diadocProtos([
+  'Events/DiadocMessage-PostApi.proto',
+  'Events/DiadocMessage-GetApi.proto',
+  'Organization.proto',
+  'Documents/Types/DocumentTypeDescriptionV3.proto',
+]);
 const MessageToPost = root.lookupType('Diadoc.Api.Proto.Events.MessageToPost');
 const Message = root.lookupType('Diadoc.Api.Proto.Events.Message');
 const OrganizationList = root.lookupType('Diadoc.Api.Proto.OrganizationList');
 const GetDocumentTypesResponseV3 = root.lookupType('Diadoc.Api.Proto.Documents.Types.GetDocumentTypesResponseV3');
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const INT32 = new Set(['int32', 'sint32', 'sfixed32', 'uint32', 'fixed32']);
-const INT64 = new Set(['int64', 'sint64', 'sfixed64', 'uint64', 'fixed64']);
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function conformValue(field: protobuf.Field, v: unknown, at: string, out: string[]): void {
-  const rt = field.resolvedType;
-  if (rt instanceof protobuf.Type) return conform(rt, v, at, out);
-  if (rt instanceof protobuf.Enum) {
-    const ok = (typeof v === 'string' && Object.hasOwn(rt.values, v)) || (typeof v === 'number' && rt.valuesById[v] !== undefined);
-    if (!ok) out.push(`${at}: not a value of enum ${rt.name}`);
-    return;
-  }
-  const ok =
-    field.type === 'string'
-      ? typeof v === 'string'
-      : field.type === 'bool'
-        ? typeof v === 'boolean'
-        : field.type === 'bytes'
-          ? typeof v === 'string' && BASE64.test(v)
-          : INT32.has(field.type)
-            ? Number.isInteger(v)
-            : INT64.has(field.type)
-              ? Number.isInteger(v) || (typeof v === 'string' && /^-?\d+$/.test(v))
-              : typeof v === 'number';
-  if (!ok) out.push(`${at}: not a ${field.type}`);
-}
-
-/** Every way a JSON value breaks the proto type: unknown fields, missing required fields, wrong types. */
-function conform(type: protobuf.Type, value: unknown, path: string, out: string[]): void {
-  if (!isRecord(value)) {
-    out.push(`${path || type.name}: not an object`);
-    return;
-  }
-  for (const [key, v] of Object.entries(value)) {
-    const at = path ? `${path}.${key}` : key;
-    const field = Object.hasOwn(type.fields, key) ? type.fields[key] : undefined;
-    if (!field) out.push(`${at}: unknown field of ${type.name}`);
-    else if (v === null) out.push(`${at}: null`);
-    else if (field.repeated) {
-      if (!Array.isArray(v)) out.push(`${at}: not a list`);
-      else v.forEach((item, i) => conformValue(field, item, `${at}[${i}]`, out));
-    } else conformValue(field, v, at, out);
-  }
-  for (const field of type.fieldsArray)
-    if (field.required && !Object.hasOwn(value, field.name)) out.push(`${path ? `${path}.` : ''}${field.name}: required, missing`);
-}
-
-function problems(type: protobuf.Type, value: unknown): string[] {
-  const out: string[] = [];
-  conform(type, value, '', out);
-  return out;
-}
 
 /** Through protobuf's own wire format and back, as the server would read it. */
 function roundTrip(type: protobuf.Type, json: Record<string, unknown>): Record<string, unknown> {
@@ -204,7 +138,7 @@ describe('Diadoc conformance: what the adapter sends is a MessageToPost', () => 
     const sent = sim.server.received.slice(before).filter((q) => q.path === '/V3/PostMessage');
     expect(sent).toHaveLength(1);
     const json = JSON.parse(sent[0]!.body.toString('utf8')) as Record<string, unknown>;
-    expect(problems(MessageToPost, json)).toEqual([]);
+    expect(protoProblems(MessageToPost, json)).toEqual([]);
     expect(roundTrip(MessageToPost, json)).toEqual(json);
     // §12.2: a Nonformalized document always names its file, and no formalised one carries metadata.
     const attachments = json.DocumentAttachments as { TypeNamedId: string; Metadata?: { Key: string }[] }[];
@@ -288,12 +222,12 @@ describe('Diadoc conformance: the simulator enforces the proto', () => {
   }
 
   it('accepts the baseline body the refusals below are made from', async () => {
-    expect(problems(MessageToPost, ok)).toEqual([]);
+    expect(protoProblems(MessageToPost, ok)).toEqual([]);
     expect(await post(ok)).toBe(200);
   });
 
   it.each(refusedByProto)('refuses %s, as the proto does', async (_name, body) => {
-    expect(problems(MessageToPost, body)).not.toEqual([]);
+    expect(protoProblems(MessageToPost, body)).not.toEqual([]);
     expect(await post(body)).toBe(400);
   });
 
@@ -303,7 +237,7 @@ describe('Diadoc conformance: the simulator enforces the proto', () => {
     ['41 documents', { ...ok, DocumentAttachments: Array.from({ length: 41 }, () => ok.DocumentAttachments[0]) }],
     ['a 5001-character comment', withDoc({ Comment: 'ж'.repeat(5001) })],
   ])('refuses %s, which the proto allows but the documentation forbids', async (_name, body) => {
-    expect(problems(MessageToPost, body)).toEqual([]);
+    expect(protoProblems(MessageToPost, body)).toEqual([]);
     expect(await post(body)).toBe(400);
   });
 
@@ -332,7 +266,7 @@ describe('Diadoc conformance: the simulator enforces the proto', () => {
       },
     ],
   ])('accepts %s, as the proto does', async (_name, body) => {
-    expect(problems(MessageToPost, body)).toEqual([]);
+    expect(protoProblems(MessageToPost, body)).toEqual([]);
     expect(await post(body)).toBe(200);
   });
 });
@@ -361,7 +295,7 @@ describe('Diadoc conformance: what the simulator answers is what the proto descr
       }),
     });
     const reply = (await res.json()) as Record<string, unknown>;
-    expect(problems(Message, reply)).toEqual([]);
+    expect(protoProblems(Message, reply)).toEqual([]);
     expect(roundTrip(Message, reply).MessageId).toBe(reply.MessageId);
   });
 
@@ -370,7 +304,7 @@ describe('Diadoc conformance: what the simulator answers is what the proto descr
       headers: { authorization: `Bearer ${TOKEN}`, accept: 'application/json' },
     });
     const text = await res.text();
-    expect(problems(GetDocumentTypesResponseV3, JSON.parse(text))).toEqual([]);
+    expect(protoProblems(GetDocumentTypesResponseV3, JSON.parse(text))).toEqual([]);
     expect(readDocumentTypes(text)?.find((t) => t.typeNamedId === 'Nonformalized')?.metadata).toEqual([
       { id: 'FileName', type: 'string', required: true, source: 'user' },
     ]);
@@ -380,6 +314,6 @@ describe('Diadoc conformance: what the simulator answers is what the proto descr
     const res = await fetch(`${base}/GetMyOrganizations?autoRegister=false`, {
       headers: { authorization: `Bearer ${TOKEN}`, accept: 'application/json' },
     });
-    expect(problems(OrganizationList, await res.json())).toEqual([]);
+    expect(protoProblems(OrganizationList, await res.json())).toEqual([]);
   });
 });

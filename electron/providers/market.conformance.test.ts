@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import type { MarketMessage } from '../../shared/messages/market.ts';
 import { MarketSimulator } from '../sandbox/market.ts';
 import type { ReceivedRequest } from '../sandbox/server.ts';
+import { OpenApiSpec, type SpecOperation } from '../testing/openapi-spec.ts';
 import { marketAdapter } from './market.ts';
 import type { AdapterAccount, AdapterContext, LocalFile } from './types.ts';
 
@@ -19,50 +19,19 @@ import type { AdapterAccount, AdapterContext, LocalFile } from './types.ts';
  * every request those schemas refuse, the simulator refuses too.
  */
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const SPEC = new URL('../../../shared/specs/yandex-market/openapi/', import.meta.url);
+const spec = new OpenApiSpec(new URL('../../../shared/specs/yandex-market/openapi/openapi.yaml', import.meta.url));
 
 type Json = unknown;
-const files = new Map<string, Json>();
-
-function load(url: URL): Json {
-  const key = url.href.split('#')[0]!;
-  if (!files.has(key)) files.set(key, parse(readFileSync(url, 'utf8')) as Json);
-  return files.get(key);
-}
-
-/** Inlines every `$ref` (relative file, optional `#/pointer`), each resolved against the file it appears in. */
-function deref(node: Json, base: URL, stack: readonly string[] = []): Json {
-  if (Array.isArray(node)) return node.map((n) => deref(n, base, stack));
-  if (!node || typeof node !== 'object') return node;
-  const obj = node as Record<string, Json>;
-  if (typeof obj.$ref === 'string') {
-    const target = new URL(obj.$ref, base);
-    if (stack.includes(target.href)) throw new Error(`$ref cycle at ${target.href}`);
-    let value = load(target);
-    for (const seg of target.hash.replace(/^#\/?/, '').split('/').filter(Boolean))
-      value = (value as Record<string, Json>)[decodeURIComponent(seg.replace(/~1/g, '/').replace(/~0/g, '~'))];
-    return deref(value, target, [...stack, target.href]);
-  }
-  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, deref(v, base, stack)]));
-}
-
-interface Parameter {
-  name: string;
-  in: 'path' | 'query' | 'header';
-  required?: boolean;
-  schema: Json;
-}
-interface Operation {
-  parameters: Parameter[];
-  requestBody: { required?: boolean; content: Record<string, { schema: Json }> };
-  responses: Record<string, { content?: Record<string, { schema: Json }> }>;
-}
-
-const root = load(new URL('openapi.yaml', SPEC)) as {
-  paths: Record<string, Json>;
-  components: { securitySchemes: Record<string, { type: string; name?: string; in?: string }> };
+type Operation = SpecOperation & {
+  requestBody: NonNullable<SpecOperation['requestBody']>;
+  responses: NonNullable<SpecOperation['responses']>;
 };
-const operation = (path: string): Operation => (deref(root.paths[path], new URL('openapi.yaml', SPEC)) as { post: Operation }).post;
+
+function operation(path: string): Operation {
+  const op = spec.operation('POST', path);
+  if (!op?.requestBody || !op.responses) throw new Error(`POST ${path} is not published with a body and responses`);
+  return { ...op, requestBody: op.requestBody, responses: op.responses };
+}
 const MESSAGE_PATH = '/v2/businesses/{businessId}/chats/message';
 const FILE_PATH = '/v2/businesses/{businessId}/chats/file/send';
 const ops = { message: operation(MESSAGE_PATH), file: operation(FILE_PATH) };
@@ -126,7 +95,7 @@ async function violations(req: ReceivedRequest): Promise<string[]> {
   const query: Record<string, Json> = {};
   for (const [k, v] of req.query) query[k] = k in query ? [query[k], typed(v)] : typed(v);
   check(s.query, query, 'query');
-  const apiKey = root.components.securitySchemes.ApiKey!;
+  const apiKey = spec.securitySchemes.ApiKey!;
   if (apiKey.in === 'header' && !req.headers[apiKey.name!.toLowerCase()]) out.push(`header ${apiKey.name} missing`);
   const type = String(req.headers['content-type'] ?? '')
     .split(';')[0]!

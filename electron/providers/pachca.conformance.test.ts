@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import type { PachcaMessage } from '../../shared/messages/pachca.ts';
 import { PachcaSimulator } from '../sandbox/pachca.ts';
+import { OpenApiSpec } from '../testing/openapi-spec.ts';
 import { pachcaAdapter } from './pachca.ts';
 import type { AdapterAccount, AdapterContext } from './types.ts';
 
@@ -13,26 +10,9 @@ import type { AdapterAccount, AdapterContext } from './types.ts';
  * `POST /messages` body the adapter sends passes `MessageCreateRequest`, the simulator's upload
  * parameters pass `UploadParams`, and bodies the schema refuses, the simulator refuses too.
  */
-const spec = parse(readFileSync(new URL('../../../shared/specs/pachca/openapi.yaml', import.meta.url), 'utf8')) as {
-  components: { schemas: Record<string, unknown> };
-};
-
-/** OpenAPI 3.0 `nullable` → JSON Schema, so ajv reads the spec as Pachca means it. */
-function toJsonSchema(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(toJsonSchema);
-  if (!node || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) if (k !== 'nullable' && k !== 'example' && !k.startsWith('x-')) out[k] = toJsonSchema(v);
-  if ((node as { nullable?: boolean }).nullable) return { anyOf: [out, { type: 'null' }] };
-  return out;
-}
-
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
-ajv.addSchema({ $id: 'pachca', components: toJsonSchema(spec.components) });
-const validator = (name: string): ValidateFunction => ajv.compile({ $ref: `pachca#/components/schemas/${name}` });
-const messageSchema = validator('MessageCreateRequest');
-const uploadParams = validator('UploadParams');
+const spec = new OpenApiSpec(new URL('../../../shared/specs/pachca/openapi.yaml', import.meta.url));
+const messageSchema = spec.schema('MessageCreateRequest');
+const uploadParams = spec.schema('UploadParams');
 
 const TOKEN = 'pachca-conformance-token-77';
 
@@ -94,8 +74,9 @@ describe('Pachca conformance with the published OpenAPI', () => {
     for (const m of messages) {
       const r = await pachcaAdapter.send(ctx(), m);
       expect(r.kind, JSON.stringify(r)).toBe('sent');
-      const body = JSON.parse(sim.server.received.at(-1)!.body.toString()) as unknown;
-      expect(messageSchema(body), JSON.stringify(messageSchema.errors)).toBe(true);
+      const req = sim.server.received.at(-1)!;
+      expect(spec.violations(req)).toEqual([]);
+      expect(messageSchema(JSON.parse(req.body.toString())), JSON.stringify(messageSchema.errors)).toBe(true);
     }
   });
 

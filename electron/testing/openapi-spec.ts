@@ -28,10 +28,11 @@ export interface SpecOperation {
   template: string;
   parameters: SpecParameter[];
   requestBody?: { required?: boolean; content: Record<string, { schema?: Json }> };
+  responses?: Record<string, { content?: Record<string, { schema?: Json }> }>;
   security?: Record<string, string[]>[];
 }
 
-interface SecurityScheme {
+export interface SecurityScheme {
   type: string;
   scheme?: string;
   name?: string;
@@ -134,6 +135,15 @@ export class OpenApiSpec {
     const own = op.parameters ?? [];
     const inherited = (item.parameters ?? []).filter((p) => !own.some((o) => o.name === p.name && o.in === p.in));
     return { ...op, method: method.toUpperCase(), template, parameters: [...inherited, ...own] };
+  }
+
+  /** A validator of one named schema of `#/components/schemas`, every `$ref` inlined. */
+  schema(name: string): ValidateFunction {
+    return this.validator(this.deref({ $ref: `#/components/schemas/${name}` }, this.entry));
+  }
+
+  get securitySchemes(): Readonly<Record<string, SecurityScheme>> {
+    return this.root.components?.securitySchemes ?? {};
   }
 
   private validator(schema: Json): ValidateFunction {
