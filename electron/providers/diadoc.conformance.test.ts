@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiadocDocument, DiadocMessage } from '../../shared/messages/diadoc.ts';
 import { diadocShapes, DiadocSimulator, type MessageShape } from '../sandbox/diadoc.ts';
