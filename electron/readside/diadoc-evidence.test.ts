@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccountView } from '../../shared/accounts.ts';
 import type { SendDetail } from '../../shared/contract.ts';
@@ -21,6 +22,7 @@ describe('Diadoc: an unknown outcome settled by the repeat of its operationId or
   let clock: ManualClock;
   let host: TestHost;
   let account: AccountView;
+  let db: DatabaseSync;
   const posts = () => sim.server.received.filter((r) => r.path === '/V3/PostMessage');
   const detail = async (id: string) => value<SendDetail>(await host.dispatch('history.get', { id }));
 
@@ -32,7 +34,12 @@ describe('Diadoc: an unknown outcome settled by the repeat of its operationId or
     sim.server.clearFaults();
     sim.processingReplies = 0;
     clock = new ManualClock();
-    host = await testHost({ clock, timeoutMs: 2000, evidenceTiming: { firstLookMs: 0, finalAfterMs: 0 } });
+    host = await testHost({
+      clock,
+      timeoutMs: 2000,
+      evidenceTiming: { firstLookMs: 0, finalAfterMs: 0 },
+      historyConnection: (c) => (db = c),
+    });
     account = value<AccountView>(
       await host.dispatch('accounts.create', {
         name: 'Диадок',
@@ -135,5 +142,20 @@ describe('Diadoc: an unknown outcome settled by the repeat of its operationId or
     expect(d).toMatchObject({ status: 'outcome_unknown', settlement: { result: 'not_found', by: 'app' } });
     expect(posts()).toHaveLength(sent);
     expect(sim.messages.length).toBe(before);
+  });
+
+  it('a send with no operationId on record cannot be looked up by it: "cannot tell", left to the operator, nothing posted or read', async () => {
+    // Diadoc acknowledged it (204s), so a recorded operationId would be asked again; this row lost it.
+    sim.processingReplies = 5;
+    const lost = await lostSend(await message());
+    db.prepare('UPDATE sends SET operation_id = ? WHERE id = ?').run('', lost.id);
+    const sent = posts().length;
+    const reads = sim.server.received.filter((r) => r.path === '/V3/GetDocuments').length;
+
+    const d = await settled(lost.id);
+    expect(d).toMatchObject({ status: 'outcome_unknown', settlement: { result: 'cannot_tell', by: 'app' } });
+    expect(posts()).toHaveLength(sent);
+    expect(sim.server.received.filter((r) => r.path === '/V3/GetDocuments')).toHaveLength(reads);
+    expect(sim.messages.some((m) => m.operationId === lost.operationId!.toLowerCase())).toBe(false);
   });
 });
