@@ -12,6 +12,8 @@ export interface RunningApp {
   page: Page;
   dataDir: string;
   restart(): Promise<Page>;
+  /** Kills the host process outright (SIGKILL: no shutdown, nothing flushed) and starts it again on the same data. */
+  kill(): Promise<Page>;
   /** Everything the host process printed (stdout and stderr) so far. */
   logs(): string;
 }
@@ -52,6 +54,19 @@ export function appTest(target: Target) {
             running.page = await app.firstWindow();
             return running.page;
           },
+          async kill() {
+            const proc = app.process();
+            const exited = new Promise((resolve) => proc.once('exit', resolve));
+            proc.kill('SIGKILL');
+            await exited;
+            app = await _electron.launch({
+              executablePath: executablePath!,
+              args: [root],
+              env: { ...process.env, OPERATOR_DATA_DIR: dataDir },
+            });
+            running.page = await app.firstWindow();
+            return running.page;
+          },
         };
         await use(running);
         await app.close();
@@ -68,6 +83,18 @@ export function appTest(target: Target) {
           dataDir,
           async restart() {
             await harness.stop();
+            harness = await startHarness(dataDir, {
+              port: harness.port,
+              env: { OPERATOR_TIMEOUT_MS: '5000' },
+              onOutput: (t) => (harnessLog += t),
+            });
+            await running.page.goto(harness.url);
+            return running.page;
+          },
+          async kill() {
+            const exited = new Promise((resolve) => harness.proc.once('exit', resolve));
+            harness.proc.kill('SIGKILL');
+            await exited;
             harness = await startHarness(dataDir, {
               port: harness.port,
               env: { OPERATOR_TIMEOUT_MS: '5000' },
