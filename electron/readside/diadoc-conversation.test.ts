@@ -11,6 +11,18 @@ import { diadocProtos, protoProblems } from '../testing/proto-json.ts';
 
 const TOKEN = 'diadoc-conversation-token';
 const FROM = 'sandbox-box-from@diadoc.ru';
+/** diadoc.md §12.4 and the GetDocuments (V3) page it cites. */
+const GET_DOCUMENTS_PARAMS = new Set([
+  'boxId',
+  'filterCategory',
+  'counteragentBoxId',
+  'timestampFromTicks',
+  'timestampToTicks',
+  'documentNumber',
+  'sortDirection',
+  'count',
+  'afterIndexKey',
+]);
 const DocumentList = diadocProtos(['Documents/DocumentList.proto']).lookupType('Diadoc.Api.Proto.Documents.DocumentList');
 
 describe('Diadoc: the documents exchanged with a counterparty, beside the composer', () => {
@@ -83,6 +95,9 @@ describe('Diadoc: the documents exchanged with a counterparty, beside the compos
     for (const r of reads) {
       expect(r.query.get('counteragentBoxId')).toBe(target());
       expect(r.query.get('sortDirection')).toBe('Descending');
+      // diadoc.md §12.4: only the parameters GetDocuments (V3) names, the box in its GUID-or-id form, count within 0–100.
+      expect([...r.query.keys()].filter((k) => !GET_DOCUMENTS_PARAMS.has(k))).toEqual([]);
+      expect(Number(r.query.get('count'))).toBeLessThanOrEqual(100);
     }
   });
 

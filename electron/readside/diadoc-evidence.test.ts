@@ -114,7 +114,9 @@ describe('Diadoc: an unknown outcome settled by the repeat of its operationId or
     });
     expect(Math.abs(d.settlement!.providerAt! - made[0]!.createdAt)).toBeLessThan(1000);
     expect(posts().map((r) => r.query.get('operationId'))).toEqual(Array(4).fill(lost.operationId));
-    expect(sim.server.received.some((r) => r.path === '/V6/GetMessage' && r.query.get('messageId') === made[0]!.messageId)).toBe(true);
+    const lookup = sim.server.received.find((r) => r.path === '/V6/GetMessage' && r.query.get('messageId') === made[0]!.messageId)!;
+    // diadoc.md §12.4: GetMessage (V6) takes boxId, messageId, entityId, originalSignature, injectEntityContent.
+    expect([...lookup.query.keys()].sort((a, b) => a.localeCompare(b))).toEqual(['boxId', 'injectEntityContent', 'messageId']);
   });
 
   it('a message Diadoc made before answering 500 is found in the outbound list, without posting it again', async () => {
@@ -130,6 +132,9 @@ describe('Diadoc: an unknown outcome settled by the repeat of its operationId or
     const look = sim.server.received.filter((r) => r.path === '/V3/GetDocuments').at(-1)!;
     expect(look.query.get('filterCategory')).toBe('Any.Outbound');
     expect(look.query.get('counteragentBoxId')).toBe(TO);
+    // §12.5: from the send's start (less the clock skew allowed), in Diadoc's ticks.
+    const from = Number(look.query.get('timestampFromTicks'));
+    expect(from).toBeLessThanOrEqual(621_355_968_000_000_000 + lost.attempts[0]!.startedAt * 10_000);
   });
 
   it('a message Diadoc never took is "not found", stays for the operator and is not posted again', async () => {

@@ -305,6 +305,8 @@ export class DiadocSimulator {
   private readonly operations = new Map<string, Operation>();
   readonly read: DiadocReadSide;
   readonly documents: DiadocDocuments;
+  /** One clock for the shelf's expiry, a message's time and when the lists show it. */
+  private readonly now: () => number;
 
   constructor(opts: {
     tokens: readonly string[];
@@ -323,7 +325,8 @@ export class DiadocSimulator {
     this.closedBoxes = new Set((opts.closedBoxes ?? []).map((b) => b.toLowerCase()));
     this.processingReplies = opts.processingReplies ?? 0;
     this.retryAfterSeconds = opts.retryAfterSeconds ?? 1;
-    this.shelf = new DiadocShelf(opts.now ?? Date.now);
+    this.now = opts.now ?? Date.now;
+    this.shelf = new DiadocShelf(this.now);
     // §7, §10: a request over the cap is refused whole, by any method, before it is read as JSON.
     this.server.bodyLimit = {
       bytes: simLimits.requestBytesMax,
@@ -350,7 +353,7 @@ export class DiadocSimulator {
         messages: () => this.messages,
         counterparties: () => this.read.counteragents.map((c) => ({ box: c.Organization.Boxes[0]!.BoxIdGuid })),
         myBox: () => this.boxes[0]!,
-        now: opts.now ?? Date.now,
+        now: this.now,
       },
       opts.documents,
     );
@@ -608,7 +611,7 @@ export class DiadocSimulator {
   }
 
   private create(msg: Record<string, unknown>, operationId: string, owner: string): Record<string, unknown> {
-    const now = Date.now();
+    const now = this.now();
     const messageId = randomUUID();
     const packetId = randomUUID();
     const from = this.ownBox(msg.FromBoxId as string)!;
