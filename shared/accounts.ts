@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountLimits } from './account-limits.ts';
 import { capped, generous } from './bounds.ts';
 import { greenApiForms } from './messages/green-api.ts';
 
@@ -6,7 +7,7 @@ import { greenApiForms } from './messages/green-api.ts';
  * Accounts as the renderer sees and edits them. Secrets travel one way only: the renderer may
  * write a new secret in `secrets`, and reads back nothing but `secretState` (set or not, and a mask).
  */
-const name = z.string().trim().min(1).max(100);
+const name = z.string().trim().min(1).max(accountLimits.nameMax);
 /** https everywhere; plain http only for loopback (simulators, a local proxy). No credentials in the URL. */
 export const baseUrlSchema = z
   .string()

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { AccountCreate, AccountSettings, AccountView } from '../../shared/accounts.ts';
+import { accountLimits } from '../../shared/account-limits.ts';
 import { secretOrigins } from '../../shared/secret-origins.ts';
 import type { SendError } from '../../shared/errors.ts';
 import { isOperatorError } from '../../shared/operator-error.ts';
@@ -88,7 +89,7 @@ export function AccountForm({ existing, unprotected, onSubmit, onCancel }: Props
       )}
       <label className="field">
         <span>{t('accounts.name')}</span>
-        <input name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} required />
+        <input name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={accountLimits.nameMax} required />
       </label>
       {!existing?.sandbox && (
         <label className="field">

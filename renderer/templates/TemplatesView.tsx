@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { Template } from '../../shared/templates.ts';
+import { templateLimits, type Template } from '../../shared/templates.ts';
 import { client, keys, useTemplates } from '../api.ts';
 import { useT } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
@@ -53,7 +53,12 @@ function PersonalTemplates() {
         >
           <label className="field">
             <span>{t('templates.name')}</span>
-            <input value={editing.name ?? ''} onChange={(e) => setEditing({ ...editing, name: e.target.value })} maxLength={100} required />
+            <input
+              value={editing.name ?? ''}
+              onChange={(e) => setEditing({ ...editing, name: e.target.value })}
+              maxLength={templateLimits.nameMax}
+              required
+            />
           </label>
           <label className="field">
             <span>{t('templates.body')}</span>
