@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { capped, generous } from './bounds.ts';
+import { errorKinds } from './error-kinds.ts';
 
 /**
  * The one error model every layer speaks. Adapters map provider statuses and bodies into it;
@@ -7,21 +8,6 @@ import { capped, generous } from './bounds.ts';
  * (the provider's own words, already redacted) underneath, so nothing above the adapters
  * parses provider JSON.
  */
-export const errorKinds = [
-  'invalid',
-  'unauthorized',
-  'forbidden',
-  'payment_required',
-  'not_found',
-  'conflict',
-  'too_large',
-  'rate_limited',
-  'provider_error',
-  'network',
-  'outcome_unknown',
-] as const;
-export type ErrorKind = (typeof errorKinds)[number];
-
 export const sendErrorSchema = z.object({
   kind: z.enum(errorKinds),
   /** Plain English for logs and for the operator when the dictionary has nothing better. */

@@ -1,4 +1,5 @@
-import type { ErrorKind, SendError } from './errors.ts';
+import type { ErrorKind } from './error-kinds.ts';
+import type { SendError } from './errors.ts';
 
 // Plain code the renderer and preload load at start: the error model's schema stays in errors.ts, out of their bundles.
 

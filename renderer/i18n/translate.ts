@@ -1,3 +1,4 @@
+import type { ErrorKind } from '../../shared/error-kinds.ts';
 import type { SendError } from '../../shared/errors.ts';
 import { en } from './en.ts';
 import { formatBytes, formatNumber, pluralCategory, type Lang } from './format.ts';
@@ -36,9 +37,7 @@ export function hasKey(key: string): key is DictKey {
 /** A SendError in the operator's words: the reason (or kind), the field, and the provider's own text. */
 export function describeError(t: Translate, e: SendError): string {
   const reasonKey = `reason.${e.reason ?? ''}`;
-  const main = hasKey(reasonKey)
-    ? t(reasonKey, { limit: limitParam(e.reason, e.limit), name: e.fileName ?? '' })
-    : t(`kind.${e.kind}` as DictKey);
+  const main = hasKey(reasonKey) ? t(reasonKey, { limit: limitParam(e.reason, e.limit), name: e.fileName ?? '' }) : t(kindKey(e.kind));
   const fieldKey = e.field ? `field.${e.field}` : '';
   const field = e.field ? (hasKey(fieldKey) ? t(fieldKey) : e.field) : '';
   const parts = [field ? `${field}: ${main}` : main];
@@ -46,6 +45,11 @@ export function describeError(t: Translate, e: SendError): string {
   if (e.providerText) parts.push(`«${e.providerText}»`);
   else if (!hasKey(reasonKey) && e.message) parts.push(e.message);
   return parts.join(' — ');
+}
+
+/** Every error kind has its words: a kind the dictionary lacks fails the type check here. */
+function kindKey(kind: ErrorKind): DictKey {
+  return `kind.${kind}`;
 }
 
 // Reasons whose limit is a number of bytes: "не больше 5 МБ", never "не больше 5242880".
