@@ -51,20 +51,19 @@ describe('Diadoc: an unknown outcome settled by the repeat of its operationId or
     return () => host.dispose();
   });
 
-  async function message(customDocumentId?: string): Promise<DiadocMessage> {
+  async function document(customDocumentId?: string): Promise<DiadocMessage['documents'][number]> {
     const path = join(host.dataDir, `Акт ${crypto.randomUUID().slice(0, 8)}.pdf`);
     writeFileSync(path, `%PDF-1.4 ${crypto.randomUUID()}`);
     writeFileSync(`${path}.sig`, Buffer.from([0x30, 0x82, 0x01, 0x00]));
     const file = await host.files.register(path);
     const signature = await host.files.register(`${path}.sig`);
-    return {
-      provider: 'diadoc',
-      fromBoxId: FROM,
-      toBoxId: TO,
-      documents: [
-        { file: file.id, signatureFile: signature.id, typeNamedId: 'Nonformalized', ...(customDocumentId ? { customDocumentId } : {}) },
-      ],
-    };
+    return { file: file.id, signatureFile: signature.id, typeNamedId: 'Nonformalized', ...(customDocumentId ? { customDocumentId } : {}) };
+  }
+
+  async function message(customDocumentId?: string, count = 1): Promise<DiadocMessage> {
+    const documents = [];
+    for (let i = 0; i < count; i++) documents.push(await document(customDocumentId && `${customDocumentId}-${i}`));
+    return { provider: 'diadoc', fromBoxId: FROM, toBoxId: TO, documents };
   }
 
   /** Sends, lets the outbox's processing budget run out (its second attempt comes 11 minutes on), and returns the unknown send. */
@@ -119,14 +118,18 @@ describe('Diadoc: an unknown outcome settled by the repeat of its operationId or
     expect([...lookup.query.keys()].sort((a, b) => a.localeCompare(b))).toEqual(['boxId', 'injectEntityContent', 'messageId']);
   });
 
-  it('a message Diadoc made before answering 500 is found in the outbound list, without posting it again', async () => {
+  it('a message of three documents Diadoc made before answering 500 is found in the outbound list, without posting it again', async () => {
+    // An earlier message to the same counterparty with other files must not be taken for it.
+    const earlier = value<SendSummary>(await host.dispatch('sends.send', { accountId: account.id, message: await message() }));
+    await vi.waitFor(async () => expect((await detail(earlier.id)).status).toBe('sent'), { timeout: 5000, interval: 20 });
     sim.server.inject({ path: '/V3/PostMessage', statusAfterProcessing: 500 }, { path: '/V3/PostMessage', status: 500 });
-    const lost = await lostSend(await message(`console-${crypto.randomUUID().slice(0, 8)}`));
+    const lost = await lostSend(await message(`console-${crypto.randomUUID().slice(0, 8)}`, 3));
     expect(lost.error?.reason).toBe('still_processing');
     const before = posts().length;
 
     const d = await settled(lost.id);
     const made = sim.messages.at(-1)!;
+    expect(made.documents).toHaveLength(3);
     expect(d).toMatchObject({ status: 'sent', providerMessageId: made.messageId, settlement: { result: 'found', by: 'provider' } });
     expect(posts()).toHaveLength(before);
     const look = sim.server.received.filter((r) => r.path === '/V3/GetDocuments').at(-1)!;

@@ -236,7 +236,8 @@ export class DiadocDocuments {
     }
     // The seeded inbound documents arrived in our first box.
     if (mine === guidOf(this.d.myBox())) out.push(...this.inbound);
-    out.sort((a, b) => a.SendTimestampTicks - b.SendTimestampTicks || a.EntityId.localeCompare(b.EntityId));
+    // Stable: a message's documents keep the order they were posted in.
+    out.sort((a, b) => a.SendTimestampTicks - b.SendTimestampTicks);
     for (const doc of out) doc.IndexKey = this.indexKey(doc.EntityId);
     return out;
   }

@@ -172,17 +172,23 @@ async function listed(ctx: ReaderContext, send: SendToMatch): Promise<Verdict> {
   }
   for (const [messageId, docs] of byMessage) {
     if (send.claimed.has(messageId) || docs.length !== want.length) continue;
-    const same = want.every((w, i) => {
-      const d = docs[i]!;
-      const listedName = d.Metadata?.find((m) => m.Key === 'FileName')?.Value;
-      return (
-        (d.TypeNamedId ?? '').toLowerCase() === w.type &&
-        (!w.customId || d.CustomDocumentId === w.customId) &&
-        // A type that reads FileName from its content lists none from the call: nothing to compare.
-        (!listedName || !w.fileName || listedName === w.fileName)
-      );
+    // Matched as a set: the sheet says nothing of the order a message's documents are listed in.
+    const left = [...docs];
+    const same = want.every((w) => {
+      const i = left.findIndex((d) => {
+        const listedName = d.Metadata?.find((m) => m.Key === 'FileName')?.Value;
+        return (
+          (d.TypeNamedId ?? '').toLowerCase() === w.type &&
+          (!w.customId || d.CustomDocumentId === w.customId) &&
+          // A type that reads FileName from its content lists none from the call: nothing to compare.
+          (!listedName || !w.fileName || listedName === w.fileName)
+        );
+      });
+      if (i < 0) return false;
+      left.splice(i, 1);
+      return true;
     });
-    if (same) return { providerMessageId: messageId, at: sendAt(docs[0]!) };
+    if (same) return { providerMessageId: messageId, at: Math.min(...docs.map(sendAt)) };
   }
   return undefined;
 }
