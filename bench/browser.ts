@@ -7,8 +7,11 @@ import { chromiumArgs, findChromium } from '../e2e/targets.ts';
 import { seedDirectory } from './directory.ts';
 import { stats, type Stats } from './stats.ts';
 
+/** How long a page may take to load on a machine shared with other jobs (a full run once timed out at 30 s); the figures say how long it took. */
+const LOADED_MS = 180_000;
+
 async function composerReady(page: Page): Promise<number> {
-  await page.waitForFunction(() => performance.getEntriesByName('operator:composer-ready').length > 0, undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => performance.getEntriesByName('operator:composer-ready').length > 0, undefined, { timeout: LOADED_MS });
   return page.evaluate(() => performance.getEntriesByName('operator:composer-ready')[0]!.startTime);
 }
 
@@ -118,6 +121,7 @@ export async function benchBrowser(
   const browser = await chromium.launch({ executablePath, args: chromiumArgs });
   try {
     const setup = await browser.newPage();
+    setup.setDefaultTimeout(LOADED_MS);
     await setup.goto(harness.url);
     const created = await setup.evaluate(() =>
       fetch('./rpc/accounts.createSandbox', { method: 'POST', headers: { 'x-operator': '1' } }).then(
@@ -149,6 +153,7 @@ export async function benchBrowser(
     for (let i = 0; i < runs; i++) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
       const page = await context.newPage();
+      page.setDefaultTimeout(LOADED_MS);
       await page.goto(harness.url);
       cold.push(await composerReady(page));
       await page.reload();
@@ -159,6 +164,7 @@ export async function benchBrowser(
 
     if (opts.scrollFrames) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 820 } });
+      page.setDefaultTimeout(LOADED_MS);
       await page.goto(harness.url);
       await composerReady(page);
       await page.getByRole('button', { name: 'История' }).click();
@@ -187,6 +193,7 @@ export async function benchBrowser(
     if (opts.pickerRecipients) {
       if (!market) throw new Error('the sandbox made no Market account');
       const page = await browser.newPage({ viewport: { width: 1280, height: 820 } });
+      page.setDefaultTimeout(LOADED_MS);
       await page.goto(harness.url);
       await composerReady(page);
       const r = await benchPicker(page, PICKER_WORDS.slice(0, opts.pickerWords ?? PICKER_WORDS.length));

@@ -21,7 +21,11 @@ import { fmt } from './stats.ts';
 const smoke = process.argv.includes('--smoke');
 const rows: { figure: string; value: string; target: string; met: boolean | undefined }[] = [];
 const details: string[] = [];
-const row = (figure: string, value: string, target: string, met: boolean | undefined) => rows.push({ figure, value, target, met });
+// Each row is printed as it is measured too: a run that fails late still shows what it measured.
+const row = (figure: string, value: string, target: string, met: boolean | undefined) => {
+  rows.push({ figure, value, target, met });
+  console.log(`bench row: ${figure} = ${value} (target ${target})`);
+};
 const MB = 1024 * 1024;
 
 // Issue 14: a directory refresh of 10 000 Market chats.
