@@ -1,6 +1,7 @@
 import { useT } from '../i18n/index.ts';
 import './team.css';
-import { useTeamStatus } from './queries.ts';
+import { useUi } from '../store.ts';
+import { useTeamConflicts, useTeamStatus } from './queries.ts';
 import { useNow } from './use-now.ts';
 import { liveness, presenceText, type TeamStatusView } from './words.ts';
 
@@ -13,6 +14,8 @@ export function TeamBar() {
 function TeamLine({ status }: { status: TeamStatusView }) {
   const { t, lang } = useT();
   const now = useNow();
+  const conflicts = useTeamConflicts(true).data?.length ?? 0;
+  const setView = useUi((s) => s.setView);
   const live = liveness(t, lang, status, now);
   if (!live) return null;
   const presence = presenceText(t, lang, status);
@@ -21,6 +24,12 @@ function TeamLine({ status }: { status: TeamStatusView }) {
       <p className={`team-live team-tone-${live.tone}`}>{live.text}</p>
       {presence && <p className="team-presence">{presence}</p>}
       {status.pending > 0 && <p className="muted">{t('team.pending', { count: status.pending })}</p>}
+      {conflicts > 0 && (
+        // Listed in full in the settings' team section.
+        <button type="button" className="link" onClick={() => setView('settings')}>
+          {t('team.conflicts.count', { count: conflicts })}
+        </button>
+      )}
     </div>
   );
 }
