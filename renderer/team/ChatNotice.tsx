@@ -63,7 +63,7 @@ function ChatNoticeFor({ accountId, recipient }: { accountId: string; recipient:
       ? t(r.soft ? 'team.chat.claimSoft' : 'team.chat.claimOk')
       : t('team.chat.claimRefused', { name: r.by, time: formatMoment(lang, r.since, now) });
   return (
-    <div className={`team-chat${warning ? ' note warn' : ''}`} data-testid="team-chat">
+    <div className={`team-chat${warning ? ' warn' : ''}`} data-testid="team-chat">
       {warning && (
         <>
           <strong>{t('team.chat.title')}</strong>

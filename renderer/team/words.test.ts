@@ -54,11 +54,11 @@ describe('the composer’s warning before a send', () => {
     expect(w).toEqual({ claimed: { by: 'Анна', at: at(13, 30) }, answered: { by: 'Борис', at: at(13, 55) } });
     expect(chatWarningText(tr('ru'), 'ru', w!, now)).toEqual([
       'Чат ведёт Анна — с 13:30 (30 минут назад)',
-      'Последний ответ в этот чат — от Борис, 13:55 (5 минут назад)',
+      'Последний ответ в этот чат: Борис, 13:55 (5 минут назад)',
     ]);
     expect(chatWarningText(tr('en'), 'en', w!, now)).toEqual([
       'Анна handles this chat — since 1:30 PM (30 minutes ago)',
-      'Last answer in this chat was from Борис, 1:55 PM (5 minutes ago)',
+      'Last answer in this chat: Борис, 1:55 PM (5 minutes ago)',
     ]);
   });
 

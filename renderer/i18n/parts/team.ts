@@ -36,9 +36,9 @@ export const teamRu = {
   'team.history.me': '{name} (вы)',
   'team.chat.title': 'Этим чатом уже занимается коллега',
   'team.chat.claimed': 'Чат ведёт {name} — с {time} ({ago})',
-  'team.chat.answered': 'Последний ответ в этот чат — от {name}, {time} ({ago})',
+  'team.chat.answered': 'Последний ответ в этот чат: {name}, {time} ({ago})',
   'team.chat.claimedNoTime': 'Чат ведёт {name}',
-  'team.chat.answeredNoTime': 'Недавно в этот чат отвечал(а) {name}',
+  'team.chat.answeredNoTime': 'Последний ответ в этот чат: {name}',
   'team.chat.claim': 'Взять чат себе',
   'team.chat.claimOk': 'Чат закреплён за вами',
   'team.chat.claimSoft':
@@ -106,9 +106,9 @@ export const teamEn: Record<keyof typeof teamRu, Message> = {
   'team.history.me': '{name} (you)',
   'team.chat.title': 'A colleague is already on this chat',
   'team.chat.claimed': '{name} handles this chat — since {time} ({ago})',
-  'team.chat.answered': 'Last answer in this chat was from {name}, {time} ({ago})',
+  'team.chat.answered': 'Last answer in this chat: {name}, {time} ({ago})',
   'team.chat.claimedNoTime': '{name} handles this chat',
-  'team.chat.answeredNoTime': '{name} answered this chat recently',
+  'team.chat.answeredNoTime': 'Last answer in this chat: {name}',
   'team.chat.claim': 'Claim this chat',
   'team.chat.claimOk': 'The chat is yours',
   'team.chat.claimSoft':
