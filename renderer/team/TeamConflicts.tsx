@@ -1,13 +1,14 @@
 import { useT } from '../i18n/index.ts';
-import { useTeamConflicts, useTeamOn } from './queries.ts';
+import { useTeamConflicts, useTeamOn, useTeamTemplates } from './queries.ts';
 import { useNow } from './use-now.ts';
-import { formatMoment } from './words.ts';
+import { conflictSubject, formatMoment } from './words.ts';
 
-/** Chats this desktop answered while another operator held them: settled by the server, shown so nobody answers twice unknowingly. */
+/** What the server settled against this team's operators: a chat answered while someone else held it, a template saved over a newer one. */
 export function TeamConflicts() {
   const { t, lang } = useT();
   const on = useTeamOn();
   const conflicts = useTeamConflicts(on).data ?? [];
+  const templates = useTeamTemplates(on).data ?? [];
   const now = useNow();
   if (conflicts.length === 0) return null;
   return (
@@ -17,7 +18,7 @@ export function TeamConflicts() {
         {conflicts.map((c) => (
           <li key={`${c.kind}:${c.chat}:${c.at}`}>
             {t(c.kind === 'claim_refused' ? 'team.conflicts.claim_refused' : 'team.conflicts.team', {
-              chat: c.chat,
+              chat: conflictSubject(t, c.chat, templates),
               name: c.by,
               time: formatMoment(lang, c.since, now),
             })}

@@ -138,7 +138,7 @@ export function TeamTemplates() {
         </form>
       )}
       {templates.data?.length === 0 && !draft && <p className="muted">{t('team.templates.none')}</p>}
-      <ul className="account-list" data-testid="team-templates">
+      <ul className="account-list team-templates" data-testid="team-templates">
         {(templates.data ?? []).map((tp) => (
           <li key={tp.id} className="account">
             <div className="account-main">

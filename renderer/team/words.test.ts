@@ -3,6 +3,7 @@ import { translate, type DictKey, type Lang, type Param } from '../i18n/translat
 import {
   chatWarning,
   chatWarningText,
+  conflictSubject,
   formatAgo,
   formatMoment,
   formatNames,
@@ -124,5 +125,20 @@ describe('a team send from a newer desktop', () => {
     expect(knownProvider('telegram')).toBeUndefined();
     expect(knownStatus('outcome_unknown')).toBe('outcome_unknown');
     expect(knownStatus('archived')).toBeUndefined();
+  });
+});
+
+describe('what a conflict with the team is about', () => {
+  const templates = [{ id: 'tt_1', name: 'Доставка' }];
+
+  it('names a chat by its provider and recipient, and a template by its name', () => {
+    expect(conflictSubject(tr('ru'), 'pachca|https://api.pachca.com||chat 334', templates)).toBe('Пачка · чат 334');
+    expect(conflictSubject(tr('en'), 'market|https://api.partner.market.yandex.ru|42|chat 9', templates)).toBe('Yandex Market · chat 9');
+    expect(conflictSubject(tr('ru'), 'tt_1', templates)).toBe('шаблон «Доставка»');
+  });
+
+  it('shows a subject it cannot read as it came', () => {
+    expect(conflictSubject(tr('ru'), 'tt_gone', templates)).toBe('tt_gone');
+    expect(conflictSubject(tr('ru'), 'telegram|x||chat 1', templates)).toBe('telegram|x||chat 1');
   });
 });

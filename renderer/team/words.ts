@@ -2,6 +2,7 @@ import { providerIds, type ProviderId } from '../../shared/providers.ts';
 import { sendStatuses, type SendStatus } from '../../shared/send-statuses.ts';
 import type { Lang } from '../i18n/format.ts';
 import type { Translate } from '../i18n/index.ts';
+import { recipientLabel } from '../history/labels.ts';
 
 /*
  * Team mode's sentences, built from the host's answers: who holds or answered a chat and when,
@@ -124,4 +125,18 @@ export function knownProvider(p: string): ProviderId | undefined {
 /** A send status from the team server, if this build knows it; an unknown one is shown as it came. */
 export function knownStatus(s: string): SendStatus | undefined {
   return sendStatuses.find((x) => x === s);
+}
+
+/**
+ * What a conflict is about, in words. The host names a chat by its team key
+ * (provider|origin|cabinet|recipient) and a template by its id; either is turned back into what
+ * the operator knows ("Пачка · чат 334", "шаблон «Доставка»"), and anything else is shown as it came.
+ */
+export function conflictSubject(t: Translate, subject: string, templates: readonly { id: string; name: string }[]): string {
+  const template = templates.find((tp) => tp.id === subject);
+  if (template) return t('team.conflicts.template', { name: template.name });
+  const [provider, , , ...rest] = subject.split('|');
+  const known = provider !== undefined && rest.length > 0 ? knownProvider(provider) : undefined;
+  if (!known) return subject;
+  return t('team.conflicts.chat', { provider: t(`provider.${known}`), recipient: recipientLabel(t, known, rest.join('|')) });
 }
