@@ -45,9 +45,9 @@ for (const target of targets) {
       }
       // The same combination through the contract: every row matches both filters.
       const page1 = (await callContract(page, 'history.list', { provider: 'market', statuses: ['failed'], text: 'заказ', limit: 100 }))
-        .value as { items: { provider: string; status: string; preview: string }[] };
+        .value as { items: { provider: string; status: string; preview: { text?: string } }[] };
       expect(page1.items.length).toBeGreaterThan(10);
-      for (const s of page1.items) expect([s.provider, s.status, /заказ/i.test(s.preview)]).toEqual(['market', 'failed', true]);
+      for (const s of page1.items) expect([s.provider, s.status, /заказ/i.test(s.preview.text ?? '')]).toEqual(['market', 'failed', true]);
     });
   });
 }

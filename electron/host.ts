@@ -34,6 +34,7 @@ import { TemplatesService } from './vault/templates.ts';
 import { teamHandlers } from './team/handlers.ts';
 import type { TeamLinkFactory } from './team/link.ts';
 import { TeamUplink } from './team/uplink.ts';
+import { recipientKey } from '../shared/send-labels.ts';
 
 /** Every handler, typed from the contract: parsed input in, contract output out. */
 export type Handlers = {
@@ -317,7 +318,12 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         // The picker's "recently used" mark is bookkeeping: a full or locked history must not stop the send over it.
         try {
           if (account && account.provider === input.message.provider)
-            directory.used(account.id, account.provider, input.message, adapterFor(account.provider).describe(input.message).recipient);
+            directory.used(
+              account.id,
+              account.provider,
+              input.message,
+              recipientKey(adapterFor(account.provider).describe(input.message).to),
+            );
         } catch (e) {
           log.write('warn', 'directory.used', { error: e instanceof Error ? e.message : String(e) });
         }

@@ -187,6 +187,18 @@ describe('the main process, wired to a double of Electron', () => {
     win.focused = true;
     expect(await send('На глазах')).toMatchObject({ ok: true, value: { status: 'sent' } });
     expect(recorded.notifications).toHaveLength(1);
+
+    // In the language the operator chose, the recipient's kind in its words.
+    const pachca = ((await call('accounts.list')).value as AccountView[]).find((a) => a.sandbox && a.provider === 'pachca')!;
+    const toChat = (language: 'ru' | 'en', content: string) =>
+      call('settings.set', { language }).then(() =>
+        call('sends.send', { accountId: pachca.id, message: { provider: 'pachca', entityType: 'discussion', entityId: 334, content } }),
+      );
+    win.focused = false;
+    expect(await toChat('en', 'In English')).toMatchObject({ ok: true, value: { status: 'sent' } });
+    await vi.waitFor(() => expect(recorded.notifications.at(-1)).toEqual({ title: 'Sent: chat 334', body: 'In English' }));
+    expect(await toChat('ru', 'По-русски')).toMatchObject({ ok: true, value: { status: 'sent' } });
+    await vi.waitFor(() => expect(recorded.notifications.at(-1)).toEqual({ title: 'Отправлено: чат 334', body: 'По-русски' }));
     await call('settings.set', { notifications: false });
   });
 

@@ -218,7 +218,7 @@ async function start(): Promise<void> {
   wire(host);
   installMenu();
   const notifier = new SendNotifier({
-    t: () => t,
+    language: () => (settings.get('language') === 'en' ? 'en' : 'ru'),
     enabled: () => settings.get('notifications') === true,
     windowFocused: () => win?.isFocused() ?? false,
     show: (title, body) => {

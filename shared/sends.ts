@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { capped, generous, outputList } from './bounds.ts';
 import { sendErrorSchema } from './errors.ts';
 import { providerIds } from './providers.ts';
+import { recipientLabelSchema, sendPreviewSchema } from './send-labels-schema.ts';
 import { sendStatuses } from './send-statuses.ts';
 
 export const providerIdSchema = z.enum(providerIds);
@@ -55,10 +56,13 @@ export const sendSummarySchema = z.object({
   accountName: capped(generous.label),
   sandbox: z.boolean(),
   status: sendStatusSchema,
+  /** The key sends to one recipient share (recipientKey in send-labels.ts): for matching, never shown. */
   recipient: capped(generous.label),
+  /** Whom it went to, as data the screen words in the operator's language. */
+  to: recipientLabelSchema,
   /** The directory's name for the recipient, when it knows one (shown beside the id). */
   recipientName: capped(generous.label).optional(),
-  preview: capped(generous.label),
+  preview: sendPreviewSchema,
   createdAt: z.number(),
   updatedAt: z.number(),
   scheduledAt: z.number().optional(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { capped, generous, outputList } from './bounds.ts';
+import { recipientLabelSchema } from './send-labels-schema.ts';
 
 /**
  * Team mode as the renderer sees it. Everything here is read from the desktop's uplink; no team
@@ -30,7 +31,10 @@ export const teamConnectSchema = z.object({
 export const teamSendSchema = z.object({
   id: capped(generous.id * 2),
   provider: capped(generous.providerId),
+  /** The recipient key, as the team server keeps it; `to` is the same recipient as data for the screen. */
   recipient: capped(generous.label),
+  to: recipientLabelSchema,
+  /** The sender's preview in no language (plainPreview): text, or file and document names. */
   preview: capped(generous.label),
   status: capped(generous.providerId),
   operatorName: name,

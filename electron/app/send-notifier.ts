@@ -1,8 +1,10 @@
 import type { SendSummary } from '../../shared/sends.ts';
-import type { MainTranslate } from './strings.ts';
+import { previewWords, recipientWords } from './label-words.ts';
+import { mainStrings, type MainLanguage } from './strings.ts';
 
 export interface NotifierDeps {
-  t: () => MainTranslate;
+  /** The operator's language as the settings hold it now. */
+  language(): MainLanguage;
   /** The operator's setting: off until turned on. */
   enabled(): boolean;
   windowFocused(): boolean;
@@ -31,6 +33,7 @@ export class SendNotifier {
     if (this.told.size > 1000) this.told.delete(this.told.keys().next().value!);
     if (!this.d.enabled() || this.d.windowFocused()) return;
     const key = worthTelling[send.status as keyof typeof worthTelling];
-    this.d.show(this.d.t()(key, { recipient: send.recipient }), send.preview);
+    const lang = this.d.language();
+    this.d.show(mainStrings(lang)(key, { recipient: recipientWords(lang, send.to) }), previewWords(lang, send.preview));
   }
 }

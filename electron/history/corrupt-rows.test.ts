@@ -17,8 +17,8 @@ function send(i: number): NewSend {
     accountName: 'WA',
     sandbox: false,
     status: 'pending',
-    recipient: '79001234567',
-    preview: text,
+    to: { kind: 'address', id: '79001234567' },
+    preview: { kind: 'text', text },
     searchText: text,
     message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text },
     operationId: `op_${i}`,
@@ -69,6 +69,20 @@ describe('history rows of the wrong shape on disk', () => {
     expect(summary).toMatchObject({ id: 's_3', status: 'failed' });
     expect(summary).not.toHaveProperty('error');
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('stored error of s_3 is unreadable'));
+    store.close();
+  });
+
+  it('shows a send whose stored label is not one, by its recipient key and with no preview', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const file = historyEditedOnDisk((db) => {
+      db.prepare(`UPDATE sends SET label = '{"to":{"kind":"fax","id":"1"}}' WHERE id = 's_2'`).run();
+      db.prepare(`UPDATE sends SET label = 'chat 5' WHERE id = 's_4'`).run();
+    });
+    const store = openHistory(file);
+    for (const id of ['s_2', 's_4'])
+      expect(store.getSummary(id)).toMatchObject({ id, to: { kind: 'address', id: '79001234567' }, preview: { kind: 'text', text: '' } });
+    expect(store.getSummary('s_3')?.preview).toEqual({ kind: 'text', text: 'Сообщение 3' });
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('stored label of s_2 is unreadable'));
     store.close();
   });
 

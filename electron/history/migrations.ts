@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { labelText, legacyLabel } from './label-column.ts';
 
 /**
  * The schema, as an ordered list of steps; `PRAGMA user_version` says how many have run. A step
@@ -154,6 +155,19 @@ export const migrations: readonly ((db: DatabaseSync) => void)[] = [
         error TEXT,
         PRIMARY KEY (send_id, n)
       ) WITHOUT ROWID;
+    `);
+  },
+  // 9: whom a send went to and what it carried are kept as data (`label`, see label-column.ts) for
+  // the screen to word in the operator's language, instead of English text built in the main process.
+  // Older rows are read back from their English text; the search index already holds their words.
+  (db) => {
+    db.function('legacy_label', { deterministic: true }, (provider, recipient, preview, message) =>
+      labelText(legacyLabel(String(provider), String(recipient), String(preview), String(message))),
+    );
+    db.exec(`
+      ALTER TABLE sends ADD COLUMN label TEXT NOT NULL DEFAULT '';
+      UPDATE sends SET label = legacy_label(provider, recipient, preview, message);
+      ALTER TABLE sends DROP COLUMN preview;
     `);
   },
 ];

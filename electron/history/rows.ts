@@ -3,7 +3,9 @@ import { sendErrorSchema, type SendError } from '../../shared/errors.ts';
 import { outgoingMessageSchema, type OutgoingMessage } from '../../shared/messages/outgoing-schema.ts';
 import { providerIds } from '../../shared/providers.ts';
 import { sendStatuses } from '../../shared/send-statuses.ts';
+import { recipientOfKey } from '../../shared/send-labels.ts';
 import { storedJson } from '../stored-json.ts';
+import { readLabel, type SendLabel } from './label-column.ts';
 import { exchangeSchema, type Attempt, type Exchange, type SendSummary } from '../../shared/sends.ts';
 
 /**
@@ -18,7 +20,7 @@ type Row = Record<string, unknown>;
 
 /** The columns `readSendRow` reads, for every query that lists sends. */
 export const SUMMARY_COLUMNS =
-  's.seq, s.id, s.provider, s.account_id, s.account_name, s.sandbox, s.status, s.recipient, s.preview, s.created_at, s.updated_at, s.scheduled_at, s.next_attempt_at, s.provider_message_id, s.error, s.attempt_count, s.group_id, s.resend_of';
+  's.seq, s.id, s.provider, s.account_id, s.account_name, s.sandbox, s.status, s.recipient, s.label, s.created_at, s.updated_at, s.scheduled_at, s.next_attempt_at, s.provider_message_id, s.error, s.attempt_count, s.group_id, s.resend_of';
 
 export interface SendRow {
   seq: number;
@@ -62,6 +64,14 @@ function errorOf(text: string | null, id: string): SendError | undefined {
   return undefined;
 }
 
+/** The label column: an unreadable one shows the recipient's key and no preview (logged), the send itself still shows. */
+function labelOf(text: unknown, provider: SendSummary['provider'], recipient: string, id: string): SendLabel {
+  const label = readLabel(text);
+  if (label) return label;
+  console.warn(`[history] the stored label of ${id} is unreadable; its recipient is shown from its key`);
+  return { to: recipientOfKey(provider, recipient), preview: { kind: 'text', text: '' } };
+}
+
 /** One `sends` row of SUMMARY_COLUMNS, or undefined (logged) when a column has the wrong type. */
 export function readSendRow(r: Row): SendRow | undefined {
   const { seq, id, provider, status } = r;
@@ -69,8 +79,8 @@ export function readSendRow(r: Row): SendRow | undefined {
   if (!isNum(seq)) return skip('send', id, 'seq is not a number');
   if (!isProvider(provider)) return skip('send', id, `unknown provider ${String(provider)}`);
   if (!isStatus(status)) return skip('send', id, `unknown status ${String(status)}`);
-  const { account_id, account_name, sandbox, recipient, preview, created_at, updated_at, attempt_count } = r;
-  if (typeof account_id !== 'string' || typeof account_name !== 'string' || typeof recipient !== 'string' || typeof preview !== 'string')
+  const { account_id, account_name, sandbox, recipient, created_at, updated_at, attempt_count } = r;
+  if (typeof account_id !== 'string' || typeof account_name !== 'string' || typeof recipient !== 'string')
     return skip('send', id, 'a text column is not text');
   if (!isNum(sandbox) || !isNum(created_at) || !isNum(updated_at) || !isNum(attempt_count))
     return skip('send', id, 'a number column is not a number');
@@ -79,6 +89,7 @@ export function readSendRow(r: Row): SendRow | undefined {
   if (!optStr(provider_message_id) || !optStr(error) || !optStr(group_id) || !optStr(resend_of))
     return skip('send', id, 'a text column is not text');
   const sendError = errorOf(error, id);
+  const label = labelOf(r.label, provider, recipient, id);
   return {
     seq,
     summary: {
@@ -89,7 +100,8 @@ export function readSendRow(r: Row): SendRow | undefined {
       sandbox: sandbox === 1,
       status,
       recipient,
-      preview,
+      to: label.to,
+      preview: label.preview,
       createdAt: created_at,
       updatedAt: updated_at,
       attemptCount: attempt_count,

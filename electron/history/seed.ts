@@ -1,4 +1,6 @@
 import { DatabaseSync } from 'node:sqlite';
+import { recipientOfKey, textPreview } from '../../shared/send-labels.ts';
+import { labelText } from './label-column.ts';
 import { openHistory } from './store.ts';
 
 /**
@@ -54,7 +56,7 @@ export function seedHistory(file: string, count: number, opts: { seed?: number; 
   const start = Math.max(last, until - span);
   const step = (until - start) / Math.max(1, count);
   const insert = db.prepare(
-    `INSERT INTO sends (id, provider, account_id, account_name, sandbox, status, recipient, preview, message, operation_id, created_at, updated_at, provider_message_id, error, attempt_count)
+    `INSERT INTO sends (id, provider, account_id, account_name, sandbox, status, recipient, label, message, operation_id, created_at, updated_at, provider_message_id, error, attempt_count)
      VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
   );
   const fts = db.prepare('INSERT INTO sends_fts(rowid, recipient, body) VALUES (?, ?, ?)');
@@ -100,7 +102,7 @@ export function seedHistory(file: string, count: number, opts: { seed?: number; 
         `Seed ${provider}`,
         status,
         recipient,
-        text.slice(0, 200),
+        labelText({ to: recipientOfKey(provider, recipient), preview: textPreview(text) }),
         JSON.stringify(message),
         `op-${i}`,
         createdAt,

@@ -13,8 +13,11 @@ import type { HistoryStore, NewSend } from './types.ts';
 const file = () => join(mkdtempSync(join(tmpdir(), 'history-')), 'history.sqlite');
 const T0 = Date.UTC(2026, 10, 1);
 
-function send(i: number, over: Partial<NewSend> = {}): NewSend {
-  const text = over.preview ?? `Сообщение ${i}`;
+/** A Green-API send; `text` is its words, `recipient` its address. */
+function send(
+  i: number,
+  { text = `Сообщение ${i}`, recipient = '79001234567', ...over }: Partial<NewSend> & { text?: string; recipient?: string } = {},
+): NewSend {
   return {
     id: `s_${i}`,
     provider: 'greenapi',
@@ -22,10 +25,10 @@ function send(i: number, over: Partial<NewSend> = {}): NewSend {
     accountName: 'WA',
     sandbox: false,
     status: 'pending',
-    recipient: '79001234567',
-    preview: text,
+    to: { kind: 'address', id: recipient },
+    preview: { kind: 'text', text },
     searchText: text,
-    message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text },
+    message: { provider: 'greenapi', recipientType: 'individual', to: recipient, text },
     operationId: `op_${i}`,
     createdAt: T0 + i * 60_000,
     ...over,
@@ -124,9 +127,9 @@ describe('the history store', () => {
 
   it('finds sends by a Russian word, an English word, a half-typed word and the recipient', () => {
     const store = openHistory(file());
-    store.insertSend(send(1, { preview: 'Здравствуйте! Ваш заказ №42 отправлен' }));
-    store.insertSend(send(2, { preview: 'Your order has been delivered', recipient: '79990000000' }));
-    store.insertSend(send(3, { preview: 'Заказы за ноябрь', searchText: 'Заказы за ноябрь invoice.pdf' }));
+    store.insertSend(send(1, { text: 'Здравствуйте! Ваш заказ №42 отправлен' }));
+    store.insertSend(send(2, { text: 'Your order has been delivered', recipient: '79990000000' }));
+    store.insertSend(send(3, { text: 'Заказы за ноябрь', searchText: 'Заказы за ноябрь invoice.pdf' }));
     const ids = (text: string) => store.list({ limit: 10, text }).items.map((s) => s.id);
     expect(ids('заказ')).toEqual(['s_3', 's_1']);
     expect(ids('ЗДРАВСТВУЙТЕ')).toEqual(['s_1']);
@@ -143,9 +146,9 @@ describe('the history store', () => {
   it('indexes in batches, yet a search right after a send finds it, also after a reopen', () => {
     const f = file();
     const a = openHistory(f);
-    a.insertSend(send(1, { preview: 'Срочная доставка кумквата' }));
+    a.insertSend(send(1, { text: 'Срочная доставка кумквата' }));
     expect(a.list({ limit: 5, text: 'кумквата' }).items.map((s) => s.id)).toEqual(['s_1']);
-    a.insertSend(send(2, { preview: 'Ещё кумкват' }));
+    a.insertSend(send(2, { text: 'Ещё кумкват' }));
     a.close();
     const b = openHistory(f);
     expect(b.list({ limit: 5, text: 'ещё' }).items.map((s) => s.id)).toEqual(['s_2']);
@@ -188,7 +191,12 @@ describe('the history store', () => {
       .run();
     old.close();
     const store = openHistory(f);
-    expect(store.getSummary('s_old')).toMatchObject({ status: 'sent', provider: 'market', preview: 'Старое сообщение' });
+    expect(store.getSummary('s_old')).toMatchObject({
+      status: 'sent',
+      provider: 'market',
+      to: { kind: 'chat', id: '5' },
+      preview: { kind: 'text', text: 'Старое сообщение' },
+    });
     expect(store.list({ limit: 5, text: 'возврате' }).items.map((s) => s.id)).toEqual(['s_old']);
     expect(store.list({ limit: 5, text: 'возвр' }).items.map((s) => s.id)).toEqual(['s_old']);
     store.close();
@@ -198,6 +206,112 @@ describe('the history store', () => {
       1,
     );
     expect((db.prepare("SELECT value FROM state WHERE key = 'fts_upto'").get() as { value: string }).value).toBe('1');
+    db.close();
+  });
+
+  it('reads the English recipients and previews an older version stored back into data, and still finds those sends', () => {
+    const f = file();
+    const old = new DatabaseSync(f);
+    for (const step of migrations.slice(0, 8)) step(old);
+    old.exec('PRAGMA user_version = 8');
+    const row = old.prepare(
+      `INSERT INTO sends (id, provider, account_id, account_name, sandbox, status, recipient, preview, search_text, message, operation_id, created_at, updated_at)
+       VALUES (?, ?, 'a1', 'A', 0, 'sent', ?, ?, ?, ?, 'op', ?, ?)`,
+    );
+    const rows = [
+      [
+        's_pachca',
+        'pachca',
+        'chat 334',
+        'Счёт за ноябрь',
+        'Счёт за ноябрь',
+        { provider: 'pachca', entityType: 'discussion', entityId: 334, content: 'Счёт за ноябрь' },
+      ],
+      [
+        's_files',
+        'pachca',
+        'user 7',
+        '📎 акт.pdf 📎 счёт 12.pdf',
+        'акт.pdf счёт 12.pdf',
+        { provider: 'pachca', entityType: 'user', entityId: 7, content: ' ', files: ['f_aaaaaaaa', 'f_bbbbbbbb'] },
+      ],
+      [
+        's_market',
+        'market',
+        'chat 42',
+        '📎 file',
+        '',
+        { provider: 'market', businessId: '1', chatId: '42', kind: 'file', file: 'f_cccccccc' },
+      ],
+      [
+        's_clip',
+        'market',
+        'chat 43',
+        '📎 это текст, а не файл',
+        '📎 это текст, а не файл',
+        { provider: 'market', businessId: '1', chatId: '43', kind: 'text', text: '📎 это текст, а не файл' },
+      ],
+      [
+        's_diadoc',
+        'diadoc',
+        'box-2@diadoc.ru',
+        '3 documents: Акт за май · console-42 · dogovor.pdf',
+        'Акт за май console-42 dogovor.pdf',
+        { provider: 'diadoc', fromBoxId: 'b1', toBoxId: 'box-2@diadoc.ru', documents: [] },
+      ],
+      [
+        's_wa',
+        'greenapi',
+        '79001234567@c.us',
+        'Добрый день! 3 documents: это текст оператора',
+        'Добрый день! 3 documents: это текст оператора',
+        { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: '…' },
+      ],
+    ] as const;
+    rows.forEach(([id, provider, recipient, preview, words, message], i) =>
+      row.run(id, provider, recipient, preview, words, JSON.stringify(message), i + 1, i + 1),
+    );
+    old.close();
+
+    const store = openHistory(f);
+    const label = (id: string) => {
+      const s = store.getSummary(id);
+      return { recipient: s?.recipient, to: s?.to, preview: s?.preview };
+    };
+    expect(label('s_pachca')).toEqual({
+      recipient: 'chat 334',
+      to: { kind: 'chat', id: '334' },
+      preview: { kind: 'text', text: 'Счёт за ноябрь' },
+    });
+    expect(label('s_files')).toEqual({
+      recipient: 'user 7',
+      to: { kind: 'user', id: '7' },
+      preview: { kind: 'files', count: 2, names: ['акт.pdf', 'счёт 12.pdf'] },
+    });
+    expect(label('s_market').preview).toEqual({ kind: 'files', count: 1, names: [] });
+    expect(label('s_clip').preview).toEqual({ kind: 'text', text: '📎 это текст, а не файл' });
+    expect(label('s_diadoc')).toEqual({
+      recipient: 'box-2@diadoc.ru',
+      to: { kind: 'box', id: 'box-2@diadoc.ru' },
+      preview: { kind: 'documents', count: 3, names: ['Акт за май', 'console-42', 'dogovor.pdf'] },
+    });
+    expect(label('s_wa')).toEqual({
+      recipient: '79001234567@c.us',
+      to: { kind: 'address', id: '79001234567@c.us' },
+      preview: { kind: 'text', text: 'Добрый день! 3 documents: это текст оператора' },
+    });
+    const ids = (text: string) => store.list({ limit: 10, text }).items.map((s) => s.id);
+    expect(ids('ноябрь')).toEqual(['s_pachca']);
+    expect(ids('334')).toEqual(['s_pachca']);
+    expect(ids('dogovor')).toEqual(['s_diadoc']);
+    expect(ids('акт')).toEqual(['s_diadoc', 's_files']);
+    expect(store.list({ limit: 10, recipient: 'chat 42' }).items.map((s) => s.id)).toEqual(['s_market']);
+    // A send made after the upgrade is found by its words too, and its preview's words are not English.
+    store.insertSend(send(7, { text: 'Новый счёт', recipient: '79005550101' }));
+    expect(ids('счёт')).toEqual(['s_7', 's_files', 's_pachca']);
+    store.close();
+    const db = new DatabaseSync(f);
+    expect((db.prepare("SELECT count(*) AS n FROM pragma_table_info('sends') WHERE name = 'preview'").get() as { n: number }).n).toBe(0);
     db.close();
   });
 

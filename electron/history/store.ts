@@ -1,5 +1,7 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Attempt, SendSummary } from '../../shared/sends.ts';
+import { plainPreview, recipientKey } from '../../shared/send-labels.ts';
+import { labelText } from './label-column.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { ftsQuery, ftsTerms, MAX_EXPANSION, searchableText } from './fts-query.ts';
 import { JUMP_TOLERANCE_MS } from '../clock.ts';
@@ -72,7 +74,7 @@ export function openHistory(file: string, opts: HistoryOptions = {}): HistorySto
 
   const st = {
     insert: db.prepare(
-      `INSERT INTO sends (id, provider, account_id, account_name, sandbox, status, recipient, preview, message, operation_id, created_at, updated_at, scheduled_at, group_id, resend_of, search_text)
+      `INSERT INTO sends (id, provider, account_id, account_name, sandbox, status, recipient, label, message, operation_id, created_at, updated_at, scheduled_at, group_id, resend_of, search_text)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertFts: db.prepare('INSERT INTO sends_fts(rowid, recipient, body) VALUES (?, ?, ?)'),
@@ -353,8 +355,8 @@ export function openHistory(file: string, opts: HistoryOptions = {}): HistorySto
           s.accountName,
           s.sandbox ? 1 : 0,
           s.status,
-          s.recipient,
-          s.preview,
+          recipientKey(s.to),
+          labelText({ to: s.to, preview: s.preview }),
           JSON.stringify(s.message),
           s.operationId,
           createdAt,
@@ -362,7 +364,7 @@ export function openHistory(file: string, opts: HistoryOptions = {}): HistorySto
           s.scheduledAt ?? null,
           s.groupId ?? null,
           s.resendOf ?? null,
-          searchableText(`${s.preview}\n${s.searchText}`),
+          searchableText(`${plainPreview(s.preview)}\n${s.searchText}`),
         );
         also?.();
       });

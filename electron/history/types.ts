@@ -2,6 +2,7 @@ import type { SendError } from '../../shared/errors.ts';
 import type { OutgoingMessage } from '../../shared/messages/index.ts';
 import type { ProviderId } from '../../shared/providers.ts';
 import type { SendStatus } from '../../shared/send-statuses.ts';
+import type { RecipientLabel, SendPreview } from '../../shared/send-labels.ts';
 import type { Attempt, Exchange, SendSummary } from '../../shared/sends.ts';
 
 /** A send as the outbox writes it ahead, before any byte leaves. */
@@ -12,8 +13,9 @@ export interface NewSend {
   accountName: string;
   sandbox: boolean;
   status: 'pending' | 'scheduled';
-  recipient: string;
-  preview: string;
+  /** Whom it goes to; the row's recipient key (recipientKey) is made from it. */
+  to: RecipientLabel;
+  preview: SendPreview;
   /** What full-text search indexes besides the recipient (the whole text, file names, button labels). */
   searchText: string;
   message: OutgoingMessage;

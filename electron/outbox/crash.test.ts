@@ -9,6 +9,7 @@ import { DiadocSimulator } from '../sandbox/diadoc.ts';
 import { GreenApiV1Simulator } from '../sandbox/green-api-v1.ts';
 import { MarketSimulator } from '../sandbox/market.ts';
 import type { Fault, ReceivedRequest, SimServer } from '../sandbox/server.ts';
+import { plainPreview } from '../../shared/send-labels.ts';
 
 const TOKEN = 'crash-test-token-5a5a5a5a';
 const COUNT = 200;
@@ -125,7 +126,7 @@ describe('the send pipeline under SIGKILL', () => {
     store.close();
 
     // Every planned send is in the history exactly once.
-    const keys = sends.map((s) => keyOf(s.preview));
+    const keys = sends.map((s) => keyOf(plainPreview(s.preview)));
     expect(new Set(keys).size).toBe(COUNT);
     expect(keys.every((k) => k !== undefined)).toBe(true);
 
@@ -140,7 +141,7 @@ describe('the send pipeline under SIGKILL', () => {
 
     // Nothing is `sent` that its simulator never received; nothing is left unfinished.
     const byStatus = (st: SendSummary['status']) => sends.filter((s) => s.status === st);
-    for (const s of byStatus('sent')) expect(acceptedSet.has(keyOf(s.preview)), s.preview).toBe(true);
+    for (const s of byStatus('sent')) expect(acceptedSet.has(keyOf(plainPreview(s.preview))), plainPreview(s.preview)).toBe(true);
     expect(sends.filter((s) => ['pending', 'sending', 'waiting', 'scheduled'].includes(s.status))).toEqual([]);
 
     // outcome_unknown only where the body may have arrived: a lost connection seen by the
@@ -160,14 +161,14 @@ describe('the send pipeline under SIGKILL', () => {
     const unknown = byStatus('outcome_unknown');
     for (const s of unknown) {
       const reason = s.error?.reason;
-      expect(['connection_lost', 'timeout', 'interrupted', 'server_error'], `${s.preview}: ${reason}`).toContain(reason);
+      expect(['connection_lost', 'timeout', 'interrupted', 'server_error'], `${plainPreview(s.preview)}: ${reason}`).toContain(reason);
       // A 5xx answer came from a simulator that may have kept the message; an interrupted send may not have
       // reached one; any other unknown send did reach one.
       const reached = reason === 'server_error' ? serverErrorKeys : reason === 'interrupted' ? undefined : lostKeys;
-      expect(reached?.has(keyOf(s.preview)) ?? true, s.preview).toBe(true);
+      expect(reached?.has(keyOf(plainPreview(s.preview))) ?? true, plainPreview(s.preview)).toBe(true);
     }
     // A failed send never reached a simulator's message list.
-    for (const s of byStatus('failed')) expect(acceptedSet.has(keyOf(s.preview)), s.preview).toBe(false);
+    for (const s of byStatus('failed')) expect(acceptedSet.has(keyOf(plainPreview(s.preview))), plainPreview(s.preview)).toBe(false);
 
     const counts = {
       seed,

@@ -10,6 +10,7 @@ import { MarketSimulator } from '../sandbox/market.ts';
 import { PachcaSimulator } from '../sandbox/pachca.ts';
 import type { Fault, SimServer } from '../sandbox/server.ts';
 import type { KillAction, KillConfig, KillProvider } from '../testing/kill-driver.ts';
+import { plainPreview } from '../../shared/send-labels.ts';
 
 const TOKEN = 'kill-point-token-7c7c7c7c';
 const DRIVER = join(import.meta.dirname, '../testing/kill-driver.ts');
@@ -190,7 +191,7 @@ describe('the send pipeline killed where it hurts', () => {
     const again = await node([DRIVER], { ...env, KILL_PHASE: 'recover' }).out;
     const line = /RESULT (.*)/.exec(again.text)?.[1];
     if (!line) throw new Error(`recovery failed (${sc.provider} ${sc.action} ${sc.point}):\n${again.text}`);
-    const rows = (JSON.parse(line) as SendSummary[]).filter((s) => s.preview.includes(key));
+    const rows = (JSON.parse(line) as SendSummary[]).filter((s) => plainPreview(s.preview).includes(key));
     const made = created(key);
     const arrived = received(key);
     const settled = rows.some((s) => s.status === 'sent' || s.status === 'outcome_unknown');

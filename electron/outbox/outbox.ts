@@ -182,7 +182,7 @@ export class Outbox {
           accountName: view.name,
           sandbox: view.sandbox,
           status: scheduled ? 'scheduled' : 'pending',
-          recipient: text.recipient,
+          to: text.to,
           preview: text.preview,
           searchText: text.searchText,
           message: req.message,

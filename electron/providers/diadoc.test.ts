@@ -621,11 +621,11 @@ describe('the Diadoc adapter: describe and checkConnection', () => {
       }),
       lookup,
     );
-    expect(d.recipient).toBe(TO);
-    expect(d.preview).toBe('3 documents: Акт за май · console-42 · dogovor.pdf');
+    expect(d.to).toEqual({ kind: 'box', id: TO });
+    expect(d.preview).toEqual({ kind: 'documents', count: 3, names: ['Акт за май', 'console-42', 'dogovor.pdf'] });
     for (const word of ['Акт за май', 'console-42', 'Contract', 'Nonformalized', 'dogovor.pdf', 'А-17', TO])
       expect(d.searchText).toContain(word);
-    expect(diadocAdapter.describe(message()).preview).toBe('1 document: Nonformalized');
+    expect(diadocAdapter.describe(message()).preview).toEqual({ kind: 'documents', count: 1, names: ['Nonformalized'] });
   });
 
   it('says the adapter is idempotent, so the outbox may repeat it', () => {

@@ -23,6 +23,7 @@ import { secretsOf } from './plumbing/secrets.ts';
 import { meaningOfStatus, type StatusMeaning } from './plumbing/status.ts';
 import { transportResult } from './plumbing/transport.ts';
 import type { AdapterAccount, AdapterContext, AdapterJournal, AttemptResult, LocalFile, ProviderAdapter } from './types.ts';
+import { listPreview } from '../../shared/send-labels.ts';
 
 /**
  * Kontur Diadoc adapter: `POST {base}/V3/PostMessage?operationId=…` with one JSON `MessageToPost`
@@ -813,10 +814,6 @@ async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reas
   return { ok: true, reason: 'connected', detail: listed ? `Boxes: ${listed}` : 'The token works but has no boxes.' };
 }
 
-function documentsWord(n: number): string {
-  return `${n} document${n === 1 ? '' : 's'}`;
-}
-
 export const diadocAdapter: ProviderAdapter<DiadocMessage> = {
   provider: 'diadoc',
   idempotent: true,
@@ -834,7 +831,6 @@ export const diadocAdapter: ProviderAdapter<DiadocMessage> = {
     const labels = msg.documents
       .map((d, i) => d.comment?.trim() || d.customDocumentId?.trim() || names[i] || d.typeNamedId.trim())
       .filter(Boolean);
-    const preview = `${documentsWord(msg.documents.length)}: ${labels.join(' · ')}`.slice(0, 200);
     const searchText = [
       msg.toBoxId,
       msg.fromBoxId,
@@ -850,6 +846,6 @@ export const diadocAdapter: ProviderAdapter<DiadocMessage> = {
     ]
       .filter((s): s is string => typeof s === 'string' && s.trim().length > 0)
       .join('\n');
-    return { recipient: msg.toBoxId.trim(), preview, searchText };
+    return { to: { kind: 'box', id: msg.toBoxId.trim() }, preview: listPreview('documents', msg.documents.length, labels), searchText };
   },
 };

@@ -13,6 +13,7 @@ import { secretsOf } from './plumbing/secrets.ts';
 import { meaningOfStatus } from './plumbing/status.ts';
 import { serverErrorResult, transportResult } from './plumbing/transport.ts';
 import type { AdapterAccount, AdapterContext, AttemptResult, ProviderAdapter } from './types.ts';
+import { textPreview } from '../../shared/send-labels.ts';
 
 /**
  * Green-API adapter: two connection forms of one provider (green-api.md).
@@ -240,7 +241,7 @@ export const greenApiAdapter: ProviderAdapter<GreenApiMessage> = {
   check: (msg, account) => checkGreenApiMessage(msg, formOf(account)),
   send: (ctx, msg) => (formOf(ctx.account) === 'instance' ? sendInstance(ctx, msg) : sendV1(ctx, msg)),
   describe: (msg) => {
-    const recipient = normalizeGreenApiRecipient(msg.recipientType, msg.to);
-    return { recipient, preview: msg.text.slice(0, 200), searchText: msg.text };
+    const id = normalizeGreenApiRecipient(msg.recipientType, msg.to);
+    return { to: { kind: 'address', id }, preview: textPreview(msg.text), searchText: msg.text };
   },
 };

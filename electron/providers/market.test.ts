@@ -475,16 +475,17 @@ describe('Market adapter: pace, history text and the connection check', () => {
   it('describes a text by its words and a file by its name', () => {
     const f = fileOf('накладная.pdf', Buffer.from('%PDF'));
     expect(marketAdapter.describe(text({ chatId: ' 42 ' }))).toEqual({
-      recipient: 'chat 42',
-      preview: 'Здравствуйте! Заказ №42 передан в доставку.',
+      to: { kind: 'chat', id: '42' },
+      preview: { kind: 'text', text: 'Здравствуйте! Заказ №42 передан в доставку.' },
       searchText: 'Здравствуйте! Заказ №42 передан в доставку.',
     });
     expect(marketAdapter.describe(attach(f), resolveFile)).toEqual({
-      recipient: 'chat 42',
-      preview: '📎 накладная.pdf',
+      to: { kind: 'chat', id: '42' },
+      preview: { kind: 'files', count: 1, names: ['накладная.pdf'] },
       searchText: 'накладная.pdf',
     });
-    expect(marketAdapter.describe(attach(f))).toMatchObject({ preview: '📎 file' });
+    // A file whose handle is gone is still one file, unnamed.
+    expect(marketAdapter.describe(attach(f))).toMatchObject({ preview: { kind: 'files', count: 1, names: [] } });
   });
 
   it('checks the connection with the token’s scopes and the cabinet’s settings', async () => {

@@ -13,6 +13,7 @@ import { secretsOf } from './plumbing/secrets.ts';
 import { meaningOfStatus } from './plumbing/status.ts';
 import { serverErrorResult, transportResult } from './plumbing/transport.ts';
 import type { AdapterAccount, AdapterContext, AttemptResult, LocalFile, ProviderAdapter, RateRule } from './types.ts';
+import { listPreview, textPreview } from '../../shared/send-labels.ts';
 
 /**
  * Yandex Market chats adapter (yandex-market.md): a text goes to
@@ -477,14 +478,14 @@ export const marketAdapter: ProviderAdapter<MarketMessage> = {
   checkConnection,
   rateRules,
   describe: (msg, file) => {
-    const recipient = `chat ${normalizeMarketId(msg.chatId)}`;
-    if (msg.kind === 'text') return { recipient, preview: (msg.text ?? '').slice(0, 200), searchText: msg.text ?? '' };
+    const to = { kind: 'chat', id: normalizeMarketId(msg.chatId) } as const;
+    if (msg.kind === 'text') return { to, preview: textPreview(msg.text ?? ''), searchText: msg.text ?? '' };
     let name = '';
     try {
       name = file && msg.file ? file(msg.file).name : '';
     } catch {
       name = '';
     }
-    return { recipient, preview: `📎 ${name || 'file'}`, searchText: name };
+    return { to, preview: listPreview('files', 1, [name]), searchText: name };
   },
 };

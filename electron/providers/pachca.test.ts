@@ -250,6 +250,10 @@ describe('Pachca adapter against the simulator', () => {
     expect(pachcaAdapter.rateRules!(msg(), account)).toEqual([{ key: 'pachca:p1:discussion:334', limit: 4, windowMs: 1000 }]);
     expect(
       pachcaAdapter.describe(msg({ entityType: 'user', entityId: 7, buttons: [[{ text: 'Оплатить', url: 'https://pay.example' }]] })),
-    ).toMatchObject({ recipient: 'user 7', preview: 'Заказ №42 отправлен', searchText: expect.stringContaining('Оплатить') });
+    ).toMatchObject({
+      to: { kind: 'user', id: '7' },
+      preview: { kind: 'text', text: 'Заказ №42 отправлен' },
+      searchText: expect.stringContaining('Оплатить'),
+    });
   });
 });

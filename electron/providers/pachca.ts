@@ -13,6 +13,7 @@ import { meaningOfStatus } from './plumbing/status.ts';
 import { NOT_REACHED_RETRY_MS, serverErrorResult, transportResult } from './plumbing/transport.ts';
 import { redactText, signedFormSecrets } from './redact.ts';
 import type { AdapterAccount, AdapterContext, AttemptResult, LocalFile, ProviderAdapter, RateRule } from './types.ts';
+import { listPreview, textPreview } from '../../shared/send-labels.ts';
 
 /**
  * Pachca adapter (pachca.md): files first, each through `POST /uploads` and a multipart upload to
@@ -389,10 +390,9 @@ export const pachcaAdapter: ProviderAdapter<PachcaMessage> = {
     });
     const labels = (msg.buttons ?? []).flat().map((b) => b.text);
     const where = msg.entityType === 'discussion' ? 'chat' : msg.entityType;
-    const preview = msg.content.trim() || names.map((n) => `📎 ${n}`).join(' ');
     return {
-      recipient: `${where} ${msg.entityId}`,
-      preview: preview.slice(0, 200),
+      to: { kind: where, id: String(msg.entityId) },
+      preview: msg.content.trim() ? textPreview(msg.content.trim()) : listPreview('files', names.length, names),
       searchText: [msg.content, ...labels, ...names, msg.displayName ?? ''].join(' '),
     };
   },

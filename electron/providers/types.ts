@@ -3,6 +3,7 @@ import type { AccountSettings } from '../../shared/accounts.ts';
 import type { FieldProblem } from '../../shared/messages/problems.ts';
 import type { SendError } from '../../shared/errors.ts';
 import type { ProviderId } from '../../shared/providers.ts';
+import type { RecipientLabel, SendPreview } from '../../shared/send-labels.ts';
 import type { Exchange } from '../../shared/sends.ts';
 
 /** The account as an adapter needs it: settings plus decrypted secrets. Never leaves the main process. */
@@ -73,8 +74,8 @@ export interface ProviderAdapter<M> {
   checkConnection?(ctx: AdapterContext): Promise<{ ok: boolean; reason: string; detail?: string }>;
   /** The provider's documented pace for this message, enforced before the provider refuses. */
   rateRules?(message: M, account: AdapterAccount): RateRule[];
-  /** Text for history lists and search: recipient and a preview of the content. */
-  describe(message: M, file?: (id: string) => LocalFile): { recipient: string; preview: string; searchText: string };
+  /** What history lists show (recipient and preview, as data) and what search indexes. */
+  describe(message: M, file?: (id: string) => LocalFile): { to: RecipientLabel; preview: SendPreview; searchText: string };
 }
 
 /** A pace rule for one key (per token and method, or per chat): at most `limit` requests per `windowMs`. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OperatorError, sendError } from '../../shared/operator-error.ts';
 import type { AccountView } from '../../shared/accounts.ts';
+import { recipientOfKey } from '../../shared/send-labels.ts';
 import type { Handlers } from '../host.ts';
 import type { TeamUplink } from './uplink.ts';
 
@@ -45,6 +46,7 @@ export function teamHandlers(team: TeamUplink | undefined, accountOf: (id: strin
         id: s.id,
         provider: s.provider,
         recipient: s.recipient,
+        to: recipientOfKey(s.provider, s.recipient),
         preview: s.preview,
         status: s.status,
         operatorName: s.operatorName,

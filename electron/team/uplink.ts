@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AccountView } from '../../shared/accounts.ts';
+import { plainPreview } from '../../shared/send-labels.ts';
 import type { SendSummary } from '../../shared/sends.ts';
 import type { SecretBox } from '../vault/secret-box.ts';
 import type { SettingsStore } from '../vault/accounts.ts';
@@ -141,7 +142,7 @@ export class TeamUplink {
       account: identity,
       chat: chatKeyOf(identity, s.recipient),
       recipient: s.recipient,
-      preview: s.preview,
+      preview: plainPreview(s.preview),
       status: s.status,
       ...(s.providerMessageId ? { providerMessageId: s.providerMessageId } : {}),
       createdAt: s.createdAt,

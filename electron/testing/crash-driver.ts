@@ -6,6 +6,7 @@ import type { SendSummary } from '../../shared/sends.ts';
 import { createHost } from '../host.ts';
 import { confSettings } from '../vault/conf-settings.ts';
 import { keyedSecretBox } from '../vault/secret-box.ts';
+import { plainPreview } from '../../shared/send-labels.ts';
 
 /**
  * The process the crash test kills: a real host on a data directory that submits a fixed plan
@@ -99,7 +100,7 @@ async function all(): Promise<SendSummary[]> {
   return out;
 }
 
-const done = new Set((await all()).map((s) => Number(/\[k(\d+)\]/.exec(s.preview)?.[1] ?? -1)));
+const done = new Set((await all()).map((s) => Number(/\[k(\d+)\]/.exec(plainPreview(s.preview))?.[1] ?? -1)));
 const todo = Array.from({ length: config.count }, (_, i) => i).filter((i) => !done.has(i));
 // A few at a time, like an operator team: the kill can land anywhere in the pipeline.
 let next = 0;

@@ -40,7 +40,7 @@ export function RecentSends({ provider, recipient }: { provider: ProviderId; rec
                 }}
               >
                 <StatusBadge status={s.status} unrecorded={s.unrecorded} /> <time>{time?.format(s.createdAt)}</time>
-                <span className="preview">«{previewLabel(t, s.provider, s.preview).slice(0, 60)}»</span>
+                <span className="preview">«{previewLabel(t, s.preview).slice(0, 60)}»</span>
               </button>
             </li>
           ))}

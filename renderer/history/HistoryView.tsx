@@ -50,11 +50,11 @@ const HistoryRow = memo(function HistoryRow({
         {s.sandbox && <span className="badge sandbox">{t('common.sandbox')}</span>}
         <span className="recipient">
           {s.recipientName ? `${s.recipientName} · ` : ''}
-          {recipientLabel(t, s.provider, s.recipient)}
+          {recipientLabel(t, s.to)}
         </span>
         <time className="muted">{time.format(s.createdAt)}</time>
       </div>
-      <div className="row-preview">{previewLabel(t, s.provider, s.preview)}</div>
+      <div className="row-preview">{previewLabel(t, s.preview)}</div>
     </div>
   );
 });

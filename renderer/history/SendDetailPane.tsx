@@ -85,7 +85,7 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
         <dt>{t('history.recipient')}</dt>
         <dd>
           {d.recipientName ? `${d.recipientName} · ` : ''}
-          {recipientLabel(t, d.provider, d.recipient)}
+          {recipientLabel(t, d.to)}
         </dd>
         <dt>{t('composer.account')}</dt>
         <dd>{d.accountName}</dd>
@@ -192,12 +192,12 @@ export function SendDetailPane({ id }: { id: string | undefined }) {
         <button type="button" onClick={() => copy('id', d.providerMessageId ?? d.id)}>
           {copied === 'id' ? t('common.copied') : t('history.copyId')}
         </button>
-        <button type="button" onClick={() => copy('text', d.preview)}>
+        <button type="button" onClick={() => copy('text', previewLabel(t, d.preview))}>
           {copied === 'text' ? t('common.copied') : t('history.copyText')}
         </button>
       </div>
       <h3>{t('history.message')}</h3>
-      <pre className="message-view">{previewLabel(t, d.provider, d.preview)}</pre>
+      <pre className="message-view">{previewLabel(t, d.preview)}</pre>
       <SentContent d={d} />
       <h3>{t('history.attempts')}</h3>
       {d.attempts.length === 0 && <p className="muted">{t('history.noAttempts')}</p>}

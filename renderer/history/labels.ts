@@ -1,31 +1,24 @@
-import type { ProviderId } from '../../shared/providers.ts';
+import type { RecipientLabel, SendPreview } from '../../shared/send-labels.ts';
 import type { Translate } from '../i18n/index.ts';
 
 /*
- * History rows keep the recipient and preview the main process wrote when the send was made
- * ("chat 334", "40 documents: …"), and search runs over those words. Until they are stored as
- * data, the screen rebuilds them in the operator's language from the parts they are made of.
+ * The history keeps whom a send went to and what it carried as data (shared/send-labels.ts);
+ * these put it into the operator's language. The operator's own text and file names stay as written.
  */
 
-const kindAndId = /^(chat|user|thread) (\S+)$/;
-
-/** "chat 334" as "чат 334": the kind of recipient in words, the id as it is. */
-export function recipientLabel(t: Translate, provider: ProviderId, recipient: string): string {
-  // Only Pachca and Market name their recipients this way; elsewhere it is an address.
-  const m = provider === 'pachca' || provider === 'market' ? kindAndId.exec(recipient) : null;
-  if (!m?.[1] || !m[2]) return recipient;
-  const kind = m[1] as 'chat' | 'user' | 'thread';
-  return t(`recipient.${kind}`, { id: m[2] });
+/** A chat, user or thread by its kind in words ("чат 334"); a box or an address as it is. */
+export function recipientLabel(t: Translate, to: RecipientLabel): string {
+  if (to.kind === 'chat' || to.kind === 'user' || to.kind === 'thread') return t(`recipient.${to.kind}`, { id: to.id });
+  return to.id;
 }
 
-const documentsPreview = /^(\d+) documents?: /;
-const unnamedFile = '📎 file';
-
-/** "40 documents: Акт · Счёт" as "40 документов: Акт · Счёт"; an unnamed attachment in words. */
-export function previewLabel(t: Translate, provider: ProviderId, preview: string): string {
-  // Other providers' previews are the operator's own text, never rewritten.
-  if (provider === 'market' && preview === unnamedFile) return `📎 ${t('preview.file')}`;
-  const m = provider === 'diadoc' ? documentsPreview.exec(preview) : null;
-  if (!m?.[1]) return preview;
-  return `${t('count.documents', { count: Number(m[1]) })}: ${preview.slice(m[0].length)}`;
+/** The text itself; files by their names (or counted when unnamed); documents counted, then named. */
+export function previewLabel(t: Translate, preview: SendPreview): string {
+  if (preview.kind === 'text') return preview.text;
+  if (preview.kind === 'documents') {
+    const count = t('count.documents', { count: preview.count });
+    return preview.names.length ? `${count}: ${preview.names.join(' · ')}` : count;
+  }
+  if (preview.names.length) return preview.names.map((n) => `📎 ${n}`).join(' ');
+  return `📎 ${preview.count === 1 ? t('preview.file') : t('count.files', { count: preview.count })}`;
 }
