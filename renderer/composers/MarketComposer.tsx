@@ -10,6 +10,7 @@ import { ComposerFrame, problemText, useComposerAccount, type SendOptions } from
 import { FileChips } from './FileChips.tsx';
 import { formatBytes } from '../i18n/format.ts';
 import { FileDrop } from './FileDrop.tsx';
+import { recipientKey } from '../../shared/send-labels.ts';
 import { ComposerAside } from '../recipients/ComposerAside.tsx';
 import { RecipientPicker } from '../recipients/RecipientPicker.tsx';
 import { useComposerState, type ComposerSpec } from './useComposerState.ts';
@@ -70,7 +71,7 @@ export function MarketComposer() {
   };
 
   // The recipient as the history names it: the aside lists sends to it, the frame asks the team about it.
-  const historyRecipient = marketKeyOf(r) ? `chat ${base.chatId}` : undefined;
+  const historyRecipient = marketKeyOf(r) ? recipientKey({ kind: 'chat', id: base.chatId }) : undefined;
   return (
     <div className="composer-layout">
       <ComposerFrame

@@ -16,6 +16,7 @@ import { ComposerFrame, problemText, useComposerAccount } from './ComposerFrame.
 import { FileChips } from './FileChips.tsx';
 import { FileDrop } from './FileDrop.tsx';
 import { PachcaButtonsEditor } from './PachcaButtonsEditor.tsx';
+import { recipientKey } from '../../shared/send-labels.ts';
 import { ComposerAside } from '../recipients/ComposerAside.tsx';
 import { RecipientPicker } from '../recipients/RecipientPicker.tsx';
 import { useComposerState, type ComposerSpec } from './useComposerState.ts';
@@ -81,7 +82,7 @@ export function PachcaComposer() {
 
   // The recipient as the history names it: the aside lists sends to it, the frame asks the team about it.
   const historyRecipient = pachcaKeyOf(recipient)
-    ? `${recipient.entityType === 'discussion' ? 'chat' : recipient.entityType} ${Number(recipient.entityId)}`
+    ? recipientKey({ kind: recipient.entityType === 'discussion' ? 'chat' : recipient.entityType, id: String(Number(recipient.entityId)) })
     : undefined;
   return (
     <div className="composer-layout">

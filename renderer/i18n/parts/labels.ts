@@ -1,4 +1,4 @@
-/** Words for recipients and previews the main process stored in its own terms; merged by ru.ts and en.ts. */
+/** Words for a send's recipient and preview, kept as data in the history (renderer/history/labels.ts); merged by ru.ts and en.ts. */
 export const labelsRu = {
   'recipient.chat': 'чат {id}',
   'recipient.user': 'пользователь {id}',
