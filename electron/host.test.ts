@@ -38,7 +38,10 @@ describe('the host behind the IPC contract', () => {
     });
     expect(r).toMatchObject({ ok: true, value: { status: 'sent', providerMessageId: sim.messages.at(-1)!.id, recipient: '79001234567' } });
     const list = await host.dispatch('history.list', { limit: 10 });
-    expect(list.ok && (list.value as { items: SendSummary[] }).items[0]).toMatchObject({ status: 'sent', preview: 'Здравствуйте!' });
+    expect(list.ok && (list.value as { items: SendSummary[] }).items[0]).toMatchObject({
+      status: 'sent',
+      preview: { kind: 'text', text: 'Здравствуйте!' },
+    });
   });
 
   it('refuses a 4097-character body sent straight to the handler, and the simulator receives nothing', async () => {
