@@ -55,9 +55,12 @@ export function recipientOfKey(provider: ProviderId | (string & {}), key: string
   return { kind: provider === 'diadoc' ? 'box' : 'address', id: key };
 }
 
-/** A preview in no language (its text, or its file and document names): what search indexes and a team row carries. */
+/**
+ * A preview in no language, for a team row that every operator's desktop shows as it is ("📎 акт.pdf",
+ * "📄 × 5: Акт · Счёт"): the team server keeps text, and operators of one team may read different languages.
+ */
 export function plainPreview(p: SendPreview): string {
   if (p.kind === 'text') return p.text;
-  if (p.kind === 'files') return p.names.length ? p.names.map((n) => `📎 ${n}`).join(' ') : '📎';
-  return p.names.length ? `📄 ${p.names.join(' · ')}` : '📄';
+  if (p.kind === 'files') return p.names.length ? p.names.map((n) => `📎 ${n}`).join(' ') : `📎 × ${p.count}`;
+  return p.names.length ? `📄 × ${p.count}: ${p.names.join(' · ')}` : `📄 × ${p.count}`;
 }

@@ -1,6 +1,6 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Attempt, SendSummary } from '../../shared/sends.ts';
-import { plainPreview, recipientKey } from '../../shared/send-labels.ts';
+import { recipientKey } from '../../shared/send-labels.ts';
 import { labelText } from './label-column.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { ftsQuery, ftsTerms, MAX_EXPANSION, searchableText } from './fts-query.ts';
@@ -364,7 +364,7 @@ export function openHistory(file: string, opts: HistoryOptions = {}): HistorySto
           s.scheduledAt ?? null,
           s.groupId ?? null,
           s.resendOf ?? null,
-          searchableText(`${plainPreview(s.preview)}\n${s.searchText}`),
+          searchableText(s.searchText),
         );
         also?.();
       });

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useT } from '../i18n/index.ts';
-import { previewLabel, recipientLabel } from '../history/labels.ts';
+import { recipientLabel } from '../history/labels.ts';
 import { useUi } from '../store.ts';
 import { StatusLabel } from '../ui/StatusBadge.tsx';
 import { useTeamSends, useTeamStatus } from './queries.ts';
@@ -50,12 +50,13 @@ export function TeamHistory() {
                 {st ? <StatusLabel status={st} t={t} /> : <span className="status">{s.status}</span>}
                 <span className={`prov prov-${s.provider}`}>{provider ? t(`provider.${provider}`) : s.provider}</span>
                 <span className="operator">{who}</span>
-                <span className="recipient">{provider ? recipientLabel(t, provider, s.recipient) : s.recipient}</span>
+                <span className="recipient">{recipientLabel(t, s.to)}</span>
                 <time className="muted" dateTime={new Date(s.createdAt).toISOString()}>
                   {formatMoment(lang, s.createdAt, now)}
                 </time>
               </span>
-              <span className="row-preview">{provider ? previewLabel(t, provider, s.preview) : s.preview}</span>
+              {/* Another operator's preview comes in no language (plainPreview), shown as it is. */}
+              <span className="row-preview">{s.preview}</span>
             </>
           );
           return (
