@@ -3,6 +3,7 @@ import { sendStatuses, type SendStatus } from '../../shared/send-statuses.ts';
 import type { Lang } from '../i18n/format.ts';
 import type { Translate } from '../i18n/index.ts';
 import { recipientLabel } from '../history/labels.ts';
+import { recipientOfKey } from '../../shared/send-labels.ts';
 
 /*
  * Team mode's sentences, built from the host's answers: who holds or answered a chat and when,
@@ -138,5 +139,8 @@ export function conflictSubject(t: Translate, subject: string, templates: readon
   const [provider, , , ...rest] = subject.split('|');
   const known = provider !== undefined && rest.length > 0 ? knownProvider(provider) : undefined;
   if (!known) return subject;
-  return t('team.conflicts.chat', { provider: t(`provider.${known}`), recipient: recipientLabel(t, known, rest.join('|')) });
+  return t('team.conflicts.chat', {
+    provider: t(`provider.${known}`),
+    recipient: recipientLabel(t, recipientOfKey(known, rest.join('|'))),
+  });
 }
