@@ -137,7 +137,7 @@ export function PachcaComposer() {
         <FileDrop
           label={t('pachca.files')}
           rules={{ maxFiles: pachcaLimits.filesMax, maxBytes: 100 * 1024 * 1024, current: b.files.length }}
-          onFiles={(hs) => setBody({ files: [...b.files, ...hs] })}
+          onFiles={(hs) => setBody((now) => ({ files: [...now.files, ...hs] }))}
         >
           <FileChips files={b.files} onRemove={(id) => setBody({ files: b.files.filter((f) => f.id !== id) })} />
         </FileDrop>
