@@ -95,7 +95,18 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
   return Promise.race([p, new Promise<'timeout'>((r) => (t = setTimeout(() => r('timeout'), ms)))]).finally(() => clearTimeout(t));
 }
 
-export const connectZeroLink: TeamLinkFactory = async (server, credentials) => {
+export interface ZeroLinkOptions {
+  /** Where to reach zero-cache, given the address the sign-in named (the simulation routes some desktops through a faulty relay). */
+  cacheUrlOf?: (zeroUrl: string) => string;
+}
+
+export function zeroLinkFactory(opts: ZeroLinkOptions = {}): TeamLinkFactory {
+  return (server, credentials) => connect(server, credentials, opts);
+}
+
+export const connectZeroLink: TeamLinkFactory = zeroLinkFactory();
+
+async function connect(server: string, credentials: Parameters<TeamLinkFactory>[1], opts: ZeroLinkOptions): Promise<TeamLink> {
   let session = 'password' in credentials ? await post(server, '/v1/login', credentials) : await post(server, '/v1/refresh', credentials);
   const ctx: TeamContext = { operatorId: session.operator.id, operatorName: session.operator.name, teamId: session.operator.teamId };
   const listeners = new Set<() => void>();
@@ -109,7 +120,7 @@ export const connectZeroLink: TeamLinkFactory = async (server, credentials) => {
 
   function open() {
     const zr = new Zero({
-      cacheURL: session.zeroUrl,
+      cacheURL: opts.cacheUrlOf ? opts.cacheUrlOf(session.zeroUrl) : session.zeroUrl,
       userID: ctx.operatorId,
       auth: session.token,
       schema,
@@ -200,15 +211,53 @@ export const connectZeroLink: TeamLinkFactory = async (server, credentials) => {
     void z0?.close();
   }
 
+  /**
+   * Writes Zero still holds, by key: a write that outlived its wait stays queued in the client and is
+   * replayed by it on reconnect, so asking again joins that write instead of queueing a copy. Without
+   * this, every retry of a slow drain added the whole batch again, and a server slowed by a restart
+   * fell further behind with each round.
+   */
+  const inFlight = new Map<string, { zero: Zero<typeof schema>; server: Promise<unknown> }>();
+
   async function serverCall(
     run: (zr: Zero<typeof schema>) => { server: Promise<unknown> },
+    key?: string,
   ): Promise<{ ok: true } | { ok: false; details: unknown; message: string } | 'unreachable'> {
     if (!zero || !connected) return 'unreachable';
-    const out = await withTimeout(run(zero).server, serverWaitMs);
+    const zr = zero;
+    let pending = key ? inFlight.get(key) : undefined;
+    if (!pending || pending.zero !== zr) {
+      const p = { zero: zr, server: run(zr).server };
+      if (key) {
+        inFlight.set(key, p);
+        void p.server.finally(() => {
+          if (inFlight.get(key) === p) inFlight.delete(key);
+        });
+      }
+      pending = p;
+    }
+    const out = await withTimeout(pending.server, serverWaitMs);
     if (out === 'timeout') return 'unreachable';
     const err = appError.safeParse(out);
     if (!err.success) return { ok: true };
+    // Only the server's own refusal ('app') is an answer; a 'zero' error means the client closed or
+    // lost the connection before hearing one, and the write is tried again like any unreachable one.
+    if (err.data.error.type !== 'app') return 'unreachable';
     return { ok: false, details: err.data.error.details, message: err.data.error.message ?? err.data.error.type };
+  }
+
+  /**
+   * Zero settles a write whose answer was lost with the connection as a success once the reconnected
+   * server's last mutation id covers it — even when the server refused it. For a claim or a template
+   * save the view is the evidence: it is waited for (briefly) and believed over that success.
+   */
+  async function confirmed<T>(read: () => T | undefined, ms = 5_000): Promise<T | undefined> {
+    const until = Date.now() + ms;
+    for (;;) {
+      const v = read();
+      if (v !== undefined || Date.now() > until) return v;
+      await new Promise((r) => setTimeout(r, 25));
+    }
   }
 
   open();
@@ -225,7 +274,7 @@ export const connectZeroLink: TeamLinkFactory = async (server, credentials) => {
       return () => listeners.delete(l);
     },
     async pushSend(row: TeamSendRow): Promise<PushResult> {
-      const r = await serverCall((zr) => zr.mutate(mutators.sends.upsert(row)));
+      const r = await serverCall((zr) => zr.mutate(mutators.sends.upsert(row)), `send:${row.id}@${row.updatedAt}:${row.status}`);
       if (r === 'unreachable') return { ok: false, retry: true, reason: 'unreachable' };
       return r.ok ? r : { ok: false, retry: false, reason: r.message };
     },
@@ -234,7 +283,12 @@ export const connectZeroLink: TeamLinkFactory = async (server, credentials) => {
         zr.mutate(mutators.claims.take({ chat, ttlMs, ...(offlineAt !== undefined ? { offlineAt } : {}) })),
       );
       if (r === 'unreachable') throw new Error('team_unreachable');
-      if (r.ok) return r;
+      if (r.ok) {
+        const mine = await confirmed(() => view.claims.find((c) => c.chat === chat && c.operatorId === ctx.operatorId));
+        const other = mine ? undefined : view.claims.find((c) => c.chat === chat && c.expiresAt > Date.now());
+        if (other) return { ok: false, by: other.operatorName, since: other.claimedAt };
+        return r;
+      }
       const d = claimedDetails.safeParse(r.details);
       return { ok: false, by: d.success ? d.data.by : '', since: d.success ? d.data.since : 0 };
     },
@@ -244,7 +298,12 @@ export const connectZeroLink: TeamLinkFactory = async (server, credentials) => {
     async saveTemplate(t): Promise<TemplateSaveResult> {
       const r = await serverCall((zr) => zr.mutate(mutators.templates.save(t)));
       if (r === 'unreachable') return { ok: false, offline: true };
-      if (r.ok) return { ok: true, version: t.baseVersion + 1 };
+      if (r.ok) {
+        const row = await confirmed(() => view.templates.find((x) => x.id === t.id && x.version > t.baseVersion));
+        if (row && row.version === t.baseVersion + 1 && (row.body !== t.body || row.name !== t.name))
+          return { ok: false, conflict: { version: row.version, body: row.body, name: row.name, by: row.updatedBy } };
+        return { ok: true, version: t.baseVersion + 1 };
+      }
       const d = staleDetails.safeParse(r.details);
       if (!d.success) throw new Error(r.message);
       return { ok: false, conflict: { version: d.data.version, body: d.data.body, name: d.data.name, by: d.data.by } };
@@ -265,4 +324,4 @@ export const connectZeroLink: TeamLinkFactory = async (server, credentials) => {
     },
   };
   return link;
-};
+}

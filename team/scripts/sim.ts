@@ -24,6 +24,8 @@ const r = await runSim({
   offlineShare: 0.2,
   restartZero: true,
   restartPostgres: true,
+  connectionFaults: true,
+  stallMs: 20_000,
   chats: 300,
   log: (l) => console.log(l),
 });

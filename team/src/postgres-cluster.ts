@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -118,15 +118,37 @@ export function openCluster(root: string, port: number): Cluster {
   };
 }
 
-/** Restarts a running cluster in place (the simulation's "PostgreSQL restarted"), without blocking the caller's event loop. */
+/**
+ * Restarts a running cluster in place (the simulation's "PostgreSQL restarted"), without blocking the
+ * caller's event loop. The new postmaster is started with the cluster's log file and no pipes of ours:
+ * without `-l` it inherits pg_ctl's stdout/stderr, and a caller waiting for those to close (execFile)
+ * waits as long as PostgreSQL runs — which is how the simulation once hung after this step.
+ */
 export async function restartCluster(root: string): Promise<void> {
-  const args = ['-D', join(root, 'pg'), '-m', 'fast', '-w', '-t', '120', 'restart'];
+  const dir = join(root, 'pg');
+  const args = ['-D', dir, '-l', join(dir, 'server.log'), '-m', 'fast', '-w', '-t', '120', 'restart'];
   const [cmd, argv] = isRoot() ? ['runuser', ['-u', 'postgres', '--', pgBin('pg_ctl'), ...args]] : [pgBin('pg_ctl'), args];
-  await new Promise<void>((resolve, reject) => execFile(cmd, argv, (e) => (e ? reject(e) : resolve())));
+  const child = spawn(cmd, argv, { stdio: 'ignore' });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`pg_ctl restart exited with ${code}`);
 }
 
 /** The superuser URL of a cluster created by `openCluster` (its password file is in the data directory). */
 export function clusterUrl(root: string, port: number): string {
   const password = readFileSync(join(root, 'pg-password'), 'utf8').trim();
   return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+}
+
+/** Stops a cluster created by `openCluster` if it still runs: a failed simulation must not leave PostgreSQL behind. */
+export function stopClusterIfRunning(root: string): void {
+  const dir = join(root, 'pg');
+  if (!existsSync(join(dir, 'postmaster.pid'))) return;
+  try {
+    runAsOwner(pgBin('pg_ctl'), ['-D', dir, '-m', 'fast', '-w', 'stop']);
+  } catch {
+    // Already stopped.
+  }
 }

@@ -2,24 +2,43 @@ import { describe, expect, it } from 'vitest';
 import { runSim } from '../src/sim/run-sim.ts';
 
 describe('the team simulation, small (the full day is `npm run team:sim`)', () => {
-  it('keeps its invariants through an offline period and restarts of zero-cache and PostgreSQL', { timeout: 900_000 }, async () => {
-    const r = await runSim({
-      operators: 4,
-      sendsPerDay: 120,
-      minutes: 1,
-      offlineShare: 0.25,
-      restartZero: true,
-      restartPostgres: true,
-      chats: 20,
-    });
-    expect(r.sends).toBeGreaterThan(40);
-    expect(r.missingSends).toBe(0);
-    expect(r.duplicatedSends).toBe(0);
-    expect(r.claims.onlineDoubleClaims).toBe(0);
-    expect(r.templates.lostEdits).toBe(0);
-    expect(r.claims.granted).toBeGreaterThan(0);
-    expect(r.drains.count).toBe(1);
-    expect(r.drains.max).toBeLessThan(Number.POSITIVE_INFINITY);
-    expect(r.convergence.samples).toBeGreaterThan(0);
-  });
+  it(
+    'keeps its invariants through an offline period, a dropped and a stalled connection, and restarts of zero-cache and PostgreSQL',
+    { timeout: 900_000 },
+    async () => {
+      const r = await runSim({
+        operators: 4,
+        sendsPerDay: 120,
+        minutes: 1,
+        offlineShare: 0.25,
+        restartZero: true,
+        restartPostgres: true,
+        connectionFaults: true,
+        stallMs: 15_000,
+        chats: 20,
+        // TEAM_SIM_VERBOSE=1 prints the run's events as they happen.
+        ...(process.env.TEAM_SIM_VERBOSE ? { log: (l: string) => console.log(l) } : {}),
+      });
+      expect(r.sends).toBeGreaterThan(40);
+      // Every send reached the server once and every desktop shows it.
+      expect(r.missingSends).toBe(0);
+      expect(r.unseen).toBe(0);
+      expect(r.duplicatedSends).toBe(0);
+      expect(r.claims.onlineDoubleClaims).toBe(0);
+      expect(r.templates.lostEdits).toBe(0);
+      expect(r.templates.edits).toBeGreaterThan(0);
+      expect(r.claims.granted).toBeGreaterThan(0);
+      expect(r.drains.count).toBe(1);
+      expect(r.drains.max).toBeLessThan(Number.POSITIVE_INFINITY);
+      expect(r.convergence.samples).toBeGreaterThan(0);
+      // The desktop behind the relay noticed the drop and the silent stall by itself and came back.
+      expect(r.connectionFaults.map((f) => f.kind)).toEqual(['dropped', 'stalled']);
+      for (const f of r.connectionFaults) {
+        expect(Number.isFinite(f.detectedMs) && Number.isFinite(f.reconnectedMs)).toBe(true);
+        expect(f.drainedMs).toBeLessThan(Number.POSITIVE_INFINITY);
+      }
+      expect(r.restarts.map((x) => x.what)).toEqual(['zero-cache killed', 'PostgreSQL restarted']);
+      for (const x of r.restarts) expect(x.drainedMs).toBeLessThan(Number.POSITIVE_INFINITY);
+    },
+  );
 });

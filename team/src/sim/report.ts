@@ -15,8 +15,10 @@ ${r.loadAverage.map((l) => l.toFixed(1)).join(' / ')} on a 2-core machine shared
 Load: ${o.operators} operators × ${Math.round(o.sendsPerDay / o.operators)} sends a day (${o.sendsPerDay} in all), one day compressed into
 ${o.minutes} min; ${o.chats} chats, a fifth of the traffic on ten hot ones; each answer claims the chat first and
 releases it after; one hot template edited by everyone; ${Math.round(o.offlineShare * 100)} % of operators offline once for
-30 s … 30 min of the day; ${o.restartZero ? 'zero-cache killed with SIGKILL at 35 % of the day' : 'no zero-cache kill'};
-${o.restartPostgres ? 'PostgreSQL restarted at 65 %' : 'no PostgreSQL restart'}.
+30 s … 30 min of the day; ${o.restartZero ? 'zero-cache killed with SIGKILL at 30 % of the day' : 'no zero-cache kill'};
+${o.connectionFaults ? `a dropped connection at 15 % and a stalled one (open, silent for ${o.stallMs / 1000} s) at 50 % for the desktops behind a TCP relay` : 'no connection faults'};
+${o.restartPostgres ? 'PostgreSQL restarted at 70 %' : 'no PostgreSQL restart'}. Faults run one after another (each waits for
+the last to be over), and the day goes on until they are.
 
 | figure | value | target |
 | --- | --- | --- |
@@ -31,6 +33,16 @@ ${o.restartPostgres ? 'PostgreSQL restarted at 65 %' : 'no PostgreSQL restart'}.
 | lost template edits (a saved edit missing from the final text) | ${r.templates.lostEdits} | 0 ${pass(r.templates.lostEdits === 0)} |
 | duplicated sends (a send stored or audited twice) | ${r.duplicatedSends} | 0 ${pass(r.duplicatedSends === 0)} |
 | sends missing on the server after every journal drained | ${r.missingSends} | 0 ${pass(r.missingSends === 0)} |
+| (send, desktop) pairs never shown | ${r.sends <= 2000 ? r.unseen : "not checked (more sends than a desktop's view of 2000)"} | 0 |
+${r.connectionFaults
+  .map(
+    (f) =>
+      `| ${f.kind} connection: noticed / live again after the network came back / backlog drained | ${ms(f.detectedMs)} / ${ms(f.reconnectedMs)} / ${f.backlog} rows in ${ms(f.drainedMs)} | drain ≤ 30 s ${pass(f.drainedMs <= 30_000)} |`,
+  )
+  .join('\n')}
+${r.restarts
+  .map((x) => `| ${x.what}: every desktop live again / every journal empty | ${ms(x.allLiveMs)} / ${ms(x.drainedMs)} | |`)
+  .join('\n')}
 
 CPU (average, % of one core) and peak memory per component:
 
@@ -44,8 +56,9 @@ Events:
 
 ${r.events.map((e) => `- ${e}`).join('\n')}
 
-Not simulated: a *stalled* connection (a socket that stays open and carries nothing) — only dropped ones
-(the desktop's Zero client closed and opened again). The desktops are the real uplink (journal, Zero
+Offline periods close the desktop's Zero client and open it again; the dropped and the stalled connection
+are real network faults made by a TCP relay between some desktops and zero-cache (\`fault-proxy.ts\`): a
+drop resets the sockets, a stall keeps them open and carries nothing, so only Zero's own ping notices it. The desktops are the real uplink (journal, Zero
 client, claims, templates) over an in-memory history, all in one process; their convergence figures include
 that process's own scheduling delay on a loaded machine.
 `;

@@ -1,17 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { z } from 'zod';
 import type { AccountView } from '../../../shared/accounts.ts';
 import type { SendSummary } from '../../../shared/sends.ts';
 import { chatKeyOf, teamIdentityOf } from '../../../electron/team/identity.ts';
 import { TeamUplink } from '../../../electron/team/uplink.ts';
 import { keyedSecretBox } from '../../../electron/vault/secret-box.ts';
-import { connectZeroLink } from '../../client/zero-link.ts';
+import { connectZeroLink, zeroLinkFactory } from '../../client/zero-link.ts';
 import { createOperator } from '../operators.ts';
-import { clusterUrl, restartCluster } from '../postgres-cluster.ts';
+import { clusterUrl, restartCluster, stopClusterIfRunning } from '../postgres-cluster.ts';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
 import { treeOf, watchComponents, type ComponentStats } from './proc-stats.ts';
 
 /**
@@ -28,6 +30,10 @@ export interface SimOptions {
   offlineShare: number;
   restartZero: boolean;
   restartPostgres: boolean;
+  /** A dropped and a stalled connection for the desktops behind the fault relay. */
+  connectionFaults: boolean;
+  /** How long the stalled connection carries nothing (wall time). */
+  stallMs: number;
   chats: number;
   log?: (line: string) => void;
 }
@@ -49,10 +55,27 @@ export interface SimResults {
   templates: { edits: number; conflictsAsked: number; lostEdits: number; gaveUp: number };
   duplicatedSends: number;
   missingSends: number;
+  /** (send, desktop) pairs where a desktop never showed the send (checked when the day's sends fit the view). */
+  unseen: number;
+  /** The dropped and the stalled connection, per desktop behind the relay. */
+  connectionFaults: ConnectionFault[];
+  /** zero-cache killed / PostgreSQL restarted: until every desktop was live again and every journal empty. */
+  restarts: { what: string; allLiveMs: number; drainedMs: number }[];
   events: string[];
   components: Record<string, ComponentStats>;
   wallSeconds: number;
   loadAverage: number[];
+}
+
+export interface ConnectionFault {
+  kind: 'dropped' | 'stalled';
+  /** From the fault to the desktop knowing it is offline. */
+  detectedMs: number;
+  /** From the network working again to the desktop being live. */
+  reconnectedMs: number;
+  /** Rows the desktop's journal held when the network worked again, and how long they took to drain. */
+  backlog: number;
+  drainedMs: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -81,6 +104,7 @@ function memorySettings() {
 interface Server {
   child: ChildProcess;
   apiUrl: string;
+  zero: { host: string; port: number };
   dataDir: string;
   pgPort: number;
   stop(): Promise<void>;
@@ -94,7 +118,10 @@ async function startServer(dataDir: string, log: (l: string) => void): Promise<S
   });
   let out = '';
   child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+  const serverLog = process.env.TEAM_SIM_SERVER_LOG;
+  if (serverLog) child.stdout?.on('data', (b: Buffer) => appendFileSync(serverLog, b));
   child.stderr?.on('data', (b: Buffer) => {
+    if (serverLog) appendFileSync(serverLog, b);
     const t = b.toString();
     if (/error/i.test(t) && !/ApplicationError|Someone else answers|changed since you opened/.test(t))
       log(`[server] ${t.trim().slice(0, 300)}`);
@@ -106,10 +133,12 @@ async function startServer(dataDir: string, log: (l: string) => void): Promise<S
     await sleep(200);
   }
   const apiUrl = /API \+ sign-in : (\S+)/.exec(out)![1]!;
-  const ports = JSON.parse(readFileSync(join(dataDir, 'ports.json'), 'utf8')) as { pgPort: number };
+  const ports = z.object({ pgPort: z.number().int() }).parse(JSON.parse(readFileSync(join(dataDir, 'ports.json'), 'utf8')));
+  const zeroUrl = new URL(/sync \(Zero\)\s+: (\S+)/.exec(out)?.[1] ?? '');
   return {
     child,
     apiUrl,
+    zero: { host: zeroUrl.hostname, port: Number(zeroUrl.port) },
     dataDir,
     pgPort: ports.pgPort,
     async stop() {
@@ -138,10 +167,15 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
     events.push(line);
     log(line);
   };
-  const server = await startServer(dataDir, log);
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const server = await startServer(dataDir, log).catch((e: unknown) => {
+    stopClusterIfRunning(dataDir);
+    throw e;
+  });
   event(`team server up (${server.apiUrl})`);
   try {
     const sql = postgres(clusterUrl(dataDir, server.pgPort), { max: 2, onnotice: () => {} });
+    cleanups.push(() => sql.end({ timeout: 2 }));
 
     // Operators, one team; a password each (scrypt makes this the slow part of the set-up).
     const ops: { login: string; name: string; password: string }[] = [];
@@ -165,17 +199,25 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
       i: number;
       uplink: TeamUplink;
       onlineSince: number;
+      /** When the link last went from live to not live. */
+      offlineSince: number;
       offline: boolean;
       seen: Set<string>;
     }
+    // The last few desktops reach zero-cache through the fault relay (one in 25, at least one).
+    const relayed = opts.connectionFaults ? Math.max(1, Math.round(ops.length / 25)) : 0;
+    const relay: FaultProxy | undefined = relayed ? await startFaultProxy(server.zero) : undefined;
+    if (relay) cleanups.push(() => relay.close());
     const desks: Desk[] = [];
     for (let i = 0; i < ops.length; i++) {
+      const behindRelay = relay !== undefined && i >= ops.length - relayed;
       const dir = join(root, `desk${i}`);
       mkdirSync(dir);
       const desk: Desk = {
         i,
         uplink: undefined as unknown as TeamUplink,
         onlineSince: Number.POSITIVE_INFINITY,
+        offlineSince: 0,
         offline: false,
         seen: new Set(),
       };
@@ -185,12 +227,13 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
         accountOf: () => teamAccount,
         settings: memorySettings(),
         secretBox: keyedSecretBox(),
-        factory: connectZeroLink,
+        factory: behindRelay ? zeroLinkFactory({ cacheUrlOf: () => relay.url }) : connectZeroLink,
         now: () => Date.now(),
         changed: () => {
           const link = desk.uplink.currentLink;
           const online = link?.online() ?? false;
           if (online && desk.onlineSince === Number.POSITIVE_INFINITY) desk.onlineSince = Date.now();
+          if (!online && desk.onlineSince !== Number.POSITIVE_INFINITY) desk.offlineSince = Date.now();
           if (!online) desk.onlineSince = Number.POSITIVE_INFINITY;
           if (!link) return;
           const now = Date.now();
@@ -208,6 +251,7 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
         },
       });
       desks.push(desk);
+      cleanups.push(() => desk.uplink.close());
     }
     // Sign-ins in small batches: each costs the server a 32 MiB scrypt.
     for (let i = 0; i < desks.length; i += 5)
@@ -261,32 +305,115 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
       d.uplink.currentLink?.goOffline();
       d.offline = true;
       await sleep(dur);
-      const backlog = d.uplink.status().pending;
-      const t = Date.now();
       d.offline = false;
       d.uplink.currentLink?.goOnline();
-      const ok = await d.uplink.settled(120_000);
-      drains.push({ backlog, ms: ok ? Date.now() - t : Number.POSITIVE_INFINITY, offlineDayMs: minutes * 60_000 });
-      event(`operator ${d.i + 1} back after ${minutes.toFixed(1)} min of the day offline: ${backlog} rows drained in ${Date.now() - t} ms`);
+      // The drain is timed from the moment the desktop is connected again: when the period ends while
+      // zero-cache is being restarted, the wait for it is the restart's figure, not the drain's.
+      const wentOnline = Date.now();
+      let connected = wentOnline;
+      while (!(d.uplink.currentLink?.online() ?? false) && Date.now() - wentOnline < 300_000) {
+        await sleep(25);
+        connected = Date.now();
+      }
+      const backlog = d.uplink.status().pending;
+      const ok = await d.uplink.settled(180_000);
+      const t = Date.now();
+      drains.push({ backlog, ms: ok ? t - connected : Number.POSITIVE_INFINITY, offlineDayMs: minutes * 60_000 });
+      event(
+        `operator ${d.i + 1} back after ${minutes.toFixed(1)} min of the day offline: connected in ${connected - wentOnline} ms, ${backlog} rows drained ${t - connected} ms after that`,
+      );
     });
 
+    // The faults, one after another in the day's order; each waits for the last to be over, so a
+    // short run does not pile them on top of each other. Each wait is bounded: a fault that never
+    // ends fails the run loudly instead of hanging it.
+    const connectionFaults: ConnectionFault[] = [];
+    const restarts: { what: string; allLiveMs: number; drainedMs: number }[] = [];
+    const live = (d: Desk) => !d.offline && (d.uplink.currentLink?.online() ?? false);
+    const waitUntil = async (ok: () => boolean, ms: number, what: string) => {
+      const until = Date.now() + ms;
+      while (!ok()) {
+        if (Date.now() > until) throw new Error(`the simulation gave up waiting ${ms / 1000} s for ${what}`);
+        await sleep(50);
+      }
+      return Date.now();
+    };
+    const relayDesks = desks.slice(desks.length - relayed);
+    async function connectionFault(kind: 'dropped' | 'stalled') {
+      const at = Date.now();
+      if (kind === 'dropped') relay!.drop();
+      else relay!.stall();
+      event(`${kind === 'dropped' ? 'connection dropped' : 'connection stalled (open, silent)'} for ${relayDesks.length} desktop(s)`);
+      const detected = await Promise.all(
+        relayDesks.map((d) => waitUntil(() => !(d.uplink.currentLink?.online() ?? false), 120_000, `a ${kind} connection to be noticed`)),
+      );
+      if (kind === 'stalled') {
+        await sleep(Math.max(0, at + opts.stallMs - Date.now()));
+        relay!.resume();
+      }
+      const back = Date.now();
+      const backlogs = relayDesks.map((d) => d.uplink.status().pending);
+      const reconnected = await Promise.all(
+        relayDesks.map((d) =>
+          waitUntil(() => d.uplink.currentLink?.online() ?? false, 180_000, `the desktop to reconnect after a ${kind} connection`),
+        ),
+      );
+      const drained = await Promise.all(
+        relayDesks.map(async (d) => ((await d.uplink.settled(180_000)) ? Date.now() : Number.POSITIVE_INFINITY)),
+      );
+      relayDesks.forEach((d, k) =>
+        connectionFaults.push({
+          kind,
+          detectedMs: Math.min(detected[k]!, d.offlineSince || detected[k]!) - at,
+          reconnectedMs: reconnected[k]! - back,
+          backlog: backlogs[k]!,
+          drainedMs: drained[k]! - back,
+        }),
+      );
+      event(
+        `${kind} connection: noticed after ${Math.max(...detected) - at} ms, live again ${Math.max(...reconnected) - back} ms after the network came back`,
+      );
+    }
+    async function allLiveAndDrained(what: string, since: number) {
+      // First the desktops must notice (a restart they never notice costs them nothing): up to 20 s.
+      await waitUntil(() => desks.some((d) => !d.offline && !live(d)), 20_000, `${what} to be noticed`).catch(() => undefined);
+      const liveAt = await waitUntil(() => desks.every((d) => d.offline || live(d)), 300_000, `every desktop to be live after ${what}`);
+      const ok = await Promise.all(desks.filter((d) => !d.offline).map((d) => d.uplink.settled(180_000)));
+      const drainedAt = ok.every(Boolean) ? Date.now() : Number.POSITIVE_INFINITY;
+      restarts.push({ what, allLiveMs: liveAt - since, drainedMs: drainedAt - since });
+      event(`${what}: every desktop live after ${liveAt - since} ms, journals empty after ${drainedAt - since} ms`);
+    }
+    let faultsOver = false;
     const faults = (async () => {
+      const at = async (dayFraction: number) => sleep(Math.max(0, start + runMs * dayFraction - Date.now()));
+      if (relay) {
+        await at(0.15);
+        await connectionFault('dropped');
+      }
       if (opts.restartZero) {
-        await sleep(Math.max(0, start + runMs * 0.35 - Date.now()));
+        await at(0.3);
         const zeroPids = treeOf(server.child.pid!).filter((p) => p !== server.child.pid && !isPostgres(p));
         const top = zeroPids.find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('cli.js'));
-        if (top) {
-          process.kill(top, 'SIGKILL');
-          event('zero-cache killed (SIGKILL); the server starts it again');
-        }
+        if (!top) throw new Error('zero-cache was not found to kill');
+        const t = Date.now();
+        process.kill(top, 'SIGKILL');
+        event('zero-cache killed (SIGKILL); the server starts it again');
+        await allLiveAndDrained('zero-cache killed', t);
+      }
+      if (relay) {
+        await at(0.5);
+        await connectionFault('stalled');
       }
       if (opts.restartPostgres) {
-        await sleep(Math.max(0, start + runMs * 0.65 - Date.now()));
+        await at(0.7);
         const t = Date.now();
         await restartCluster(dataDir);
         event(`PostgreSQL restarted (${Date.now() - t} ms)`);
+        await allLiveAndDrained('PostgreSQL restarted', t);
       }
-    })();
+    })().finally(() => {
+      faultsOver = true;
+    });
 
     // Hot chats: a fifth of the traffic goes to ten chats, the rest spreads over the others.
     const pickChat = () =>
@@ -298,9 +425,11 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
       const meanMs = sendIntervalMs * desks.length;
       let n = 0;
       let nextTemplate = Date.now() + Math.random() * templateEveryMs * desks.length;
-      while (Date.now() < end) {
+      // The day lasts at least until the faults are over, so each one meets traffic.
+      const working = () => Date.now() < end || !faultsOver;
+      while (working()) {
         await sleep(-Math.log(1 - Math.random()) * meanMs);
-        if (Date.now() >= end) break;
+        if (!working()) break;
         const recipient = pickChat();
         const online = !d.offline && (d.uplink.currentLink?.online() ?? false);
         const c = await d.uplink.claim(teamAccount, recipient);
@@ -365,7 +494,12 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
     const progress = setInterval(() => {
       const online = desks.filter((d) => d.uplink.currentLink?.online()).length;
       const pending = desks.reduce((n, d) => n + d.uplink.status().pending, 0);
-      log(`  … ${commitAt.size} sends, ${lags.length} convergence samples, ${online}/${desks.length} online, ${pending} rows waiting`);
+      const stuck = desks
+        .filter((d) => d.uplink.status().pending > 0)
+        .map((d) => `#${d.i + 1}:${d.uplink.status().pending}${live(d) ? '' : ' off'}`);
+      log(
+        `  … ${commitAt.size} sends, ${lags.length} convergence samples, ${online}/${desks.length} online, ${pending} rows waiting${stuck.length && stuck.length <= 8 ? ` (${stuck.join(', ')})` : ''}`,
+      );
     }, 10_000);
     progress.unref();
     await Promise.all([...desks.map(operator), faults]);
@@ -377,8 +511,20 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
     clearInterval(progress);
     const stats = components.stop();
 
-    // Invariants, from the server's own tables.
     const ids = [...commitAt.keys()];
+    // Every send on every desktop: each view holds the newest 2000, so this is checked when the day fits.
+    let unseen = 0;
+    if (ids.length <= 2000) {
+      const seenAll = (d: Desk) => {
+        const have = new Set((d.uplink.currentLink?.view().sends ?? []).map((x) => x.id));
+        return ids.filter((id) => !have.has(id)).length;
+      };
+      await waitUntil(() => desks.every((d) => seenAll(d) === 0), 120_000, 'every desktop to see every send').catch(() => 0);
+      unseen = desks.reduce((n, d) => n + seenAll(d), 0);
+      event(`every send on every desktop: ${unseen === 0 ? 'yes' : `${unseen} (send, desktop) pairs missing`}`);
+    }
+
+    // Invariants, from the server's own tables.
     const rows = await sql<{ id: string; n: number }[]>`select id, count(*)::int as n from team_send where team_id = 'sim' group by id`;
     const inDb = new Map(rows.map((r) => [r.id, r.n]));
     const sendAudit = await sql<
@@ -404,11 +550,6 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
     const softRefused = desks.reduce((n, d) => n + d.uplink.conflicts().filter((c) => c.kind === 'claim_refused').length, 0);
     claims.softRefused = softRefused;
 
-    await Promise.all(desks.map((d) => d.uplink.close()));
-    await sql.end({ timeout: 2 });
-    await server.stop();
-    rmSync(root, { recursive: true, force: true });
-
     lags.sort((a, b) => a - b);
     const drainMs = drains.map((d) => d.ms).sort((a, b) => a - b);
     const longest = [...drains].sort((a, b) => b.offlineDayMs - a.offlineDayMs)[0];
@@ -429,14 +570,19 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
       templates,
       duplicatedSends,
       missingSends,
+      unseen,
+      connectionFaults,
+      restarts,
       events,
       components: stats,
       wallSeconds: (Date.now() - t0) / 1000,
       loadAverage: (await import('node:os')).loadavg(),
     };
-  } catch (e) {
-    // A failed run must not leave its team server behind.
+  } finally {
+    // Whatever happened, nothing of the run is left behind: desktops, relay, team server, PostgreSQL.
+    for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
     await server.stop();
-    throw e;
+    stopClusterIfRunning(dataDir);
+    rmSync(root, { recursive: true, force: true });
   }
 }
