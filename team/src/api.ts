@@ -48,7 +48,14 @@ export interface Api {
 }
 
 export function createApi(opts: ApiOptions): Api {
-  const sql = postgres(opts.databaseUrl, { max: 8, onnotice: () => {}, idle_timeout: 30 });
+  const sql = postgres(opts.databaseUrl, {
+    max: 8,
+    onnotice: () => {},
+    idle_timeout: 30,
+    // A transaction left waiting on this process is ended by PostgreSQL rather than holding its locks
+    // for ever: the push fails, zero-cache tells the desktop, and the desktop tries again.
+    connection: { idle_in_transaction_session_timeout: 30_000 },
+  });
   const db = zeroPostgresJS(schema, sql);
 
   function bearer(req: IncomingMessage): TeamContext | undefined {
@@ -57,12 +64,25 @@ export function createApi(opts: ApiOptions): Api {
     const claims = token ? verifyToken(opts.tokenKey, token, 'access') : undefined;
     if (!claims) return undefined;
     const ctx: TeamContext = { operatorId: claims.op, teamId: claims.team, operatorName: claims.name };
+    // Only noted here: the mutator that refuses still holds its transaction (and its row locks), and
+    // waiting inside it for another connection of the same pool deadlocks once the pool is full of
+    // such transactions — which is how every desktop's sync stopped under load after a restart.
+    // The notes are written by `writeConflicts` once the request's transactions are over.
+    const noted: { id: string; subject: string; detail: Record<string, unknown>; at: number }[] = [];
+    conflictsOf.set(ctx, noted);
     ctx.recordConflict = async (id, subject, detail) => {
-      await sql`insert into team_audit (id, team_id, operator_id, operator_name, kind, subject, detail, at)
-        values (${id}, ${ctx.teamId}, ${ctx.operatorId}, ${ctx.operatorName}, 'conflict', ${subject}, ${sql.json(detail as postgres.JSONValue)}, ${Date.now()})
-        on conflict (id) do nothing`;
+      noted.push({ id, subject, detail, at: Date.now() });
     };
     return ctx;
+  }
+
+  const conflictsOf = new WeakMap<TeamContext, { id: string; subject: string; detail: Record<string, unknown>; at: number }[]>();
+
+  async function writeConflicts(ctx: TeamContext) {
+    for (const c of conflictsOf.get(ctx)?.splice(0) ?? [])
+      await sql`insert into team_audit (id, team_id, operator_id, operator_name, kind, subject, detail, at)
+        values (${c.id}, ${ctx.teamId}, ${ctx.operatorId}, ${ctx.operatorName}, 'conflict', ${c.subject}, ${sql.json(c.detail as postgres.JSONValue)}, ${c.at})
+        on conflict (id) do nothing`;
   }
 
   function issue(c: Omit<TokenClaims, 'kind' | 'exp'>) {
@@ -116,6 +136,7 @@ export function createApi(opts: ApiOptions): Api {
           body: body as never,
           handler: (transact) => transact((tx, name, args) => mustGetMutator(mutators, name).fn({ tx, args: args as never, ctx })),
         });
+        await writeConflicts(ctx);
         return send(res, 200, out);
       }
       const out = await handleQueryRequest({

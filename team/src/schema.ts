@@ -82,8 +82,9 @@ export interface TeamContext {
   operatorName: string;
   teamId: string;
   /**
-   * Server only: writes a conflict to the audit trail outside the mutation's transaction, which
-   * is rolled back when the mutator refuses (a refusal must still leave its trace).
+   * Server only: notes a conflict for the audit trail, written after the mutation's transaction
+   * (which is rolled back when the mutator refuses: a refusal must still leave its trace). It must
+   * not wait for the database itself: the mutator holds its transaction while it runs.
    */
   recordConflict?: (id: string, subject: string, detail: Record<string, unknown>) => Promise<void>;
 }
