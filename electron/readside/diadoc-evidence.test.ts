@@ -166,4 +166,28 @@ describe('Diadoc: an unknown outcome settled by the repeat of its operationId or
     expect(sim.server.received.filter((r) => r.path === '/V3/GetDocuments')).toHaveLength(reads);
     expect(sim.messages.some((m) => m.operationId === lost.operationId!.toLowerCase())).toBe(false);
   });
+
+  it('an operation Diadoc last acknowledged more than a day ago is not repeated (§12.8.4 is open): the list decides, and it says "not found"', async () => {
+    await host.dispose();
+    clock = new ManualClock();
+    // The first look comes a day and an hour after the send: longer than Diadoc is trusted to remember the operationId.
+    host = await testHost({ clock, timeoutMs: 2000, evidenceTiming: { firstLookMs: 25 * 60 * MINUTE, finalAfterMs: 0 } });
+    account = value<AccountView>(
+      await host.dispatch('accounts.create', {
+        name: 'Диадок',
+        baseUrl,
+        settings: { provider: 'diadoc', authScheme: 'bearer', fromBoxId: FROM },
+        secrets: { token: TOKEN },
+      }),
+    );
+    sim.processingReplies = 5;
+    const lost = await lostSend(await message());
+    const sent = posts().length;
+    clock.advance(25 * 60 * MINUTE);
+
+    const d = await settled(lost.id);
+    expect(d).toMatchObject({ status: 'outcome_unknown', settlement: { result: 'not_found', by: 'app' } });
+    expect(posts()).toHaveLength(sent);
+    expect(sim.server.received.at(-1)!.path).toBe('/V3/GetDocuments');
+  });
 });

@@ -118,7 +118,8 @@ function acknowledgedAt(attempts: readonly Attempt[]): number | undefined {
     for (const ex of a.exchanges) {
       if (!/\/V3\/PostMessage\b/.test(ex.url)) continue;
       const took = ex.status === 200 || ex.status === 204 || (ex.status === 409 && /in progress/i.test(ex.responseBody ?? ''));
-      if (took) at = Math.max(at ?? 0, ex.startedAt);
+      // The attempt's own times are on the app's clock, as `send.now` is (an exchange's are the wall clock's).
+      if (took) at = Math.max(at ?? 0, a.endedAt ?? a.startedAt);
     }
   return at;
 }
