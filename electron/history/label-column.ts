@@ -62,7 +62,8 @@ export function labelText(label: SendLabel): string {
  */
 export function legacyLabel(provider: ProviderId | (string & {}), recipient: string, preview: string, message: string): SendLabel {
   const to = recipientOfKey(provider, recipient);
-  const sent = storedJson(message);
+  if (provider !== 'diadoc' && !preview.startsWith('📎 ')) return { to, preview: { kind: 'text', text: preview } };
+  const sent = provider === 'diadoc' ? undefined : storedJson(message);
   const field = (name: string): unknown => (isObject(sent) ? sent[name] : undefined);
   if (provider === 'diadoc') {
     const m = /^(\d+) documents?: ([\s\S]*)$/.exec(preview);

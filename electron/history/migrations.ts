@@ -160,13 +160,15 @@ export const migrations: readonly ((db: DatabaseSync) => void)[] = [
   // 9: whom a send went to and what it carried are kept as data (`label`, see label-column.ts) for
   // the screen to word in the operator's language, instead of English text built in the main process.
   // Older rows are read back from their English text; the search index already holds their words.
+  // Only a preview that may stand for files hands its message over (a file send's text is not
+  // kept apart from an operator's text that starts with a clip otherwise): 1 M rows take seconds.
   (db) => {
     db.function('legacy_label', { deterministic: true }, (provider, recipient, preview, message) =>
-      labelText(legacyLabel(String(provider), String(recipient), String(preview), String(message))),
+      labelText(legacyLabel(String(provider), String(recipient), String(preview), typeof message === 'string' ? message : '')),
     );
     db.exec(`
       ALTER TABLE sends ADD COLUMN label TEXT NOT NULL DEFAULT '';
-      UPDATE sends SET label = legacy_label(provider, recipient, preview, message);
+      UPDATE sends SET label = legacy_label(provider, recipient, preview, CASE WHEN preview LIKE '📎 %' THEN message END);
       ALTER TABLE sends DROP COLUMN preview;
     `);
   },
