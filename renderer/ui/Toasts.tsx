@@ -13,23 +13,25 @@ function ToastItem({ toast }: { toast: Toast }) {
   }, [toast, dismiss]);
   return (
     <div className={`toast toast-${toast.tone}`} role={toast.tone === 'error' ? 'alert' : 'status'}>
-      <span>{toast.text}</span>
-      {toast.sendId && (
-        <button
-          type="button"
-          className="link"
-          onClick={() => {
-            selectSend(toast.sendId);
-            setView('history');
-            dismiss(toast.id);
-          }}
-        >
-          {t('composer.openInHistory')}
+      <span className="toast-text">{toast.text}</span>
+      <span className="toast-actions">
+        {toast.sendId && (
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              selectSend(toast.sendId);
+              setView('history');
+              dismiss(toast.id);
+            }}
+          >
+            {t('composer.openInHistory')}
+          </button>
+        )}
+        <button type="button" className="link" aria-label={t('toast.dismiss')} onClick={() => dismiss(toast.id)}>
+          ×
         </button>
-      )}
-      <button type="button" className="link" aria-label={t('toast.dismiss')} onClick={() => dismiss(toast.id)}>
-        ×
-      </button>
+      </span>
     </div>
   );
 }
