@@ -24,6 +24,8 @@ for (const target of targets) {
     test('settings offer the team sign-in or say it is not in this build; the history, templates, composer and rail show no team part', async ({
       app,
     }) => {
+      // Two axe passes and five screens: more than the default minute on a shared two-core machine.
+      test.setTimeout(150_000);
       const { page } = app;
       const status = await callContract(page, 'team.status');
       expect(status).toMatchObject({ ok: true, value: { configured: false } });
