@@ -158,22 +158,17 @@ export class TeamUplink {
     });
   }
 
-  /** Replays every unsynced row and settles soft claims; stops at the first unreachable answer. */
+  /**
+   * Replays every unsynced row, then settles soft claims; stops at the first unreachable answer.
+   * Sends go first and everything goes in batches: after a long outage a desktop holds hundreds of
+   * soft claims, and settling them one round trip at a time kept its sends from the team for minutes.
+   */
   private async drain(): Promise<void> {
     const link = this.link;
     if (!link) return;
-    for (const c of this.journal.softClaims()) {
-      let r: ClaimResult;
-      try {
-        r = await link.claim(c.chat, c.ttlMs, c.at);
-      } catch {
-        return this.retryLater();
-      }
-      this.journal.settle(c.chat, r.ok ? { kind: 'granted' } : { kind: 'refused', by: r.by, since: r.since }, this.d.now());
-    }
     for (;;) {
       const rows = this.journal.unsynced(100);
-      if (!rows.length) return;
+      if (!rows.length) break;
       // Pushed together, confirmed one by one: the server's order per send is kept by updatedAt.
       const results = await Promise.all(rows.map((row) => link.pushSend(row).then((r) => ({ row, r }))));
       let unreachable = false;
@@ -184,6 +179,23 @@ export class TeamUplink {
       }
       this.d.changed();
       if (unreachable) return this.retryLater();
+    }
+    for (;;) {
+      const claims = this.journal.softClaims().slice(0, 100);
+      if (!claims.length) return;
+      const results = await Promise.all(
+        claims.map((c) =>
+          link.claim(c.chat, c.ttlMs, c.at).then(
+            (r: ClaimResult) => ({ c, r }),
+            () => undefined,
+          ),
+        ),
+      );
+      for (const x of results)
+        if (x)
+          this.journal.settle(x.c.chat, x.r.ok ? { kind: 'granted' } : { kind: 'refused', by: x.r.by, since: x.r.since }, this.d.now());
+      this.d.changed();
+      if (results.includes(undefined)) return this.retryLater();
     }
   }
 
