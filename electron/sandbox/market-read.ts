@@ -55,6 +55,8 @@ const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
 export class MarketReadSide {
   readonly chats: ChatSeed[] = [];
   readonly seededMessages: HistoryMessage[] = [];
+  /** The seeded messages by chat: a page of 20 chats over 10 000 would otherwise scan them all 20 times. */
+  private readonly seededByChat = new Map<number, HistoryMessage[]>();
   private readonly quotas = new Map<string, { used: number; start: number }>();
   visibleAfterMs: number;
   chatsPerHour: number;
@@ -126,6 +128,11 @@ export class MarketReadSide {
           sender: 'CUSTOMER',
           payload: [{ name: 'photo.jpg', url: `https://market.example/chat/${chat.chatId}/photo.jpg`, size: 184_220 }],
         });
+    }
+    for (const m of this.seededMessages) {
+      const list = this.seededByChat.get(m.chatId) ?? [];
+      list.push(m);
+      this.seededByChat.set(m.chatId, list);
     }
   }
 
@@ -262,7 +269,7 @@ export class MarketReadSide {
           payload: [{ name: f.name, url: `https://market.example/chat/${chatId}/${encodeURIComponent(f.name)}`, size: f.size }],
         });
     });
-    return [...this.seededMessages.filter((m) => m.chatId === chatId), ...ours].toSorted((a, b) => a.createdAt - b.createdAt);
+    return [...(this.seededByChat.get(chatId) ?? []), ...ours].toSorted((a, b) => a.createdAt - b.createdAt);
   }
 
   private history(req: ReceivedRequest): SimResponse {
