@@ -8,16 +8,7 @@ import { electron, FakeBrowserWindow, recorded, resetDouble } from './testing/el
 
 // main.ts's start-up against the recording double of Electron: each case is a fresh process.
 vi.mock('electron', async () => (await import('./testing/electron-double.ts')).electron);
-vi.mock('electron-store', async () => {
-  const { default: Conf } = await import('conf');
-  return {
-    default: class extends Conf<Record<string, unknown>> {
-      constructor(opts: { cwd: string }) {
-        super({ ...opts, configName: 'config', projectName: 'operator-console', projectSuffix: '' });
-      }
-    },
-  };
-});
+vi.mock('electron-store', async () => await import('./testing/electron-store-double.ts'));
 
 // Evaluates the mock now, so every later fresh module graph gets this same double.
 await import('electron');

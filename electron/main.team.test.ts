@@ -9,16 +9,7 @@ import { electron, FakeBrowserWindow, recorded } from './testing/electron-double
 // main.ts against the recording double of Electron, with a team link bundled beside it: main hands
 // the link's factory to the host, so team mode is reachable when the operator connects in settings.
 vi.mock('electron', async () => (await import('./testing/electron-double.ts')).electron);
-vi.mock('electron-store', async () => {
-  const { default: Conf } = await import('conf');
-  return {
-    default: class extends Conf<Record<string, unknown>> {
-      constructor(opts: { cwd: string }) {
-        super({ ...opts, configName: 'config', projectName: 'operator-console', projectSuffix: '' });
-      }
-    },
-  };
-});
+vi.mock('electron-store', async () => await import('./testing/electron-store-double.ts'));
 
 const looked: string[] = [];
 const signIns: { server: string; credentials: unknown }[] = [];

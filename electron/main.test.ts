@@ -10,16 +10,7 @@ import { electron, FakeBrowserWindow, FakeWebContents, recorded, type MenuItem }
 
 // main.ts against a recording double of Electron (see electron-double.ts): its wiring, not Electron.
 vi.mock('electron', async () => (await import('./testing/electron-double.ts')).electron);
-vi.mock('electron-store', async () => {
-  const { default: Conf } = await import('conf');
-  return {
-    default: class extends Conf<Record<string, unknown>> {
-      constructor(opts: { cwd: string }) {
-        super({ ...opts, configName: 'config', projectName: 'operator-console', projectSuffix: '' });
-      }
-    },
-  };
-});
+vi.mock('electron-store', async () => await import('./testing/electron-store-double.ts'));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'operator-main-'));
 let win: FakeBrowserWindow;
