@@ -67,7 +67,7 @@ export class DirectoryStore {
       upsert: this.db.prepare(
         `INSERT INTO recipients (account_id, target, kind, name, detail, label, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(account_id, target) DO UPDATE SET kind = excluded.kind, name = excluded.name, detail = excluded.detail,
-           label = excluded.label, seen_at = excluded.seen_at`,
+           label = excluded.label, seen_at = max(seen_at, excluded.seen_at)`,
       ),
       sweep: this.db.prepare('DELETE FROM recipients WHERE account_id = ? AND seen_at < ? AND used_at IS NULL'),
       count: this.db.prepare('SELECT count(*) AS n FROM recipients WHERE account_id = ?'),
@@ -111,7 +111,11 @@ export class DirectoryStore {
     };
   }
 
-  /** Stores one page of a refresh in one transaction; `generation` marks what this refresh saw. */
+  /**
+   * Stores one page of a refresh in one transaction; `generation` marks what this refresh saw. A row's
+   * mark only rises: a look-up stored while a refresh runs must not take back what the refresh saw, or
+   * the refresh's sweep drops a recipient it has just listed.
+   */
   put(accountId: string, entries: readonly DirectoryEntry[], generation: number): void {
     this.db.exec('BEGIN IMMEDIATE');
     try {

@@ -144,7 +144,8 @@ export class Directory {
       const { adapter } = await this.d.accounts.resolve(accountId);
       const found = await reader.lookup(this.context(adapter), text);
       if (found.length) {
-        this.d.store.put(accountId, found, 0);
+        // Marked now: a refresh running meanwhile keeps it; the next one drops it if no list names it.
+        this.d.store.put(accountId, found, this.d.clock.now());
         items = this.d.store.search(accountId, view.provider, text, limit);
       }
     }
