@@ -48,3 +48,20 @@ export async function startHarness(
       }),
   };
 }
+
+/**
+ * Calls a contract channel of a harness from the test process, as its page would: the token as
+ * the harness's cookie, under its secret path, with the header a cross-site form cannot send.
+ */
+export async function harnessCall<T>(h: HarnessProcess, channel: string, input?: unknown): Promise<T> {
+  const u = new URL(h.url);
+  const token = u.searchParams.get('token') ?? '';
+  const res = await fetch(new URL(`rpc/${channel}`, `${u.origin}${u.pathname}`), {
+    method: 'POST',
+    headers: { cookie: `op_token_${u.port}=${token}`, 'x-operator': '1', 'content-type': 'application/json' },
+    ...(input === undefined ? {} : { body: JSON.stringify(input) }),
+  });
+  const reply = (await res.json()) as { ok: boolean; value?: T; error?: { message?: string } };
+  if (!reply.ok) throw new Error(`${channel}: ${reply.error?.message ?? res.status}`);
+  return reply.value as T;
+}

@@ -16,7 +16,7 @@ async function closedPort(): Promise<number> {
 /*
  * A desktop not in a team: settings offer the sign-in (or, in a build without the team link, say
  * team mode is not part of it) and nothing else of team mode is on any screen. The team screens
- * themselves need a team server (PostgreSQL + zero-cache), which the e2e harness does not start.
+ * themselves, against a real team server, are in team.spec.ts.
  */
 for (const target of targets) {
   const test = appTest(target);

@@ -3,13 +3,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { useProxyFromEnv } from '../app/env-proxy.ts';
 import { createHost } from '../host.ts';
+import { loadBundledTeamLink } from '../team/bundled-link.ts';
 import { confSettings } from '../vault/conf-settings.ts';
 import { keyedSecretBox } from '../vault/secret-box.ts';
 import { startBridge } from './bridge.ts';
 
 /**
  * `npm run web`: the real host and the built renderer on 127.0.0.1, for development and the
- * end-to-end tests. PORT and OPERATOR_DATA_DIR come from the environment.
+ * end-to-end tests. PORT and OPERATOR_DATA_DIR come from the environment. Team mode is wired as
+ * main.ts wires it: the team link the build bundled beside main.js (dist-electron/team-link.js),
+ * when there is one, goes to the host; without it the harness has no team mode, as the app has none.
  */
 const root = resolve(import.meta.dirname, '../..');
 const dataDir = resolve(process.env.OPERATOR_DATA_DIR ?? join(root, '.tmp', 'web-data'));
@@ -32,11 +35,15 @@ const host = await createHost({
   secretBox: keyedSecretBox(readFileSync(keyFile)),
   version: pkg.version,
   readSideBackground: true,
+  team: await loadBundledTeamLink(join(root, 'dist-electron', 'team-link.js'), (m) => console.warn(`[team.link] ${m}`)),
   ...(process.env.OPERATOR_TIMEOUT_MS ? { timeoutMs: Number(process.env.OPERATOR_TIMEOUT_MS) } : {}),
 });
 const bridge = await startBridge(host, { staticDir, port });
 console.log(`Operator console (browser harness) on ${bridge.url}`);
 console.log(`Data directory: ${dataDir}`);
+console.log(
+  host.team ? 'Team mode: available (dist-electron/team-link.js)' : 'Team mode: not in this build (no dist-electron/team-link.js)',
+);
 
 let stopping = false;
 async function stop(): Promise<void> {
