@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { diadocBuiltinTypes, type DiadocMetadataSpec, type DiadocTypeInfo } from '../../shared/messages/diadoc.ts';
 import type { DiadocTypesReply } from '../../shared/messages/diadoc-types.ts';
+import { diadocBoxGuids, myOrganizationsUrl } from './diadoc-box.ts';
 import { httpExchange, parseJson, type HttpFetch } from './http.ts';
 import type { AdapterAccount } from './types.ts';
 
@@ -95,13 +96,21 @@ export class DiadocTypeBook {
     const cached = this.entries.get(key);
     if (cached && !opts.refresh) return { types: cached.types, source: 'box', fetchedAt: cached.fetchedAt };
     if (!boxId.trim()) return { types: [...diadocBuiltinTypes], source: 'builtin' };
-    const out = await httpExchange(
-      {
-        method: 'GET',
-        url: `${account.baseUrl.replace(/\/+$/, '')}/V3/GetDocumentTypes?boxId=${encodeURIComponent(boxId.trim())}`,
-        headers: { authorization: opts.authorization, accept: 'application/json' },
-      },
-      { secrets: opts.secrets, timeoutMs: opts.timeoutMs, fetch: opts.fetch, ...(opts.signal ? { signal: opts.signal } : {}) },
+    const exchange = (url: string) =>
+      httpExchange(
+        { method: 'GET', url, headers: { authorization: opts.authorization, accept: 'application/json' } },
+        { secrets: opts.secrets, timeoutMs: opts.timeoutMs, fetch: opts.fetch, ...(opts.signal ? { signal: opts.signal } : {}) },
+      );
+    // §12.2's boxId is the GUID (§12 intro). When it cannot be learnt, the id as held is asked for,
+    // and a refusal of it leaves the built-in table standing in, as any refusal does.
+    const guid = await diadocBoxGuids
+      .guid(account, boxId, async () => {
+        const out = await exchange(myOrganizationsUrl(account));
+        return out.ok && out.status === 200 ? parseJson(out.text) : undefined;
+      })
+      .catch(() => undefined);
+    const out = await exchange(
+      `${account.baseUrl.replace(/\/+$/, '')}/V3/GetDocumentTypes?boxId=${encodeURIComponent(guid ?? boxId.trim())}`,
     );
     const types = out.ok && out.status === 200 ? readDocumentTypes(out.text) : undefined;
     if (!types) {

@@ -12,6 +12,7 @@ import {
 } from '../../shared/messages/diadoc.ts';
 import type { FieldProblem } from '../../shared/messages/problems.ts';
 import type { Exchange } from '../../shared/sends.ts';
+import { diadocBoxGuids } from './diadoc-box.ts';
 import { uploadToShelf } from './diadoc-shelf.ts';
 import { diadocTypeBook } from './diadoc-types.ts';
 import { excerpt, httpExchange, parseJson, retryAfterUntil, retryAtFrom, type HttpOutcome } from './http.ts';
@@ -796,7 +797,8 @@ async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reas
       detail: [error.message, error.providerText].filter(Boolean).join(' — '),
     };
   }
-  const boxes = boxesOf(parseJson(out.text));
+  const answer = parseJson(out.text);
+  const boxes = boxesOf(answer);
   if (!boxes)
     return {
       ok: false,
@@ -805,6 +807,7 @@ async function checkConnection(ctx: AdapterContext): Promise<{ ok: boolean; reas
     };
   const listed = boxes.map((b) => `${b.title} (${b.ids[0] ?? '?'})`).join('; ');
   const own = account.settings.provider === 'diadoc' ? account.settings.fromBoxId?.trim().toLowerCase() : undefined;
+  if (own) diadocBoxGuids.learn(account, own, answer);
   if (own && !boxes.some((b) => b.ids.includes(own)))
     return {
       ok: false,

@@ -33,9 +33,15 @@ describe('Diadoc: the documents exchanged with a counterparty, beside the compos
   const counterparty = () => sim.read.counteragents[2]!.Organization;
   const target = () => counterparty().Boxes[0]!.BoxIdGuid;
   const get = (path: string) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${TOKEN}`, accept: 'application/json' } });
+  /** The sender box's GUID, where a client learns it (diadoc.md §12.1 GetMyOrganizations). */
+  let fromGuid = '';
 
   beforeAll(async () => {
     base = await sim.start();
+    const orgs = (await (await get('/GetMyOrganizations?autoRegister=false')).json()) as {
+      Organizations: { Boxes: { BoxId: string; BoxIdGuid: string }[] }[];
+    };
+    fromGuid = orgs.Organizations[0]!.Boxes.find((b) => b.BoxId === FROM)!.BoxIdGuid;
     host = await testHost({ timeoutMs: 3000 });
     account = await ok<AccountView>(
       host.dispatch('accounts.create', {
@@ -95,7 +101,8 @@ describe('Diadoc: the documents exchanged with a counterparty, beside the compos
     for (const r of reads) {
       expect(r.query.get('counteragentBoxId')).toBe(target());
       expect(r.query.get('sortDirection')).toBe('Descending');
-      // diadoc.md §12.4: only the parameters GetDocuments (V3) names, the box in its GUID-or-id form, count within 0–100.
+      // diadoc.md §12.4: only the parameters GetDocuments (V3) names, the box in its GUID form (§12 intro), count within 0–100.
+      expect(r.query.get('boxId')).toBe(fromGuid);
       expect([...r.query.keys()].filter((k) => !GET_DOCUMENTS_PARAMS.has(k))).toEqual([]);
       expect(Number(r.query.get('count'))).toBeLessThanOrEqual(100);
     }
@@ -111,7 +118,9 @@ describe('Diadoc: the documents exchanged with a counterparty, beside the compos
     const seen: string[] = [];
     let after = '';
     for (let page = 0; page < 10; page++) {
-      const res = await get(`/V3/GetDocuments?boxId=${FROM}&filterCategory=Any.Inbound&count=4${after ? `&afterIndexKey=${after}` : ''}`);
+      const res = await get(
+        `/V3/GetDocuments?boxId=${fromGuid}&filterCategory=Any.Inbound&count=4${after ? `&afterIndexKey=${after}` : ''}`,
+      );
       expect(res.status).toBe(200);
       const body = (await res.json()) as {
         TotalCount: number;
@@ -125,14 +134,25 @@ describe('Diadoc: the documents exchanged with a counterparty, beside the compos
     }
     expect(seen).toHaveLength(15);
     expect(new Set(seen).size).toBe(15);
-    const outbound: unknown = await (await get(`/V3/GetDocuments?boxId=${FROM}&filterCategory=Any.Outbound`)).json();
+    const outbound: unknown = await (await get(`/V3/GetDocuments?boxId=${fromGuid}&filterCategory=Any.Outbound`)).json();
     expect(protoProblems(DocumentList, outbound)).toEqual([]);
   });
 
   it('the simulator refuses what GetDocuments does not take: no category, a count over 100, another box', async () => {
-    expect((await get(`/V3/GetDocuments?boxId=${FROM}`)).status).toBe(400);
-    expect((await get(`/V3/GetDocuments?boxId=${FROM}&filterCategory=Any.Inbound&count=101`)).status).toBe(400);
-    expect((await get(`/V3/GetDocuments?boxId=someone-else@diadoc.ru&filterCategory=Any.Inbound`)).status).toBe(403);
-    expect((await get(`/V6/GetMessage?boxId=${FROM}&messageId=${crypto.randomUUID()}`)).status).toBe(404);
+    expect((await get(`/V3/GetDocuments?boxId=${fromGuid}`)).status).toBe(400);
+    expect((await get(`/V3/GetDocuments?boxId=${fromGuid}&filterCategory=Any.Inbound&count=101`)).status).toBe(400);
+    expect((await get(`/V3/GetDocuments?boxId=${crypto.randomUUID()}&filterCategory=Any.Inbound`)).status).toBe(403);
+    expect((await get(`/V6/GetMessage?boxId=${fromGuid}&messageId=${crypto.randomUUID()}`)).status).toBe(404);
+  });
+
+  it('the simulator takes the box only in its GUID form on GetDocuments and GetMessage (§12 intro), naming the form it wants', async () => {
+    for (const path of [
+      `/V3/GetDocuments?boxId=${FROM}&filterCategory=Any.Inbound`,
+      `/V6/GetMessage?boxId=${FROM}&messageId=${crypto.randomUUID()}`,
+    ]) {
+      const res = await get(path);
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain('boxId must be a box id in GUID form');
+    }
   });
 });

@@ -1,24 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountView } from '../../shared/accounts.ts';
-import type { RecipientSearchResult } from '../../shared/recipients.ts';
+import type { DiadocTypesReply } from '../../shared/messages/diadoc-types.ts';
+import type { Conversation, RecipientSearchResult } from '../../shared/recipients.ts';
 import { DiadocSimulator } from '../sandbox/diadoc.ts';
 import { testHost, ok } from '../testing/host-fixture.ts';
 
 const TOKEN = 'diadoc-read-token';
+/** The older `<32 hex>@diadoc.ru` box id (diadoc.md §10) an account may still hold. */
+const OLD_FORM_BOX = '13254c424b4f74fd33240094aeb0f15a@diadoc.ru';
 
 describe('Diadoc counterparties against its simulator', () => {
-  const sim = new DiadocSimulator({ tokens: [TOKEN], read: { counteragents: 250 } });
+  const sim = new DiadocSimulator({ tokens: [TOKEN], boxes: [OLD_FORM_BOX], read: { counteragents: 250 }, documents: { inboundFrom: 3 } });
   let host: Awaited<ReturnType<typeof testHost>>;
   let account: AccountView;
+  let base = '';
   const search = (text: string) => ok<RecipientSearchResult>(host.dispatch('recipients.search', { accountId: account.id, text }));
   beforeAll(async () => {
-    const baseUrl = await sim.start();
+    base = await sim.start();
     host = await testHost();
     account = await ok(
       host.dispatch('accounts.create', {
         name: 'Diadoc',
-        baseUrl,
-        settings: { provider: 'diadoc', authScheme: 'bearer', fromBoxId: 'sandbox-box-from@diadoc.ru' },
+        baseUrl: base,
+        settings: { provider: 'diadoc', authScheme: 'bearer', fromBoxId: OLD_FORM_BOX },
         secrets: { token: TOKEN },
       }),
     );
@@ -34,6 +38,39 @@ describe('Diadoc counterparties against its simulator', () => {
     const pages = sim.server.received.filter((r) => r.path === '/V3/GetCounteragents');
     expect(pages.map((r) => r.query.get('afterIndexKey'))).toEqual([null, 'ik00000099', 'ik00000199']);
     expect(pages.every((r) => r.headers.accept === 'application/json')).toBe(true);
+  });
+
+  /** The box's GUID as the simulator's GetMyOrganizations lists it beside the older id. */
+  async function listedGuid(): Promise<string> {
+    const res = await fetch(`${base}/GetMyOrganizations?autoRegister=false`, {
+      headers: { authorization: `Bearer ${TOKEN}`, accept: 'application/json' },
+    });
+    const body = (await res.json()) as { Organizations: { Boxes: { BoxId: string; BoxIdGuid: string }[] }[] };
+    return body.Organizations[0]!.Boxes.find((b) => b.BoxId === OLD_FORM_BOX)!.BoxIdGuid;
+  }
+
+  it('an account holding the older box id reads with the GUID GetMyOrganizations gives, asked once and without registering anyone', async () => {
+    const asked = sim.server.received.filter((r) => r.path === '/GetMyOrganizations');
+    expect(asked.map((r) => r.query.get('autoRegister'))).toEqual(['false']);
+    const guid = await listedGuid();
+    const reads = sim.server.received.filter((r) => r.path === '/V3/GetCounteragents');
+    expect(reads).toHaveLength(3);
+    expect(new Set(reads.map((r) => r.query.get('myBoxId')))).toEqual(new Set([guid]));
+  });
+
+  it('reads a counterparty’s documents and the box’s document types with the GUID too', async () => {
+    const guid = await listedGuid();
+    const target = sim.read.counteragents[1]!.Organization.Boxes[0]!.BoxIdGuid;
+    const c = await ok<Conversation>(host.dispatch('conversations.get', { accountId: account.id, target, fresh: true }));
+    expect(c.state).toBe('ok');
+    expect(c.items.length).toBeGreaterThan(0);
+    const lists = sim.server.received.filter((r) => r.path === '/V3/GetDocuments');
+    expect(lists.length).toBe(2);
+    expect(lists.every((r) => r.query.get('boxId') === guid)).toBe(true);
+
+    const types = await ok<DiadocTypesReply>(host.dispatch('diadoc.documentTypes', { accountId: account.id, refresh: true }));
+    expect(types.source).toBe('box');
+    expect(sim.server.received.filter((r) => r.path === '/V3/GetDocumentTypes').map((r) => r.query.get('boxId'))).toEqual([guid]);
   });
 
   it('finds a counterparty by INN and by name, addressed by its box GUID', async () => {

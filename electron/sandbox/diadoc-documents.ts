@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { notGuidBox } from './diadoc-box-id.ts';
 import { simDocumentType } from './diadoc-document-types.ts';
 import { seeded } from './sim-pace.ts';
 import type { ReceivedRequest, SimResponse, SimServer } from './server.ts';
@@ -253,6 +254,8 @@ export class DiadocDocuments {
     const q = req.query;
     const boxId = q.get('boxId');
     if (!boxId) return refuse(400, 'Http.BadRequest', 'boxId is required');
+    const notGuid = notGuidBox('boxId', boxId);
+    if (notGuid) return notGuid;
     const own = this.d.ownBox(boxId);
     if (!own) return refuse(403, 'Http.Forbidden', `Access to box ${boxId} is denied for this token`);
     const category = /^([A-Za-z0-9_]+)\.(Inbound|Outbound|Internal)(.*)$/.exec(q.get('filterCategory') ?? '');
@@ -295,6 +298,8 @@ export class DiadocDocuments {
     const boxId = req.query.get('boxId');
     const messageId = req.query.get('messageId');
     if (!boxId || !messageId) return refuse(400, 'Http.BadRequest', 'boxId and messageId are required');
+    const notGuid = notGuidBox('boxId', boxId);
+    if (notGuid) return notGuid;
     const own = this.d.ownBox(boxId);
     if (!own) return refuse(403, 'Http.Forbidden', `Access to box ${boxId} is denied for this token`);
     const m = this.d.messages().find((x) => x.messageId === messageId && guidOf(x.fromBoxId) === guidOf(own));

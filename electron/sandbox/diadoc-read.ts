@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { notGuidBox } from './diadoc-box-id.ts';
 import { seeded, SimPace } from './sim-pace.ts';
 import type { ReceivedRequest, SimResponse, SimServer } from './server.ts';
 
@@ -122,6 +123,8 @@ export class DiadocReadSide {
   private list(req: ReceivedRequest): SimResponse {
     const myBoxId = req.query.get('myBoxId') ?? req.query.get('boxId');
     if (!myBoxId) return refuse(400, 'Http.BadRequest', 'myBoxId is required');
+    const notGuid = notGuidBox('myBoxId', myBoxId);
+    if (notGuid) return notGuid;
     if (!this.ownBox(myBoxId)) return refuse(403, 'Http.Forbidden', 'Access to the box is denied');
     const pageSize = req.query.get('pageSize') === null ? 100 : Number(req.query.get('pageSize'));
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) return refuse(400, 'Http.BadRequest', 'pageSize must be 1–100');

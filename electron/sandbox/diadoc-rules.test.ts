@@ -150,7 +150,11 @@ describe('the Diadoc simulator: metadata per document type (sheet §12.2)', () =
     const utd = list.DocumentTypes.find((t) => t.Name === 'UniversalTransferDocument')!;
     expect(utd.Functions.map((f) => f.Name)).toEqual(['СЧФ', 'ДОП', 'СЧФДОП']);
     expect((utd.Functions[0]!.Versions[0]!.Titles[0]!.MetadataItems as { Source: number }[]).every((m) => m.Source === 0)).toBe(true);
-    expect((await get('someone-else@diadoc.ru')).status).toBe(403);
+    expect((await get(crypto.randomUUID())).status).toBe(403);
+    // §12 intro: the box in its GUID form; the older `<32 hex>@diadoc.ru` id of the same box is refused.
+    const old = await get(`${FROM.replace(/-/g, '')}@diadoc.ru`);
+    expect(old.status).toBe(400);
+    expect(await old.text()).toContain('boxId must be a box id in GUID form');
   });
 });
 

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { notGuidBox } from './diadoc-box-id.ts';
 import { DiadocDocuments, type DiadocDocumentsOptions } from './diadoc-documents.ts';
 import { DiadocReadSide, type DiadocReadOptions } from './diadoc-read.ts';
 import { documentTypesResponse, MetadataSource, MetadataType, simDocumentType } from './diadoc-document-types.ts';
@@ -449,6 +450,8 @@ export class DiadocSimulator {
       return refuse(406, 'Http.NotAcceptable', 'Send Accept: application/json; this simulator does not answer in protobuf');
     const boxId = req.query.get('boxId') ?? '';
     if (!boxId) return badRequest('boxId is required');
+    const notGuid = notGuidBox('boxId', boxId);
+    if (notGuid) return notGuid;
     if (!this.ownBox(boxId)) return refuse(403, 'Http.Forbidden', `Access to box ${boxId} is denied for this token`);
     return { status: 200, body: documentTypesResponse() };
   }

@@ -3,7 +3,7 @@ import type { ConversationItem } from '../../../shared/recipients.ts';
 import { metadataFileName } from '../../../shared/messages/diadoc.ts';
 import type { Attempt } from '../../../shared/sends.ts';
 import { SKEW_MS, type ReaderContext, type SendToMatch, type Verdict } from '../reader.ts';
-import { base, headers, myBox, rule } from './diadoc-http.ts';
+import { base, headers, myBoxGuid, rule } from './diadoc-http.ts';
 
 /**
  * The documents exchanged with a Diadoc counterparty (diadoc.md §12.4) and the settling of a
@@ -75,7 +75,7 @@ const OPERATION_REMEMBERED_MS = 24 * 3_600_000;
 const sendAt = (d: ListedDocument) => msOfTicks(d.SendTimestampTicks ?? d.CreationTimestampTicks);
 
 async function listDocuments(ctx: ReaderContext, query: Record<string, string>): Promise<z.infer<typeof documentList>> {
-  const params = new URLSearchParams({ boxId: myBox(ctx.account), ...query });
+  const params = new URLSearchParams({ boxId: await myBoxGuid(ctx), ...query });
   const answer = await ctx.client.call(ctx.account, {
     method: 'GET',
     url: `${base(ctx)}/V3/GetDocuments?${params.toString()}`,
@@ -125,7 +125,7 @@ function acknowledgedAt(attempts: readonly Attempt[]): number | undefined {
 }
 
 async function messageTime(ctx: ReaderContext, messageId: string): Promise<number> {
-  const params = new URLSearchParams({ boxId: myBox(ctx.account), messageId, injectEntityContent: 'false' });
+  const params = new URLSearchParams({ boxId: await myBoxGuid(ctx), messageId, injectEntityContent: 'false' });
   const answer = await ctx.client.call(ctx.account, {
     method: 'GET',
     url: `${base(ctx)}/V6/GetMessage?${params.toString()}`,

@@ -1,5 +1,6 @@
-import { OperatorError } from '../../../shared/operator-error.ts';
+import { OperatorError, sendError } from '../../../shared/operator-error.ts';
 import { diadocAuthorization } from '../../providers/diadoc.ts';
+import { diadocBoxGuids, myOrganizationsUrl } from '../../providers/diadoc-box.ts';
 import type { AdapterAccount, RateRule } from '../../providers/types.ts';
 import type { ReaderContext } from '../reader.ts';
 
@@ -14,3 +15,26 @@ export function headers(ctx: ReaderContext): Record<string, string> {
 }
 export const base = (ctx: ReaderContext) => ctx.account.baseUrl.replace(/\/$/, '');
 export const myBox = (account: AdapterAccount) => (account.settings.provider === 'diadoc' ? (account.settings.fromBoxId ?? '') : '');
+
+/**
+ * The account's box as the read methods take it: its GUID (diadoc.md §12 intro), learnt once per
+ * account from `GetMyOrganizations` when the account holds the older `…@diadoc.ru` form (§10).
+ */
+export async function myBoxGuid(ctx: ReaderContext): Promise<string> {
+  const box = myBox(ctx.account).trim();
+  const guid = await diadocBoxGuids.guid(ctx.account, box, async () => {
+    const answer = await ctx.client.call(ctx.account, {
+      method: 'GET',
+      url: myOrganizationsUrl(ctx.account),
+      headers: headers(ctx),
+      rules: rule(ctx.account),
+    });
+    return answer.body;
+  });
+  if (guid) return guid;
+  throw new OperatorError(
+    sendError('forbidden', `The account’s box ${box} is not among the boxes GetMyOrganizations lists for this token.`, {
+      reason: 'box_not_yours',
+    }),
+  );
+}

@@ -3,7 +3,7 @@ import type { OutgoingMessage } from '../../../shared/messages/index.ts';
 import type { DirectoryEntry } from '../directory-store.ts';
 import type { ProviderReader } from '../reader.ts';
 import { diadocConversation, diadocEvidence } from './diadoc-documents.ts';
-import { base, headers, myBox, rule } from './diadoc-http.ts';
+import { base, headers, myBox, myBoxGuid, rule } from './diadoc-http.ts';
 
 /**
  * Diadoc's counterparties (diadoc.md §12.1): `GET /V3/GetCounteragents` for the directory (≤ 100
@@ -54,9 +54,10 @@ export const diadocReader: ProviderReader = {
   evidence: diadocEvidence,
   targetOf: (m: OutgoingMessage) => (m.provider === 'diadoc' ? m.toBoxId.trim() : ''),
   async *directory(ctx) {
+    const box = await myBoxGuid(ctx);
     let after: string | undefined;
     for (;;) {
-      const url = `${base(ctx)}/V3/GetCounteragents?myBoxId=${encodeURIComponent(myBox(ctx.account))}&pageSize=${PAGE}${after ? `&afterIndexKey=${encodeURIComponent(after)}` : ''}`;
+      const url = `${base(ctx)}/V3/GetCounteragents?myBoxId=${encodeURIComponent(box)}&pageSize=${PAGE}${after ? `&afterIndexKey=${encodeURIComponent(after)}` : ''}`;
       const page = counteragents.parse(
         (await ctx.client.call(ctx.account, { method: 'GET', url, headers: headers(ctx), rules: rule(ctx.account) })).body,
       );
