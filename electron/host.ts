@@ -11,6 +11,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { FileRegistry } from './files/registry.ts';
 import { openHistory } from './history/store.ts';
 import type { HistoryStore } from './history/types.ts';
+import { LabelUpgrade } from './history/label-upgrade.ts';
 import { curlOf } from './outbox/curl.ts';
 import type { KillPointHook } from './outbox/kill-points.ts';
 import { RateLimiter } from './outbox/limiter.ts';
@@ -70,6 +71,8 @@ export interface HostOptions {
   team?: { factory: TeamLinkFactory };
   /** Only the crash test's host process passes one (see outbox/kill-points.ts). */
   killPoint?: KillPointHook;
+  /** How long each slice of the old rows' conversion runs (label-upgrade.ts); tests that kill it mid-way make it short. */
+  labelUpgradeSliceMs?: number;
   /** Only a test that must make a real write fail (a full disk) takes the history's connection. */
   historyConnection?: (db: DatabaseSync) => void;
 }
@@ -179,6 +182,14 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   // Outcomes a previous run could not record come first: recovery would otherwise call those sends interrupted.
   outbox.applyJournal();
   outbox.recover();
+  // Rows an older version wrote are converted from here on, in slices between the app's own work.
+  const labelUpgrade = new LabelUpgrade({
+    history,
+    log,
+    progress: (p) => emit('historyUpgrade', p),
+    ...(opts.labelUpgradeSliceMs ? { sliceMs: opts.labelUpgradeSliceMs } : {}),
+  });
+  labelUpgrade.start();
   const directoryStore = new DirectoryStore(join(opts.dataDir, 'history.sqlite'));
   const readClient = new ReadClient({
     limiter,
@@ -358,6 +369,10 @@ export async function createHost(opts: HostOptions): Promise<Host> {
           ...settlementOf(id),
         };
       },
+      upgrade: () => {
+        const p = labelUpgrade.progress();
+        return p ?? { done: 0, total: 0 };
+      },
     },
     templates: {
       list: () => templates.list(),
@@ -438,6 +453,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     directory,
     team,
     async close() {
+      labelUpgrade.stop();
       evidence?.close();
       await directory.close();
       await outbox.close();

@@ -9,7 +9,7 @@ export const channelNames = {
   settings: ['get', 'set'],
   accounts: ['list', 'create', 'update', 'remove', 'check', 'createSandbox', 'export', 'import'],
   sends: ['send', 'retry', 'cancel', 'reschedule', 'resolve'],
-  history: ['list', 'get'],
+  history: ['list', 'get', 'upgrade'],
   templates: ['list', 'save', 'remove'],
   recipients: ['search', 'refresh'],
   sentMessages: ['edit', 'remove'],
@@ -19,7 +19,15 @@ export const channelNames = {
   team: ['status', 'connect', 'disconnect', 'sends', 'chatActivity', 'claim', 'templates', 'saveTemplate', 'conflicts'],
 } as const;
 
-export const eventNames = ['directoryChanged', 'historyChanged', 'menuCommand', 'proxyLogin', 'sendProgress', 'teamChanged'] as const;
+export const eventNames = [
+  'directoryChanged',
+  'historyChanged',
+  'historyUpgrade',
+  'menuCommand',
+  'proxyLogin',
+  'sendProgress',
+  'teamChanged',
+] as const;
 
 /** Channels only the preload itself calls: `files.register` takes a path, which no page may name. */
 export const preloadOnlyChannels: ReadonlySet<string> = new Set(['files.register']);

@@ -67,6 +67,12 @@ export const historyQuerySchema = z.object({
 });
 export type HistoryQuery = z.input<typeof historyQuerySchema>;
 
+/**
+ * The conversion of rows an older version wrote, run after the window is up (electron/history/legacy-labels.ts),
+ * counted in rows of the history; done = total when nothing is left.
+ */
+export const labelUpgradeSchema = z.object({ done: z.number().int().nonnegative(), total: z.number().int().nonnegative() });
+
 const attachedFileSchema = z.object({
   id: capped(generous.id),
   name: capped(generous.label),
@@ -155,6 +161,8 @@ export const contract = {
   history: {
     list: call(historyQuerySchema, z.object({ items: z.array(sendSummarySchema).max(500), nextCursor: capped(200).optional() })),
     get: call(id, sendDetailSchema),
+    /** How far the conversion of rows an older version wrote has come (nothing left: done = total). */
+    upgrade: call(none, labelUpgradeSchema),
   },
   templates: {
     list: call(none, z.array(templateSchema).max(outputList)),
@@ -221,6 +229,7 @@ export const events = {
   /** An account's directory changed (a refresh began, stored a page, or ended): searches over it are stale. */
   directoryChanged: z.object({ accountId: capped(generous.id) }),
   historyChanged: z.object({ ids: z.array(capped(generous.id)).max(outputList) }),
+  historyUpgrade: labelUpgradeSchema,
   menuCommand: z.object({ command: menuCommandSchema }),
   /** A proxy between the app and a provider asks to sign in; answered through `app.proxyLogin`. */
   proxyLogin: z.object({

@@ -1,5 +1,4 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { labelText, legacyLabel } from './label-column.ts';
 
 /**
  * The schema, as an ordered list of steps; `PRAGMA user_version` says how many have run. A step
@@ -159,18 +158,26 @@ export const migrations: readonly ((db: DatabaseSync) => void)[] = [
   },
   // 9: whom a send went to and what it carried are kept as data (`label`, see label-column.ts) for
   // the screen to word in the operator's language, instead of English text built in the main process.
-  // Older rows are read back from their English text; the search index already holds their words.
-  // Only a preview that may stand for files hands its message over (a file send's text is not
-  // kept apart from an operator's text that starts with a clip otherwise): 1 M rows take seconds.
+  // The step itself only adds the column: reading 1 M older rows back from their English text took
+  // 40 s before the window could show. Those rows ('' label, the range kept in `labels_from` and
+  // `labels_to`) are converted in batches after the window is up (legacy-labels.ts), and read through
+  // the same parser meanwhile. A history with no rows yet loses its English column at once.
   (db) => {
-    db.function('legacy_label', { deterministic: true }, (provider, recipient, preview, message) =>
-      labelText(legacyLabel(String(provider), String(recipient), String(preview), typeof message === 'string' ? message : '')),
-    );
     db.exec(`
       ALTER TABLE sends ADD COLUMN label TEXT NOT NULL DEFAULT '';
-      UPDATE sends SET label = legacy_label(provider, recipient, preview, CASE WHEN preview LIKE '📎 %' THEN message END);
-      ALTER TABLE sends DROP COLUMN preview;
+      INSERT INTO state (key, value) SELECT 'labels_to', (SELECT CAST(max(seq) AS TEXT) FROM sends) WHERE EXISTS (SELECT 1 FROM sends)
+        ON CONFLICT(key) DO UPDATE SET value = excluded.value;
+      INSERT INTO state (key, value) SELECT 'labels_from', '0' WHERE EXISTS (SELECT 1 FROM sends)
+        ON CONFLICT(key) DO UPDATE SET value = excluded.value;
     `);
+    if (!db.prepare('SELECT 1 AS x FROM sends LIMIT 1').get()) db.exec('ALTER TABLE sends DROP COLUMN preview');
+  },
+  // 10: every history has the English column again, empty by default: the first build of step 9
+  // converted every row at once and dropped it, the step above keeps it until its rows are converted.
+  // Reading a row then needs one form of the table.
+  (db) => {
+    if (!db.prepare("SELECT 1 AS x FROM pragma_table_info('sends') WHERE name = 'preview'").get())
+      db.exec("ALTER TABLE sends ADD COLUMN preview TEXT NOT NULL DEFAULT ''");
   },
 ];
 

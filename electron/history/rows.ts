@@ -6,6 +6,7 @@ import { sendStatuses } from '../../shared/send-statuses.ts';
 import { recipientOfKey } from '../../shared/send-labels.ts';
 import { storedJson } from '../stored-json.ts';
 import { readLabel, type SendLabel } from './label-column.ts';
+import { LABEL_COLUMN } from './legacy-labels.ts';
 import { exchangeSchema, type Attempt, type Exchange, type SendSummary } from '../../shared/sends.ts';
 
 /**
@@ -19,8 +20,7 @@ import { exchangeSchema, type Attempt, type Exchange, type SendSummary } from '.
 type Row = Record<string, unknown>;
 
 /** The columns `readSendRow` reads, for every query that lists sends. */
-export const SUMMARY_COLUMNS =
-  's.seq, s.id, s.provider, s.account_id, s.account_name, s.sandbox, s.status, s.recipient, s.label, s.created_at, s.updated_at, s.scheduled_at, s.next_attempt_at, s.provider_message_id, s.error, s.attempt_count, s.group_id, s.resend_of';
+export const SUMMARY_COLUMNS = `s.seq, s.id, s.provider, s.account_id, s.account_name, s.sandbox, s.status, s.recipient, ${LABEL_COLUMN}, s.created_at, s.updated_at, s.scheduled_at, s.next_attempt_at, s.provider_message_id, s.error, s.attempt_count, s.group_id, s.resend_of`;
 
 export interface SendRow {
   seq: number;

@@ -5,6 +5,7 @@ import { labelText } from './label-column.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { ftsQuery, ftsTerms, MAX_EXPANSION, searchableText } from './fts-query.ts';
 import { JUMP_TOLERANCE_MS } from '../clock.ts';
+import { legacyLabels, registerLegacyLabel } from './legacy-labels.ts';
 import { migrate, schemaVersionOf } from './migrations.ts';
 import { writeFailure } from './write-failure.ts';
 import { readAttempt, readMessage, readSendRow, readSendRows, SUMMARY_COLUMNS } from './rows.ts';
@@ -70,12 +71,14 @@ export function openHistory(file: string, opts: HistoryOptions = {}): HistorySto
     throw e;
   }
   db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  registerLegacyLabel(db);
   opts.connection?.(db);
 
   const st = {
     insert: db.prepare(
-      `INSERT INTO sends (id, provider, account_id, account_name, sandbox, status, recipient, label, message, operation_id, created_at, updated_at, scheduled_at, group_id, resend_of, search_text)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      // The English preview column older builds filled stays (migrations 9 and 10); a new row leaves it empty.
+      `INSERT INTO sends (id, provider, account_id, account_name, sandbox, status, recipient, label, preview, message, operation_id, created_at, updated_at, scheduled_at, group_id, resend_of, search_text)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertFts: db.prepare('INSERT INTO sends_fts(rowid, recipient, body) VALUES (?, ?, ?)'),
     unindexed: db.prepare('SELECT seq, recipient, search_text FROM sends WHERE seq > ? ORDER BY seq LIMIT 5000'),
@@ -117,6 +120,7 @@ export function openHistory(file: string, opts: HistoryOptions = {}): HistorySto
     lastAtOrBefore: db.prepare('SELECT seq FROM sends WHERE created_at <= ? ORDER BY created_at DESC, seq DESC LIMIT 1'),
     maxSeq: db.prepare('SELECT max(seq) AS seq FROM sends'),
   };
+  const labels = legacyLabels(db);
   const listCache = new Map<string, StatementSync>();
   // Terms this process already added: most sends reuse words, so most inserts are skipped.
   const knownTerms = new Set<string>();
@@ -374,6 +378,9 @@ export function openHistory(file: string, opts: HistoryOptions = {}): HistorySto
       indexTimer.unref?.();
     },
     catchUpIndex,
+    legacyLabelProgress: () => labels.progress(),
+    // Plain commits (synchronous=NORMAL): a batch lost to a power cut is simply converted again.
+    convertLegacyLabels: (rows) => tx(() => labels.convert(rows)),
     updateSend,
     atomically: tx,
     startAttempt(sendId, n, startedAt) {

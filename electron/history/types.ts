@@ -4,6 +4,7 @@ import type { ProviderId } from '../../shared/providers.ts';
 import type { SendStatus } from '../../shared/send-statuses.ts';
 import type { RecipientLabel, SendPreview } from '../../shared/send-labels.ts';
 import type { Attempt, Exchange, SendSummary } from '../../shared/sends.ts';
+import type { LabelProgress } from './legacy-labels.ts';
 
 /** A send as the outbox writes it ahead, before any byte leaves. */
 export interface NewSend {
@@ -99,6 +100,10 @@ export interface HistoryStore {
   unfinished(): StoredSend[];
   /** Runs `fn`'s writes as one transaction: all of them land, or none. */
   atomically<T>(fn: () => T): T;
+  /** How far the conversion of rows older builds wrote has come (legacy-labels.ts); undefined when none is left. */
+  legacyLabelProgress(): LabelProgress | undefined;
+  /** Converts the next `rows` of those rows in one transaction; what is left after it. */
+  convertLegacyLabels(rows: number): LabelProgress | undefined;
   /** Brings the full-text index up to date now (it otherwise catches up in batches). */
   catchUpIndex(): void;
   getState(key: string): string | undefined;
