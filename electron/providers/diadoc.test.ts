@@ -510,6 +510,18 @@ describe('the Diadoc adapter: documented error statuses', () => {
     expect(r.error).toMatchObject({ reason: 'processing', providerStatus: 409 });
   });
 
+  it('fails a send refused with 413 while its 26 MB body is still going out: the answer says nothing was created', async () => {
+    // 40 documents just under the inline advice stay in the body (§10), so the answer comes mid-upload.
+    const part = addFile('chast.pdf', randomBytes(490_000));
+    sim.server.inject({ path: POST, status: 413, body: 'Request Entity Too Large', answerBeforeBody: true });
+    const r = await diadocAdapter.send(
+      ctx({ timeoutMs: 60_000 }),
+      message({ documents: Array.from({ length: 40 }, () => doc({ file: part.id })) }),
+    );
+    expect(failedError(r)).toMatchObject({ kind: 'too_large', reason: 'request_too_large', providerStatus: 413 });
+    expect(sim.server.faultsMet.at(-1)?.answerBeforeBody).toBe(true);
+  });
+
   it('maps the unlisted 413 and 429', async () => {
     sim.server.inject({ path: POST, status: 413, body: 'Request Entity Too Large' });
     expect(failedError(await diadocAdapter.send(ctx(), message()))).toMatchObject({

@@ -39,6 +39,12 @@ export interface Fault {
   malformed?: boolean;
   html?: boolean;
   hugeBytes?: number;
+  /**
+   * Answer `status` as soon as the headers are in, while the client is still sending the body, and
+   * read the rest of the body away so the client can finish writing and read the answer: what a
+   * front server does with a request over its size limit (nginx's 413 after `Content-Length`).
+   */
+  answerBeforeBody?: boolean;
 }
 
 export type Handler = (req: ReceivedRequest, params: Record<string, string>) => SimResponse | Promise<SimResponse>;
@@ -52,6 +58,18 @@ interface Route {
 
 /** Bodies above this are refused before they are buffered (real APIs cap requests too). */
 const MAX_BODY = 80 * 1024 * 1024;
+
+/**
+ * How long an idle kept-alive connection stays open: nginx's default `keepalive_timeout`, far above
+ * the 5 s Node's server would use. Node's fetch keeps an idle connection for the server's
+ * `Keep-Alive: timeout` less 2 s, but counts that on a clock that advances by ticks of the event
+ * loop, so in a process starved of CPU it keeps the connection long after 5 s of wall time. It
+ * then wrote its next request onto a connection whose idle timer (wall time) fired before the
+ * server read a byte of it, and the server's close reset the upload: the 70 MB test's ECONNRESET
+ * under a load average of 30. Closing an idle connection is the client's call here, as it is
+ * the side that knows when it will write again.
+ */
+const IDLE_CONNECTION_MS = 75_000;
 
 /** How much of what arrived a server keeps: the last `requests` requests, each body cut at `bodyBytes`. */
 export interface RecordLimits {
@@ -130,7 +148,7 @@ export class SimServer {
 
   async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = 5000;
+    this.server.keepAliveTimeout = IDLE_CONNECTION_MS;
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(port, '127.0.0.1', () => resolve());
@@ -148,6 +166,30 @@ export class SimServer {
     await new Promise<void>((resolve) => s.close(() => resolve()));
   }
 
+  private takeEarlyFault(req: IncomingMessage): Fault | undefined {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const next = this.faults.find((f) => !f.path || path.includes(f.path));
+    return next?.answerBeforeBody ? this.takeFault(path) : undefined;
+  }
+
+  /** The request is recorded without its body: the answer went out before the body arrived. */
+  private answerBeforeBody(req: IncomingMessage, res: ServerResponse, fault: Fault): void {
+    const u = new URL(req.url ?? '/', 'http://127.0.0.1');
+    this.remember({
+      method: req.method ?? 'GET',
+      path: u.pathname,
+      query: u.searchParams,
+      headers: req.headers,
+      body: Buffer.alloc(0),
+      at: Date.now(),
+    });
+    this.faultsMet.push(fault);
+    this.trim();
+    send(res, { status: fault.status ?? 413, headers: fault.headers ?? {}, body: fault.body ?? '' });
+    // Read away, not kept: a refused body may be as large as the client likes.
+    req.resume();
+  }
+
   private takeFault(path: string): Fault | undefined {
     const i = this.faults.findIndex((f) => !f.path || path.includes(f.path));
     if (i < 0) return undefined;
@@ -158,6 +200,8 @@ export class SimServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const early = this.takeEarlyFault(req);
+    if (early) return this.answerBeforeBody(req, res, early);
     const chunks: Buffer[] = [];
     let size = 0;
     let tooBig = false;
