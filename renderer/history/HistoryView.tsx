@@ -9,6 +9,7 @@ import { useT, type Translate } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
 import { StatusLabel } from '../ui/StatusBadge.tsx';
 import { SendDetailPane } from './SendDetailPane.tsx';
+import { UpgradeNote } from './UpgradeNote.tsx';
 import { previewLabel, recipientLabel } from './labels.ts';
 import { HistoryScopeSwitch, useHistoryScope } from '../team/HistoryScopeSwitch.tsx';
 import { TeamHistory } from '../team/TeamHistory.tsx';
@@ -127,6 +128,7 @@ function MineHistory() {
     <div className="history-layout">
       <section className="history-list" aria-label={t('history.title')}>
         <h1>{t('history.title')}</h1>
+        <UpgradeNote />
         <HistoryScopeSwitch />
         <div className="filters" role="search">
           <input

@@ -12,6 +12,7 @@ import { readsideEn } from './parts/readside.ts';
 import { safeguardsEn } from './parts/safeguards.ts';
 import { shellEn } from './parts/shell.ts';
 import { teamEn } from './parts/team.ts';
+import { historyUpgradeEn } from './parts/history-upgrade.ts';
 import type { Message } from './plural.ts';
 import type { DictKey } from './ru.ts';
 
@@ -31,6 +32,7 @@ export const en: Record<DictKey, Message> = {
   ...durabilityEn,
   ...operatorFixesEn,
   ...teamEn,
+  ...historyUpgradeEn,
   'app.title': 'Operator console',
   'nav.pachca': 'Pachca',
   'nav.diadoc': 'Diadoc',

@@ -43,3 +43,8 @@ export function formatDateTime(lang: Lang, at: number | Date, style: DateStyle =
 export function pluralCategory(lang: Lang, count: number): Intl.LDMLPluralRule {
   return cached(`p:${lang}`, () => new Intl.PluralRules(lang)).select(count);
 }
+
+/** A share (0…1) as the language writes a percentage: "45 %" in Russian, "45%" in English. */
+export function formatPercent(lang: Lang, share: number): string {
+  return cached(`p:${lang}`, () => new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 })).format(share);
+}

@@ -12,6 +12,7 @@ import { readsideRu } from './parts/readside.ts';
 import { safeguardsRu } from './parts/safeguards.ts';
 import { shellRu } from './parts/shell.ts';
 import { teamRu } from './parts/team.ts';
+import { historyUpgradeRu } from './parts/history-upgrade.ts';
 
 /** The Russian dictionary: the default language and the source of every key. */
 export const ru = {
@@ -29,6 +30,7 @@ export const ru = {
   ...durabilityRu,
   ...operatorFixesRu,
   ...teamRu,
+  ...historyUpgradeRu,
   'app.title': 'Консоль оператора',
   'nav.pachca': 'Пачка',
   'nav.diadoc': 'Диадок',
