@@ -40,4 +40,14 @@ describe('the directory between a refresh and a look-up', () => {
     expect(s.one('a1', 'diadoc', 'box-other')).toBeUndefined();
     expect(s.one('a1', 'diadoc', 'box-vector')?.name).toBe('АО Вектор');
   });
+
+  it('finds a recipient listed again unchanged as before, and one renamed only under its new name', () => {
+    const s = store();
+    s.put('a1', [vector, lookedUp], 1000);
+    s.put('a1', [vector, { ...lookedUp, name: 'ООО Новое' }], 2000);
+    s.sweep('a1', 2000);
+    expect(s.search('a1', 'diadoc', 'Вектор', 5).map((r) => r.target)).toEqual(['box-vector']);
+    expect(s.search('a1', 'diadoc', 'Новое', 5).map((r) => r.target)).toEqual(['box-other']);
+    expect(s.search('a1', 'diadoc', 'Другое', 5)).toEqual([]);
+  });
 });

@@ -69,7 +69,15 @@ export class DirectoryStore {
          ON CONFLICT(account_id, target) DO UPDATE SET kind = excluded.kind, name = excluded.name, detail = excluded.detail,
            label = excluded.label, seen_at = max(seen_at, excluded.seen_at)`,
       ),
-      sweep: this.db.prepare('DELETE FROM recipients WHERE account_id = ? AND seen_at < ? AND used_at IS NULL'),
+      // A row a refresh lists unchanged only has its mark raised: naming name or detail in an UPDATE
+      // would make its trigger take the row out of the FTS index and put it back (migration 6).
+      touch: this.db.prepare(
+        `UPDATE recipients SET seen_at = max(seen_at, ?)
+         WHERE account_id = ? AND target = ? AND kind = ? AND name = ? AND detail = ? AND label = ?`,
+      ),
+      sweep: this.db.prepare(
+        'DELETE FROM recipients WHERE seq IN (SELECT seq FROM recipients WHERE account_id = ? AND seen_at < ? AND used_at IS NULL LIMIT ?)',
+      ),
       count: this.db.prepare('SELECT count(*) AS n FROM recipients WHERE account_id = ?'),
       // The index hands over at most CANDIDATES matches; only the page is ordered and parsed.
       search: this.db.prepare(
@@ -108,6 +116,7 @@ export class DirectoryStore {
         'INSERT INTO send_events (send_id, n, at, kind, text, error) SELECT ?, coalesce(max(n), 0) + 1, ?, ?, ?, ? FROM send_events WHERE send_id = ?',
       ),
       activeSend: this.db.prepare("SELECT 1 AS x FROM sends WHERE status IN ('pending', 'sending') AND account_id = ? LIMIT 1"),
+      anyActiveSend: this.db.prepare("SELECT 1 AS x FROM sends WHERE status IN ('pending', 'sending') LIMIT 1"),
     };
   }
 
@@ -119,7 +128,9 @@ export class DirectoryStore {
   put(accountId: string, entries: readonly DirectoryEntry[], generation: number): void {
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      for (const e of entries) this.st.upsert.run(accountId, e.target, e.kind, e.name, e.detail, e.label, generation);
+      for (const e of entries)
+        if (Number(this.st.touch.run(generation, accountId, e.target, e.kind, e.name, e.detail, e.label).changes) === 0)
+          this.st.upsert.run(accountId, e.target, e.kind, e.name, e.detail, e.label, generation);
       this.db.exec('COMMIT');
     } catch (err) {
       this.db.exec('ROLLBACK');
@@ -127,9 +138,12 @@ export class DirectoryStore {
     }
   }
 
-  /** After a complete refresh: drops what the provider no longer lists (recent recipients stay). */
-  sweep(accountId: string, generation: number): void {
-    this.st.sweep.run(accountId, generation);
+  /**
+   * After a complete refresh: drops what the provider no longer lists (recent recipients stay), at
+   * most `limit` rows at a time; how many went, so a caller can do it in pieces.
+   */
+  sweep(accountId: string, generation: number, limit = Number.MAX_SAFE_INTEGER): number {
+    return Number(this.st.sweep.run(accountId, generation, limit).changes);
   }
 
   count(accountId: string): number {
@@ -205,9 +219,9 @@ export class DirectoryStore {
     this.st.putConversation.run(accountId, target, fetchedAt, JSON.stringify(items));
   }
 
-  /** Is a send of this account waiting to leave or on its way? Reads then step aside. */
-  sendActive(accountId: string): boolean {
-    return this.st.activeSend.get(accountId) !== undefined;
+  /** Is a send of this account (of any, without one) waiting to leave or on its way? Reads then step aside. */
+  sendActive(accountId?: string): boolean {
+    return (accountId === undefined ? this.st.anyActiveSend.get() : this.st.activeSend.get(accountId)) !== undefined;
   }
 
   settlement(sendId: string): Settlement | undefined {

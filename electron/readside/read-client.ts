@@ -53,14 +53,15 @@ const MAX_BACKOFF_MS = 60_000;
  */
 export class ReadClient {
   private readonly limiter: RateLimiter;
-  private readonly sendActive: (accountId: string) => boolean;
+  /** Is a send (of this account, or of any without one) waiting to leave or on its way? */
+  private readonly sendActive: (accountId?: string) => boolean;
   private readonly clock: Clock;
   private readonly timeoutMs: number;
   private readonly fetch: HttpFetch | undefined;
 
   constructor(d: {
     limiter: RateLimiter;
-    sendActive: (accountId: string) => boolean;
+    sendActive: (accountId?: string) => boolean;
     clock: Clock;
     timeoutMs?: number;
     fetch?: HttpFetch;
@@ -74,6 +75,19 @@ export class ReadClient {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => this.clock.setTimer(resolve, ms));
+  }
+
+  /**
+   * Waits until no send is waiting to leave or on its way (of any account), then gives whatever the
+   * event loop holds (a send's answer, an operator's click) its turn first. Work the read side does on
+   * the main thread (storing a directory page) waits here, so it never holds up a send.
+   */
+  async stepAside(): Promise<void> {
+    for (;;) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (!this.sendActive()) return;
+      await this.sleep(20);
+    }
   }
 
   /** Waits until no send of the account is pending and every rule has room; then counts the request. */
