@@ -175,6 +175,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     clock,
     emit,
     historyFile,
+    log,
     ...(opts.killPoint ? { killPoint: opts.killPoint } : {}),
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),

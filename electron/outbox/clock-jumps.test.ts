@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AccountView } from '../../shared/accounts.ts';
 import type { Reply } from '../../shared/contract.ts';
 import type { SendSummary } from '../../shared/sends.ts';
@@ -112,7 +112,10 @@ describe('a wall clock that jumps', () => {
       const during = await send('во время скачка');
       clock.jump(-DAY);
       clock.advance(60_000);
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
       const after = await send('после исправления');
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^\[history\] the clock is 86340 s behind the last send/));
+      warn.mockRestore();
       const again = await send('и ещё одно');
 
       expect(before.createdAt).toBe(today);

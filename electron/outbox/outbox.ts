@@ -6,6 +6,7 @@ import type { EventName, EventPayload } from '../../shared/contract.ts';
 import { fileFieldsOf } from '../../shared/messages/index.ts';
 import type { SendStatus } from '../../shared/send-statuses.ts';
 import type { Attempt, SendSummary } from '../../shared/sends.ts';
+import { consoleLog, type Logger } from '../app/log-file.ts';
 import type { Clock } from '../clock.ts';
 import type { FileRegistry } from '../files/registry.ts';
 import type { AttemptEnd, HistoryStore, StatusPatch, StoredSend, Transition } from '../history/types.ts';
@@ -40,6 +41,8 @@ export interface OutboxDeps {
   maxNotReachedRetries?: number;
   /** How long an idempotent "still processing" (Diadoc 204) may be polled before the operator is asked. */
   maxProcessingWaitMs?: number;
+  /** The host's log (the app's log file), so a write the history refused is on record for support. */
+  log?: Logger;
 }
 
 /** The pace refusals (429, 420) that ended the latest attempts, counted back to the first attempt that ended otherwise. */
@@ -87,7 +90,7 @@ export class Outbox {
   private readonly stopJumps: () => void;
 
   constructor(deps: OutboxDeps) {
-    this.d = { timeoutMs: 30_000, maxNotReachedRetries: 5, maxProcessingWaitMs: 10 * 60_000, ...deps };
+    this.d = { timeoutMs: 30_000, maxNotReachedRetries: 5, maxProcessingWaitMs: 10 * 60_000, log: consoleLog, ...deps };
     this.journal = new OutcomeJournal(`${deps.historyFile}.outcomes`);
     // The operator's "at 10:00" is wall-clock time: when the wall clock jumps, the schedule is re-armed by it.
     this.stopJumps = deps.clock.onJump(() => {
@@ -319,7 +322,7 @@ export class Outbox {
       started = await this.write(() => history.startAttempt(id, n, clock.now()), 'nothing was sent; the app tries again shortly.');
     } catch (e) {
       if (!(e instanceof OperatorError)) throw e;
-      console.warn(`[outbox] ${id} not started: ${e.message}`);
+      this.d.log.write('warn', 'outbox.not_started', { id, error: e.message });
       this.arm(id, RETRY_START_MS);
       throw e;
     }
@@ -439,7 +442,12 @@ export class Outbox {
       const cause = writeFailure(e);
       if (!cause) throw e;
       const holder = cause === 'locked' ? lockHolder(this.d.historyFile) : undefined;
-      console.error(`[outbox] outcome of ${id} (${transition.patch.status}) not recorded yet: ${cause}${holder ? ` by ${holder}` : ''}`);
+      this.d.log.write('error', 'outbox.outcome_not_recorded', {
+        id,
+        status: transition.patch.status,
+        cause,
+        ...(holder ? { holder } : {}),
+      });
       this.journal.keep(id, n, end, transition, cause, holder);
       this.recordLater();
       return false;

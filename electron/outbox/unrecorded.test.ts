@@ -92,6 +92,11 @@ describe('an outcome the history cannot write', () => {
       unrecorded: { cause: 'disk_full' },
     });
     expect(existsSync(join(dataDir, 'history.sqlite.outcomes'))).toBe(true);
+    expect(host.log.lines).toContainEqual({
+      level: 'error',
+      event: 'outbox.outcome_not_recorded',
+      detail: { id: s.id, status: 'sent', cause: 'disk_full' },
+    });
     // What the database itself holds: the send still on its way.
     expect(host.history.getSummary(s.id)!.status).toBe('sending');
     await host.close();
@@ -120,6 +125,11 @@ describe('an outcome the history cannot write', () => {
     try {
       s = value<SendSummary>(await sending);
       expect(s).toMatchObject({ status: 'sent', unrecorded: { cause: 'locked', holder: `node (pid ${locker.pid})` } });
+      expect(host.log.lines).toContainEqual({
+        level: 'error',
+        event: 'outbox.outcome_not_recorded',
+        detail: { id: s.id, status: 'sent', cause: 'locked', holder: `node (pid ${locker.pid})` },
+      });
     } finally {
       await stop(locker);
     }

@@ -5,16 +5,22 @@ import type { Reply } from '../../shared/contract.ts';
 import { createHost, type Host, type HostOptions } from '../host.ts';
 import { confSettings } from '../vault/conf-settings.ts';
 import { keyedSecretBox, type SecretBox } from '../vault/secret-box.ts';
+import { capturingLog } from './capturing-log.ts';
 
-/** A real host on a temp data directory, as tests and the harness build it. */
+/**
+ * A real host on a temp data directory, as tests and the harness build it. Its log lines are kept
+ * in `log.lines` rather than printed, so a test run stays quiet and a test can assert a line.
+ */
 export async function testHost(
   opts: Pick<HostOptions, 'clock' | 'sandbox' | 'timeoutMs' | 'killPoint' | 'historyConnection' | 'team' | 'evidenceTiming'> & {
     dataDir?: string;
     secretBox?: SecretBox;
   } = {},
-): Promise<Host & { dataDir: string; dispose(): Promise<void> }> {
+): Promise<Host & { dataDir: string; log: ReturnType<typeof capturingLog>; dispose(): Promise<void> }> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'operator-host-'));
+  const log = capturingLog();
   const host = await createHost({
+    log,
     dataDir,
     settings: confSettings(dataDir),
     secretBox: opts.secretBox ?? keyedSecretBox(Buffer.alloc(32, 7)),
@@ -29,6 +35,7 @@ export async function testHost(
   });
   return Object.assign(host, {
     dataDir,
+    log,
     async dispose() {
       await host.close();
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
