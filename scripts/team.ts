@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -18,5 +18,16 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
 const [script = 'start', ...args] = process.argv.slice(2);
 // `install`: only the dependencies (the desktop's build bundles the Zero client from them).
 if (script === 'install') process.exit(0);
-const r = spawnSync('npm', ['run', '--silent', script, '--', ...args], { cwd: team, stdio: 'inherit' });
-process.exit(r.status ?? 1);
+// Its own process group, and this process hands Ctrl+C and SIGTERM to the whole group once: the
+// script (the server, the simulation) then stops what it started, instead of dying here while its
+// children run on, and no process in it hears the same Ctrl+C twice.
+const child = spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: team, stdio: 'inherit', detached: true });
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(signal, () => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  });
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));

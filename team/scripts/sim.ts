@@ -7,24 +7,29 @@ import { runSim } from '../src/sim/run-sim.ts';
 /**
  * `npm run team:sim` — the full day: 50 operators × 500 sends, compressed into --minutes (default 10).
  * `npm run team:sim -- --operators 4 --minutes 1` for a quick look. Writes bench/team-results.md.
+ * `--faults none` leaves out the offline periods, restarts and connection faults: the steady load alone,
+ * for measuring what a send costs each component.
  */
 const { values } = parseArgs({
   options: {
     operators: { type: 'string', default: '50' },
     'sends-per-operator': { type: 'string', default: '500' },
     minutes: { type: 'string', default: '10' },
+    faults: { type: 'string', default: 'all' },
     out: { type: 'string', default: join(import.meta.dirname, '..', '..', 'bench', 'team-results.md') },
   },
 });
 const operators = Number(values.operators);
+if (values.faults !== 'all' && values.faults !== 'none') throw new Error('--faults is all or none');
+const faults = values.faults === 'all';
 const r = await runSim({
   operators,
   sendsPerDay: operators * Number(values['sends-per-operator']),
   minutes: Number(values.minutes),
-  offlineShare: 0.2,
-  restartZero: true,
-  restartPostgres: true,
-  connectionFaults: true,
+  offlineShare: faults ? 0.2 : 0,
+  restartZero: faults,
+  restartPostgres: faults,
+  connectionFaults: faults,
   stallMs: 20_000,
   chats: 300,
   log: (l) => console.log(l),

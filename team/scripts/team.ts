@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { createOperator } from '../src/operators.ts';
 import { openCluster } from '../src/postgres-cluster.ts';
-import { migrate, startStack } from '../src/stack.ts';
+import { migrate, startStack, type Stack } from '../src/stack.ts';
 import { serverState } from '../src/state.ts';
 
 /**
@@ -42,7 +42,27 @@ if (command === 'add-operator') {
   if (!process.env.TEAM_OPERATOR_PASSWORD) console.log(`One-time password (give it to the operator, it is not stored): ${password}`);
 } else if (command === 'start') {
   console.log(`Starting the team server (data: ${dataDir}) …`);
-  const stack = await startStack(dataDir, state);
+  // Stopping is asked for by Ctrl+C, SIGTERM, or (TEAM_STOP_WITH_PARENT, the simulation's server) the
+  // parent's end of stdin closing; a request during start-up is served once the stack is up. A second
+  // signal (npm forwards the terminal's Ctrl+C to a script that already got it) does not cut it short.
+  let stack: Stack | undefined;
+  let stopAsked = false;
+  const stop = () => {
+    if (stopAsked) return;
+    stopAsked = true;
+    if (stack) void stack.stop().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  if (process.env.TEAM_STOP_WITH_PARENT === '1') {
+    process.stdin.on('end', stop).on('error', stop);
+    process.stdin.resume();
+  }
+  stack = await startStack(dataDir, state);
+  if (stopAsked) {
+    await stack.stop();
+    process.exit(0);
+  }
   console.log(`
 Team server is up, on loopback only:
   API + sign-in : ${stack.apiUrl}
@@ -53,12 +73,6 @@ Add an operator:   npm run team -- add-operator --team support --login anna --na
 Connect a desktop: Accounts → Team → server ${stack.apiUrl}, the operator's login and password.
 Other machines reach it only through a TLS proxy (docs/team-mode.md, "Past one machine").
 Ctrl+C stops everything.`);
-  const stop = async () => {
-    await stack.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 } else {
   console.error(`Unknown command "${command}". Commands: start (default), add-operator.`);
   process.exit(2);

@@ -27,6 +27,8 @@ export function sample(pids: readonly number[]): { cpuSeconds: number; rssBytes:
 
 export interface ComponentStats {
   cpuPercentAvg: number;
+  /** CPU time used while watched: divided by the sends made, a figure that a busy machine does not inflate. */
+  cpuSeconds: number;
   rssPeakBytes: number;
 }
 
@@ -67,7 +69,7 @@ export function watchComponents(components: Record<string, () => number[]>, ever
       for (const name of Object.keys(components)) {
         let used = 0;
         for (const [pid, cpu] of perPid.get(name) ?? []) used += cpu - (first.get(`${name}:${pid}`) ?? 0);
-        out[name] = { cpuPercentAvg: wall > 0 ? (100 * used) / wall : 0, rssPeakBytes: peak.get(name) ?? 0 };
+        out[name] = { cpuPercentAvg: wall > 0 ? (100 * used) / wall : 0, cpuSeconds: used, rssPeakBytes: peak.get(name) ?? 0 };
       }
       return out;
     },

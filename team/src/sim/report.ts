@@ -44,12 +44,16 @@ ${r.restarts
   .map((x) => `| ${x.what}: every desktop live again / every journal empty | ${ms(x.allLiveMs)} / ${ms(x.drainedMs)} | |`)
   .join('\n')}
 
-CPU (average, % of one core) and peak memory per component:
+CPU (average, % of one core; and CPU seconds per 100 sends made, which a busy machine does not inflate)
+and peak memory per component:
 
-| component | CPU | peak RSS |
-| --- | --- | --- |
+| component | CPU | CPU s per 100 sends | peak RSS |
+| --- | --- | --- | --- |
 ${Object.entries(r.components)
-  .map(([name, c]) => `| ${name} | ${c.cpuPercentAvg.toFixed(0)} % | ${mb(c.rssPeakBytes)} |`)
+  .map(
+    ([name, c]) =>
+      `| ${name} | ${c.cpuPercentAvg.toFixed(0)} % | ${r.sends ? ((100 * c.cpuSeconds) / r.sends).toFixed(2) : '–'} | ${mb(c.rssPeakBytes)} |`,
+  )
   .join('\n')}
 
 Events:

@@ -111,11 +111,14 @@ interface Server {
 }
 
 /** `npm run team` in a child process with its own data directory, so its CPU and memory are its own. */
-async function startServer(dataDir: string, log: (l: string) => void): Promise<Server> {
+async function startServer(dataDir: string, log: (l: string) => void, spawned: (child: ChildProcess) => void): Promise<Server> {
+  // Its stdin is a pipe from this process: if this process dies without stopping it (SIGKILL), the pipe
+  // closes and the server stops itself, PostgreSQL and zero-cache (TEAM_STOP_WITH_PARENT).
   const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'scripts', 'team.ts'), 'start'], {
-    env: { ...process.env, TEAM_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TEAM_DATA_DIR: dataDir, TEAM_STOP_WITH_PARENT: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  spawned(child);
   let out = '';
   child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
   const serverLog = process.env.TEAM_SIM_SERVER_LOG;
@@ -141,12 +144,18 @@ async function startServer(dataDir: string, log: (l: string) => void): Promise<S
     zero: { host: zeroUrl.hostname, port: Number(zeroUrl.port) },
     dataDir,
     pgPort: ports.pgPort,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
+    stop: () => stopChild(child),
   };
+}
+
+/** SIGTERM, and SIGKILL if it has not stopped within a minute (its own clean-up waits for zero-cache's workers). */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  await exited;
+  clearTimeout(t);
 }
 
 function postmasterPid(dataDir: string): number {
@@ -168,12 +177,28 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
     log(line);
   };
   const cleanups: (() => Promise<unknown>)[] = [];
-  const server = await startServer(dataDir, log).catch((e: unknown) => {
-    stopClusterIfRunning(dataDir);
-    throw e;
-  });
-  event(`team server up (${server.apiUrl})`);
+  // Whatever happens — an error, the end of the run, Ctrl+C or a SIGTERM — nothing of the run is left
+  // behind: desktops, relay, team server (which stops zero-cache), PostgreSQL, the data directory.
+  let serverChild: ChildProcess | undefined;
+  let stopping: Promise<void> | undefined;
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
+      if (serverChild) await stopChild(serverChild);
+      stopClusterIfRunning(dataDir);
+      rmSync(root, { recursive: true, force: true });
+    })());
+  // npm forwards the terminal's Ctrl+C to a script that already got it: a second signal must not cut the clean-up short.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    log(`${signal}: stopping the desktops, the team server and PostgreSQL …`);
+    void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
+    const server = await startServer(dataDir, log, (c) => (serverChild = c));
+    event(`team server up (${server.apiUrl})`);
     const sql = postgres(clusterUrl(dataDir, server.pgPort), { max: 2, onnotice: () => {} });
     cleanups.push(() => sql.end({ timeout: 2 }));
 
@@ -422,13 +447,16 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
     // Hot chats: a fifth of the traffic goes to ten chats, the rest spreads over the others.
     const pickChat = () =>
       Math.random() < 0.2 ? `chat ${Math.floor(Math.random() * 10)}` : `chat ${10 + Math.floor(Math.random() * (opts.chats - 10))}`;
-    const templateEveryMs = runMs / 200;
+    // 200 edits of the hot template in a day's sends: one edit per this many sends, counted per
+    // operator. Tied to the sends made, not to the clock, so a slow run is not mostly template edits
+    // (a clock-driven rate made them outnumber the sends when the server was slow).
+    const sendsPerEdit = Math.max(1, Math.round(opts.sendsPerDay / 200));
 
     async function operator(d: Desk) {
       // Each operator sends at its own Poisson rate: sendsPerDay / operators per day.
       const meanMs = sendIntervalMs * desks.length;
       let n = 0;
-      let nextTemplate = Date.now() + Math.random() * templateEveryMs * desks.length;
+      let nextTemplate = Math.floor(Math.random() * sendsPerEdit);
       // The day lasts at least until the faults are over, so each one meets traffic.
       const working = () => Date.now() < end || !faultsOver;
       while (working()) {
@@ -467,8 +495,8 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
         summaries.set(id, { ...summary, status: 'sent', updatedAt: Date.now(), providerMessageId: `m${n}` });
         d.uplink.noteChanged([id]);
         if (online && !c.soft) void d.uplink.currentLink?.release(chatKeyOf(identity, recipient)).catch(() => {});
-        if (Date.now() >= nextTemplate && !d.offline) {
-          nextTemplate = Date.now() + templateEveryMs * desks.length;
+        if (n >= nextTemplate && !d.offline) {
+          nextTemplate = n + sendsPerEdit;
           await editHot(d);
         }
       }
@@ -585,10 +613,8 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
       loadAverage: (await import('node:os')).loadavg(),
     };
   } finally {
-    // Whatever happened, nothing of the run is left behind: desktops, relay, team server, PostgreSQL.
-    for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
-    await server.stop();
-    stopClusterIfRunning(dataDir);
-    rmSync(root, { recursive: true, force: true });
+    await stopAll();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
