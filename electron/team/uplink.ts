@@ -31,6 +31,14 @@ export const claimTtlMs = 2 * 3_600_000;
 export const recentAnswerMs = 4 * 3_600_000;
 const presenceEveryMs = 30_000;
 const retryMs = 2_000;
+/**
+ * A send still on its way (queued, sending, waiting for the provider) mostly reaches its outcome
+ * within a fraction of a second: its row waits that long in the journal, so the team server gets one
+ * write (the outcome) instead of two. Every write costs the sync engine work for each connected
+ * desktop; a send that stays on its way longer is shared as it is once the window has passed.
+ */
+export const onItsWayWindowMs = 250;
+const onItsWay: ReadonlySet<string> = new Set(['pending', 'sending', 'waiting']);
 
 /** The team sign-in kept in the settings file: the refresh token sealed by the secret box. */
 const savedTeamSchema = z.object({ server: z.string(), login: z.string(), refresh: z.string() });
@@ -44,6 +52,7 @@ export class TeamUplink {
   private queued = new Set<string>();
   private flushTimer: ReturnType<typeof setImmediate> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private holdTimer: ReturnType<typeof setTimeout> | undefined;
   private beatTimer: ReturnType<typeof setInterval> | undefined;
   private wasOnline = false;
   /** When the team view was last known to be current: "as of" while offline. */
@@ -167,7 +176,11 @@ export class TeamUplink {
     const link = this.link;
     if (!link) return;
     for (;;) {
-      const rows = this.journal.unsynced(100);
+      const now = this.d.now();
+      const pending = this.journal.unsynced(100);
+      const rows = pending.filter((r) => !(onItsWay.has(r.status) && now - r.updatedAt < onItsWayWindowMs));
+      const held = pending.filter((r) => !rows.includes(r));
+      if (held.length) this.kickAt(Math.min(...held.map((r) => r.updatedAt)) + onItsWayWindowMs);
       if (!rows.length) break;
       // Pushed together, confirmed one by one: the server's order per send is kept by updatedAt.
       const results = await Promise.all(rows.map((row) => link.pushSend(row).then((r) => ({ row, r }))));
@@ -197,6 +210,18 @@ export class TeamUplink {
       this.d.changed();
       if (results.includes(undefined)) return this.retryLater();
     }
+  }
+
+  private kickAt(at: number) {
+    if (this.holdTimer || this.closed) return;
+    this.holdTimer = setTimeout(
+      () => {
+        this.holdTimer = undefined;
+        this.kick();
+      },
+      Math.max(0, at - this.d.now()),
+    );
+    this.holdTimer.unref?.();
   }
 
   private retryLater() {
@@ -313,6 +338,7 @@ export class TeamUplink {
     this.closed = true;
     if (this.flushTimer) clearImmediate(this.flushTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.holdTimer) clearTimeout(this.holdTimer);
     await this.draining;
     await this.detach();
     this.journal.close();
