@@ -135,6 +135,9 @@ export function createApi(opts: ApiOptions): Api {
           query: url.searchParams,
           body: body as never,
           handler: (transact) => transact((tx, name, args) => mustGetMutator(mutators, name).fn({ tx, args: args as never, ctx })),
+          // A refused claim or a stale template save is an answer, not a fault: at 'info' Zero logged each
+          // twice with its stack, and so did a mutation replayed after a reconnect (which it drops by design).
+          logLevel: 'error',
         });
         await writeConflicts(ctx);
         return send(res, 200, out);
