@@ -8,7 +8,8 @@ import { runSim } from '../src/sim/run-sim.ts';
  * `npm run team:sim` — the full day: 50 operators × 500 sends, compressed into --minutes (default 10).
  * `npm run team:sim -- --operators 4 --minutes 1` for a quick look. Writes bench/team-results.md.
  * `--faults none` leaves out the offline periods, restarts and connection faults: the steady load alone,
- * for measuring what a send costs each component.
+ * for measuring what a send costs each component; `--faults offline` keeps only the offline periods
+ * (the drain after reconnecting) without the restarts and connection faults.
  */
 const { values } = parseArgs({
   options: {
@@ -20,13 +21,13 @@ const { values } = parseArgs({
   },
 });
 const operators = Number(values.operators);
-if (values.faults !== 'all' && values.faults !== 'none') throw new Error('--faults is all or none');
+if (!['all', 'offline', 'none'].includes(values.faults)) throw new Error('--faults is all, offline or none');
 const faults = values.faults === 'all';
 const r = await runSim({
   operators,
   sendsPerDay: operators * Number(values['sends-per-operator']),
   minutes: Number(values.minutes),
-  offlineShare: faults ? 0.2 : 0,
+  offlineShare: values.faults === 'none' ? 0 : 0.2,
   restartZero: faults,
   restartPostgres: faults,
   connectionFaults: faults,
