@@ -202,12 +202,17 @@ describe('rows an older version wrote, converted after the window is up', () => 
     const db = new DatabaseSync(f, { readOnly: true });
     const from = Number((db.prepare("SELECT value FROM state WHERE key = 'labels_from'").get() as { value: string }).value);
     const converted = (db.prepare("SELECT count(*) AS n FROM sends WHERE label <> ''").get() as { n: number }).n;
-    const behind = (db.prepare("SELECT count(*) AS n FROM sends WHERE seq <= ? AND label = ''").get(from) as { n: number }).n;
+    const behind = (
+      db.prepare("SELECT count(*) AS n FROM sends WHERE seq <= ? AND (label = '' OR preview <> '')").get(from) as { n: number }
+    ).n;
+    const ahead = (db.prepare("SELECT count(*) AS n FROM sends WHERE seq > ? AND (label <> '' OR preview = '')").get(from) as { n: number })
+      .n;
     db.close();
     expect(from).toBeGreaterThanOrEqual(count / 4);
     expect(from).toBeLessThan(count);
     expect(converted).toBe(from);
     expect(behind).toBe(0);
+    expect(ahead).toBe(0);
     // A row converted before the kill is marked: were it converted again, the mark would be gone.
     const marked = { to: { kind: 'chat', id: '1' }, preview: { kind: 'text', text: 'уже переведена' } };
     const write = new DatabaseSync(f);

@@ -60,9 +60,11 @@ export function legacyLabels(db: DatabaseSync): LegacyLabels {
     get: db.prepare("SELECT key, value FROM state WHERE key IN ('labels_from', 'labels_to')"),
     set: db.prepare("UPDATE state SET value = ? WHERE key = 'labels_from'"),
     finish: db.prepare("DELETE FROM state WHERE key IN ('labels_from', 'labels_to')"),
-    // One pass over the range: a second UPDATE for the other rows would walk it twice.
+    // One pass over the range: a second UPDATE for the other rows would walk it twice. The English
+    // text is emptied as its label is written (both read the row as it was), so a converted history
+    // is the size the first schema 9 left, not one preview per row larger.
     convert: db.prepare(
-      `UPDATE sends AS s SET label = CASE WHEN ${plainText} THEN ${plainLabel} ELSE legacy_label(${legacyArgs('s.')}) END
+      `UPDATE sends AS s SET label = CASE WHEN ${plainText} THEN ${plainLabel} ELSE legacy_label(${legacyArgs('s.')}) END, preview = ''
        WHERE s.seq > ? AND s.seq <= ? AND s.label = ''`,
     ),
   };

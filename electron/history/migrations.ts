@@ -173,8 +173,8 @@ export const migrations: readonly ((db: DatabaseSync) => void)[] = [
     if (!db.prepare('SELECT 1 AS x FROM sends LIMIT 1').get()) db.exec('ALTER TABLE sends DROP COLUMN preview');
   },
   // 10: every history has the English column again, empty by default: the first build of step 9
-  // converted every row at once and dropped it, the step above keeps it until its rows are converted.
-  // Reading a row then needs one form of the table.
+  // converted every row at once and dropped it, the step above keeps it (emptied row by row as they
+  // are converted). Reading a row then needs one form of the table.
   (db) => {
     if (!db.prepare("SELECT 1 AS x FROM pragma_table_info('sends') WHERE name = 'preview'").get())
       db.exec("ALTER TABLE sends ADD COLUMN preview TEXT NOT NULL DEFAULT ''");

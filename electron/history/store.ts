@@ -76,7 +76,7 @@ export function openHistory(file: string, opts: HistoryOptions = {}): HistorySto
 
   const st = {
     insert: db.prepare(
-      // The English preview column older builds filled stays (migrations 9 and 10); a new row leaves it empty.
+      // The column of older builds' English previews (emptied as their rows are converted, migrations 9 and 10) stays empty for a new row.
       `INSERT INTO sends (id, provider, account_id, account_name, sandbox, status, recipient, label, preview, message, operation_id, created_at, updated_at, scheduled_at, group_id, resend_of, search_text)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
