@@ -1,6 +1,7 @@
 import type { AccountView } from '../shared/accounts.ts';
 import type { Conversation, DirectoryState } from '../shared/recipients.ts';
 import type { SendSummary } from '../shared/sends.ts';
+import { DirectoryStore } from '../electron/readside/directory-store.ts';
 import { benchHost, value } from './bench-host.ts';
 import type { SimProcess } from './sims.ts';
 import { stats, type Stats } from './stats.ts';
@@ -25,6 +26,31 @@ export interface RefreshFigures {
   sendIdle: Stats;
   sendDuring: Stats;
   sendsDuring: number;
+  /** Directory page writes (main-thread SQLite + FTS work) made while a send was waiting or on its way, and their time. */
+  writesDuringSends: { writes: number; of: number; ms: number };
+}
+
+/**
+ * Counts the directory's page writes that ran while some send was waiting or on its way: the
+ * main-thread work a refresh can put in a send's path. Measured by wrapping the store for the run.
+ */
+function watchDirectoryWrites(): { figures: () => RefreshFigures['writesDuringSends']; stop: () => void } {
+  const put = DirectoryStore.prototype.put;
+  const f = { writes: 0, of: 0, ms: 0 };
+  DirectoryStore.prototype.put = function (this: DirectoryStore, ...args: Parameters<typeof put>) {
+    const during = this.sendActive();
+    const t0 = performance.now();
+    try {
+      return put.apply(this, args);
+    } finally {
+      f.of++;
+      if (during) {
+        f.writes++;
+        f.ms += performance.now() - t0;
+      }
+    }
+  };
+  return { figures: () => ({ ...f }), stop: () => void (DirectoryStore.prototype.put = put) };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -114,6 +140,7 @@ export async function benchReadSide(
     }
 
     const before = await getChatsRemaining(sims);
+    const watch = watchDirectoryWrites();
     const t0 = performance.now();
     let done = false;
     const refresh = host.dispatch('recipients.refresh', { accountId: account.id }).finally(() => (done = true));
@@ -125,6 +152,7 @@ export async function benchReadSide(
     }
     const state = value<DirectoryState>(await refresh);
     const seconds = (performance.now() - t0) / 1000;
+    watch.stop();
     if (state.state !== 'ready') throw new Error(`the refresh ended ${state.state}: ${JSON.stringify(state.error)}`);
     const after = await getChatsRemaining(sims);
     return {
@@ -138,6 +166,7 @@ export async function benchReadSide(
         sendIdle: stats(idle),
         sendDuring: stats(during),
         sendsDuring: during.length,
+        writesDuringSends: watch.figures(),
       },
     };
   } finally {
