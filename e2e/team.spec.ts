@@ -59,7 +59,7 @@ for (const target of targets) {
     // A team server starts PostgreSQL and zero-cache: a minute or two on a loaded two-core machine.
     test.describe.configure({ timeout: 480_000 });
 
-    test('Anna signs in from settings, sees Boris online and his send in History → Team, is warned before answering his chat, and finds team and personal templates apart', async ({
+    test('Anna signs in from settings, sees Boris online, opens his send from History → Team, is warned before answering his chat, finds team and personal templates apart and deletes a team template only at the version she confirmed', async ({
       app,
       team,
     }) => {
@@ -89,6 +89,20 @@ for (const target of targets) {
         const row = page.getByTestId('team-sends').locator('li').filter({ hasText: 'Здравствуйте, заказ уже в пути' });
         await expect(row).toContainText('Борис', sync);
         await expect(row).toContainText('чат 334');
+      });
+
+      await test.step('Boris’s send opens in a detail pane: who, to whom, when, the provider’s id and its statuses', async () => {
+        const theirs = await harnessCall<{ items: { providerMessageId?: string }[] }>(boris, 'history.list', {});
+        const sent = theirs.items[0]!;
+        await page.getByTestId('team-sends').getByRole('button').filter({ hasText: 'Здравствуйте, заказ уже в пути' }).click();
+        const pane = page.getByTestId('team-send-detail');
+        await expect(pane.getByRole('heading', { name: 'Отправка из командной истории' })).toBeVisible();
+        await expect(pane.locator('dl')).toContainText('Кто отправилБорис');
+        await expect(pane.locator('dl')).toContainText('Получательчат 334');
+        await expect(pane.locator('dl')).toContainText('АккаунтPachca — ваш аккаунт для того же кабинета');
+        await expect(pane.getByTestId('team-provider-message-id')).toHaveText(sent.providerMessageId!, sync);
+        await expect(pane.getByTestId('team-trail')).toContainText(/записано от Борис: .*Отправлено/, sync);
+        await expect(pane).toContainText('Здравствуйте, заказ уже в пути');
       });
 
       await test.step('the composer names who holds and answered the chat, and sends only after Anna confirms', async () => {
@@ -133,6 +147,28 @@ for (const target of targets) {
         await expect(list).not.toContainText('Личное приветствие');
         await scope.getByRole('radio', { name: 'Личные' }).check();
         await expect(page.locator('.account-list')).toContainText('Личное приветствие');
+      });
+
+      await test.step('Anna deletes the team template after confirming; a version Boris saved meanwhile is asked about again', async () => {
+        const [delivery] = await harnessCall<{ id: string; name: string }[]>(boris, 'team.templates');
+        await page.getByRole('group', { name: 'Какие шаблоны' }).getByRole('radio', { name: 'Командные' }).check();
+        const row = page.getByTestId('team-templates').locator('li').filter({ hasText: 'Доставка' });
+        await row.getByRole('button', { name: 'Удалить' }).click();
+        const dialog = page.getByRole('alertdialog');
+        await expect(dialog).toContainText('Удалить командный шаблон «Доставка» (версия 1)?');
+        await harnessCall(boris, 'team.saveTemplate', {
+          id: delivery!.id,
+          name: 'Доставка',
+          body: 'Заказ {{номер}} у курьера',
+          baseVersion: 1,
+        });
+        await expect(row).toContainText(/Версия 2 · Борис/, sync);
+        await dialog.getByRole('button', { name: 'Удалить' }).click();
+        await expect(dialog).toContainText('Пока вы решали, шаблон «Доставка» изменили: версия 2, Борис. Удалить и эту версию?');
+        await dialog.getByRole('button', { name: 'Удалить' }).click();
+        await expect(page.getByText('Командный шаблон удалён')).toBeVisible();
+        await expect(row).toHaveCount(0);
+        await waitFor(async () => (await harnessCall<unknown[]>(boris, 'team.templates')).length === 0, 'the deletion to reach Boris');
       });
     });
   });

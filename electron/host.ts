@@ -394,7 +394,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     conversations: {
       get: ({ accountId, target, fresh }) => directory.conversation(accountId, target, fresh === true),
     },
-    team: teamHandlers(team, (id) => accounts.find(id)),
+    team: teamHandlers(team, { find: (id) => accounts.find(id), all: () => accounts.list() }),
     diadoc: {
       documentTypes: async ({ accountId, boxId, refresh }) => {
         const { adapter: account, view } = await accounts.resolve(accountId);

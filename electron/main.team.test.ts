@@ -26,6 +26,8 @@ const factory: TeamLinkFactory = async (server, credentials) => {
     claim: async () => ({ ok: true }),
     release: async () => {},
     saveTemplate: async (t) => ({ ok: true, version: t.baseVersion + 1 }),
+    deleteTemplate: async () => ({ ok: true }),
+    sendTrail: async () => [],
     beat: async () => {},
     goOffline: () => {},
     goOnline: () => {},

@@ -16,7 +16,19 @@ export const channelNames = {
   conversations: ['get'],
   diadoc: ['documentTypes'],
   files: ['register', 'forget'],
-  team: ['status', 'connect', 'disconnect', 'sends', 'chatActivity', 'claim', 'templates', 'saveTemplate', 'conflicts'],
+  team: [
+    'status',
+    'connect',
+    'disconnect',
+    'sends',
+    'send',
+    'chatActivity',
+    'claim',
+    'templates',
+    'saveTemplate',
+    'deleteTemplate',
+    'conflicts',
+  ],
 } as const;
 
 export const eventNames = [

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { capped, generous, outputList } from './bounds.ts';
-import { recipientLabelSchema } from './send-labels-schema.ts';
+import { recipientLabelSchema, sendPreviewSchema } from './send-labels-schema.ts';
 
 /**
  * Team mode as the renderer sees it. Everything here is read from the desktop's uplink; no team
@@ -34,8 +34,8 @@ export const teamSendSchema = z.object({
   /** The recipient key, as the team server keeps it; `to` is the same recipient as data for the screen. */
   recipient: capped(generous.label),
   to: recipientLabelSchema,
-  /** The sender's preview in no language (plainPreview): text, or file and document names. */
-  preview: capped(generous.label),
+  /** What the send carried, as data: each desktop words it in its own operator's language. */
+  preview: sendPreviewSchema,
   status: capped(generous.providerId),
   operatorName: name,
   mine: z.boolean(),
@@ -43,6 +43,23 @@ export const teamSendSchema = z.object({
   updatedAt: z.number(),
 });
 export type TeamSend = z.infer<typeof teamSendSchema>;
+
+export const teamSendRefSchema = z.object({ id: capped(generous.id * 2) });
+
+/** A colleague's send as the team server has it, with its trail from the audit trail (a detail pane). */
+export const teamSendDetailSchema = teamSendSchema.extend({
+  providerMessageId: capped(generous.value).optional(),
+  /** The cabinet, box or instance the team shares the account by ('' when the provider has none). */
+  cabinet: capped(generous.label),
+  /** This desktop's own account for the same team account, when it has one. */
+  accountName: name.optional(),
+  /** When the team server first recorded the send. */
+  syncedAt: z.number(),
+  trail: z
+    .array(z.object({ kind: z.enum(['send', 'status']), status: capped(generous.providerId), operatorName: name, at: z.number() }))
+    .max(100),
+});
+export type TeamSendDetail = z.infer<typeof teamSendDetailSchema>;
 
 export const chatRefSchema = z.object({ accountId: capped(generous.id), recipient: z.string().trim().min(1).max(generous.label) });
 
@@ -75,14 +92,34 @@ export const teamTemplateSaveSchema = z.object({
   baseVersion: z.number().int().min(0),
 });
 
+/** Someone saved a newer version (or, `deleted`, deleted the template): nothing is overwritten or deleted unseen. */
+const templateConflictSchema = z.object({
+  version: z.number().int(),
+  body: z.string().max(10_000),
+  name,
+  by: name,
+  deleted: z.literal(true).optional(),
+});
+
 export const teamTemplateSaveResultSchema = z.union([
   z.object({ ok: z.literal(true), id: capped(generous.id * 2), version: z.number().int() }),
   z.object({
     ok: z.literal(false),
-    /** Someone saved a newer version: shown beside the operator's text, nothing is overwritten. */
-    conflict: z.object({ version: z.number().int(), body: z.string().max(10_000), name, by: name }).optional(),
+    /** Shown beside the operator's text. */
+    conflict: templateConflictSchema.optional(),
     offline: z.literal(true).optional(),
   }),
+]);
+
+export const teamTemplateDeleteSchema = z.object({
+  id: capped(generous.id * 2),
+  /** The version the operator saw when choosing to delete it. */
+  baseVersion: z.number().int().min(1),
+});
+
+export const teamTemplateDeleteResultSchema = z.union([
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), conflict: templateConflictSchema.optional(), offline: z.literal(true).optional() }),
 ]);
 
 export const teamConflictSchema = z.object({

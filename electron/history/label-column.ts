@@ -1,5 +1,6 @@
 import { previewLimits, recipientKinds, recipientOfKey, type RecipientLabel, type SendPreview } from '../../shared/send-labels.ts';
 import type { ProviderId } from '../../shared/providers.ts';
+import { previewOfText } from '../../shared/preview-text.ts';
 import { storedJson } from '../stored-json.ts';
 
 /**
@@ -57,31 +58,11 @@ export function labelText(label: SendLabel): string {
 
 /**
  * What a row written before labels were data (schema 8 and older) stood for: its recipient key and
- * its English preview ("chat 334", "3 documents: Акт · Счёт", "📎 file") read back into their parts.
- * The message the row kept tells a file send from a text that merely starts with a clip.
+ * its English preview ("chat 334", "3 documents: Акт · Счёт", "📎 file") read back into their parts
+ * (shared/preview-text.ts, which also reads old team rows). The message the row kept tells a file
+ * send from a text that merely starts with a clip.
  */
 export function legacyLabel(provider: ProviderId | (string & {}), recipient: string, preview: string, message: string): SendLabel {
-  const to = recipientOfKey(provider, recipient);
-  if (provider !== 'diadoc' && !preview.startsWith('📎 ')) return { to, preview: { kind: 'text', text: preview } };
   const sent = provider === 'diadoc' ? undefined : storedJson(message);
-  const field = (name: string): unknown => (isObject(sent) ? sent[name] : undefined);
-  if (provider === 'diadoc') {
-    const m = /^(\d+) documents?: ([\s\S]*)$/.exec(preview);
-    if (m?.[1] !== undefined && m[2] !== undefined)
-      return {
-        to,
-        preview: { kind: 'documents', count: Number(m[1]), names: m[2].split(' · ').filter(Boolean).slice(0, previewLimits.names) },
-      };
-  }
-  if (provider === 'market' && field('kind') === 'file' && preview.startsWith('📎 ')) {
-    const name = preview.slice('📎 '.length);
-    return { to, preview: { kind: 'files', count: 1, names: name === 'file' ? [] : [name] } };
-  }
-  const content = field('content');
-  const files = field('files');
-  if (provider === 'pachca' && typeof content === 'string' && !content.trim() && Array.isArray(files)) {
-    const names = preview.startsWith('📎 ') ? preview.slice('📎 '.length).split(' 📎 ') : [];
-    return { to, preview: { kind: 'files', count: files.length, names: names.filter(Boolean).slice(0, previewLimits.names) } };
-  }
-  return { to, preview: { kind: 'text', text: preview } };
+  return { to: recipientOfKey(provider, recipient), preview: previewOfText(provider, preview, { sent }) };
 }

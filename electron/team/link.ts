@@ -1,3 +1,5 @@
+import type { SendPreview } from '../../shared/send-labels.ts';
+
 /**
  * What the desktop needs from a team server, whatever carries it. The Zero-backed link lives in
  * the team package (team/client/zero-link.ts) and is handed to the host, so the desktop's own
@@ -11,7 +13,10 @@ export interface TeamSendRow {
   /** account + recipient: what a claim is on. */
   chat: string;
   recipient: string;
+  /** The preview in no language (plainPreview), for desktops that predate previewData. */
   preview: string;
+  /** The preview as data, worded by each desktop in its operator's language. */
+  previewData?: SendPreview;
   status: string;
   providerMessageId?: string;
   createdAt: number;
@@ -22,6 +27,14 @@ export interface TeamSend extends TeamSendRow {
   operatorId: string;
   operatorName: string;
   syncedAt: number;
+}
+
+/** One entry of a send's trail on the server: its first record or a status change, in commit order. */
+export interface TeamTrailEntry {
+  kind: 'send' | 'status';
+  status: string;
+  operatorName: string;
+  at: number;
 }
 
 export interface TeamClaim {
@@ -60,10 +73,16 @@ export interface TeamView {
 
 export type PushResult = { ok: true } | { ok: false; retry: boolean; reason: string };
 export type ClaimResult = { ok: true } | { ok: false; by: string; since: number };
-export type TemplateSaveResult =
-  | { ok: true; version: number }
-  | { ok: false; conflict: { version: number; body: string; name: string; by: string } }
-  | { ok: false; offline: true };
+/** A newer version than the operator saw; `deleted` when a colleague deleted the template meanwhile. */
+export interface TemplateConflict {
+  version: number;
+  body: string;
+  name: string;
+  by: string;
+  deleted?: true;
+}
+export type TemplateSaveResult = { ok: true; version: number } | { ok: false; conflict: TemplateConflict } | { ok: false; offline: true };
+export type TemplateDeleteResult = { ok: true } | { ok: false; conflict: TemplateConflict } | { ok: false; offline: true };
 
 export interface TeamOperator {
   id: string;
@@ -84,6 +103,10 @@ export interface TeamLink {
   claim(chat: string, ttlMs: number, offlineAt?: number): Promise<ClaimResult>;
   release(chat: string): Promise<void>;
   saveTemplate(t: { id: string; name: string; body: string; baseVersion: number }): Promise<TemplateSaveResult>;
+  /** Deletes the version the operator saw; a newer one comes back as a conflict. */
+  deleteTemplate(t: { id: string; baseVersion: number }): Promise<TemplateDeleteResult>;
+  /** A send's trail from the server's audit trail (what this desktop has of it when offline). */
+  sendTrail(id: string): Promise<TeamTrailEntry[]>;
   beat(): Promise<void>;
   /** Cuts the connection without forgetting the sign-in (tests and the simulation's offline periods). */
   goOffline(): void;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sendPreviewSchema } from '../../shared/send-labels-schema.ts';
 
 /** The journal's rows as stored on disk, parsed on the way back in. */
 export const teamSendRowSchema = z.object({
@@ -8,6 +9,7 @@ export const teamSendRowSchema = z.object({
   chat: z.string(),
   recipient: z.string(),
   preview: z.string(),
+  previewData: sendPreviewSchema.optional(),
   status: z.string(),
   providerMessageId: z.string().optional(),
   createdAt: z.number(),

@@ -6,7 +6,15 @@ import type { SecretBox } from '../vault/secret-box.ts';
 import type { SettingsStore } from '../vault/accounts.ts';
 import { chatKeyOf, teamIdentityOf } from './identity.ts';
 import { TeamJournal } from './journal.ts';
-import type { ClaimResult, TeamLink, TeamLinkFactory, TeamSendRow, TemplateSaveResult } from './link.ts';
+import type {
+  ClaimResult,
+  TeamLink,
+  TeamLinkFactory,
+  TeamSendRow,
+  TeamTrailEntry,
+  TemplateDeleteResult,
+  TemplateSaveResult,
+} from './link.ts';
 
 /**
  * The desktop's uplink to its team. It works strictly after the local commit: the history's
@@ -152,6 +160,7 @@ export class TeamUplink {
       chat: chatKeyOf(identity, s.recipient),
       recipient: s.recipient,
       preview: plainPreview(s.preview),
+      previewData: s.preview,
       status: s.status,
       ...(s.providerMessageId ? { providerMessageId: s.providerMessageId } : {}),
       createdAt: s.createdAt,
@@ -323,6 +332,20 @@ export class TeamUplink {
   async saveTemplate(t: { id: string; name: string; body: string; baseVersion: number }): Promise<TemplateSaveResult> {
     if (!this.link?.online()) return { ok: false, offline: true };
     return this.link.saveTemplate(t);
+  }
+
+  async deleteTemplate(t: { id: string; baseVersion: number }): Promise<TemplateDeleteResult> {
+    if (!this.link?.online()) return { ok: false, offline: true };
+    return this.link.deleteTemplate(t);
+  }
+
+  /** One send of the team as the server has it, with its trail; undefined when the view does not hold it. */
+  async teamSend(id: string) {
+    const link = this.link;
+    const send = link?.view().sends.find((s) => s.id === id);
+    if (!link || !send) return undefined;
+    const trail: TeamTrailEntry[] = await link.sendTrail(id).catch(() => []);
+    return { send, trail, mine: send.operatorId === link.operator.id };
   }
 
   /** For tests and the simulation: the journal's view of one send. */

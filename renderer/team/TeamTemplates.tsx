@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useT } from '../i18n/index.ts';
 import { useUi } from '../store.ts';
-import { useSaveTeamTemplate, useTeamOn, useTeamTemplates } from './queries.ts';
+import { askConfirm } from '../ui/confirm.ts';
+import { useDeleteTeamTemplate, useSaveTeamTemplate, useTeamOn, useTeamTemplates } from './queries.ts';
 import { TemplatesScopeSwitch } from './TemplatesScopeSwitch.tsx';
 import { useNow } from './use-now.ts';
 import { formatMoment } from './words.ts';
@@ -19,6 +20,8 @@ interface Conflict {
   body: string;
   name: string;
   by: string;
+  /** A colleague deleted the template while this operator edited it. */
+  deleted?: true;
 }
 
 /**
@@ -31,6 +34,7 @@ export function TeamTemplates() {
   const on = useTeamOn();
   const templates = useTeamTemplates(on);
   const save = useSaveTeamTemplate();
+  const remove = useDeleteTeamTemplate();
   const toast = useUi((s) => s.toast);
   const [draft, setDraft] = useState<Draft | undefined>();
   const [conflict, setConflict] = useState<Conflict | undefined>();
@@ -59,6 +63,32 @@ export function TeamTemplates() {
         },
       },
     );
+
+  /**
+   * Deleting asks first, naming the version the operator sees. Should a colleague have saved a newer
+   * one meanwhile, the server refuses and the operator is asked again about that version.
+   */
+  const askDelete = async (tp: { id: string; name: string; version: number }) => {
+    let seen = { version: tp.version, name: tp.name, by: '' };
+    let message = t('team.templates.confirmDelete', { name: tp.name, version: tp.version });
+    for (;;) {
+      if (!(await askConfirm({ message, confirmLabel: t('team.templates.delete') }))) return;
+      // A failed call is already told by the query client's own error toast.
+      const r = await remove.mutateAsync({ id: tp.id, baseVersion: seen.version }).catch(() => undefined);
+      if (!r) return;
+      if (r.ok) {
+        if (draft?.id === tp.id) edit(undefined);
+        toast({ tone: 'ok', text: t('team.templates.deleted') });
+        return;
+      }
+      if (!r.conflict) {
+        toast({ tone: 'error', text: t('team.templates.deleteOffline') });
+        return;
+      }
+      seen = { version: r.conflict.version, name: r.conflict.name, by: r.conflict.by };
+      message = t('team.templates.confirmDeleteNewer', seen);
+    }
+  };
 
   return (
     <section className="accounts" aria-labelledby="team-templates-title">
@@ -94,7 +124,27 @@ export function TeamTemplates() {
               </div>
             )}
           </div>
-          {conflict && (
+          {conflict?.deleted && (
+            <div className="error-box warn" role="alert">
+              <p>
+                {conflict.by ? t('team.templates.deletedMeanwhile', { name: conflict.by }) : t('team.templates.deletedMeanwhileNoName')}
+              </p>
+              <div className="row">
+                <button
+                  type="button"
+                  onClick={() => {
+                    // A new template of its own: the deleted one's id and its trail stay as they were.
+                    const fresh = { name: draft.name, body: draft.body, baseVersion: 0 };
+                    setDraft(fresh);
+                    submit(fresh);
+                  }}
+                >
+                  {t('team.templates.saveAsNew')}
+                </button>
+              </div>
+            </div>
+          )}
+          {conflict && !conflict.deleted && (
             <div className="error-box warn" role="alert">
               <p>{t('team.templates.conflict', { name: conflict.by, version: conflict.version })}</p>
               <div className="row">
@@ -151,6 +201,9 @@ export function TeamTemplates() {
             <div className="row">
               <button type="button" onClick={() => edit({ id: tp.id, name: tp.name, body: tp.body, baseVersion: tp.version })}>
                 {t('common.edit')}
+              </button>
+              <button type="button" className="danger" disabled={remove.isPending} onClick={() => void askDelete(tp)}>
+                {t('team.templates.delete')}
               </button>
             </div>
           </li>

@@ -7,6 +7,7 @@ export const teamKeys = {
   sends: ['team', 'sends'] as const,
   templates: ['team', 'templates'] as const,
   conflicts: ['team', 'conflicts'] as const,
+  send: (id: string) => ['team', 'send', id] as const,
   chat: (accountId: string, recipient: string) => ['team', 'chat', accountId, recipient] as const,
 };
 

@@ -16,6 +16,11 @@ export function useTeamSends(enabled: boolean) {
   return useQuery({ queryKey: teamKeys.sends, queryFn: () => client.team.sends(), enabled });
 }
 
+/** One send of the team with its trail (the Team side's detail pane). */
+export function useTeamSend(id: string | undefined) {
+  return useQuery({ queryKey: teamKeys.send(id ?? ''), queryFn: () => client.team.send({ id: id! }), enabled: !!id });
+}
+
 export function useTeamTemplates(enabled: boolean) {
   return useQuery({ queryKey: teamKeys.templates, queryFn: () => client.team.templates(), enabled });
 }
@@ -79,4 +84,14 @@ export function useSaveTeamTemplate() {
 export function useLiveTeam(): void {
   const qc = useQueryClient();
   useEffect(() => followTeamChanges(qc, (listener) => client.on.teamChanged(listener)), [qc]);
+}
+
+export function useDeleteTeamTemplate() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (t: { id: string; baseVersion: number }) => client.team.deleteTemplate(t),
+    onSuccess: (r) => {
+      if (r.ok) void qc.invalidateQueries({ queryKey: teamKeys.templates });
+    },
+  });
 }

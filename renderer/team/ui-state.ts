@@ -8,6 +8,9 @@ interface TeamUi {
   templatesScope: 'personal' | 'team';
   setHistoryScope: (s: Scope) => void;
   setTemplatesScope: (s: 'personal' | 'team') => void;
+  /** The colleague's send whose detail the Team side shows. */
+  teamSendId: string | undefined;
+  selectTeamSend: (id: string | undefined) => void;
 }
 
 export const useTeamUi = create<TeamUi>((set) => ({
@@ -15,4 +18,6 @@ export const useTeamUi = create<TeamUi>((set) => ({
   templatesScope: 'personal',
   setHistoryScope: (historyScope) => set({ historyScope }),
   setTemplatesScope: (templatesScope) => set({ templatesScope }),
+  teamSendId: undefined,
+  selectTeamSend: (teamSendId) => set({ teamSendId }),
 }));

@@ -6,9 +6,12 @@ import type {
   TeamLink,
   TeamLinkFactory,
   TeamSendRow,
+  TeamTrailEntry,
   TeamView,
+  TemplateDeleteResult,
   TemplateSaveResult,
 } from '../../electron/team/link.ts';
+import { sendPreviewSchema } from '../../shared/send-labels-schema.ts';
 import { mutators } from '../src/mutators.ts';
 import { queries } from '../src/queries.ts';
 import { schema, type TeamContext } from '../src/schema.ts';
@@ -32,7 +35,21 @@ const appError = z.object({
   error: z.object({ type: z.string(), message: z.string().optional(), details: z.unknown().optional() }),
 });
 const claimedDetails = z.object({ reason: z.literal('claimed'), by: z.string(), since: z.number() });
-const staleDetails = z.object({ reason: z.literal('stale'), version: z.number(), body: z.string(), name: z.string(), by: z.string() });
+const staleDetails = z.object({
+  reason: z.literal('stale'),
+  version: z.number(),
+  body: z.string(),
+  name: z.string(),
+  by: z.string(),
+  deleted: z.boolean().optional(),
+});
+const conflictOf = (d: z.infer<typeof staleDetails>) => ({
+  version: d.version,
+  body: d.body,
+  name: d.name,
+  by: d.by,
+  ...(d.deleted ? { deleted: true as const } : {}),
+});
 
 async function post(server: string, path: string, body: unknown): Promise<SignIn> {
   const r = await fetch(new URL(path, server), {
@@ -54,6 +71,8 @@ const sendRowSchema = z.object({
   chat: z.string(),
   recipient: z.string(),
   preview: z.string(),
+  // A preview a newer desktop shaped differently is read from the text instead (handlers.ts).
+  previewData: sendPreviewSchema.nullish().catch(undefined),
   status: z.string(),
   providerMessageId: z.string().nullish(),
   createdAt: z.number(),
@@ -78,6 +97,12 @@ const templateSchema = z.object({
   updatedAt: z.number(),
 });
 const presenceSchema = z.object({ id: z.string(), operatorName: z.string(), seenAt: z.number() });
+const trailSchema = z.object({
+  kind: z.enum(['send', 'status']),
+  operatorName: z.string(),
+  detail: z.object({ status: z.string() }).catch({ status: '' }),
+  at: z.number(),
+});
 const auditSchema = z.object({
   id: z.string(),
   kind: z.string(),
@@ -164,9 +189,10 @@ async function connect(server: string, credentials: Parameters<TeamLinkFactory>[
       });
       cleanups.push(() => v.destroy());
     };
-    const sends = parsedRows(sendRowSchema, ({ providerMessageId, ...r }) => ({
+    const sends = parsedRows(sendRowSchema, ({ providerMessageId, previewData, ...r }) => ({
       ...r,
       ...(providerMessageId ? { providerMessageId } : {}),
+      ...(previewData ? { previewData } : {}),
     }));
     const claims = parsedRows(claimSchema, (c) => c);
     const templates = parsedRows(templateSchema, (t) => t);
@@ -322,7 +348,35 @@ async function connect(server: string, credentials: Parameters<TeamLinkFactory>[
       }
       const d = staleDetails.safeParse(r.details);
       if (!d.success) throw new Error(r.message);
-      return { ok: false, conflict: { version: d.data.version, body: d.data.body, name: d.data.name, by: d.data.by } };
+      return { ok: false, conflict: conflictOf(d.data) };
+    },
+    async deleteTemplate(t): Promise<TemplateDeleteResult> {
+      const r = await serverCall((zr) => zr.mutate(mutators.templates.delete(t)));
+      if (r === 'unreachable') return { ok: false, offline: true };
+      if (r.ok) {
+        // A refusal whose answer was lost with the connection settles as a success: the view tells.
+        const row = await confirmed(() => {
+          const found = view.templates.find((x) => x.id === t.id);
+          return found === undefined ? null : found.version > t.baseVersion ? found : undefined;
+        });
+        if (row) return { ok: false, conflict: { version: row.version, body: row.body, name: row.name, by: row.updatedBy } };
+        return { ok: true };
+      }
+      const d = staleDetails.safeParse(r.details);
+      if (!d.success) throw new Error(r.message);
+      return { ok: false, conflict: conflictOf(d.data) };
+    },
+    async sendTrail(id): Promise<TeamTrailEntry[]> {
+      const zr = zero;
+      if (!zr) return [];
+      const q = queries.sendTrail({ id });
+      // Fresh from the server when connected; what this client holds otherwise.
+      const rows = connected ? await withTimeout(zr.run(q, { type: 'complete' }), serverWaitMs) : await zr.run(q);
+      const got = rows === 'timeout' ? await zr.run(q) : rows;
+      return z
+        .array(trailSchema)
+        .parse(got)
+        .map((e) => ({ kind: e.kind, status: e.detail.status, operatorName: e.operatorName, at: e.at }));
     },
     async beat() {
       await serverCall((zr) => zr.mutate(mutators.presence.beat()));

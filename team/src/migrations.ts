@@ -68,6 +68,12 @@ export const migrations: readonly string[] = [
      team_id text not null,
      operator_name text not null,
      seen_at double precision not null)`,
+  // Later, additive only: a running team keeps its rows; desktops of an older build keep working.
+  // The preview as data ({kind: 'text'|'files'|'documents', …}, shared/send-labels.ts) for each desktop
+  // to word in its operator's language; rows that predate it are filled by preview-data.ts.
+  `alter table team_send add column if not exists preview_data jsonb`,
+  // A send's detail reads its status changes from the audit trail by subject.
+  `create index if not exists team_audit_team_subject on team_audit (team_id, subject, at)`,
   `do $$ begin
      if not exists (select 1 from pg_publication where pubname = '${publication}') then
        create publication ${publication} for table team_send, team_template, team_claim, team_audit, team_presence;

@@ -1,6 +1,8 @@
 import { ApplicationError, defineMutator, defineMutators, type Transaction } from '@rocicorp/zero';
 import type postgres from 'postgres';
 import { z } from 'zod';
+import { previewOfText } from '../../shared/preview-text.ts';
+import { sendPreviewSchema } from '../../shared/send-labels-schema.ts';
 import type { TeamContext } from './schema.ts';
 
 /**
@@ -18,6 +20,8 @@ const sendArgs = z.object({
   chat: text(512),
   recipient: text(512),
   preview: text(500),
+  /** The preview as data; older desktops send only the text, which the server reads back (preview-text.ts). */
+  previewData: sendPreviewSchema.optional(),
   status: text(32),
   providerMessageId: text(256).optional(),
   createdAt: z.number(),
@@ -34,6 +38,12 @@ const claimArgs = z.object({
     .max(24 * 3_600_000),
   /** Set when the claim was made while offline: soft until the server settles it. */
   offlineAt: z.number().optional(),
+});
+
+const templateDeleteArgs = z.object({
+  id: z.string().min(1).max(128),
+  /** The version the operator saw when deciding to delete: a newer one is not deleted unseen. */
+  baseVersion: z.number().int().min(1),
 });
 
 const templateArgs = z.object({
@@ -91,10 +101,12 @@ export const mutators = defineMutators({
       if (prior && (prior.team_id !== ctx.teamId || prior.operator_id !== ctx.operatorId))
         throw new ApplicationError('This send belongs to someone else.', { details: { reason: 'not_owner' } });
       if (!prior) {
+        const previewData = args.previewData ?? previewOfText(args.provider, args.preview, 'team row');
         await sql`insert into team_send (id, team_id, operator_id, operator_name, provider, account, chat, recipient, preview, status,
-            provider_message_id, created_at, updated_at, synced_at)
+            provider_message_id, created_at, updated_at, synced_at, preview_data)
           values (${args.id}, ${ctx.teamId}, ${ctx.operatorId}, ${ctx.operatorName}, ${args.provider}, ${args.account}, ${args.chat},
-            ${args.recipient}, ${args.preview}, ${args.status}, ${args.providerMessageId ?? null}, ${args.createdAt}, ${args.updatedAt}, ${now})`;
+            ${args.recipient}, ${args.preview}, ${args.status}, ${args.providerMessageId ?? null}, ${args.createdAt}, ${args.updatedAt}, ${now},
+            ${sql.json(previewData as postgres.JSONValue)})`;
         await audit(sql, ctx, `send:${args.id}`, 'send', args.id, { chat: args.chat, status: args.status, provider: args.provider });
         // A send to a chat someone else holds is a double answer: recorded, never hidden.
         const [holder] = await sql<{ operator_id: string; operator_name: string }[]>`
@@ -189,6 +201,15 @@ export const mutators = defineMutators({
       if (current && current.team_id !== ctx.teamId)
         throw new ApplicationError('There is no such template.', { details: { reason: 'not_found' } });
       const version = current?.version ?? 0;
+      if (!current && args.baseVersion > 0) {
+        // Deleted by a colleague while this operator edited it: saying so (and who) lets them keep it as a new one.
+        const [gone] = await sql<{ operator_name: string }[]>`
+          select operator_name from team_audit where team_id = ${ctx.teamId} and subject = ${args.id} and kind = 'template_delete'
+          order by at desc limit 1`;
+        throw new ApplicationError('The template was deleted since you opened it.', {
+          details: { reason: 'stale', deleted: true, version: 0, body: '', name: args.name, by: gone?.operator_name ?? '' },
+        });
+      }
       if (version !== args.baseVersion) {
         await ctx.recordConflict?.(`conflict:${tx.clientID}:${tx.mutationID}`, args.id, {
           baseVersion: args.baseVersion,
@@ -205,6 +226,31 @@ export const mutators = defineMutators({
         await sql`insert into team_template (id, team_id, name, body, version, updated_by, updated_at)
           values (${args.id}, ${ctx.teamId}, ${args.name}, ${args.body}, 1, ${ctx.operatorName}, ${now})`;
       await audit(sql, ctx, `template:${args.id}:${version + 1}`, 'template', args.id, { version: version + 1 });
+    }),
+    /**
+     * Anyone in the team may delete a team template (a support lead tidies the shared set), but only
+     * the version they saw: a newer one is refused with its text, for the operator to decide again.
+     * The delete is kept in the audit trail with the name and version it took away.
+     */
+    delete: defineMutator(templateDeleteArgs, async ({ tx, args, ctx }) => {
+      if (tx.location === 'client') {
+        await tx.mutate.team_template.delete({ id: args.id });
+        return;
+      }
+      const sql = sqlOf(tx);
+      const [current] = await sql<{ team_id: string; version: number; body: string; name: string; updated_by: string }[]>`
+        select team_id, version, body, name, updated_by from team_template where id = ${args.id} for update`;
+      // Gone already (a colleague deleted it, or this is a replay): what the operator asked for is true.
+      if (!current || current.team_id !== ctx.teamId) return;
+      if (current.version !== args.baseVersion)
+        throw new ApplicationError('The template changed since you saw it.', {
+          details: { reason: 'stale', version: current.version, body: current.body, name: current.name, by: current.updated_by },
+        });
+      await sql`delete from team_template where id = ${args.id}`;
+      await audit(sql, ctx, `template-delete:${args.id}:${current.version}`, 'template_delete', args.id, {
+        version: current.version,
+        name: current.name,
+      });
     }),
   },
   presence: {

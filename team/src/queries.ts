@@ -15,6 +15,15 @@ export const queries = defineQueries({
   templates: defineQuery(({ ctx }) => zql.team_template.where('teamId', ctx.teamId).orderBy('name', 'asc')),
   claims: defineQuery(({ ctx }) => zql.team_claim.where('teamId', ctx.teamId)),
   presence: defineQuery(({ ctx }) => zql.team_presence.where('teamId', ctx.teamId)),
+  /** One send's trail: its first record and each status change, oldest first (a send's detail). */
+  sendTrail: defineQuery(z.object({ id: z.string().min(1).max(128) }), ({ args, ctx }) =>
+    zql.team_audit
+      .where('teamId', ctx.teamId)
+      .where('subject', args.id)
+      .where('kind', 'IN', ['send', 'status'])
+      .orderBy('at', 'asc')
+      .limit(100),
+  ),
   conflicts: defineQuery(({ ctx }) =>
     zql.team_audit.where('teamId', ctx.teamId).where('kind', 'conflict').orderBy('at', 'desc').limit(200),
   ),

@@ -1,4 +1,5 @@
 import { createSchema, json, number, string, table } from '@rocicorp/zero';
+import type { SendPreview } from '../../shared/send-labels.ts';
 
 /**
  * What a team shares, as Zero sees it. Every row carries its team: the server's queries and
@@ -17,7 +18,10 @@ const send = table('team_send')
     account: string(),
     chat: string(),
     recipient: string(),
+    /** The preview in no language: what older desktops show as it is. */
     preview: string(),
+    /** The same preview as data, worded by each desktop in its operator's language (absent from older desktops' rows until filled). */
+    previewData: json<SendPreview>().from('preview_data').optional(),
     status: string(),
     providerMessageId: string().from('provider_message_id').optional(),
     createdAt: number().from('created_at'),

@@ -7,6 +7,7 @@ import { createApi, type Api } from './api.ts';
 import { freePort } from './free-port.ts';
 import { migrations } from './migrations.ts';
 import { openCluster, type Cluster } from './postgres-cluster.ts';
+import { fillPreviewData } from './preview-data.ts';
 import { startZeroCache, type ZeroCacheProcess } from './zero-cache.ts';
 
 /** The whole team server on one machine: PostgreSQL, the API with the mutators, zero-cache. */
@@ -35,6 +36,7 @@ export async function migrate(url: string): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     for (const m of migrations) await sql.unsafe(m);
+    await fillPreviewData(sql);
   } finally {
     await sql.end({ timeout: 2 });
   }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SendSummary } from '../../shared/sends.ts';
 import type { TeamSend } from '../../shared/team.ts';
+import { migrate } from '../src/stack.ts';
 import { teamDesktop, testStack, until } from './stack-fixture.ts';
 
 type Desktop = Awaited<ReturnType<typeof teamDesktop>>;
@@ -47,7 +48,12 @@ describe('two desktops on one team server (real PostgreSQL + zero-cache on loopb
     );
     await until(async () => (await call<TeamSend[]>(anna, 'team.sends')).some((s) => s.id === b.id), 'Anna to see Boris’s send');
     const seenByBoris = (await call<TeamSend[]>(boris, 'team.sends')).find((s) => s.id === a.id);
-    expect(seenByBoris).toMatchObject({ operatorName: 'Anna', mine: false, status: 'sent', preview: expect.stringContaining('от Анны') });
+    expect(seenByBoris).toMatchObject({
+      operatorName: 'Anna',
+      mine: false,
+      status: 'sent',
+      preview: { kind: 'text', text: 'Добрый день, от Анны' },
+    });
     expect((await call<TeamSend[]>(anna, 'team.sends')).find((s) => s.id === a.id)?.mine).toBe(true);
     // Carl's desktop is connected and live, but the server scopes every query to his team.
     const carlSent = await call<SendSummary>(carl, 'sends.send', pachca(503, 'sales'));
@@ -145,6 +151,93 @@ describe('two desktops on one team server (real PostgreSQL + zero-cache on loopb
     expect(merged).toMatchObject({ ok: true, version: 3 });
     const trail = await stack.api.sql<{ kind: string }[]>`select kind from team_audit where subject = ${created.id} order by at`;
     expect(trail.map((t) => t.kind)).toEqual(['template', 'template', 'conflict', 'template']);
+  });
+
+  it('anyone in the team deletes a template, but only the version they saw; the delete stays in the audit trail', async () => {
+    const created = await call<{ ok: true; id: string; version: number }>(anna, 'team.saveTemplate', {
+      name: 'Возврат',
+      body: 'Оформите возврат в личном кабинете.',
+      baseVersion: 0,
+    });
+    await until(
+      async () => (await call<{ id: string }[]>(boris, 'team.templates')).some((t) => t.id === created.id),
+      'Boris to see the template',
+    );
+    // Boris decides to delete version 1 while Anna saves version 2: his delete is refused with her text.
+    await call(anna, 'team.saveTemplate', {
+      id: created.id,
+      name: 'Возврат',
+      body: 'Возврат — в личном кабинете, раздел «Заказы».',
+      baseVersion: 1,
+    });
+    const stale = await call(boris, 'team.deleteTemplate', { id: created.id, baseVersion: 1 });
+    expect(stale).toEqual({
+      ok: false,
+      conflict: { version: 2, name: 'Возврат', body: 'Возврат — в личном кабинете, раздел «Заказы».', by: 'Anna' },
+    });
+    expect(await call(boris, 'team.deleteTemplate', { id: created.id, baseVersion: 2 })).toEqual({ ok: true });
+    await until(
+      async () => !(await call<{ id: string }[]>(anna, 'team.templates')).some((t) => t.id === created.id),
+      'the template to be gone from Anna’s desktop',
+    );
+    const trail = await stack.api.sql<{ kind: string; operator_name: string; detail: { version?: number; name?: string } }[]>`
+      select kind, operator_name, detail from team_audit where subject = ${created.id} order by at`;
+    expect(trail.at(-1)).toEqual({ kind: 'template_delete', operator_name: 'Boris', detail: { version: 2, name: 'Возврат' } });
+    // Anna still had it open: her save says it was deleted and by whom, and keeps her text for a new template.
+    const late = await call(anna, 'team.saveTemplate', { id: created.id, name: 'Возврат', body: 'Мой вариант', baseVersion: 2 });
+    expect(late).toEqual({ ok: false, conflict: { version: 0, body: '', name: 'Возврат', by: 'Boris', deleted: true } });
+    expect(await call(anna, 'team.deleteTemplate', { id: created.id, baseVersion: 2 })).toEqual({ ok: true });
+  });
+
+  it('opens a colleague’s send with its preview as data, the provider’s message id and its statuses from the audit trail', async () => {
+    const sent = await call<SendSummary>(anna, 'sends.send', pachca(812, 'Счёт приложен'));
+    await until(
+      async () => (await call<TeamSend[]>(boris, 'team.sends')).some((s) => s.id === sent.id && s.status === 'sent'),
+      'Boris to see Anna’s send',
+    );
+    const detail = await call<Record<string, unknown>>(boris, 'team.send', { id: sent.id });
+    expect(detail).toMatchObject({
+      id: sent.id,
+      operatorName: 'Anna',
+      mine: false,
+      provider: 'pachca',
+      to: { kind: 'chat', id: '812' },
+      preview: { kind: 'text', text: 'Счёт приложен' },
+      status: 'sent',
+      providerMessageId: sent.providerMessageId,
+      accountName: 'Pachca',
+    });
+    const trail = detail.trail as { kind: string; status: string; operatorName: string }[];
+    expect(trail[0]).toMatchObject({ kind: 'send', operatorName: 'Anna' });
+    expect(trail.at(-1)?.status).toBe('sent');
+    const missing = await boris.dispatch('team.send', { id: 'nobody-sent-this' });
+    expect(missing).toMatchObject({ ok: false, error: { reason: 'team_send_missing' } });
+  });
+
+  it('reads team rows that hold only text (English from the first builds, language-free later) back as data, on the server and on the desktop', async () => {
+    const row = (id: string, provider: string, preview: string) => stack.api.sql`
+      insert into team_send (id, team_id, operator_id, operator_name, provider, account, chat, recipient, preview, status, created_at, updated_at, synced_at)
+      values (${id}, 'support', 'op_old', 'Old desktop', ${provider}, ${`${provider}|sandbox|`}, ${`${provider}|sandbox||x`}, 'x', ${preview}, 'sent', ${Date.now()}, ${Date.now()}, ${Date.now()})`;
+    await row('old-diadoc', 'diadoc', '2 documents: Акт · Счёт');
+    await row('old-files', 'pachca', '📎 акт.pdf 📎 счёт.pdf');
+    // The server's start-up migration fills what it finds; a row an older server wrote later is read by the desktop itself.
+    await migrate(stack.databaseUrl);
+    await row('old-counted', 'diadoc', '📄 × 3');
+    const filled = await stack.api.sql<{ id: string; preview_data: unknown }[]>`
+      select id, preview_data from team_send where id in ('old-diadoc', 'old-files', 'old-counted') order by id`;
+    expect(filled).toEqual([
+      { id: 'old-counted', preview_data: null },
+      { id: 'old-diadoc', preview_data: { kind: 'documents', count: 2, names: ['Акт', 'Счёт'] } },
+      { id: 'old-files', preview_data: { kind: 'files', count: 2, names: ['акт.pdf', 'счёт.pdf'] } },
+    ]);
+    await until(
+      async () => (await call<TeamSend[]>(boris, 'team.sends')).some((s) => s.id === 'old-counted'),
+      'the old rows to reach Boris',
+    );
+    const seen = new Map((await call<TeamSend[]>(boris, 'team.sends')).map((s) => [s.id, s.preview]));
+    expect(seen.get('old-diadoc')).toEqual({ kind: 'documents', count: 2, names: ['Акт', 'Счёт'] });
+    expect(seen.get('old-files')).toEqual({ kind: 'files', count: 2, names: ['акт.pdf', 'счёт.pdf'] });
+    expect(seen.get('old-counted')).toEqual({ kind: 'documents', count: 3, names: [] });
   });
 
   it('keeps the audit trail append-only, even for the server itself', async () => {
