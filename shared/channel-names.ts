@@ -11,7 +11,7 @@ export const channelNames = {
   sends: ['send', 'retry', 'cancel', 'reschedule', 'resolve'],
   history: ['list', 'get', 'upgrade'],
   templates: ['list', 'save', 'remove'],
-  recipients: ['search', 'refresh'],
+  recipients: ['search', 'refresh', 'snapshot'],
   sentMessages: ['edit', 'remove'],
   conversations: ['get'],
   diadoc: ['documentTypes'],

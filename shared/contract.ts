@@ -25,6 +25,7 @@ import { templateInputSchema, templateSchema } from './template-schema.ts';
 import {
   conversationQuerySchema,
   conversationSchema,
+  directorySnapshotSchema,
   directoryStateSchema,
   recipientSearchResultSchema,
   recipientSearchSchema,
@@ -176,6 +177,8 @@ export const contract = {
   /** Whom an account can write to, as its provider lists them (Green-API v1: `unsupported`). */
   recipients: {
     search: call(recipientSearchSchema, recipientSearchResultSchema),
+    /** The whole directory in columns, for the picker to answer a keystroke itself before the host does. */
+    snapshot: call(z.object({ accountId: z.string().min(1).max(64) }), directorySnapshotSchema),
     refresh: call(z.object({ accountId: z.string().min(1).max(64) }), directoryStateSchema),
   },
   /** Changing a message after it was sent, where the provider allows it (Pachca; Green-API instance). */

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { sendErrorSchema } from './errors.ts';
+import { recipientKinds } from './recipient-kinds.ts';
 import { providerIdSchema } from './sends.ts';
 
 /**
  * The read side as the renderer sees it: a directory of whom an account can write to, the
  * conversation with one of them, and what the provider's record says about a send.
  */
-export const recipientKinds = ['chat', 'user', 'contact', 'group', 'counterparty', 'organization'] as const;
 const accountId = z.string().min(1).max(64);
 /** What a composer puts in its address field(s): a Pachca `discussion:5001` / `user:101`, a Market chat id, a `…@c.us` chat, a box id. */
 export const recipientTargetSchema = z.string().min(1).max(200);
@@ -41,7 +41,41 @@ export const recipientSearchSchema = z.object({
 export const recipientSearchResultSchema = z.object({
   items: z.array(recipientSchema).max(50),
   directory: directoryStateSchema,
+  /** The directory's revision this answer read (see `directorySnapshotSchema`). */
+  revision: z.string().max(100).optional(),
 });
+
+/** The most rows the picker's own copy of a directory holds; a larger directory is cut (and its answers wait for the host). */
+export const SNAPSHOT_MAX = 250_000;
+
+/**
+ * An account's directory for the picker to search on its own, in columns (row i of each): only what
+ * an option shows. `kinds` is one digit per row, an index into `recipientKinds`; `used` pairs a row
+ * with when it was last written to; `byName` is the first rows in name order; rows are in the host
+ * index's order. `revision` names this state of the directory: a search answer with another one
+ * means the copy is behind.
+ */
+export const directorySnapshotSchema = z
+  .object({
+    revision: z.string().max(100),
+    provider: providerIdSchema,
+    directory: directoryStateSchema,
+    targets: z.array(recipientTargetSchema).max(SNAPSHOT_MAX),
+    kinds: z
+      .string()
+      .regex(/^[0-5]*$/)
+      .max(SNAPSHOT_MAX),
+    names: z.array(z.string().max(300)).max(SNAPSHOT_MAX),
+    details: z.array(z.string().max(300)).max(SNAPSHOT_MAX),
+    used: z.array(z.tuple([z.number().int().nonnegative(), z.number()])).max(SNAPSHOT_MAX),
+    byName: z.array(z.number().int().nonnegative()).max(100),
+    /** The directory has more than SNAPSHOT_MAX rows: the copy holds the first of them. */
+    truncated: z.boolean(),
+  })
+  .refine((s) => s.names.length === s.targets.length && s.details.length === s.targets.length && s.kinds.length === s.targets.length, {
+    message: 'columns of different lengths',
+  });
+export type DirectorySnapshot = z.infer<typeof directorySnapshotSchema>;
 export type RecipientSearchResult = z.infer<typeof recipientSearchResultSchema>;
 
 export const conversationItemSchema = z.object({

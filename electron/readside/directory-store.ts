@@ -2,15 +2,18 @@ import { DatabaseSync } from 'node:sqlite';
 import { z } from 'zod';
 import {
   conversationItemSchema,
-  recipientKinds,
   sendEventSchema,
   settlementSchema,
   type ConversationItem,
   type SendEvent,
   type Recipient,
   type Settlement,
+  type DirectorySnapshot,
 } from '../../shared/recipients.ts';
 import type { ProviderId } from '../../shared/providers.ts';
+import { randomUUID } from 'node:crypto';
+import { recipientKinds } from '../../shared/recipient-kinds.ts';
+import { ftsQuery, SEARCH_CANDIDATES } from '../../shared/recipient-match.ts';
 import { storedJson } from '../stored-json.ts';
 
 /** One entry as a provider's list gave it, before it is stored. */
@@ -32,25 +35,11 @@ const rowSchema = z.object({
   detail: z.string(),
   used_at: z.number().nullable(),
 });
-const CANDIDATES = 200;
+/** An empty search lists at most 50 recent and 50 more by name: the copy carries the first 100 by name. */
+const BY_NAME = 100;
 
-/**
- * A search text as an FTS5 query: every word a prefix, all required. A number typed with
- * separators (a phone "+7 901 234-56-78") is one token, as the directory stores phones.
- */
-export function directoryQuery(text: string): string | undefined {
-  const t = text.trim();
-  if (!t) return undefined;
-  if (/^[\d\s+()/-]+$/.test(t)) {
-    // "INN KPP" (or "INN/KPP") is two numbers; anything else of digits is one (a phone typed in groups).
-    const groups = t.split(/[\s/]+/).filter(Boolean);
-    if (groups.length > 1 && groups.every((g) => /^\d{9,}$/.test(g))) return groups.map((g) => `"${g}"*`).join(' AND ');
-    const digits = t.replace(/\D/g, '');
-    return digits ? `"${digits}"*` : undefined;
-  }
-  const words = t.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.length ? words.map((w) => `"${w}"*`).join(' AND ') : undefined;
-}
+/** An account's directory in columns (`kinds` one digit per row, an index into `recipientKinds`). */
+export type DirectorySnapshotRows = Omit<DirectorySnapshot, 'revision' | 'provider' | 'directory'>;
 
 /**
  * The directory and the conversation cache, on their own connection to the history database
@@ -59,6 +48,9 @@ export function directoryQuery(text: string): string | undefined {
 export class DirectoryStore {
   private readonly db: DatabaseSync;
   private readonly st;
+  /** Changes per account since this store opened, under a mark of this opening: the picker's copy compares it. */
+  private readonly opened = randomUUID().slice(0, 8);
+  private readonly changes = new Map<string, number>();
 
   constructor(file: string) {
     this.db = new DatabaseSync(file);
@@ -79,17 +71,19 @@ export class DirectoryStore {
         'DELETE FROM recipients WHERE seq IN (SELECT seq FROM recipients WHERE account_id = ? AND seen_at < ? AND used_at IS NULL LIMIT ?)',
       ),
       count: this.db.prepare('SELECT count(*) AS n FROM recipients WHERE account_id = ?'),
-      // The index hands over at most CANDIDATES matches; only the page is ordered and parsed.
+      // The index hands over at most SEARCH_CANDIDATES matches; only the page is ordered and parsed.
       search: this.db.prepare(
         `SELECT target, kind, name, detail, used_at FROM (
            SELECT r.target, r.kind, r.name, r.detail, r.used_at FROM recipients_fts f JOIN recipients r ON r.seq = f.rowid
-           WHERE recipients_fts MATCH ? AND r.account_id = ? LIMIT ${CANDIDATES})
+           WHERE recipients_fts MATCH ? AND r.account_id = ? LIMIT ${SEARCH_CANDIDATES})
          ORDER BY used_at IS NULL, used_at DESC, substr(name, 1, ?) = ? DESC, name LIMIT ?`,
       ),
       recent: this.db.prepare(
         'SELECT target, kind, name, detail, used_at FROM recipients WHERE account_id = ? AND used_at IS NOT NULL ORDER BY used_at DESC LIMIT ?',
       ),
       byName: this.db.prepare('SELECT target, kind, name, detail, used_at FROM recipients WHERE account_id = ? ORDER BY name LIMIT ?'),
+      byNameSeq: this.db.prepare('SELECT seq FROM recipients WHERE account_id = ? ORDER BY name LIMIT ?'),
+      all: this.db.prepare('SELECT seq, target, kind, name, detail, used_at FROM recipients WHERE account_id = ? ORDER BY seq LIMIT ?'),
       markUsed: this.db.prepare(
         `INSERT INTO recipients (account_id, target, kind, name, detail, label, seen_at, used_at) VALUES (?, ?, ?, '', '', ?, 0, ?)
          ON CONFLICT(account_id, target) DO UPDATE SET used_at = excluded.used_at`,
@@ -136,6 +130,50 @@ export class DirectoryStore {
       this.db.exec('ROLLBACK');
       throw err;
     }
+    this.changed(accountId);
+  }
+
+  private changed(accountId: string): void {
+    this.changes.set(accountId, (this.changes.get(accountId) ?? 0) + 1);
+  }
+
+  /** Names the account's directory as it is now; any write gives it a new name. */
+  revision(accountId: string): string {
+    return `${this.opened}.${this.changes.get(accountId) ?? 0}`;
+  }
+
+  /**
+   * The whole directory of an account in its index order (at most `max` rows), for the picker's own
+   * copy: what an option shows, and the first rows by name that an empty text lists.
+   */
+  snapshot(accountId: string, max: number): DirectorySnapshotRows {
+    const rows: DirectorySnapshotRows = { targets: [], kinds: '', names: [], details: [], used: [], byName: [], truncated: false };
+    const at = new Map<number, number>();
+    const kinds: string[] = [];
+    for (const row of this.st.all.iterate(accountId, max + 1)) {
+      if (rows.targets.length === max) {
+        rows.truncated = true;
+        break;
+      }
+      const kind = recipientKinds.findIndex((k) => k === row.kind);
+      const { seq, target, name, detail, used_at } = row;
+      // A row the search could not show either (a contract bound or an unknown kind) is left out of the copy too.
+      if (kind < 0 || typeof seq !== 'number' || typeof target !== 'string' || typeof name !== 'string' || typeof detail !== 'string')
+        continue;
+      if (!target || target.length > 200 || name.length > 300 || detail.length > 300) continue;
+      at.set(seq, rows.targets.length);
+      if (typeof used_at === 'number') rows.used.push([rows.targets.length, used_at]);
+      rows.targets.push(target);
+      kinds.push(String(kind));
+      rows.names.push(name);
+      rows.details.push(detail);
+    }
+    rows.kinds = kinds.join('');
+    for (const r of this.st.byNameSeq.all(accountId, BY_NAME)) {
+      const i = typeof r.seq === 'number' ? at.get(r.seq) : undefined;
+      if (i !== undefined) rows.byName.push(i);
+    }
+    return rows;
   }
 
   /**
@@ -143,7 +181,9 @@ export class DirectoryStore {
    * most `limit` rows at a time; how many went, so a caller can do it in pieces.
    */
   sweep(accountId: string, generation: number, limit = Number.MAX_SAFE_INTEGER): number {
-    return Number(this.st.sweep.run(accountId, generation, limit).changes);
+    const gone = Number(this.st.sweep.run(accountId, generation, limit).changes);
+    if (gone) this.changed(accountId);
+    return gone;
   }
 
   count(accountId: string): number {
@@ -178,7 +218,7 @@ export class DirectoryStore {
    * candidates from the index, so a one-letter prefix over 100 000 entries costs the same as a full name.
    */
   search(accountId: string, provider: ProviderId, text: string, limit: number): Recipient[] {
-    const q = directoryQuery(text);
+    const q = ftsQuery(text);
     if (!q) {
       const recent = this.recipients(accountId, provider, this.st.recent.all(accountId, limit));
       const seen = new Set(recent.map((r) => r.target));
@@ -199,6 +239,7 @@ export class DirectoryStore {
   /** A send went to `target`: it moves to the top of the picker (kept even if no list names it). */
   markUsed(accountId: string, target: string, label: string, at: number): void {
     this.st.markUsed.run(accountId, target, 'chat', label, at);
+    this.changed(accountId);
   }
 
   /** The directory's name for a history recipient text, if it knows one. */
@@ -269,6 +310,7 @@ export class DirectoryStore {
   forget(accountId: string): void {
     this.st.forget.run(accountId);
     this.st.forgetConversations.run(accountId);
+    this.changed(accountId);
   }
 
   close(): void {

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { type SendError } from '../../shared/errors.ts';
 import { OperatorError, sendError } from '../../shared/operator-error.ts';
 import type { OutgoingMessage } from '../../shared/messages/index.ts';
-import type { Conversation, DirectoryState, RecipientSearchResult } from '../../shared/recipients.ts';
+import {
+  SNAPSHOT_MAX,
+  type Conversation,
+  type DirectorySnapshot,
+  type DirectoryState,
+  type RecipientSearchResult,
+} from '../../shared/recipients.ts';
 import type { Clock } from '../clock.ts';
 import { storedJson } from '../stored-json.ts';
 import type { AccountView } from '../../shared/accounts.ts';
@@ -169,7 +175,17 @@ export class Directory {
       }
     }
     if (this.state(accountId).state === 'never') void this.refresh(accountId);
-    return { items, directory: this.state(accountId) };
+    return { items, directory: this.state(accountId), revision: this.d.store.revision(accountId) };
+  }
+
+  /** The account's directory for the picker's own copy (nothing for a provider without one). */
+  snapshot(accountId: string): DirectorySnapshot {
+    const directory = this.state(accountId);
+    const revision = this.d.store.revision(accountId);
+    const provider = this.view(accountId).provider;
+    if (directory.state === 'unsupported')
+      return { revision, provider, directory, targets: [], kinds: '', names: [], details: [], used: [], byName: [], truncated: false };
+    return { revision, provider, directory, ...this.d.store.snapshot(accountId, SNAPSHOT_MAX) };
   }
 
   /** The conversation from the cache, or read now (`fresh`, or nothing cached). Never throws for a read failure. */
@@ -203,7 +219,10 @@ export class Directory {
   /** A send was submitted to `message`'s recipient: it becomes recent. */
   used(accountId: string, provider: AccountView['provider'], message: OutgoingMessage, label: string): void {
     const target = readers[provider].targetOf(message);
-    if (target) this.d.store.markUsed(accountId, target, label, this.d.clock.now());
+    if (!target) return;
+    this.d.store.markUsed(accountId, target, label, this.d.clock.now());
+    // It moves to the top of the picker, whose copy of the directory is now behind.
+    this.d.changed?.(accountId);
   }
 
   nameForLabel(accountId: string, label: string): string | undefined {

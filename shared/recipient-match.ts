@@ -1,0 +1,156 @@
+/**
+ * The directory's matching rules, in one place for both searches over it: the host's (SQLite FTS5,
+ * `unicode61 remove_diacritics 2`) and the picker's own over its copy of the directory, which must
+ * answer a keystroke with exactly what the host will answer a moment later.
+ *
+ * A search text becomes terms, each a prefix that some word of the name, the detail or the target
+ * must start with; every term must match. Words are folded as the FTS tokenizer folds them (case;
+ * a Latin letter with one accent loses it), and ё and е stand for each other, which the tokenizer
+ * does not do: a term expands to its ё/е spellings, and the host asks the index for any of them.
+ */
+
+/** How many matches the host's index hands over before ordering; the picker cuts at the same row. */
+export const SEARCH_CANDIDATES = 200;
+
+/** A term with more ё/е than this matches only the spellings of its first ones (16 spellings at most). */
+const MAX_YO_SWAPS = 4;
+
+/** Code points whose folding here is checked against SQLite's tokenizer (a test walks all of them). */
+// Latin up to Extended-A, Cyrillic, punctuation and currency signs. Beyond them (Latin Extended-B, lone
+// combining accents, Greek, …) the tokenizer's tables have quirks not copied here.
+const VERIFIED = /^[\u0000-\u017F\u0400-\u04FF\u2000-\u2064\u20A0-\u20B9]*$/u;
+
+/** Does the tokenizer fold this text exactly as `words` does? Outside these scripts the picker waits for the host. */
+export function foldsExactly(text: string): boolean {
+  return VERIFIED.test(text);
+}
+
+/** A word character of the tokenizer: a letter, a digit, or a combining accent (which joins and then vanishes). */
+const WORD = /[\p{L}\p{N}\u0300-\u036F]+/gu;
+
+function foldChar(ch: string): string {
+  // The tokenizer's own tables differ from JavaScript's here.
+  if (ch === 'µ') return 'μ';
+  if (ch === 'ſ') return 's';
+  if (ch === 'İ') return 'i';
+  const lower = ch.toLowerCase();
+  const cp = lower.codePointAt(0)!;
+  if (cp >= 0xc0 && cp <= 0x17f) {
+    // remove_diacritics 2: a Latin letter with a single accent becomes the bare letter; two accents stay.
+    const parts = lower.normalize('NFD');
+    if (parts.length === 2 && /[a-z]/.test(parts[0]!) && /[\u0300-\u036F]/.test(parts[1]!)) return parts[0]!;
+  }
+  return lower;
+}
+
+/** The words of a name, detail or target as the index holds them. */
+export function words(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(WORD)) {
+    let w = '';
+    for (const ch of m[0]) if (!/[\u0300-\u036F]/.test(ch)) w += foldChar(ch);
+    if (w) out.push(w);
+  }
+  return out;
+}
+
+/** ё and е as one letter: the key the picker files words under. */
+export function yoAsYe(word: string): string {
+  return word.replaceAll('ё', 'е');
+}
+
+/** Every spelling of a folded term with its ё/е swapped (the first MAX_YO_SWAPS of them). */
+export function spellings(term: string): string[] {
+  let out = [''];
+  let swaps = 0;
+  for (const ch of term) {
+    if ((ch === 'е' || ch === 'ё') && swaps < MAX_YO_SWAPS) {
+      swaps++;
+      out = out.flatMap((s) => [s + 'е', s + 'ё']);
+    } else out = out.map((s) => s + ch);
+  }
+  return out;
+}
+
+/**
+ * A search text as terms (folded prefixes, all required), or none for an empty text. A number typed
+ * with separators (a phone "+7 901 234-56-78") is one term, as the directory stores phones; "INN KPP"
+ * (or "INN/KPP") is two.
+ */
+export function searchTerms(text: string): string[] | undefined {
+  const t = text.trim();
+  if (!t) return undefined;
+  if (/^[\d\s+()/-]+$/.test(t)) {
+    const groups = t.split(/[\s/]+/).filter(Boolean);
+    if (groups.length > 1 && groups.every((g) => /^\d{9,}$/.test(g))) return groups;
+    const digits = t.replace(/\D/g, '');
+    return digits ? [digits] : undefined;
+  }
+  const terms = words(t);
+  return terms.length ? terms : undefined;
+}
+
+/** The terms as an FTS5 query: each term any of its spellings as a prefix. */
+export function ftsQuery(text: string): string | undefined {
+  const terms = searchTerms(text);
+  if (!terms) return undefined;
+  return terms
+    .map((term) => {
+      const alts = spellings(term).map((s) => `"${s}"*`);
+      return alts.length === 1 ? alts[0]! : `(${alts.join(' OR ')})`;
+    })
+    .join(' AND ');
+}
+
+/** The fields a match and its ordering read. */
+export interface Matchable {
+  name: string;
+  lastUsedAt?: number | undefined;
+}
+
+/** SQLite's BINARY order of text: by code point (JavaScript's `<` compares UTF-16 units). */
+export function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x < y ? -1 : 1;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
+}
+
+/** Does the name begin with the text exactly as typed (SQLite's `substr(name, 1, length) = typed`)? */
+function startsAsTyped(name: string, typed: string): boolean {
+  return Array.from(name).slice(0, typed.length).join('') === typed;
+}
+
+/**
+ * The host's order of the candidates: recently used first (newest first), then names that begin
+ * exactly as typed, then by name; ties keep the index's order (the candidates come in it).
+ */
+export function rankMatches<T extends Matchable>(candidates: readonly T[], text: string, limit: number): T[] {
+  const typed = text.trim();
+  const keyed = candidates.map((c) => ({ c, prefix: startsAsTyped(c.name, typed) }));
+  keyed.sort((a, b) => {
+    const ua = a.c.lastUsedAt;
+    const ub = b.c.lastUsedAt;
+    if ((ua === undefined) !== (ub === undefined)) return ua === undefined ? 1 : -1;
+    if (ua !== undefined && ub !== undefined && ua !== ub) return ub - ua;
+    if (a.prefix !== b.prefix) return a.prefix ? -1 : 1;
+    return compareText(a.c.name, b.c.name);
+  });
+  return keyed.slice(0, limit).map((k) => k.c);
+}
+
+/**
+ * What an empty text lists: recent recipients (newest first), then the first named ones by name.
+ * `recent` is newest first, `byName` in name order and at least `limit + recent.length` long.
+ */
+export function emptyTextList<T extends Matchable & { target: string }>(recent: readonly T[], byName: readonly T[], limit: number): T[] {
+  const first = recent.slice(0, limit);
+  const seen = new Set(first.map((r) => r.target));
+  const rest = byName.slice(0, limit + first.length).filter((r) => !seen.has(r.target) && r.name);
+  return [...first, ...rest].slice(0, limit);
+}
