@@ -31,6 +31,19 @@ export interface PickerFigures {
   /** Keystrokes whose options did not appear within 10 s. */
   missing: number;
   recipients: number;
+  /** What the picker's own copy of the directory cost to have: loaded while the composer stands open, before the first keystroke. */
+  copy?: CopyFigures;
+}
+
+export interface CopyFigures {
+  rows: number;
+  pages: number;
+  /** From the first page asked for to the copy searchable (fetch, parse and filing, in slices between frames). */
+  ms: number;
+  /** The pages as they came over the harness bridge (JSON). */
+  bytes: number;
+  /** JS heap of the page after garbage collection, with the copy less without it. */
+  heapBytes: number;
 }
 
 /** Words an operator types into the Market chat field, each from an empty field, one key at a time; no two share a first letter, so no keystroke is answered from an earlier one's cache. */
@@ -87,8 +100,41 @@ function armWatch(page: Page, expected: string): Promise<void> {
   }, expected);
 }
 
-async function benchPicker(page: Page, words: readonly string[]): Promise<{ frames: number[]; ms: number[]; missing: number }> {
+async function heapAfterGc(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize;
+}
+
+/** Opens the Market composer and waits for the picker's copy of `rows` recipients, measuring what it cost. */
+async function loadCopy(page: Page, rows: number): Promise<CopyFigures | undefined> {
+  const before = await heapAfterGc(page);
   await page.getByRole('button', { name: 'Маркет' }).click();
+  const copied = await page
+    .waitForFunction(
+      (n) => {
+        const m = performance
+          .getEntriesByName('operator:directory-copy')
+          .find((e): e is PerformanceMeasure => e instanceof PerformanceMeasure && (e.detail as { rows: number }).rows >= n);
+        if (!m) return undefined;
+        const bytes = performance
+          .getEntriesByType('resource')
+          .filter((e): e is PerformanceResourceTiming => e.name.includes('recipients.snapshot'))
+          .reduce((sum, e) => sum + e.encodedBodySize, 0);
+        return { ms: m.duration, ...(m.detail as { rows: number; pages: number }), bytes };
+      },
+      rows,
+      { timeout: LOADED_MS },
+    )
+    .then((h) => h.jsonValue())
+    .catch(() => undefined);
+  if (!copied) return undefined;
+  return { ...copied, heapBytes: (await heapAfterGc(page)) - before };
+}
+
+async function benchPicker(page: Page, words: readonly string[]): Promise<{ frames: number[]; ms: number[]; missing: number }> {
   const field = page.getByRole('form', { name: 'Яндекс Маркет' }).getByRole('combobox', { name: 'ID чата с покупателем' });
   const frames: number[] = [];
   const ms: number[] = [];
@@ -204,6 +250,7 @@ export async function benchBrowser(
       page.setDefaultTimeout(LOADED_MS);
       await page.goto(harness.url);
       await composerReady(page);
+      const copy = await loadCopy(page, opts.pickerRecipients);
       const r = await benchPicker(page, PICKER_WORDS.slice(0, opts.pickerWords ?? PICKER_WORDS.length));
       result.picker = {
         frames: stats(r.frames),
@@ -212,6 +259,7 @@ export async function benchBrowser(
         withinOneFrame: r.frames.filter((f) => f <= 1).length,
         missing: r.missing,
         recipients: opts.pickerRecipients,
+        ...(copy ? { copy } : {}),
       };
       await page.close();
     }

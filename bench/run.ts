@@ -275,6 +275,15 @@ try {
       '≤ 1 frame',
       smoke ? undefined : p.missing === 0 && p.frames.p95 <= 1,
     );
+    const c = p.copy;
+    row(
+      c
+        ? `Picker's copy of the directory, ${c.rows.toLocaleString('en')} recipients: ${(c.bytes / MB).toFixed(1)} MB over the bridge in ${c.pages} pages, searchable after ${fmt(c.ms, 0)} ms (fetch, parse, filing between frames)`
+        : "Picker's copy of the directory",
+      c ? `${(c.heapBytes / MB).toFixed(1)} MB heap` : 'not loaded',
+      'report',
+      undefined,
+    );
   }
   rmSync(dataDir, { recursive: true, force: true });
 

@@ -385,7 +385,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     },
     recipients: {
       search: ({ accountId, text, limit }) => directory.search(accountId, text, limit),
-      snapshot: ({ accountId }) => directory.snapshot(accountId),
+      snapshot: ({ accountId, after }) => directory.snapshot(accountId, after),
       refresh: ({ accountId }) => directory.refresh(accountId),
     },
     sentMessages: {

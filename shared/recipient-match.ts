@@ -18,40 +18,47 @@ const MAX_YO_SWAPS = 4;
 /** Code points whose folding here is checked against SQLite's tokenizer (a test walks all of them). */
 // Latin up to Extended-A, Cyrillic, punctuation and currency signs. Beyond them (Latin Extended-B, lone
 // combining accents, Greek, …) the tokenizer's tables have quirks not copied here.
-const VERIFIED = /^[\u0000-\u017F\u0400-\u04FF\u2000-\u2064\u20A0-\u20B9]*$/u;
+// (Not a `u` regex: these are several times faster, and a surrogate half is outside the ranges, as it should be.)
+const UNVERIFIED = /[^\u0000-\u017F\u0400-\u04FF\u2000-\u2064\u20A0-\u20B9]/;
 
 /** Does the tokenizer fold this text exactly as `words` does? Outside these scripts the picker waits for the host. */
 export function foldsExactly(text: string): boolean {
-  return VERIFIED.test(text);
+  return !UNVERIFIED.test(text);
 }
 
-/** A word character of the tokenizer: a letter, a digit, or a combining accent (which joins and then vanishes). */
-const WORD = /[\p{L}\p{N}\u0300-\u036F]+/gu;
+/** Letters the tokenizer folds otherwise than JavaScript's lower case does. */
+const OWN_FOLDS: Record<string, string> = { µ: 'μ', ſ: 's', İ: 'i' };
+const OWN_FOLD = /[µſİ]/g;
+/** A Latin letter with accents, or an accent alone: the slow path. */
+const ACCENTED = /[\u00C0-\u017F\u0300-\u036F]/;
+const WORD = /[\p{L}\p{N}]+/gu;
+/** The same as WORD for lower-case text of the checked scripts, spelled out (a `u` regex is several times slower). */
+const CHECKED_WORD =
+  /[0-9a-z\u00AA\u00B2\u00B3\u00B5\u00B9\u00BA\u00BC-\u00BE\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u017F\u0400-\u0481\u048A-\u04FF]+/g;
 
-function foldChar(ch: string): string {
-  // The tokenizer's own tables differ from JavaScript's here.
-  if (ch === 'µ') return 'μ';
-  if (ch === 'ſ') return 's';
-  if (ch === 'İ') return 'i';
-  const lower = ch.toLowerCase();
-  const cp = lower.codePointAt(0)!;
-  if (cp >= 0xc0 && cp <= 0x17f) {
-    // remove_diacritics 2: a Latin letter with a single accent becomes the bare letter; two accents stay.
-    const parts = lower.normalize('NFD');
-    if (parts.length === 2 && /[a-z]/.test(parts[0]!) && /[\u0300-\u036F]/.test(parts[1]!)) return parts[0]!;
+/** remove_diacritics 2: a Latin letter with a single accent becomes the bare letter; an accent alone joins the letters around it. */
+function stripAccents(lower: string): string {
+  let out = '';
+  for (const ch of lower) {
+    const cp = ch.codePointAt(0)!;
+    if (cp >= 0x300 && cp <= 0x36f) continue;
+    if (cp >= 0xc0 && cp <= 0x17f) {
+      const parts = ch.normalize('NFD');
+      if (parts.length === 2 && /[a-z]/.test(parts[0]!) && /[\u0300-\u036F]/.test(parts[1]!)) {
+        out += parts[0];
+        continue;
+      }
+    }
+    out += ch;
   }
-  return lower;
+  return out;
 }
 
 /** The words of a name, detail or target as the index holds them. */
 export function words(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(WORD)) {
-    let w = '';
-    for (const ch of m[0]) if (!/[\u0300-\u036F]/.test(ch)) w += foldChar(ch);
-    if (w) out.push(w);
-  }
-  return out;
+  let t = text.replace(OWN_FOLD, (c) => OWN_FOLDS[c] ?? c).toLowerCase();
+  if (ACCENTED.test(t)) t = stripAccents(t);
+  return t.match(foldsExactly(t) ? CHECKED_WORD : WORD) ?? [];
 }
 
 /** ё and е as one letter: the key the picker files words under. */
@@ -88,6 +95,11 @@ export function searchTerms(text: string): string[] | undefined {
   }
   const terms = words(t);
   return terms.length ? terms : undefined;
+}
+
+/** An INN (with or without a KPP): when nothing in the directory matches it, the host asks the provider (Diadoc). */
+export function mayLookUp(text: string): boolean {
+  return /^\s*\d{10}(\d{2})?\s*([/ ]\s*\d{9})?\s*$/.test(text);
 }
 
 /** The terms as an FTS5 query: each term any of its spellings as a prefix. */

@@ -45,32 +45,33 @@ export const recipientSearchResultSchema = z.object({
   revision: z.string().max(100).optional(),
 });
 
-/** The most rows the picker's own copy of a directory holds; a larger directory is cut (and its answers wait for the host). */
-export const SNAPSHOT_MAX = 250_000;
+/** Rows of a directory per snapshot page: a page costs the host a few milliseconds, so no send waits behind a copy. */
+export const SNAPSHOT_PAGE = 10_000;
+/** An empty search lists at most 50 recent and 50 more by name: the first page carries the first 100 by name. */
+export const SNAPSHOT_BY_NAME = 100;
 
 /**
- * An account's directory for the picker to search on its own, in columns (row i of each): only what
- * an option shows. `kinds` is one digit per row, an index into `recipientKinds`; `used` pairs a row
- * with when it was last written to; `byName` is the first rows in name order; rows are in the host
- * index's order. `revision` names this state of the directory: a search answer with another one
- * means the copy is behind.
+ * A page of an account's directory for the picker to search on its own, in columns (row i of each):
+ * only what an option shows, in the host index's order. `kinds` is one digit per row, an index into
+ * `recipientKinds`; `used` pairs a row of the page with when it was last written to; `byName` (first
+ * page only) is the first rows in name order; `next` is the `after` of the following page. `revision`
+ * names this state of the directory: pages or a search answer with another one mean the copy is behind.
  */
 export const directorySnapshotSchema = z
   .object({
     revision: z.string().max(100),
     provider: providerIdSchema,
     directory: directoryStateSchema,
-    targets: z.array(recipientTargetSchema).max(SNAPSHOT_MAX),
+    targets: z.array(recipientTargetSchema).max(SNAPSHOT_PAGE),
     kinds: z
       .string()
       .regex(/^[0-5]*$/)
-      .max(SNAPSHOT_MAX),
-    names: z.array(z.string().max(300)).max(SNAPSHOT_MAX),
-    details: z.array(z.string().max(300)).max(SNAPSHOT_MAX),
-    used: z.array(z.tuple([z.number().int().nonnegative(), z.number()])).max(SNAPSHOT_MAX),
-    byName: z.array(z.number().int().nonnegative()).max(100),
-    /** The directory has more than SNAPSHOT_MAX rows: the copy holds the first of them. */
-    truncated: z.boolean(),
+      .max(SNAPSHOT_PAGE),
+    names: z.array(z.string().max(300)).max(SNAPSHOT_PAGE),
+    details: z.array(z.string().max(300)).max(SNAPSHOT_PAGE),
+    used: z.array(z.tuple([z.number().int().nonnegative(), z.number()])).max(SNAPSHOT_PAGE),
+    byName: z.array(recipientSchema.omit({ accountId: true, provider: true })).max(SNAPSHOT_BY_NAME),
+    next: z.number().int().nonnegative().optional(),
   })
   .refine((s) => s.names.length === s.targets.length && s.details.length === s.targets.length && s.kinds.length === s.targets.length, {
     message: 'columns of different lengths',

@@ -35,11 +35,8 @@ const rowSchema = z.object({
   detail: z.string(),
   used_at: z.number().nullable(),
 });
-/** An empty search lists at most 50 recent and 50 more by name: the copy carries the first 100 by name. */
-const BY_NAME = 100;
-
-/** An account's directory in columns (`kinds` one digit per row, an index into `recipientKinds`). */
-export type DirectorySnapshotRows = Omit<DirectorySnapshot, 'revision' | 'provider' | 'directory'>;
+/** A page of an account's directory in columns (`kinds` one digit per row, an index into `recipientKinds`). */
+export type DirectorySnapshotRows = Omit<DirectorySnapshot, 'revision' | 'provider' | 'directory' | 'byName'>;
 
 /**
  * The directory and the conversation cache, on their own connection to the history database
@@ -82,8 +79,10 @@ export class DirectoryStore {
         'SELECT target, kind, name, detail, used_at FROM recipients WHERE account_id = ? AND used_at IS NOT NULL ORDER BY used_at DESC LIMIT ?',
       ),
       byName: this.db.prepare('SELECT target, kind, name, detail, used_at FROM recipients WHERE account_id = ? ORDER BY name LIMIT ?'),
-      byNameSeq: this.db.prepare('SELECT seq FROM recipients WHERE account_id = ? ORDER BY name LIMIT ?'),
-      all: this.db.prepare('SELECT seq, target, kind, name, detail, used_at FROM recipients WHERE account_id = ? ORDER BY seq LIMIT ?'),
+      // `+account_id`: walk the table in its own order rather than sort what an index of accounts finds.
+      page: this.db.prepare(
+        'SELECT seq, target, kind, name, detail, used_at FROM recipients WHERE +account_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      ),
       markUsed: this.db.prepare(
         `INSERT INTO recipients (account_id, target, kind, name, detail, label, seen_at, used_at) VALUES (?, ?, ?, '', '', ?, 0, ?)
          ON CONFLICT(account_id, target) DO UPDATE SET used_at = excluded.used_at`,
@@ -143,25 +142,22 @@ export class DirectoryStore {
   }
 
   /**
-   * The whole directory of an account in its index order (at most `max` rows), for the picker's own
-   * copy: what an option shows, and the first rows by name that an empty text lists.
+   * One page of an account's directory in the index's order, after row `after`, for the picker's own
+   * copy: only what an option shows. `next` is where the following page starts, absent at the end.
    */
-  snapshot(accountId: string, max: number): DirectorySnapshotRows {
-    const rows: DirectorySnapshotRows = { targets: [], kinds: '', names: [], details: [], used: [], byName: [], truncated: false };
-    const at = new Map<number, number>();
+  snapshotPage(accountId: string, after: number, size: number): DirectorySnapshotRows {
+    const rows: DirectorySnapshotRows = { targets: [], kinds: '', names: [], details: [], used: [] };
     const kinds: string[] = [];
-    for (const row of this.st.all.iterate(accountId, max + 1)) {
-      if (rows.targets.length === max) {
-        rows.truncated = true;
-        break;
-      }
-      const kind = recipientKinds.findIndex((k) => k === row.kind);
+    let last = after;
+    let read = 0;
+    for (const row of this.st.page.iterate(accountId, after, size)) {
+      read++;
       const { seq, target, name, detail, used_at } = row;
+      if (typeof seq === 'number') last = seq;
+      const kind = recipientKinds.findIndex((k) => k === row.kind);
       // A row the search could not show either (a contract bound or an unknown kind) is left out of the copy too.
-      if (kind < 0 || typeof seq !== 'number' || typeof target !== 'string' || typeof name !== 'string' || typeof detail !== 'string')
-        continue;
+      if (kind < 0 || typeof target !== 'string' || typeof name !== 'string' || typeof detail !== 'string') continue;
       if (!target || target.length > 200 || name.length > 300 || detail.length > 300) continue;
-      at.set(seq, rows.targets.length);
       if (typeof used_at === 'number') rows.used.push([rows.targets.length, used_at]);
       rows.targets.push(target);
       kinds.push(String(kind));
@@ -169,11 +165,13 @@ export class DirectoryStore {
       rows.details.push(detail);
     }
     rows.kinds = kinds.join('');
-    for (const r of this.st.byNameSeq.all(accountId, BY_NAME)) {
-      const i = typeof r.seq === 'number' ? at.get(r.seq) : undefined;
-      if (i !== undefined) rows.byName.push(i);
-    }
+    if (read === size) rows.next = last;
     return rows;
+  }
+
+  /** The first rows by name, which an empty search lists after the recent ones. */
+  firstByName(accountId: string, provider: ProviderId, n: number): Recipient[] {
+    return this.recipients(accountId, provider, this.st.byName.all(accountId, n));
   }
 
   /**

@@ -3,12 +3,14 @@ import { type SendError } from '../../shared/errors.ts';
 import { OperatorError, sendError } from '../../shared/operator-error.ts';
 import type { OutgoingMessage } from '../../shared/messages/index.ts';
 import {
-  SNAPSHOT_MAX,
+  SNAPSHOT_BY_NAME,
+  SNAPSHOT_PAGE,
   type Conversation,
   type DirectorySnapshot,
   type DirectoryState,
   type RecipientSearchResult,
 } from '../../shared/recipients.ts';
+import { mayLookUp } from '../../shared/recipient-match.ts';
 import type { Clock } from '../clock.ts';
 import { storedJson } from '../stored-json.ts';
 import type { AccountView } from '../../shared/accounts.ts';
@@ -165,7 +167,7 @@ export class Directory {
     let items = this.d.store.search(accountId, view.provider, text, limit);
     const reader = this.reader(view);
     // An INN that no counterparty has: ask the provider's organisation look-up (Diadoc).
-    if (items.length === 0 && reader.lookup && /^\s*\d{10}(\d{2})?\s*([/ ]\s*\d{9})?\s*$/.test(text) && this.supported(view)) {
+    if (items.length === 0 && reader.lookup && mayLookUp(text) && this.supported(view)) {
       const { adapter } = await this.d.accounts.resolve(accountId);
       const found = await reader.lookup(this.context(adapter), text);
       if (found.length) {
@@ -178,14 +180,21 @@ export class Directory {
     return { items, directory: this.state(accountId), revision: this.d.store.revision(accountId) };
   }
 
-  /** The account's directory for the picker's own copy (nothing for a provider without one). */
-  snapshot(accountId: string): DirectorySnapshot {
+  /**
+   * A page of the account's directory for the picker's own copy (nothing for a provider without one);
+   * the first page also carries the first rows by name, which an empty search lists.
+   */
+  snapshot(accountId: string, after: number | undefined): DirectorySnapshot {
     const directory = this.state(accountId);
     const revision = this.d.store.revision(accountId);
     const provider = this.view(accountId).provider;
     if (directory.state === 'unsupported')
-      return { revision, provider, directory, targets: [], kinds: '', names: [], details: [], used: [], byName: [], truncated: false };
-    return { revision, provider, directory, ...this.d.store.snapshot(accountId, SNAPSHOT_MAX) };
+      return { revision, provider, directory, targets: [], kinds: '', names: [], details: [], used: [], byName: [] };
+    const byName =
+      after === undefined
+        ? this.d.store.firstByName(accountId, provider, SNAPSHOT_BY_NAME).map(({ accountId: _a, provider: _p, ...r }) => r)
+        : [];
+    return { revision, provider, directory, byName, ...this.d.store.snapshotPage(accountId, after ?? 0, SNAPSHOT_PAGE) };
   }
 
   /** The conversation from the cache, or read now (`fresh`, or nothing cached). Never throws for a read failure. */

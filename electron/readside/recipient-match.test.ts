@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { seedDirectory } from '../../bench/directory.ts';
 import { buildIndex, searchIndex } from '../../renderer/recipients/directory-index.ts';
 import { foldsExactly, words } from '../../shared/recipient-match.ts';
+import type { DirectorySnapshot } from '../../shared/recipients.ts';
 import { openHistory } from '../history/store.ts';
 import { DirectoryStore, type DirectoryEntry } from './directory-store.ts';
 
@@ -15,13 +16,22 @@ function store(): DirectoryStore {
   return new DirectoryStore(file);
 }
 
+/** The picker's copy as the host hands it over, a page at a time (small pages, to cross their seams). */
 function copyOf(s: DirectoryStore, account: string) {
-  return buildIndex(account, {
-    revision: s.revision(account),
-    provider: 'market',
-    directory: { state: 'ready', count: s.count(account) },
-    ...s.snapshot(account, 250_000),
-  });
+  const pages: DirectorySnapshot[] = [];
+  let after: number | undefined;
+  do {
+    const page: DirectorySnapshot = {
+      revision: s.revision(account),
+      provider: 'market',
+      directory: { state: 'ready', count: s.count(account) },
+      byName: after === undefined ? s.firstByName(account, 'market', 100).map(({ accountId: _a, provider: _p, ...r }) => r) : [],
+      ...s.snapshotPage(account, after ?? 0, 700),
+    };
+    pages.push(page);
+    after = page.next;
+  } while (after !== undefined);
+  return buildIndex(account, pages);
 }
 
 const entry = (target: string, name: string, detail: string, kind: DirectoryEntry['kind'] = 'chat'): DirectoryEntry => ({
@@ -99,7 +109,8 @@ describe('the picker’s search over its copy of the directory', () => {
     for (let i = 0; i < 25; i++) s.markUsed('a1', String(7_000_000 + i * 97), `chat ${7_000_000 + i * 97}`, 1000 + (i % 7));
     s.markUsed('a1', 't-2', 'chat t-2', 5000);
     const copy = copyOf(s, 'a1');
-    expect(copy.exact).toBe(false); // Ǡ and Greek fold outside the checked scripts
+    expect(copy.folds).toBe(false); // Ǡ and Greek fold outside the checked scripts
+    expect(searchIndex(copy, 'мария', 8).exact).toBe(false);
     for (const q of queries)
       for (const limit of [8, 20, 50]) {
         const host = s.search('a1', 'market', q, limit);
@@ -124,9 +135,30 @@ describe('the picker’s search over its copy of the directory', () => {
     seedDirectory(s, 'a1', 500, 1);
     s.put('a1', tricky.slice(0, 9), 1);
     const copy = copyOf(s, 'a1');
-    expect(copy.exact).toBe(true);
+    expect(copy.folds && copy.whole && copy.consistent).toBe(true);
     expect(searchIndex(copy, 'мария', 8).exact).toBe(true);
     expect(searchIndex(copy, '日本', 8).exact).toBe(false);
+    // Nothing here has this INN, but the provider may: the host asks it, so the copy's "nothing" is not the answer.
+    expect(searchIndex(copy, '7712345678', 8)).toEqual({ items: [], exact: false });
+    expect(searchIndex(copy, 'нетакого', 8)).toEqual({ items: [], exact: true });
+  });
+
+  it('is not the host’s answer when the directory changed between two of its pages', () => {
+    const s = store();
+    seedDirectory(s, 'a1', 1500, 1);
+    const first = {
+      revision: s.revision('a1'),
+      provider: 'market' as const,
+      directory: { state: 'ready' as const, count: 1500 },
+      byName: [],
+    };
+    const page1 = { ...first, ...s.snapshotPage('a1', 0, 1000) };
+    s.markUsed('a1', '7000001', 'chat 7000001', 99);
+    const page2 = { ...first, revision: s.revision('a1'), ...s.snapshotPage('a1', page1.next!, 1000) };
+    const copy = buildIndex('a1', [page1, page2]);
+    expect(copy.whole).toBe(true);
+    expect(copy.consistent).toBe(false);
+    expect(searchIndex(copy, 'мария', 8).exact).toBe(false);
   });
 
   it('knows a copy is behind: every write to the directory gives it a new revision', () => {

@@ -8,6 +8,7 @@ import { operatorFixesEn } from './parts/operator-fixes.ts';
 import { marketEn } from './parts/market.ts';
 import { pachcaEn } from './parts/pachca.ts';
 import { diadocReadEn } from './parts/diadoc-read.ts';
+import { pickerEn } from './parts/picker.ts';
 import { readsideEn } from './parts/readside.ts';
 import { safeguardsEn } from './parts/safeguards.ts';
 import { shellEn } from './parts/shell.ts';
@@ -22,6 +23,7 @@ export const en: Record<DictKey, Message> = {
   ...labelsEn,
   ...pachcaEn,
   ...readsideEn,
+  ...pickerEn,
   ...diadocReadEn,
   ...diadocEn,
   ...marketEn,

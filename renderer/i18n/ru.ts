@@ -8,6 +8,7 @@ import { operatorFixesRu } from './parts/operator-fixes.ts';
 import { marketRu } from './parts/market.ts';
 import { pachcaRu } from './parts/pachca.ts';
 import { diadocReadRu } from './parts/diadoc-read.ts';
+import { pickerRu } from './parts/picker.ts';
 import { readsideRu } from './parts/readside.ts';
 import { safeguardsRu } from './parts/safeguards.ts';
 import { shellRu } from './parts/shell.ts';
@@ -20,6 +21,7 @@ export const ru = {
   ...labelsRu,
   ...pachcaRu,
   ...readsideRu,
+  ...pickerRu,
   ...diadocReadRu,
   ...diadocRu,
   ...marketRu,

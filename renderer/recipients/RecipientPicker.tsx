@@ -1,7 +1,9 @@
 import { useId, useMemo, useState, type ReactNode } from 'react';
 import type { Recipient } from '../../shared/recipients.ts';
 import { describeError, useT } from '../i18n/index.ts';
-import { useRecipientSearch, useRefreshDirectory } from './queries.ts';
+import { searchIndex } from './directory-index.ts';
+import { pickerOptions } from './picker-options.ts';
+import { useDirectoryCopy, useRecipientSearch, useRefreshDirectory } from './queries.ts';
 
 interface Props {
   accountId: string | undefined;
@@ -31,12 +33,22 @@ export function RecipientPicker(p: Props) {
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const results = useRecipientSearch(p.accountId, p.value, open);
+  const copy = useDirectoryCopy(p.accountId);
   // The name of what the field holds now: the directory entry whose target it is.
   const digits = p.target?.replace(/^[a-z]+:/, '').replace(/@.*$/, '') ?? '';
   const named = useRecipientSearch(p.accountId, digits, !!p.target);
   const chosen = named.data?.items.find((r) => r.target === p.target);
-  const items = open ? (results.data?.items ?? []) : [];
-  const directory = (results.data ?? named.data)?.directory;
+  const index = copy.data ?? undefined;
+  // The keystroke's own render answers from the copy; the host's answer replaces it when it comes.
+  const local = useMemo(() => (open && index ? searchIndex(index, p.value, 8) : undefined), [open, index, p.value]);
+  const shown = pickerOptions({
+    host: results.data,
+    hostIsForText: results.isSuccess && !results.isPlaceholderData,
+    local,
+    copyCurrent: !!index && !copy.isStale && !copy.isFetching && index.directory.state !== 'refreshing',
+  });
+  const items = open ? shown.items : [];
+  const directory = (results.data ?? named.data)?.directory ?? index?.directory;
   const refresh = useRefreshDirectory(p.accountId);
   const time = useMemo(
     () => new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit' }),
@@ -93,8 +105,9 @@ export function RecipientPicker(p: Props) {
           role="listbox"
           aria-label={t('picker.results')}
           className="picker-list"
-          // The text these options answer, absent while the previous answer stands in: the bench times a keystroke to it.
-          data-results-for={results.isPlaceholderData ? undefined : p.value}
+          // The text these options answer, absent while they stand in for it: the bench times a keystroke to it.
+          data-results-for={shown.answered ? p.value : undefined}
+          aria-busy={!shown.answered}
         >
           {items.map((r, i) => (
             <li
@@ -120,7 +133,8 @@ export function RecipientPicker(p: Props) {
           ))}
         </ul>
       )}
-      {open && p.value.trim() && results.isSuccess && results.data.items.length === 0 && directory?.state !== 'unsupported' && (
+      {items.length > 0 && !shown.answered && <small className="muted picker-provisional">{t('picker.provisional')}</small>}
+      {open && p.value.trim() && shown.answered && shown.items.length === 0 && directory?.state !== 'unsupported' && (
         <small className="muted">{t('picker.none')}</small>
       )}
       {chosen ? (
