@@ -15,13 +15,18 @@ export const SEARCH_CANDIDATES = 200;
 /** A term with more ё/е than this matches only the spellings of its first ones (16 spellings at most). */
 const MAX_YO_SWAPS = 4;
 
-/** Code points whose folding here is checked against SQLite's tokenizer (a test walks all of them). */
-// Latin up to Extended-A, Cyrillic, punctuation and currency signs. Beyond them (Latin Extended-B, lone
-// combining accents, Greek, …) the tokenizer's tables have quirks not copied here.
-// (Not a `u` regex: these are several times faster, and a surrogate half is outside the ranges, as it should be.)
-const UNVERIFIED = /[^\u0000-\u017F\u0400-\u04FF\u2000-\u2064\u20A0-\u20B9]/;
+/**
+ * Code points where this folding and SQLite's tokenizer part (its Unicode tables are older and have
+ * quirks: Latin Extended-B, Greek, lone accents, unassigned points, …), found by comparing every
+ * character of the Basic Multilingual Plane (a test does it again), and everything beyond that plane.
+ * Not a `u` regex: those are several times slower here.
+ */
+const UNVERIFIED =
+  /[\u01A0-\u0233\u0305-\u03F5\u0528-\u061D\u070E-\u074C\u07B2-\u08FF\u0984-\u0EFF\u0F48-\u0FFF\u10C6-\u10CF\u1249-\u1317\u135B-\u13FF\u169D-\u169F\u16F9-\u177F\u17DE-\u181F\u1879-\u18AF\u18F6-\u1A1D\u1A5F-\u1AFF\u1B4D-\u1B7F\u1BF4-\u1CFF\u1DE7-\u1FFF\u2065-\u20FF\u218A-\u218F\u23F4-\u245F\u2700\u2B4D-\u2C2F\u2CF4-\u2DDF\u2E3C-\u2E9A\u2EF4-\u2EFF\u2FD6-\u2FFF\u3040\u3097-\u3098\u3100-\u3130\u318F\u31E4-\u321F\u32FF\uA48D-\uA4CF\uA62C-\uA63F\uA698-\uA69E\uA6F8-\uA6FF\uA796-\uA87F\uA8C5-\uA8FF\uA954-\uA97F\uA9CE-\uAA7D\uAAC3-\uAB6F\uABEE-\uABFF\uD7A4-\uD7FF\uE000-\uF8FF\uFA6E-\uFA6F\uFADA-\uFB45\uFBC2-\uFBD2\uFD40-\uFD4F\uFD90-\uFE75\uFEFD-\uFF00\uFFBF-\uFFF8\uD800-\uDFFF]/;
+/** Latin to Extended-A, Cyrillic, punctuation: text of these alone takes the fast path of `words`. */
+const SIMPLE = /^[\u0000-\u017F\u0400-\u04FF\u2000-\u2064]*$/;
 
-/** Does the tokenizer fold this text exactly as `words` does? Outside these scripts the picker waits for the host. */
+/** Does the tokenizer fold this text exactly as `words` does? Where it may not, the picker waits for the host. */
 export function foldsExactly(text: string): boolean {
   return !UNVERIFIED.test(text);
 }
@@ -32,8 +37,8 @@ const OWN_FOLD = /[µſİ]/g;
 /** A Latin letter with accents, or an accent alone: the slow path. */
 const ACCENTED = /[\u00C0-\u017F\u0300-\u036F]/;
 const WORD = /[\p{L}\p{N}]+/gu;
-/** The same as WORD for lower-case text of the checked scripts, spelled out (a `u` regex is several times slower). */
-const CHECKED_WORD =
+/** The same as WORD for lower-case SIMPLE text, spelled out (a `u` regex is several times slower). */
+const SIMPLE_WORD =
   /[0-9a-z\u00AA\u00B2\u00B3\u00B5\u00B9\u00BA\u00BC-\u00BE\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u017F\u0400-\u0481\u048A-\u04FF]+/g;
 
 /** remove_diacritics 2: a Latin letter with a single accent becomes the bare letter; an accent alone joins the letters around it. */
@@ -58,7 +63,7 @@ function stripAccents(lower: string): string {
 export function words(text: string): string[] {
   let t = text.replace(OWN_FOLD, (c) => OWN_FOLDS[c] ?? c).toLowerCase();
   if (ACCENTED.test(t)) t = stripAccents(t);
-  return t.match(foldsExactly(t) ? CHECKED_WORD : WORD) ?? [];
+  return t.match(SIMPLE.test(t) ? SIMPLE_WORD : WORD) ?? [];
 }
 
 /** ё and е as one letter: the key the picker files words under. */

@@ -109,7 +109,7 @@ describe('the picker’s search over its copy of the directory', () => {
     for (let i = 0; i < 25; i++) s.markUsed('a1', String(7_000_000 + i * 97), `chat ${7_000_000 + i * 97}`, 1000 + (i % 7));
     s.markUsed('a1', 't-2', 'chat t-2', 5000);
     const copy = copyOf(s, 'a1');
-    expect(copy.folds).toBe(false); // Ǡ and Greek fold outside the checked scripts
+    expect(copy.folds).toBe(false); // Ǡ and Greek: SQLite's tables have quirks there that are not copied
     expect(searchIndex(copy, 'мария', 8).exact).toBe(false);
     for (const q of queries)
       for (const limit of [8, 20, 50]) {
@@ -130,14 +130,15 @@ describe('the picker’s search over its copy of the directory', () => {
     expect(searchIndex(copy, 'ЁЖИК', 20).items.map((r) => r.name)).toEqual(['ЁЖИК', 'ежик']);
   });
 
-  it('says its answer is the host’s when every row folds in checked scripts, and not for text outside them', () => {
+  it('says its answer is the host’s when every row folds as the host’s index does, and not for text that may not', () => {
     const s = store();
     seedDirectory(s, 'a1', 500, 1);
     s.put('a1', tricky.slice(0, 9), 1);
     const copy = copyOf(s, 'a1');
     expect(copy.folds && copy.whole && copy.consistent).toBe(true);
     expect(searchIndex(copy, 'мария', 8).exact).toBe(true);
-    expect(searchIndex(copy, '日本', 8).exact).toBe(false);
+    expect(searchIndex(copy, '日本', 8).exact).toBe(true);
+    expect(searchIndex(copy, 'άλφα', 8).exact).toBe(false);
     // Nothing here has this INN, but the provider may: the host asks it, so the copy's "nothing" is not the answer.
     expect(searchIndex(copy, '7712345678', 8)).toEqual({ items: [], exact: false });
     expect(searchIndex(copy, 'нетакого', 8)).toEqual({ items: [], exact: true });
@@ -175,14 +176,14 @@ describe('the picker’s search over its copy of the directory', () => {
 });
 
 describe('the words of the directory', () => {
-  it('are folded as SQLite’s unicode61 tokenizer folds them, for every character of the checked scripts', () => {
+  it('are folded as SQLite’s unicode61 tokenizer folds them, for every character it claims to fold alike', () => {
     const db = new DatabaseSync(':memory:');
     db.exec(
       "CREATE VIRTUAL TABLE f USING fts5(x, tokenize='unicode61 remove_diacritics 2'); CREATE VIRTUAL TABLE v USING fts5vocab(f, 'instance');",
     );
     const insert = db.prepare('INSERT INTO f(rowid, x) VALUES (?, ?)');
     const checked: number[] = [];
-    for (let cp = 0x20; cp < 0x2100; cp++) if (foldsExactly(String.fromCodePoint(cp))) checked.push(cp);
+    for (let cp = 0x20; cp < 0x10000; cp++) if (foldsExactly(String.fromCodePoint(cp))) checked.push(cp);
     db.exec('BEGIN');
     for (const cp of checked) insert.run(cp, `q${String.fromCodePoint(cp)}q Ab${String.fromCodePoint(cp)}`);
     db.exec('COMMIT');
@@ -195,7 +196,7 @@ describe('the words of the directory', () => {
     const differ = checked.filter(
       (cp) => words(`q${String.fromCodePoint(cp)}q Ab${String.fromCodePoint(cp)}`).join(' ') !== (sqlite.get(cp) ?? []).join(' '),
     );
-    expect(checked.length).toBeGreaterThan(700);
+    expect(checked.length).toBeGreaterThan(50_000);
     expect(differ.map((cp) => `U+${cp.toString(16)}`)).toEqual([]);
   });
 });

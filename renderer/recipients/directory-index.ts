@@ -110,10 +110,17 @@ export function addRows(ix: DirectoryIndex, page: DirectorySnapshot, from: numbe
   }
 }
 
-/** The whole copy at once (tests, and the bench's cost of it). */
-export function buildIndex(accountId: string, pages: readonly DirectorySnapshot[]): DirectoryIndex {
+/** A page's rows in slices of `rows` to file one at a time; an empty page (the end of a directory of whole pages) is one empty slice. */
+export function slicesOf(page: DirectorySnapshot, rows: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let from = 0; from === 0 || from < page.targets.length; from += rows) out.push([from, Math.min(page.targets.length, from + rows)]);
+  return out;
+}
+
+/** The whole copy at once (tests). */
+export function buildIndex(accountId: string, pages: readonly DirectorySnapshot[], sliceRows = 1000): DirectoryIndex {
   const ix = startIndex(accountId, pages[0]!);
-  for (const p of pages) addRows(ix, p, 0, p.targets.length);
+  for (const p of pages) for (const [from, to] of slicesOf(p, sliceRows)) addRows(ix, p, from, to);
   return ix;
 }
 

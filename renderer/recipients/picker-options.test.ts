@@ -72,6 +72,13 @@ describe('what the picker lists on a keystroke', () => {
     });
   });
 
+  it('knows the copy is whole when the directory ends on a page boundary (an empty last page)', () => {
+    const rows: [string, string, string][] = [['901', 'Мария Смирнова', '45000037 · NEW']];
+    const ix = buildIndex('acc', [page(rows, { next: 1 }), page([])], 1);
+    expect(ix.whole).toBe(true);
+    expect(searchIndex(ix, 'мари', 8).exact).toBe(true);
+  });
+
   it('does not answer from a copy the host has not finished handing over', () => {
     const first = buildIndex('acc', [page([['901', 'Мария Смирнова', '45000037 · NEW']], { next: 1 })]);
     expect(searchIndex(first, 'мари', 8)).toMatchObject({ exact: false });

@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { client } from '../api.ts';
-import { addRows, COPY_MAX_ROWS, startIndex, type DirectoryIndex } from './directory-index.ts';
+import { addRows, COPY_MAX_ROWS, slicesOf, startIndex, type DirectoryIndex } from './directory-index.ts';
 
 /** Query keys of the read side: a directory search per account and text, the picker's copy of it, a conversation per account and target. */
 export const readKeys = {
@@ -33,9 +33,9 @@ async function loadCopy(accountId: string, signal: AbortSignal): Promise<Directo
   const ix = startIndex(accountId, page);
   let pages = 1;
   for (;;) {
-    for (let from = 0; from < page.targets.length; from += SLICE_ROWS) {
+    for (const [from, to] of slicesOf(page, SLICE_ROWS)) {
       if (signal.aborted) throw new DOMException('copy replaced', 'AbortError');
-      addRows(ix, page, from, Math.min(page.targets.length, from + SLICE_ROWS));
+      addRows(ix, page, from, to);
       await nextTask();
     }
     if (page.next === undefined || ix.size >= COPY_MAX_ROWS) break;
