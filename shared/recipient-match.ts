@@ -18,26 +18,112 @@ const MAX_YO_SWAPS = 4;
 /**
  * Code points where this folding and SQLite's tokenizer part (its Unicode tables are older and have
  * quirks: Latin Extended-B, Greek, lone accents, unassigned points, …), found by comparing every
- * character of the Basic Multilingual Plane (a test does it again), and everything beyond that plane.
- * Not a `u` regex: those are several times slower here.
+ * character of the Basic Multilingual Plane (a test does it again); and everything beyond that plane.
  */
-const UNVERIFIED =
-  /[\u01A0-\u0233\u0305-\u03F5\u0528-\u061D\u070E-\u074C\u07B2-\u08FF\u0984-\u0EFF\u0F48-\u0FFF\u10C6-\u10CF\u1249-\u1317\u135B-\u13FF\u169D-\u169F\u16F9-\u177F\u17DE-\u181F\u1879-\u18AF\u18F6-\u1A1D\u1A5F-\u1AFF\u1B4D-\u1B7F\u1BF4-\u1CFF\u1DE7-\u1FFF\u2065-\u20FF\u218A-\u218F\u23F4-\u245F\u2700\u2B4D-\u2C2F\u2CF4-\u2DDF\u2E3C-\u2E9A\u2EF4-\u2EFF\u2FD6-\u2FFF\u3040\u3097-\u3098\u3100-\u3130\u318F\u31E4-\u321F\u32FF\uA48D-\uA4CF\uA62C-\uA63F\uA698-\uA69E\uA6F8-\uA6FF\uA796-\uA87F\uA8C5-\uA8FF\uA954-\uA97F\uA9CE-\uAA7D\uAAC3-\uAB6F\uABEE-\uABFF\uD7A4-\uD7FF\uE000-\uF8FF\uFA6E-\uFA6F\uFADA-\uFB45\uFBC2-\uFBD2\uFD40-\uFD4F\uFD90-\uFE75\uFEFD-\uFF00\uFFBF-\uFFF8\uD800-\uDFFF]/;
-/** Latin to Extended-A, Cyrillic, punctuation: text of these alone takes the fast path of `words`. */
-const SIMPLE = /^[\u0000-\u017F\u0400-\u04FF\u2000-\u2064]*$/;
+const UNVERIFIED: readonly (readonly [number, number])[] = [
+  [0x01a0, 0x0233],
+  [0x0305, 0x03f5],
+  [0x0528, 0x061d],
+  [0x070e, 0x074c],
+  [0x07b2, 0x08ff],
+  [0x0984, 0x0eff],
+  [0x0f48, 0x0fff],
+  [0x10c6, 0x10cf],
+  [0x1249, 0x1317],
+  [0x135b, 0x13ff],
+  [0x169d, 0x169f],
+  [0x16f9, 0x177f],
+  [0x17de, 0x181f],
+  [0x1879, 0x18af],
+  [0x18f6, 0x1a1d],
+  [0x1a5f, 0x1aff],
+  [0x1b4d, 0x1b7f],
+  [0x1bf4, 0x1cff],
+  [0x1de7, 0x1fff],
+  [0x2065, 0x20ff],
+  [0x218a, 0x218f],
+  [0x23f4, 0x245f],
+  [0x2700, 0x2700],
+  [0x2b4d, 0x2c2f],
+  [0x2cf4, 0x2ddf],
+  [0x2e3c, 0x2e9a],
+  [0x2ef4, 0x2eff],
+  [0x2fd6, 0x2fff],
+  [0x3040, 0x3040],
+  [0x3097, 0x3098],
+  [0x3100, 0x3130],
+  [0x318f, 0x318f],
+  [0x31e4, 0x321f],
+  [0x32ff, 0x32ff],
+  [0xa48d, 0xa4cf],
+  [0xa62c, 0xa63f],
+  [0xa698, 0xa69e],
+  [0xa6f8, 0xa6ff],
+  [0xa796, 0xa87f],
+  [0xa8c5, 0xa8ff],
+  [0xa954, 0xa97f],
+  [0xa9ce, 0xaa7d],
+  [0xaac3, 0xab6f],
+  [0xabee, 0xabff],
+  [0xd7a4, 0xd7ff],
+  [0xe000, 0xf8ff],
+  [0xfa6e, 0xfa6f],
+  [0xfada, 0xfb45],
+  [0xfbc2, 0xfbd2],
+  [0xfd40, 0xfd4f],
+  [0xfd90, 0xfe75],
+  [0xfefd, 0xff00],
+  [0xffbf, 0xfff8],
+];
+
+function unverified(code: number): boolean {
+  if (code >= 0xd800 && code <= 0xdfff) return true;
+  let lo = 0;
+  let hi = UNVERIFIED.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const [from, to] = UNVERIFIED[mid]!;
+    if (code < from) hi = mid - 1;
+    else if (code > to) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
 
 /** Does the tokenizer fold this text exactly as `words` does? Where it may not, the picker waits for the host. */
 export function foldsExactly(text: string): boolean {
-  return !UNVERIFIED.test(text);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x1a0 && unverified(code)) return false;
+  }
+  return true;
+}
+
+/** Latin to Extended-A, Cyrillic, punctuation: text of these alone takes the fast path of `words`. */
+function simple(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x180 && !(code >= 0x400 && code <= 0x4ff) && !(code >= 0x2000 && code <= 0x2064)) return false;
+  }
+  return true;
+}
+
+const isAccent = (code: number) => code >= 0x300 && code <= 0x36f;
+
+/** A Latin letter with accents, or an accent alone: the slow path. */
+function accented(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code >= 0xc0 && code <= 0x17f) || isAccent(code)) return true;
+  }
+  return false;
 }
 
 /** Letters the tokenizer folds otherwise than JavaScript's lower case does. */
 const OWN_FOLDS: Record<string, string> = { µ: 'μ', ſ: 's', İ: 'i' };
 const OWN_FOLD = /[µſİ]/g;
-/** A Latin letter with accents, or an accent alone: the slow path. */
-const ACCENTED = /[\u00C0-\u017F\u0300-\u036F]/;
 const WORD = /[\p{L}\p{N}]+/gu;
-/** The same as WORD for lower-case SIMPLE text, spelled out (a `u` regex is several times slower). */
+/** The same as WORD for lower-case `simple` text, spelled out (a `u` regex is several times slower). */
 const SIMPLE_WORD =
   /[0-9a-z\u00AA\u00B2\u00B3\u00B5\u00B9\u00BA\u00BC-\u00BE\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u017F\u0400-\u0481\u048A-\u04FF]+/g;
 
@@ -46,10 +132,10 @@ function stripAccents(lower: string): string {
   let out = '';
   for (const ch of lower) {
     const cp = ch.codePointAt(0)!;
-    if (cp >= 0x300 && cp <= 0x36f) continue;
+    if (isAccent(cp)) continue;
     if (cp >= 0xc0 && cp <= 0x17f) {
       const parts = ch.normalize('NFD');
-      if (parts.length === 2 && /[a-z]/.test(parts[0]!) && /[\u0300-\u036F]/.test(parts[1]!)) {
+      if (parts.length === 2 && /[a-z]/.test(parts[0]!) && isAccent(parts.charCodeAt(1))) {
         out += parts[0];
         continue;
       }
@@ -62,8 +148,8 @@ function stripAccents(lower: string): string {
 /** The words of a name, detail or target as the index holds them. */
 export function words(text: string): string[] {
   let t = text.replace(OWN_FOLD, (c) => OWN_FOLDS[c] ?? c).toLowerCase();
-  if (ACCENTED.test(t)) t = stripAccents(t);
-  return t.match(SIMPLE.test(t) ? SIMPLE_WORD : WORD) ?? [];
+  if (accented(t)) t = stripAccents(t);
+  return t.match(simple(t) ? SIMPLE_WORD : WORD) ?? [];
 }
 
 /** ё and е as one letter: the key the picker files words under. */
