@@ -177,12 +177,12 @@ export const contract = {
   /** Whom an account can write to, as its provider lists them (Green-API v1: `unsupported`). */
   recipients: {
     search: call(recipientSearchSchema, recipientSearchResultSchema),
+    refresh: call(z.object({ accountId: z.string().min(1).max(64) }), directoryStateSchema),
     /** The directory in columns, a page at a time, for the picker to answer a keystroke itself before the host does. */
     snapshot: call(
       z.object({ accountId: z.string().min(1).max(64), after: z.number().int().nonnegative().optional() }),
       directorySnapshotSchema,
     ),
-    refresh: call(z.object({ accountId: z.string().min(1).max(64) }), directoryStateSchema),
   },
   /** Changing a message after it was sent, where the provider allows it (Pachca; Green-API instance). */
   sentMessages: {
