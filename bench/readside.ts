@@ -35,13 +35,15 @@ export interface RefreshFigures {
  * main-thread work a refresh can put in a send's path. Measured by wrapping the store for the run.
  */
 function watchDirectoryWrites(): { figures: () => RefreshFigures['writesDuringSends']; stop: () => void } {
-  const put = DirectoryStore.prototype.put;
+  type Put = (this: DirectoryStore, ...args: Parameters<DirectoryStore['put']>) => void;
+  const original = Object.getOwnPropertyDescriptor(DirectoryStore.prototype, 'put')!;
+  const put = original.value as Put;
   const f = { writes: 0, of: 0, ms: 0 };
-  DirectoryStore.prototype.put = function (this: DirectoryStore, ...args: Parameters<typeof put>) {
+  const watched: Put = function (...args) {
     const during = this.sendActive();
     const t0 = performance.now();
     try {
-      return put.apply(this, args);
+      put.apply(this, args);
     } finally {
       f.of++;
       if (during) {
@@ -50,7 +52,8 @@ function watchDirectoryWrites(): { figures: () => RefreshFigures['writesDuringSe
       }
     }
   };
-  return { figures: () => ({ ...f }), stop: () => void (DirectoryStore.prototype.put = put) };
+  Object.defineProperty(DirectoryStore.prototype, 'put', { ...original, value: watched });
+  return { figures: () => ({ ...f }), stop: () => Object.defineProperty(DirectoryStore.prototype, 'put', original) };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
