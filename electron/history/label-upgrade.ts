@@ -14,8 +14,14 @@ export interface LabelUpgradeOptions {
 
 /** How often progress is told at most: the window shows it, nothing needs it finer. */
 const PROGRESS_EVERY_MS = 250;
-/** A full or locked history is tried again after this long. */
+/** A full or failing disk is tried again after this long; a lock another connection holds, sooner. */
 const RETRY_MS = 2000;
+const LOCKED_RETRY_MS = 100;
+/**
+ * Rows per slice at most, whatever the last slice measured: on a machine that other work starves
+ * a slice that fitted before can take many times longer, and a page waits for the whole of it.
+ */
+const MAX_BATCH = 5000;
 
 /**
  * Converts the rows older builds wrote (legacy-labels.ts) in the background of the main process:
@@ -68,7 +74,7 @@ export class LabelUpgrade {
       this.current = this.o.history.convertLegacyLabels(this.batch);
       // Toward the slice's length, by at most a factor of two a turn: one slow turn (a GC, a checkpoint) does not swing it.
       const fit = (this.batch * this.sliceMs) / Math.max(1, performance.now() - t0);
-      this.batch = Math.round(Math.min(50_000, this.batch * 2, Math.max(100, this.batch / 2, fit)));
+      this.batch = Math.round(Math.min(MAX_BATCH, this.batch * 2, Math.max(100, this.batch / 2, fit)));
     } catch (e) {
       const cause = writeFailure(e);
       if (!cause) {
@@ -76,8 +82,8 @@ export class LabelUpgrade {
         this.o.log.write('error', 'history.labels.failed', { error: e instanceof Error ? e.stack : String(e) });
         return;
       }
-      this.o.log.write('warn', 'history.labels.retry', { cause });
-      this.schedule(RETRY_MS);
+      if (cause !== 'locked') this.o.log.write('warn', 'history.labels.retry', { cause });
+      this.schedule(cause === 'locked' ? LOCKED_RETRY_MS : RETRY_MS);
       return;
     }
     if (!this.current) {

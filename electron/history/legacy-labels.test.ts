@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { createHost } from '../host.ts';
 import { confSettings } from '../vault/conf-settings.ts';
 import { keyedSecretBox } from '../vault/secret-box.ts';
+import type { Logger } from '../app/log-file.ts';
 import { labelText, legacyLabel, readLabel } from './label-column.ts';
+import { LabelUpgrade } from './label-upgrade.ts';
 import { migrations } from './migrations.ts';
 import { legacyRow, seedLegacyHistory } from './seed-legacy.ts';
 import { openHistory } from './store.ts';
@@ -124,6 +126,35 @@ describe('rows an older version wrote, converted after the window is up', () => 
     const db = new DatabaseSync(f, { readOnly: true });
     expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(migrations.length);
     db.close();
+  });
+
+  it('a full disk pauses the conversion without losing a row, and it goes on once there is room', async () => {
+    const f = join(dir(), 'history.sqlite');
+    const count = 3000;
+    seedLegacyHistory(f, count);
+    let db: DatabaseSync | undefined;
+    const store = openHistory(f, { connection: (c) => (db = c) });
+    const { page_count } = db!.prepare('PRAGMA page_count').get() as { page_count: number };
+    db!.exec(`PRAGMA max_page_count = ${page_count}`);
+    const events: string[] = [];
+    const log: Logger = { write: (_level, event, detail) => events.push(`${event} ${JSON.stringify(detail)}`) };
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    const upgrade = new LabelUpgrade({ history: store, log, sliceMs: 2, progress: (p) => p.done === p.total && finished() });
+    upgrade.start();
+    try {
+      await expect.poll(() => events.some((e) => e.startsWith('history.labels.retry') && e.includes('disk_full'))).toBe(true);
+      expect(upgrade.progress()?.done).toBeLessThan(count);
+      // Meanwhile every row still reads as it must, converted or not.
+      expect(shown(store, 40)).toEqual(Array.from({ length: 40 }, (_, i) => expected(i)));
+      db!.exec('PRAGMA max_page_count = 1073741823');
+      await done;
+      expect(store.legacyLabelProgress()).toBeUndefined();
+      expect(shown(store, count)).toEqual(Array.from({ length: count }, (_, i) => expected(i)));
+    } finally {
+      upgrade.stop();
+      store.close();
+    }
   });
 
   it('the host answers history pages while the conversion runs, and says how far it has come', async () => {

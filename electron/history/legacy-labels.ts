@@ -19,9 +19,14 @@ export const LABEL_COLUMN = `CASE WHEN s.label = '' THEN legacy_label(${legacyAr
 
 /** The SQL function the expression above and the batches call; registered on the history's connection. */
 export function registerLegacyLabel(db: DatabaseSync): void {
-  db.function('legacy_label', { deterministic: true }, (provider, recipient, preview, message) =>
-    labelText(legacyLabel(String(provider), String(recipient), String(preview), typeof message === 'string' ? message : '')),
-  );
+  db.function('legacy_label', { deterministic: true }, (provider, recipient, preview, message) => {
+    try {
+      return labelText(legacyLabel(String(provider), String(recipient), String(preview), typeof message === 'string' ? message : ''));
+    } catch {
+      // A row no reading foresaw shows its key and its text as they are: a throw here would fail the whole page it is on.
+      return labelText({ to: { kind: 'address', id: String(recipient) }, preview: { kind: 'text', text: String(preview) } });
+    }
+  });
 }
 
 /**
