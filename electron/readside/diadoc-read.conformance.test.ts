@@ -9,7 +9,7 @@ import type { SendSummary } from '../../shared/sends.ts';
 import { ManualClock } from '../clock.ts';
 import { DiadocSimulator } from '../sandbox/diadoc.ts';
 import type { ReceivedRequest } from '../sandbox/server.ts';
-import { ok, testHost } from '../testing/host-fixture.ts';
+import { hostWithAccount, ok, testHost, type TestHost } from '../testing/host-fixture.ts';
 import { diadocProtos, protoProblems } from '../testing/proto-json.ts';
 
 /**
@@ -124,25 +124,23 @@ const BOX = 'db32772b-9256-49a8-a133-fda593fda38a';
 
 describe('Diadoc read requests against the fact sheet, answers against the .proto', () => {
   const sim = new DiadocSimulator({ tokens: [TOKEN], boxes: [BOX], read: { counteragents: 230 }, documents: { inboundFrom: 5 } });
-  let host: Awaited<ReturnType<typeof testHost>>;
+  let host: TestHost;
   let account: AccountView;
   let base = '';
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    base = await sim.start();
-    host = await testHost();
-    account = await ok(
-      host.dispatch('accounts.create', {
-        name: 'Diadoc',
-        baseUrl: base,
-        settings: { provider: 'diadoc', authScheme: 'bearer', fromBoxId: BOX },
-        secrets: { token: TOKEN },
-      }),
-    );
+    ({
+      host,
+      account,
+      stop,
+      baseUrl: base,
+    } = await hostWithAccount(sim, {
+      name: 'Diadoc',
+      settings: { provider: 'diadoc', authScheme: 'bearer', fromBoxId: BOX },
+      secrets: { token: TOKEN },
+    }));
   });
-  afterAll(async () => {
-    await host.dispose();
-    await sim.stop();
-  });
+  afterAll(() => stop());
 
   it('pages GetCounteragents with the sheet’s parameters, and every page is a CounteragentList', async () => {
     sim.server.received.length = 0;
@@ -207,7 +205,7 @@ describe('Diadoc’s look for a send whose outcome is unknown, against the fact 
   const TO = '6f1c2b1e-0d4b-4d8e-9a51-3c0c5d7e9f10';
   let base = '';
   let clock: ManualClock;
-  let host: Awaited<ReturnType<typeof testHost>>;
+  let host: TestHost;
   let account: AccountView;
   const detail = (id: string) => ok<SendDetail>(host.dispatch('history.get', { id }));
   beforeAll(async () => {

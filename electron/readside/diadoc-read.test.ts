@@ -3,7 +3,7 @@ import type { AccountView } from '../../shared/accounts.ts';
 import type { DiadocTypesReply } from '../../shared/messages/diadoc-types.ts';
 import type { Conversation, RecipientSearchResult } from '../../shared/recipients.ts';
 import { DiadocSimulator } from '../sandbox/diadoc.ts';
-import { testHost, ok } from '../testing/host-fixture.ts';
+import { hostWithAccount, ok, type TestHost } from '../testing/host-fixture.ts';
 
 const TOKEN = 'diadoc-read-token';
 /** The older `<32 hex>@diadoc.ru` box id (diadoc.md §10) an account may still hold. */
@@ -11,26 +11,24 @@ const OLD_FORM_BOX = '13254c424b4f74fd33240094aeb0f15a@diadoc.ru';
 
 describe('Diadoc counterparties against its simulator', () => {
   const sim = new DiadocSimulator({ tokens: [TOKEN], boxes: [OLD_FORM_BOX], read: { counteragents: 250 }, documents: { inboundFrom: 3 } });
-  let host: Awaited<ReturnType<typeof testHost>>;
+  let host: TestHost;
   let account: AccountView;
   let base = '';
   const search = (text: string) => ok<RecipientSearchResult>(host.dispatch('recipients.search', { accountId: account.id, text }));
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    base = await sim.start();
-    host = await testHost();
-    account = await ok(
-      host.dispatch('accounts.create', {
-        name: 'Diadoc',
-        baseUrl: base,
-        settings: { provider: 'diadoc', authScheme: 'bearer', fromBoxId: OLD_FORM_BOX },
-        secrets: { token: TOKEN },
-      }),
-    );
+    ({
+      host,
+      account,
+      stop,
+      baseUrl: base,
+    } = await hostWithAccount(sim, {
+      name: 'Diadoc',
+      settings: { provider: 'diadoc', authScheme: 'bearer', fromBoxId: OLD_FORM_BOX },
+      secrets: { token: TOKEN },
+    }));
   });
-  afterAll(async () => {
-    await host.dispose();
-    await sim.stop();
-  });
+  afterAll(() => stop());
 
   it('pages GetCounteragents by IndexKey to the last page and keeps every counterparty', async () => {
     const state = await ok<{ state: string; count: number }>(host.dispatch('recipients.refresh', { accountId: account.id }));

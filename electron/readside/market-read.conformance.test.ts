@@ -4,7 +4,7 @@ import type { SendDetail } from '../../shared/contract.ts';
 import type { SendSummary } from '../../shared/sends.ts';
 import { MarketSimulator } from '../sandbox/market.ts';
 import type { ReceivedRequest } from '../sandbox/server.ts';
-import { ok, testHost } from '../testing/host-fixture.ts';
+import { hostWithAccount, ok, type TestHost } from '../testing/host-fixture.ts';
 import { OpenApiSpec } from '../testing/openapi-spec.ts';
 
 /**
@@ -17,29 +17,22 @@ const TOKEN = 'ACMA:market-read-conformance:token';
 
 describe('Market read requests against the published OpenAPI', () => {
   const sim = new MarketSimulator({ tokens: [TOKEN], read: { chats: 45, visibleAfterMs: 0 } });
-  let host: Awaited<ReturnType<typeof testHost>>;
+  let host: TestHost;
   let account: AccountView;
   const reads = () => sim.server.received.filter((r) => !r.path.endsWith('/chats/message') && !r.path.endsWith('/chats/file/send'));
   const operationOf = (r: ReceivedRequest) => spec.find(r.method, r.path)?.op.operationId;
   const maximum = (template: string, name: string) =>
     (spec.operation('POST', template)!.parameters.find((p) => p.name === name)!.schema as { maximum: number }).maximum;
 
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    const baseUrl = await sim.start();
-    host = await testHost({ evidenceTiming: { firstLookMs: 0, finalAfterMs: 400 }, timeoutMs: 2000 });
-    account = await ok(
-      host.dispatch('accounts.create', {
-        name: 'M',
-        baseUrl,
-        settings: { provider: 'market', businessId: '100500' },
-        secrets: { token: TOKEN },
-      }),
-    );
+    ({ host, account, stop } = await hostWithAccount(
+      sim,
+      { name: 'M', settings: { provider: 'market', businessId: '100500' }, secrets: { token: TOKEN } },
+      { evidenceTiming: { firstLookMs: 0, finalAfterMs: 400 }, timeoutMs: 2000 },
+    ));
   });
-  afterAll(async () => {
-    await host.dispose();
-    await sim.stop();
-  });
+  afterAll(() => stop());
 
   it('pages the directory through getChats with published parameters and body, 20 a page as the spec allows', async () => {
     sim.server.received.length = 0;

@@ -4,31 +4,24 @@ import type { SendDetail } from '../../shared/contract.ts';
 import type { Conversation, RecipientSearchResult } from '../../shared/recipients.ts';
 import type { SendSummary } from '../../shared/sends.ts';
 import { MarketSimulator } from '../sandbox/market.ts';
-import { testHost, ok } from '../testing/host-fixture.ts';
+import { hostWithAccount, ok, type TestHost } from '../testing/host-fixture.ts';
 
 const TOKEN = 'ACMA:market-read-token';
 
 describe('Market read side against its simulator', () => {
   const sim = new MarketSimulator({ tokens: [TOKEN], read: { chats: 200, visibleAfterMs: 0 } });
-  let host: Awaited<ReturnType<typeof testHost>>;
+  let host: TestHost;
   let account: AccountView;
   const search = (text: string) => ok<RecipientSearchResult>(host.dispatch('recipients.search', { accountId: account.id, text }));
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    const baseUrl = await sim.start();
-    host = await testHost();
-    account = await ok(
-      host.dispatch('accounts.create', {
-        name: 'Market',
-        baseUrl,
-        settings: { provider: 'market', businessId: '100500' },
-        secrets: { token: TOKEN },
-      }),
-    );
+    ({ host, account, stop } = await hostWithAccount(sim, {
+      name: 'Market',
+      settings: { provider: 'market', businessId: '100500' },
+      secrets: { token: TOKEN },
+    }));
   });
-  afterAll(async () => {
-    await host.dispose();
-    await sim.stop();
-  });
+  afterAll(() => stop());
 
   it('lets a send go first while a directory refresh pages through every chat', async () => {
     let pages = 0;

@@ -4,7 +4,7 @@ import type { SendDetail } from '../../shared/contract.ts';
 import type { SendSummary } from '../../shared/sends.ts';
 import { PachcaSimulator } from '../sandbox/pachca.ts';
 import type { ReceivedRequest } from '../sandbox/server.ts';
-import { ok, testHost } from '../testing/host-fixture.ts';
+import { hostWithAccount, ok, type TestHost } from '../testing/host-fixture.ts';
 import { OpenApiSpec } from '../testing/openapi-spec.ts';
 
 /**
@@ -17,22 +17,20 @@ const TOKEN = 'pachca-read-conformance-token';
 
 describe('Pachca read requests against the published OpenAPI', () => {
   const sim = new PachcaSimulator({ tokens: [TOKEN], read: { chats: 120, users: 70, visibleAfterMs: 0 } });
-  let host: Awaited<ReturnType<typeof testHost>>;
+  let host: TestHost;
   let account: AccountView;
   const reads = () => sim.server.received.filter((r) => !(r.method === 'POST' && r.path === '/messages'));
   const operationOf = (r: ReceivedRequest) => spec.find(r.method, r.path)?.op.operationId;
 
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    const baseUrl = await sim.start();
-    host = await testHost({ evidenceTiming: { firstLookMs: 0, finalAfterMs: 400 }, timeoutMs: 2000 });
-    account = await ok(
-      host.dispatch('accounts.create', { name: 'P', baseUrl, settings: { provider: 'pachca', isBot: false }, secrets: { token: TOKEN } }),
-    );
+    ({ host, account, stop } = await hostWithAccount(
+      sim,
+      { name: 'P', settings: { provider: 'pachca', isBot: false }, secrets: { token: TOKEN } },
+      { evidenceTiming: { firstLookMs: 0, finalAfterMs: 400 }, timeoutMs: 2000 },
+    ));
   });
-  afterAll(async () => {
-    await host.dispose();
-    await sim.stop();
-  });
+  afterAll(() => stop());
 
   it('pages the directory with published parameters, at the largest page the spec allows', async () => {
     sim.server.received.length = 0;

@@ -3,30 +3,23 @@ import type { AccountView } from '../../shared/accounts.ts';
 import type { Conversation, RecipientSearchResult } from '../../shared/recipients.ts';
 import type { SendSummary } from '../../shared/sends.ts';
 import { PachcaSimulator } from '../sandbox/pachca.ts';
-import { testHost, ok } from '../testing/host-fixture.ts';
+import { hostWithAccount, ok, type TestHost } from '../testing/host-fixture.ts';
 
 const TOKEN = 'pachca-read-token-1';
 
 describe('Pachca read side against its simulator', () => {
   const sim = new PachcaSimulator({ tokens: [TOKEN], read: { chats: 120, users: 80, visibleAfterMs: 0 } });
-  let host: Awaited<ReturnType<typeof testHost>>;
+  let host: TestHost;
   let account: AccountView;
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    const baseUrl = await sim.start();
-    host = await testHost();
-    account = await ok(
-      host.dispatch('accounts.create', {
-        name: 'Pachca',
-        baseUrl,
-        settings: { provider: 'pachca', isBot: false },
-        secrets: { token: TOKEN },
-      }),
-    );
+    ({ host, account, stop } = await hostWithAccount(sim, {
+      name: 'Pachca',
+      settings: { provider: 'pachca', isBot: false },
+      secrets: { token: TOKEN },
+    }));
   });
-  afterAll(async () => {
-    await host.dispose();
-    await sim.stop();
-  });
+  afterAll(() => stop());
 
   it('pages through chats and users to has_next: false and keeps all of them', async () => {
     const state = await ok<{ state: string; count: number }>(host.dispatch('recipients.refresh', { accountId: account.id }));

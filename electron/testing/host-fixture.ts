@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AccountCreate, AccountView } from '../../shared/accounts.ts';
 import type { Reply } from '../../shared/contract.ts';
 import { createHost, type Host, type HostOptions } from '../host.ts';
 import { confSettings } from '../vault/conf-settings.ts';
@@ -41,6 +42,30 @@ export async function testHost(
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   });
+}
+
+export type TestHost = Awaited<ReturnType<typeof testHost>>;
+
+/**
+ * How most host-level tests open: `sim` started, a test host, and one account on the simulator.
+ * `stop` closes the host and the simulator.
+ */
+export async function hostWithAccount(
+  sim: { start(): Promise<string>; stop(): Promise<void> },
+  account: Omit<AccountCreate, 'baseUrl'>,
+  opts: Parameters<typeof testHost>[0] = {},
+): Promise<{ host: TestHost; account: AccountView; baseUrl: string; stop: () => Promise<void> }> {
+  const baseUrl = await sim.start();
+  const host = await testHost(opts);
+  return {
+    host,
+    account: await ok<AccountView>(host.dispatch('accounts.create', { ...account, baseUrl })),
+    baseUrl,
+    stop: async () => {
+      await host.dispose();
+      await sim.stop();
+    },
+  };
 }
 
 /** A dispatch's value, or the test fails with the host's own words. */
