@@ -32,40 +32,31 @@ export function appTest(target: Target) {
       if (target === 'electron') {
         const executablePath = findElectron();
         testInfo.skip(!executablePath, electronSkipReason);
-        let app = await _electron.launch({
-          executablePath: executablePath!,
-          args: [root],
-          env: { ...process.env, OPERATOR_DATA_DIR: dataDir },
-        });
+        const launch = () =>
+          _electron.launch({ executablePath: executablePath!, args: [root], env: { ...process.env, OPERATOR_DATA_DIR: dataDir } });
+        let app = await launch();
         let electronLog = '';
         app.process().stdout?.on('data', (d: Buffer) => (electronLog += d.toString()));
         app.process().stderr?.on('data', (d: Buffer) => (electronLog += d.toString()));
+        const relaunch = async () => {
+          app = await launch();
+          running.page = await app.firstWindow();
+          return running.page;
+        };
         const running: RunningApp = {
           logs: () => electronLog,
           page: await app.firstWindow(),
           dataDir,
           async restart() {
             await app.close();
-            app = await _electron.launch({
-              executablePath: executablePath!,
-              args: [root],
-              env: { ...process.env, OPERATOR_DATA_DIR: dataDir },
-            });
-            running.page = await app.firstWindow();
-            return running.page;
+            return relaunch();
           },
           async kill() {
             const proc = app.process();
             const exited = new Promise((resolve) => proc.once('exit', resolve));
             proc.kill('SIGKILL');
             await exited;
-            app = await _electron.launch({
-              executablePath: executablePath!,
-              args: [root],
-              env: { ...process.env, OPERATOR_DATA_DIR: dataDir },
-            });
-            running.page = await app.firstWindow();
-            return running.page;
+            return relaunch();
           },
         };
         await use(running);
@@ -76,32 +67,28 @@ export function appTest(target: Target) {
         const browser = await chromium.launch({ executablePath, args: chromiumArgs });
         const context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 820 } });
         harnessLog = '';
-        let harness = await startHarness(dataDir, { env: { OPERATOR_TIMEOUT_MS: '5000' }, onOutput: (t) => (harnessLog += t) });
+        const start = (port?: number) =>
+          startHarness(dataDir, { ...(port ? { port } : {}), env: { OPERATOR_TIMEOUT_MS: '5000' }, onOutput: (t) => (harnessLog += t) });
+        let harness = await start();
+        // Back on the same port, so the page's address stays right.
+        const restartOnSamePort = async () => {
+          harness = await start(harness.port);
+          await running.page.goto(harness.url);
+          return running.page;
+        };
         const running: RunningApp = {
           logs: () => harnessLog,
           page: await context.newPage(),
           dataDir,
           async restart() {
             await harness.stop();
-            harness = await startHarness(dataDir, {
-              port: harness.port,
-              env: { OPERATOR_TIMEOUT_MS: '5000' },
-              onOutput: (t) => (harnessLog += t),
-            });
-            await running.page.goto(harness.url);
-            return running.page;
+            return restartOnSamePort();
           },
           async kill() {
             const exited = new Promise((resolve) => harness.proc.once('exit', resolve));
             harness.proc.kill('SIGKILL');
             await exited;
-            harness = await startHarness(dataDir, {
-              port: harness.port,
-              env: { OPERATOR_TIMEOUT_MS: '5000' },
-              onOutput: (t) => (harnessLog += t),
-            });
-            await running.page.goto(harness.url);
-            return running.page;
+            return restartOnSamePort();
           },
         };
         await running.page.goto(harness.url);

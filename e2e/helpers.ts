@@ -23,6 +23,18 @@ export async function addAccount(
   await expect(page.locator('.account-list').getByText(a.name, { exact: true })).toBeVisible();
 }
 
+/** The Market cabinet the Market specs share (businessId 100500), added through the form, its composer opened. */
+export async function addMarketAccount(page: Page, baseUrl: string, token: string): Promise<void> {
+  await addAccount(page, {
+    provider: 'market',
+    name: 'Маркет ООО Ромашка',
+    baseUrl,
+    token,
+    fill: (form) => form.getByLabel('ID кабинета (businessId)').fill('100500'),
+  });
+  await page.getByRole('button', { name: 'Маркет' }).click();
+}
+
 /** Drops files on a drop zone the way a desktop drag does: a DataTransfer with File objects. */
 export async function dropFiles(
   page: Page,

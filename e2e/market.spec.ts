@@ -2,7 +2,7 @@ import { expect } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { MarketSimulator } from '../electron/sandbox/market.ts';
 import { appTest, targets } from './fixtures.ts';
-import { addAccount, callContract, dropFiles } from './helpers.ts';
+import { addMarketAccount, callContract, dropFiles } from './helpers.ts';
 
 const KEY = 'ACMA:e2eMarketApiKey1234567890:abcdef12';
 const FIVE_MB = 5 * 1024 * 1024;
@@ -14,14 +14,7 @@ for (const target of targets) {
     test.beforeEach(async ({ app }) => {
       sim = new MarketSimulator({ tokens: [KEY] });
       const baseUrl = await sim.start();
-      await addAccount(app.page, {
-        provider: 'market',
-        name: 'Маркет ООО Ромашка',
-        baseUrl,
-        token: KEY,
-        fill: (form) => form.getByLabel('ID кабинета (businessId)').fill('100500'),
-      });
-      await app.page.getByRole('button', { name: 'Маркет' }).click();
+      await addMarketAccount(app.page, baseUrl, KEY);
     });
     test.afterEach(() => sim?.stop());
 

@@ -1,7 +1,7 @@
 import { expect } from '@playwright/test';
 import { MarketSimulator } from '../electron/sandbox/market.ts';
 import { appTest, targets } from './fixtures.ts';
-import { addAccount } from './helpers.ts';
+import { addMarketAccount } from './helpers.ts';
 
 const KEY = 'ACMA:e2eReadsideApiKey123456789:abcdef12';
 
@@ -14,14 +14,7 @@ for (const target of targets) {
       const baseUrl = await sim.start();
       // The directory's first read is slow, as on a busy machine: the operator types before it ends.
       sim.server.chooseFault = (req) => (req.path.endsWith('/chats') ? { delayMs: 1500 } : undefined);
-      await addAccount(app.page, {
-        provider: 'market',
-        name: 'Маркет ООО Ромашка',
-        baseUrl,
-        token: KEY,
-        fill: (form) => form.getByLabel('ID кабинета (businessId)').fill('100500'),
-      });
-      await app.page.getByRole('button', { name: 'Маркет' }).click();
+      await addMarketAccount(app.page, baseUrl, KEY);
     });
     test.afterEach(() => sim?.stop());
 
