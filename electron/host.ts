@@ -203,7 +203,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     client: readClient,
     accounts,
     clock,
-    changed: (accountId) => emit('directoryChanged', { accountId }),
+    changed: (accountId) => emit('directoryChanged', { accountId, revision: directoryStore.revision(accountId) }),
   });
   // The app and the harness look at the provider for every uncertain send; tests ask for it.
   if (opts.evidenceTiming || opts.readSideBackground)

@@ -239,7 +239,11 @@ export type MenuCommand = z.infer<typeof menuCommandSchema>;
 
 export const events = {
   /** An account's directory changed (a refresh began, stored a page, or ended): searches over it are stale. */
-  directoryChanged: z.object({ accountId: capped(generous.id) }),
+  directoryChanged: z.object({
+    accountId: capped(generous.id),
+    /** The directory's revision now: a picker whose copy has it already need not fetch the copy again. */
+    revision: capped(100).optional(),
+  }),
   historyChanged: z.object({ ids: z.array(capped(generous.id)).max(outputList) }),
   historyUpgrade: labelUpgradeSchema,
   menuCommand: z.object({ command: menuCommandSchema }),

@@ -119,17 +119,21 @@ export class DirectoryStore {
    * the refresh's sweep drops a recipient it has just listed.
    */
   put(accountId: string, entries: readonly DirectoryEntry[], generation: number): void {
+    let wrote = false;
     this.db.exec('BEGIN IMMEDIATE');
     try {
       for (const e of entries)
-        if (Number(this.st.touch.run(generation, accountId, e.target, e.kind, e.name, e.detail, e.label).changes) === 0)
+        if (Number(this.st.touch.run(generation, accountId, e.target, e.kind, e.name, e.detail, e.label).changes) === 0) {
           this.st.upsert.run(accountId, e.target, e.kind, e.name, e.detail, e.label, generation);
+          wrote = true;
+        }
       this.db.exec('COMMIT');
     } catch (err) {
       this.db.exec('ROLLBACK');
       throw err;
     }
-    this.changed(accountId);
+    // A page the directory already held as listed (only its mark rose) leaves every search's answer as it was.
+    if (wrote) this.changed(accountId);
   }
 
   private changed(accountId: string): void {

@@ -169,9 +169,21 @@ describe('the picker’s search over its copy of the directory', () => {
     seen.add(s.revision('a1'));
     s.markUsed('a1', 't-1', 'chat t-1', 10);
     seen.add(s.revision('a1'));
+    s.put('a1', [entry('t-99', 'Новый', '')], 2);
+    seen.add(s.revision('a1'));
     s.sweep('a1', 2);
     seen.add(s.revision('a1'));
-    expect(seen.size).toBe(4);
+    expect(seen.size).toBe(5);
+  });
+
+  it('keeps the revision when a refresh lists what the directory already holds, so no copy is fetched again for it', () => {
+    const s = store();
+    s.put('a1', tricky, 1);
+    const before = s.revision('a1');
+    s.put('a1', tricky, 2);
+    expect(s.revision('a1')).toBe(before);
+    s.put('a1', [{ ...tricky[0]!, name: 'Пётр Ёлкин-Старший' }], 3);
+    expect(s.revision('a1')).not.toBe(before);
   });
 });
 

@@ -110,8 +110,15 @@ export function useRefreshDirectory(accountId: string | undefined) {
   });
 }
 
-function invalidateDirectory(qc: QueryClient, accountId: string): void {
+/**
+ * The directory changed, or may have: searches over it are asked again, and the copy is fetched again
+ * unless the news names the revision it already holds (a refresh that found nothing new).
+ */
+function invalidateDirectory(qc: QueryClient, accountId: string, revision?: string): void {
   void qc.invalidateQueries({ queryKey: readKeys.directory(accountId), predicate: (q) => q.queryKey[2] !== 'copy' });
+  const copy = qc.getQueryData<DirectoryIndex | null>(readKeys.copy(accountId));
+  // A copy read during a refresh says so, and stays provisional until read again.
+  if (copy && revision === copy.revision && copy.directory.state !== 'refreshing') return;
   copyIsBehind(qc, accountId);
 }
 
@@ -121,5 +128,5 @@ function invalidateDirectory(qc: QueryClient, accountId: string): void {
  */
 export function useLiveDirectory(): void {
   const qc = useQueryClient();
-  useEffect(() => client.on.directoryChanged(({ accountId }) => invalidateDirectory(qc, accountId)), [qc]);
+  useEffect(() => client.on.directoryChanged(({ accountId, revision }) => invalidateDirectory(qc, accountId, revision)), [qc]);
 }
