@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDateTime, formatNumber } from './format.ts';
+import { formatBytes, formatDateTime, formatNumber, formatPercent, pluralCategory } from './format.ts';
 import { describeError, translate } from './translate.ts';
 
 // Intl separates groups and units with no-break spaces; a reader sees plain spaces.
@@ -9,6 +9,13 @@ describe('figures in the operator language', () => {
   it('groups large numbers the way each language does', () => {
     expect(plain(formatNumber('ru', 5_242_880))).toBe('5 242 880');
     expect(formatNumber('en', 5_242_880)).toBe('5,242,880');
+  });
+
+  it('writes a share as each language writes a percentage, beside its plural rules', () => {
+    expect(pluralCategory('ru', 5)).toBe('many');
+    expect(plain(formatPercent('ru', 0.456))).toBe('46 %');
+    expect(formatPercent('en', 0.456)).toBe('46%');
+    expect(pluralCategory('ru', 2)).toBe('few');
   });
 
   it('writes sizes with the language unit names and decimal mark', () => {

@@ -46,5 +46,5 @@ export function pluralCategory(lang: Lang, count: number): Intl.LDMLPluralRule {
 
 /** A share (0…1) as the language writes a percentage: "45 %" in Russian, "45%" in English. */
 export function formatPercent(lang: Lang, share: number): string {
-  return cached(`p:${lang}`, () => new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 })).format(share);
+  return cached(`pct:${lang}`, () => new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 })).format(share);
 }
