@@ -278,7 +278,7 @@ try {
     const c = p.copy;
     row(
       c
-        ? `Picker's copy of the directory, ${c.rows.toLocaleString('en')} recipients: ${(c.bytes / MB).toFixed(1)} MB over the bridge in ${c.pages} pages, searchable after ${fmt(c.ms, 0)} ms (fetch, parse, filing between frames)`
+        ? `Picker's copy of the directory, ${c.rows.toLocaleString('en')} recipients: ${(c.bytes / MB).toFixed(1)} MB over the bridge in ${c.pages} page${c.pages === 1 ? '' : 's'}, searchable after ${fmt(c.ms, 0)} ms (fetch, parse, filing between frames)`
         : "Picker's copy of the directory",
       c ? `${(c.heapBytes / MB).toFixed(1)} MB heap` : 'not loaded',
       'report',
