@@ -62,4 +62,21 @@ describe('a directory refresh stores its pages in the gaps between sends', () =>
     expect(done).toMatchObject({ state: 'ready', count: 100 });
     expect(chatReads()).toBe(5);
   });
+
+  it('is held back a while only by a send that stays on its way: the refresh ends before that send does', async () => {
+    sim.server.chooseFault = (req) => (req.path.endsWith('/chats/message') ? { delayMs: 7000 } : undefined);
+    const send = host.dispatch('sends.send', {
+      accountId: sending.id,
+      message: { provider: 'market', businessId: BUSINESS, chatId: '7000012', kind: 'text', text: 'Документы будут завтра' },
+    });
+    const asked = sim.server.received.filter((r) => r.path.endsWith('/chats/message')).length;
+    while (sim.server.received.filter((r) => r.path.endsWith('/chats/message')).length === asked) await sleep(5);
+    let sent = false;
+    void send.then(() => (sent = true));
+    const done = await ok<DirectoryState>(host.dispatch('recipients.refresh', { accountId: reading.id }));
+    expect(done).toMatchObject({ state: 'ready', count: 100 });
+    expect(sent).toBe(false);
+    expect((await ok<SendSummary>(send)).status).toBe('sent');
+    sim.server.chooseFault = undefined;
+  });
 });

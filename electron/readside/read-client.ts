@@ -43,6 +43,9 @@ export function readRefusal(status: number, text: string, secrets: readonly stri
   });
 }
 
+/** How long the read side's main-thread work waits behind sends that stay under way without a break. */
+const STEP_ASIDE_MAX_MS = 2000;
+
 /** How long a read waits for a provider's "not before" before it gives up and says so. */
 const MAX_BACKOFF_MS = 60_000;
 
@@ -58,6 +61,8 @@ export class ReadClient {
   private readonly clock: Clock;
   private readonly timeoutMs: number;
   private readonly fetch: HttpFetch | undefined;
+  /** Since when some send has been under way without a break, as `stepAside` last saw it. */
+  private sendsSince: number | undefined;
 
   constructor(d: {
     limiter: RateLimiter;
@@ -80,12 +85,20 @@ export class ReadClient {
   /**
    * Waits until no send is waiting to leave or on its way (of any account), then gives whatever the
    * event loop holds (a send's answer, an operator's click) its turn first. Work the read side does on
-   * the main thread (storing a directory page) waits here, so it never holds up a send.
+   * the main thread (storing a directory page) waits here, so it never holds up a send. A send that
+   * stays under way for long (a shelf upload of minutes, one waiting for an hourly quota) holds that
+   * work back for `STEP_ASIDE_MAX_MS` only: then it goes on in its small pieces.
    */
   async stepAside(): Promise<void> {
     for (;;) {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (!this.sendActive()) return;
+      if (!this.sendActive()) {
+        this.sendsSince = undefined;
+        return;
+      }
+      const now = this.clock.monotonic();
+      this.sendsSince ??= now;
+      if (now - this.sendsSince >= STEP_ASIDE_MAX_MS) return;
       await this.sleep(20);
     }
   }
