@@ -203,7 +203,8 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     client: readClient,
     accounts,
     clock,
-    changed: (accountId) => emit('directoryChanged', { accountId, revision: directoryStore.revision(accountId) }),
+    changed: (accountId, used) =>
+      emit('directoryChanged', { accountId, revision: directoryStore.revision(accountId), ...(used ? { used } : {}) }),
   });
   // The app and the harness look at the provider for every uncertain send; tests ask for it.
   if (opts.evidenceTiming || opts.readSideBackground)

@@ -243,6 +243,8 @@ export const events = {
     accountId: capped(generous.id),
     /** The directory's revision now: a picker whose copy has it already need not fetch the copy again. */
     revision: capped(100).optional(),
+    /** The change was only this recipient written to, at this time. */
+    used: z.object({ target: capped(200), at: z.number() }).optional(),
   }),
   historyChanged: z.object({ ids: z.array(capped(generous.id)).max(outputList) }),
   historyUpgrade: labelUpgradeSchema,

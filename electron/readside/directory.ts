@@ -35,8 +35,11 @@ interface Deps {
   client: ReadClient;
   accounts: AccountSource;
   clock: Clock;
-  /** Told when what a search over the account would answer may have changed, so an open picker asks again. */
-  changed?: (accountId: string) => void;
+  /**
+   * Told when what a search over the account would answer may have changed, so an open picker asks
+   * again; `used` when the change was only a recipient written to (a picker can mark its copy itself).
+   */
+  changed?: (accountId: string, used?: { target: string; at: number }) => void;
 }
 
 /** During a refresh the picker hears of new pages at most this often (a large directory has hundreds). */
@@ -229,9 +232,10 @@ export class Directory {
   used(accountId: string, provider: AccountView['provider'], message: OutgoingMessage, label: string): void {
     const target = readers[provider].targetOf(message);
     if (!target) return;
-    this.d.store.markUsed(accountId, target, label, this.d.clock.now());
-    // It moves to the top of the picker, whose copy of the directory is now behind.
-    this.d.changed?.(accountId);
+    const at = this.d.clock.now();
+    this.d.store.markUsed(accountId, target, label, at);
+    // It moves to the top of the picker, whose copy of the directory is now one write behind.
+    this.d.changed?.(accountId, { target, at });
   }
 
   nameForLabel(accountId: string, label: string): string | undefined {

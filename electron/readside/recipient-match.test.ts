@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { seedDirectory } from '../../bench/directory.ts';
-import { buildIndex, searchIndex } from '../../renderer/recipients/directory-index.ts';
+import { buildIndex, markUsed, searchIndex } from '../../renderer/recipients/directory-index.ts';
 import { foldsExactly, words } from '../../shared/recipient-match.ts';
 import type { DirectorySnapshot } from '../../shared/recipients.ts';
 import { openHistory } from '../history/store.ts';
@@ -174,6 +174,26 @@ describe('the picker’s search over its copy of the directory', () => {
     s.sweep('a1', 2);
     seen.add(s.revision('a1'));
     expect(seen.size).toBe(5);
+  });
+
+  it('marks a recipient just written to in the copy itself, answering as the host then does', () => {
+    const s = store();
+    seedDirectory(s, 'a1', 2000, 1);
+    s.markUsed('a1', '7000500', 'chat 7000500', 100);
+    const copy = copyOf(s, 'a1');
+    s.markUsed('a1', '7000777', 'chat 7000777', 200);
+    const marked = markUsed(copy, s.revision('a1'), { target: '7000777', at: 200 })!;
+    expect(marked.revision).toBe(s.revision('a1'));
+    for (const q of ['', 'мари', 'Иван', '7000777', '45'])
+      expect(searchIndex(marked, q, 8).items, `"${q}"`).toEqual(s.search('a1', 'market', q, 8));
+    // Two writes on, or a recipient the copy does not hold: it cannot tell what else changed.
+    s.markUsed('a1', '7000100', 'chat 7000100', 300);
+    s.markUsed('a1', '7000101', 'chat 7000101', 301);
+    expect(markUsed(marked, s.revision('a1'), { target: '7000101', at: 301 })).toBeUndefined();
+    s.markUsed('a1', 'not-listed', 'chat not-listed', 400);
+    const later = copyOf(s, 'a1');
+    s.markUsed('a1', 'new-one', 'chat new-one', 500);
+    expect(markUsed(later, s.revision('a1'), { target: 'new-one', at: 500 })).toBeUndefined();
   });
 
   it('keeps the revision when a refresh lists what the directory already holds, so no copy is fetched again for it', () => {

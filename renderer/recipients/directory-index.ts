@@ -110,6 +110,21 @@ export function addRows(ix: DirectoryIndex, page: DirectorySnapshot, from: numbe
   }
 }
 
+/**
+ * A recipient was written to, and the directory's revision is now `revision`: the copy marks it
+ * itself when that is the only change since its own revision (the next one after it) and it holds
+ * the row; nothing when it cannot, and must be fetched again.
+ */
+export function markUsed(ix: DirectoryIndex, revision: string, used: { target: string; at: number }): DirectoryIndex | undefined {
+  const [opened, n] = ix.revision.split('.');
+  if (revision !== `${opened}.${Number(n) + 1}` || !ix.consistent) return undefined;
+  const row = ix.targets.indexOf(used.target);
+  if (row < 0) return undefined;
+  const usedAt = new Map(ix.usedAt).set(row, used.at);
+  const recent = [...usedAt].sort((a, b) => b[1] - a[1] || b[0] - a[0]).map(([i]) => i);
+  return { ...ix, revision, usedAt, recent };
+}
+
 /** A page's rows in slices of `rows` to file one at a time; an empty page (the end of a directory of whole pages) is one empty slice. */
 export function slicesOf(page: DirectorySnapshot, rows: number): [number, number][] {
   const out: [number, number][] = [];

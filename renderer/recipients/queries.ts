@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { client } from '../api.ts';
-import { addRows, COPY_MAX_ROWS, slicesOf, startIndex, type DirectoryIndex } from './directory-index.ts';
+import { addRows, COPY_MAX_ROWS, markUsed, slicesOf, startIndex, type DirectoryIndex } from './directory-index.ts';
 
 /** Query keys of the read side: a directory search per account and text, the picker's copy of it, a conversation per account and target. */
 export const readKeys = {
@@ -114,11 +114,17 @@ export function useRefreshDirectory(accountId: string | undefined) {
  * The directory changed, or may have: searches over it are asked again, and the copy is fetched again
  * unless the news names the revision it already holds (a refresh that found nothing new).
  */
-function invalidateDirectory(qc: QueryClient, accountId: string, revision?: string): void {
+function invalidateDirectory(qc: QueryClient, accountId: string, revision?: string, used?: { target: string; at: number }): void {
   void qc.invalidateQueries({ queryKey: readKeys.directory(accountId), predicate: (q) => q.queryKey[2] !== 'copy' });
   const copy = qc.getQueryData<DirectoryIndex | null>(readKeys.copy(accountId));
   // A copy read during a refresh says so, and stays provisional until read again.
   if (copy && revision === copy.revision && copy.directory.state !== 'refreshing') return;
+  // A send moved its recipient to the top: the copy marks it rather than fetch a hundred thousand rows again.
+  const marked = copy && revision && used ? markUsed(copy, revision, used) : undefined;
+  if (marked && !qc.getQueryState(readKeys.copy(accountId))?.isInvalidated) {
+    qc.setQueryData(readKeys.copy(accountId), marked);
+    return;
+  }
   copyIsBehind(qc, accountId);
 }
 
@@ -128,5 +134,5 @@ function invalidateDirectory(qc: QueryClient, accountId: string, revision?: stri
  */
 export function useLiveDirectory(): void {
   const qc = useQueryClient();
-  useEffect(() => client.on.directoryChanged(({ accountId, revision }) => invalidateDirectory(qc, accountId, revision)), [qc]);
+  useEffect(() => client.on.directoryChanged(({ accountId, revision, used }) => invalidateDirectory(qc, accountId, revision, used)), [qc]);
 }
