@@ -9,7 +9,8 @@ import { runSim } from '../src/sim/run-sim.ts';
  * `npm run team:sim -- --operators 4 --minutes 1` for a quick look. Writes bench/team-results.md.
  * `--faults none` leaves out the offline periods, restarts and connection faults: the steady load alone,
  * for measuring what a send costs each component; `--faults offline` keeps only the offline periods
- * (the drain after reconnecting) without the restarts and connection faults.
+ * (the drain after reconnecting) without the restarts and connection faults. `--template-edits` is the
+ * day's edits of the hot template (200 at full load: a run at a fraction of it should pass that fraction).
  */
 const { values } = parseArgs({
   options: {
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     'sends-per-operator': { type: 'string', default: '500' },
     minutes: { type: 'string', default: '10' },
     faults: { type: 'string', default: 'all' },
+    'template-edits': { type: 'string', default: '200' },
     out: { type: 'string', default: join(import.meta.dirname, '..', '..', 'bench', 'team-results.md') },
   },
 });
@@ -33,6 +35,7 @@ const r = await runSim({
   connectionFaults: faults,
   stallMs: 20_000,
   chats: 300,
+  templateEditsPerDay: Number(values['template-edits']),
   log: (l) => console.log(l),
 });
 const md = reportOf(r, new Date());

@@ -35,6 +35,8 @@ export interface SimOptions {
   /** How long the stalled connection carries nothing (wall time). */
   stallMs: number;
   chats: number;
+  /** Edits of the hot template in the day (200 unless told; a run at a fraction of the full load gives the same fraction). */
+  templateEditsPerDay?: number;
   log?: (line: string) => void;
 }
 
@@ -450,7 +452,7 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
     // 200 edits of the hot template in a day's sends: one edit per this many sends, counted per
     // operator. Tied to the sends made, not to the clock, so a slow run is not mostly template edits
     // (a clock-driven rate made them outnumber the sends when the server was slow).
-    const sendsPerEdit = Math.max(1, Math.round(opts.sendsPerDay / 200));
+    const sendsPerEdit = Math.max(1, Math.round(opts.sendsPerDay / Math.max(1, opts.templateEditsPerDay ?? 200)));
 
     async function operator(d: Desk) {
       // Each operator sends at its own Poisson rate: sendsPerDay / operators per day.
@@ -460,7 +462,10 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
       // The day lasts at least until the faults are over, so each one meets traffic.
       const working = () => Date.now() < end || !faultsOver;
       while (working()) {
-        await sleep(-Math.log(1 - Math.random()) * meanMs);
+        // Slept in steps, so the day ends when it is over rather than when the longest of the
+        // operators' random pauses (a minute or more at a low rate) happens to end.
+        const until = Date.now() - Math.log(1 - Math.random()) * meanMs;
+        while (Date.now() < until && working()) await sleep(Math.min(1_000, until - Date.now()));
         if (!working()) break;
         const recipient = pickChat();
         const online = !d.offline && (d.uplink.currentLink?.online() ?? false);
