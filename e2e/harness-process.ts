@@ -65,3 +65,18 @@ export async function harnessCall<T>(h: HarnessProcess, channel: string, input?:
   if (!reply.ok) throw new Error(`${channel}: ${reply.error?.message ?? res.status}`);
   return reply.value as T;
 }
+
+/** Hands a file to a harness as a dropped file reaches it (`POST /upload`); answers its file handle. */
+export async function harnessUpload(h: HarnessProcess, name: string, content: string): Promise<{ id: string }> {
+  const u = new URL(h.url);
+  const token = u.searchParams.get('token') ?? '';
+  const body = Buffer.from(content);
+  const res = await fetch(new URL(`upload?name=${encodeURIComponent(name)}`, `${u.origin}${u.pathname}`), {
+    method: 'POST',
+    headers: { cookie: `op_token_${u.port}=${token}`, 'x-operator': '1', 'content-length': String(body.length) },
+    body,
+  });
+  const reply = (await res.json()) as { ok: boolean; value?: { id: string }; error?: { message?: string } };
+  if (!reply.ok || !reply.value) throw new Error(`upload: ${reply.error?.message ?? res.status}`);
+  return reply.value;
+}

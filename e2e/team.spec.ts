@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appTest, targets } from './fixtures.ts';
-import { harnessCall, startHarness, type HarnessProcess } from './harness-process.ts';
+import { harnessCall, harnessUpload, startHarness, type HarnessProcess } from './harness-process.ts';
 import { postgresMissing, startTeamServer, teamBuildMissing, type TeamServer } from './team-server.ts';
 
 /*
@@ -103,6 +103,28 @@ for (const target of targets) {
         await expect(pane.getByTestId('team-provider-message-id')).toHaveText(sent.providerMessageId!, sync);
         await expect(pane.getByTestId('team-trail')).toContainText(/записано от Борис: .*Отправлено/, sync);
         await expect(pane).toContainText('Здравствуйте, заказ уже в пути');
+      });
+
+      await test.step('a colleague’s documents are worded in Anna’s language, not in the words of Boris’s desktop', async () => {
+        const act = await harnessUpload(boris, 'akt.pdf', '%PDF-1.7 акт сверки');
+        const bill = await harnessUpload(boris, 'schet.pdf', '%PDF-1.7 счёт');
+        const actSig = await harnessUpload(boris, 'akt.pdf.p7s', 'подпись акта '.repeat(60));
+        const billSig = await harnessUpload(boris, 'schet.pdf.p7s', 'подпись счёта '.repeat(60));
+        await harnessCall(boris, 'sends.send', {
+          accountId: 'a_sbx_diadoc',
+          message: {
+            provider: 'diadoc',
+            fromBoxId: 'sandbox-box-from@diadoc.ru',
+            toBoxId: 'counterparty-box@diadoc.ru',
+            documents: [
+              { file: act.id, signatureFile: actSig.id, typeNamedId: 'Nonformalized', comment: 'Акт сверки' },
+              { file: bill.id, signatureFile: billSig.id, typeNamedId: 'Nonformalized', comment: 'Счёт' },
+            ],
+          },
+        });
+        const row = page.getByTestId('team-sends').locator('li').filter({ hasText: 'counterparty-box@diadoc.ru' });
+        await expect(row).toContainText('2 документа: Акт сверки · Счёт', sync);
+        await expect(row).toContainText('Диадок');
       });
 
       await test.step('the composer names who holds and answered the chat, and sends only after Anna confirms', async () => {
