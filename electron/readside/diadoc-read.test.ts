@@ -71,6 +71,17 @@ describe('Diadoc counterparties against its simulator', () => {
     expect(sim.server.received.filter((r) => r.path === '/V3/GetDocumentTypes').map((r) => r.query.get('boxId'))).toEqual([guid]);
   });
 
+  it('reads the documents of a counterparty typed by its older box id under the GUID GetOrganization gives', async () => {
+    const box = sim.read.counteragents[2]!.Organization.Boxes[0]!;
+    const c = await ok<Conversation>(host.dispatch('conversations.get', { accountId: account.id, target: box.BoxId, fresh: true }));
+    expect(c.state).toBe('ok');
+    expect(c.items.length).toBeGreaterThan(0);
+    const look = sim.server.received.filter((r) => r.path === '/GetOrganization');
+    expect(look.map((r) => r.query.get('boxId'))).toEqual([box.BoxId]);
+    const lists = sim.server.received.filter((r) => r.path === '/V3/GetDocuments').slice(-2);
+    expect(lists.map((r) => r.query.get('counteragentBoxId'))).toEqual([box.BoxIdGuid, box.BoxIdGuid]);
+  });
+
   it('finds a counterparty by INN and by name, addressed by its box GUID', async () => {
     const c = sim.read.counteragents[42]!.Organization;
     expect((await search(c.Inn)).items[0]).toMatchObject({

@@ -6,7 +6,8 @@ import type { ReceivedRequest, SimResponse, SimServer } from './server.ts';
 /**
  * Diadoc's counterparty directory (diadoc.md §12.1) on the Diadoc simulator's server:
  * `GET /V3/GetCounteragents` (`myBoxId`, `counteragentStatus`, `afterIndexKey`, `query` — not
- * with `afterIndexKey` —, `pageSize` 1–100) and `GET /GetOrganizationsByInnKpp` (`inn`, `kpp`).
+ * with `afterIndexKey` —, `pageSize` 1–100), `GET /GetOrganizationsByInnKpp` (`inn`, `kpp`) and
+ * `GET /GetOrganization` (one organisation).
  * JSON only (the app always asks for it; the protobuf default is not simulated). §12.7 lists 429
  * without numbers: the sandbox allows 20 requests a second per token.
  */
@@ -70,6 +71,7 @@ export class DiadocReadSide {
     this.seed(opts.counteragents ?? 250);
     server.route('GET', '/V3/GetCounteragents', (req) => this.guard(req, () => this.list(req)));
     server.route('GET', '/GetOrganizationsByInnKpp', (req) => this.guard(req, () => this.byInn(req)));
+    server.route('GET', '/GetOrganization', (req) => this.guard(req, () => this.one(req)));
   }
 
   private org(i: number): Org {
@@ -142,6 +144,25 @@ export class DiadocReadSide {
     const start = after ? all.findIndex((c) => c.IndexKey > after) : 0;
     const page = start < 0 ? [] : all.slice(start, start + pageSize);
     return { status: 200, body: { TotalCount: all.length, TotalCountType: 'Equal', Counteragents: page } };
+  }
+
+  /**
+   * §12.1 `GET /GetOrganization` with exactly one of `orgId`, `boxId`, `fnsParticipantId`, `inn` (+`kpp`);
+   * a box in either of its forms (the sheet does not restrict this look-up to the GUID). 404 when unknown.
+   */
+  private one(req: ReceivedRequest): SimResponse {
+    const keys = ['orgId', 'boxId', 'fnsParticipantId', 'inn'].filter((k) => req.query.get(k));
+    if (keys.length !== 1) return refuse(400, 'Http.BadRequest', 'Exactly one of orgId, boxId, fnsParticipantId, inn is required');
+    const value = req.query.get(keys[0]!)!.trim().toLowerCase();
+    const kpp = req.query.get('kpp');
+    const all = [...this.counteragents.map((c) => c.Organization), ...this.strangers];
+    const found = all.find((o) => {
+      if (keys[0] === 'orgId') return o.OrgId === value;
+      if (keys[0] === 'boxId') return o.Boxes.some((b) => b.BoxId.toLowerCase() === value || b.BoxIdGuid === value);
+      if (keys[0] === 'inn') return o.Inn === value && (!kpp || o.Kpp === kpp);
+      return false;
+    });
+    return found ? { status: 200, body: found } : refuse(404, 'Http.NotFound', `Organization is not found by ${keys[0]}`);
   }
 
   private byInn(req: ReceivedRequest): SimResponse {

@@ -3,7 +3,7 @@ import type { ConversationItem } from '../../../shared/recipients.ts';
 import { metadataFileName } from '../../../shared/messages/diadoc.ts';
 import type { Attempt } from '../../../shared/sends.ts';
 import { SKEW_MS, type ReaderContext, type SendToMatch, type Verdict } from '../reader.ts';
-import { base, headers, myBoxGuid, rule } from './diadoc-http.ts';
+import { base, counterpartyBoxGuid, headers, myBoxGuid, rule } from './diadoc-http.ts';
 
 /**
  * The documents exchanged with a Diadoc counterparty (diadoc.md §12.4) and the settling of a
@@ -88,8 +88,9 @@ async function listDocuments(ctx: ReaderContext, query: Record<string, string>):
 const severities = { info: 'info', success: 'success', warning: 'warning', error: 'error' } as const;
 
 export async function diadocConversation(ctx: ReaderContext, target: string): Promise<ConversationItem[]> {
+  const counteragentBoxId = await counterpartyBoxGuid(ctx, target);
   const each = (category: 'Any.Inbound' | 'Any.Outbound') =>
-    listDocuments(ctx, { filterCategory: category, counteragentBoxId: target, sortDirection: 'Descending', count: String(LAST) });
+    listDocuments(ctx, { filterCategory: category, counteragentBoxId, sortDirection: 'Descending', count: String(LAST) });
   const [inbound, outbound] = await Promise.all([each('Any.Inbound'), each('Any.Outbound')]);
   const name = ctx.nameOf(target) ?? target;
   const items = [...(inbound.Documents ?? []).map((d) => ({ d, own: false })), ...(outbound.Documents ?? []).map((d) => ({ d, own: true }))]
@@ -156,11 +157,12 @@ async function listed(ctx: ReaderContext, send: SendToMatch): Promise<Verdict> {
   const began = send.attempts.reduce((min, a) => Math.min(min, a.startedAt), send.startedAt);
   const want = expected(send);
   const byMessage = new Map<string, ListedDocument[]>();
+  const counteragentBoxId = await counterpartyBoxGuid(ctx, send.message.toBoxId);
   let after: string | undefined;
   for (let page = 0; page < LOOK_PAGES; page++) {
     const list = await listDocuments(ctx, {
       filterCategory: 'Any.Outbound',
-      counteragentBoxId: send.message.toBoxId.trim(),
+      counteragentBoxId,
       timestampFromTicks: String(ticksOfMs(began - SKEW_MS)),
       sortDirection: 'Ascending',
       count: '100',
