@@ -6,13 +6,13 @@ import type { SendDetail } from '../shared/contract.ts';
 import type { SendSummary } from '../shared/sends.ts';
 import { GreenApiV1Simulator } from './sandbox/green-api-v1.ts';
 import { PachcaSimulator } from './sandbox/pachca.ts';
-import { testHost } from './testing/host-fixture.ts';
+import { hostWithAccount, testHost, type TestHost } from './testing/host-fixture.ts';
 
 const TOKEN = 'gr.host-test-token-0c0ffee';
 
 describe('the host behind the IPC contract', () => {
   const sim = new GreenApiV1Simulator({ tokens: [TOKEN] });
-  let host: Awaited<ReturnType<typeof testHost>>;
+  let host: TestHost;
   let account: AccountView;
   beforeAll(async () => {
     const baseUrl = await sim.start();
@@ -89,29 +89,24 @@ describe('the host behind the IPC contract', () => {
 
 describe('a send opened again from history', () => {
   const sim = new PachcaSimulator({ tokens: [TOKEN], botTokens: [] });
-  let host: Awaited<ReturnType<typeof testHost>>;
+  let host: TestHost;
+  let account: AccountView;
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    await sim.start();
-    host = await testHost();
-  });
-  afterAll(async () => {
-    await host.dispose();
-    await sim.stop();
-  });
-
-  it('brings back the files still on disk as they were sent, and leaves out a deleted one and a changed one', async () => {
-    const account = await host.dispatch('accounts.create', {
+    ({ host, account, stop } = await hostWithAccount(sim, {
       name: 'Pachca',
-      baseUrl: sim.server.baseUrl,
       settings: { provider: 'pachca', isBot: false },
       secrets: { token: TOKEN },
-    });
-    if (!account.ok) throw new Error(account.error.message);
+    }));
+  });
+  afterAll(() => stop());
+
+  it('brings back the files still on disk as they were sent, and leaves out a deleted one and a changed one', async () => {
     const paths = ['накладная.pdf', 'фото.png', 'счёт.pdf'].map((name) => join(host.dataDir, name));
     paths.forEach((p, i) => writeFileSync(p, `файл ${i}`));
     const handles = await Promise.all(paths.map((p) => host.files.register(p)));
     const sent = await host.dispatch('sends.send', {
-      accountId: (account.value as AccountView).id,
+      accountId: account.id,
       message: { provider: 'pachca', entityType: 'discussion', entityId: 198, content: 'Документы', files: handles.map((h) => h.id) },
     });
     expect(sent).toMatchObject({ ok: true, value: { status: 'sent' } });

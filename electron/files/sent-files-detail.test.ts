@@ -5,31 +5,25 @@ import type { AccountView } from '../../shared/accounts.ts';
 import type { SendDetail } from '../../shared/contract.ts';
 import type { SendSummary } from '../../shared/sends.ts';
 import { PachcaSimulator } from '../sandbox/pachca.ts';
-import { testHost, value } from '../testing/host-fixture.ts';
+import { hostWithAccount, value, type TestHost } from '../testing/host-fixture.ts';
 
 const TOKEN = 'sent-files-detail-token-7a2c';
 
 describe("a sent Pachca message's detail", () => {
   const pachca = new PachcaSimulator({ tokens: [TOKEN], botTokens: [] });
-  let host: Awaited<ReturnType<typeof testHost>>;
+  let host: TestHost;
+  let account: AccountView;
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    await pachca.start();
-    host = await testHost();
+    ({ host, account, stop } = await hostWithAccount(pachca, {
+      name: 'Пачка',
+      settings: { provider: 'pachca', isBot: false },
+      secrets: { token: TOKEN },
+    }));
   });
-  afterAll(async () => {
-    await host.dispose();
-    await pachca.stop();
-  });
+  afterAll(() => stop());
 
   it('names and sizes every file as it was attached, and says which is no longer on disk; the buttons come back as sent', async () => {
-    const account = value<AccountView>(
-      await host.dispatch('accounts.create', {
-        name: 'Пачка',
-        baseUrl: pachca.server.baseUrl,
-        settings: { provider: 'pachca', isBot: false },
-        secrets: { token: TOKEN },
-      }),
-    );
     const kept = join(host.dataDir, 'накладная №5.pdf');
     const removed = join(host.dataDir, 'фото склада.png');
     writeFileSync(kept, 'x'.repeat(2048));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { createHost } from '../host.ts';
+import { capturingLog } from '../testing/capturing-log.ts';
 import { confSettings } from '../vault/conf-settings.ts';
 import { keyedSecretBox } from '../vault/secret-box.ts';
 import type { Logger } from '../app/log-file.ts';
@@ -168,6 +169,7 @@ describe('rows an older version wrote, converted after the window is up', () => 
       version: 'test',
       sandbox: false,
       labelUpgradeSliceMs: 2,
+      log: capturingLog(),
     });
     try {
       const told: { done: number; total: number }[] = [];
