@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { mostCommonWord, seedHistory, vocabulary } from '../electron/history/seed.ts';
 import { openHistory } from '../electron/history/store.ts';
+import { textSend } from '../electron/testing/text-send.ts';
 import { stats, type Stats } from './stats.ts';
 
 export interface ScaleResult {
@@ -108,20 +109,7 @@ export async function benchHistoryWrite(n = 2000, durable = true): Promise<Stats
   for (let i = 0; i < n + 100; i++) {
     const id = `s_${i}`;
     const t0 = performance.now();
-    store.insertSend({
-      id,
-      provider: 'greenapi',
-      accountId: 'a',
-      accountName: 'A',
-      sandbox: false,
-      status: 'pending',
-      to: { kind: 'address', id: '79001234567' },
-      preview: { kind: 'text', text: 'Заказ отправлен' },
-      searchText: 'Заказ отправлен',
-      message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'Заказ отправлен' },
-      operationId: `op${i}`,
-      createdAt: Date.now(),
-    });
+    store.insertSend(textSend(i, { text: 'Заказ отправлен', createdAt: Date.now() }));
     store.startAttempt(id, 1, Date.now());
     store.finishAttempt(
       id,

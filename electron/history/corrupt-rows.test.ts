@@ -4,27 +4,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openHistory } from './store.ts';
-import type { NewSend } from './types.ts';
-
-const T0 = Date.UTC(2026, 10, 1);
-
-function send(i: number): NewSend {
-  const text = `Сообщение ${i}`;
-  return {
-    id: `s_${i}`,
-    provider: 'greenapi',
-    accountId: 'a1',
-    accountName: 'WA',
-    sandbox: false,
-    status: 'pending',
-    to: { kind: 'address', id: '79001234567' },
-    preview: { kind: 'text', text },
-    searchText: text,
-    message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text },
-    operationId: `op_${i}`,
-    createdAt: T0 + i * 60_000,
-  };
-}
+import { textSend as send } from '../testing/text-send.ts';
 
 /** A history file with five sends, then changed behind the store's back the way a hand edit or an older build might. */
 function historyEditedOnDisk(edit: (db: DatabaseSync) => void): string {

@@ -6,6 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { createHost } from '../host.ts';
 import { capturingLog } from '../testing/capturing-log.ts';
+import { textSend } from '../testing/text-send.ts';
 import { confSettings } from '../vault/conf-settings.ts';
 import { keyedSecretBox } from '../vault/secret-box.ts';
 import type { Logger } from '../app/log-file.ts';
@@ -101,20 +102,7 @@ describe('rows an older version wrote, converted after the window is up', () => 
     const store = openHistory(f);
     expect(store.legacyLabelProgress()).toBeUndefined();
     expect(shown(store, 40)).toEqual(Array.from({ length: 40 }, (_, i) => expected(i)));
-    store.insertSend({
-      id: 's_after',
-      provider: 'greenapi',
-      accountId: 'a1',
-      accountName: 'WA',
-      sandbox: false,
-      status: 'pending',
-      to: { kind: 'address', id: '79001234567' },
-      preview: { kind: 'text', text: 'После обновления' },
-      searchText: 'После обновления',
-      message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'После обновления' },
-      operationId: 'op_after',
-      createdAt: Date.now(),
-    });
+    store.insertSend(textSend('after', { text: 'После обновления', createdAt: Date.now() }));
     expect(store.getSummary('s_after')?.preview).toEqual({ kind: 'text', text: 'После обновления' });
     store.close();
   });

@@ -3,6 +3,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import type { SendSummary } from '../../shared/sends.ts';
 import { testHost } from '../testing/host-fixture.ts';
+import { textSend } from '../testing/text-send.ts';
 import { ftsQuery, ftsTerms, TERM_MAX } from './fts-query.ts';
 
 const hugeWord = 'я'.repeat(8_000_000);
@@ -29,20 +30,7 @@ describe('the search index under values of any length', () => {
 
   it('starts, searches and shuts down with an 8-million-letter word already in the history', async () => {
     const host = await testHost();
-    host.history.insertSend({
-      id: 's_huge',
-      provider: 'greenapi',
-      accountId: 'a1',
-      accountName: 'WA',
-      sandbox: false,
-      status: 'pending',
-      to: { kind: 'address', id: '79001234567' },
-      preview: { kind: 'text', text: 'Счёт 42' },
-      searchText: `Счёт 42 ${hugeWord}`,
-      message: { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'Счёт 42' },
-      operationId: 'op_huge',
-      createdAt: Date.now(),
-    });
+    host.history.insertSend(textSend('huge', { text: 'Счёт 42', searchText: `Счёт 42 ${hugeWord}`, createdAt: Date.now() }));
     await host.close();
     // As an earlier version, without bounds anywhere, stored it: whole, and not yet indexed.
     const db = new DatabaseSync(join(host.dataDir, 'history.sqlite'));

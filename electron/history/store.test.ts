@@ -8,33 +8,10 @@ import { ftsQuery } from './fts-query.ts';
 import { migrations } from './migrations.ts';
 import { seedHistory } from './seed.ts';
 import { openHistory } from './store.ts';
-import type { HistoryStore, NewSend } from './types.ts';
+import { T0, textSend as send } from '../testing/text-send.ts';
+import type { HistoryStore } from './types.ts';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'history-')), 'history.sqlite');
-const T0 = Date.UTC(2026, 10, 1);
-
-/** A Green-API send; `text` is its words, `recipient` its address. */
-function send(
-  i: number,
-  { text = `Сообщение ${i}`, recipient = '79001234567', ...over }: Partial<NewSend> & { text?: string; recipient?: string } = {},
-): NewSend {
-  return {
-    id: `s_${i}`,
-    provider: 'greenapi',
-    accountId: 'a1',
-    accountName: 'WA',
-    sandbox: false,
-    status: 'pending',
-    to: { kind: 'address', id: recipient },
-    preview: { kind: 'text', text },
-    searchText: text,
-    message: { provider: 'greenapi', recipientType: 'individual', to: recipient, text },
-    operationId: `op_${i}`,
-    createdAt: T0 + i * 60_000,
-    ...over,
-  };
-}
-
 function all(store: HistoryStore, q: Omit<Parameters<HistoryStore['list']>[0], 'limit' | 'cursor'> = {}, limit = 7): string[] {
   const ids: string[] = [];
   let cursor: string | undefined;
