@@ -376,7 +376,14 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
       else relay!.stall();
       event(`${kind === 'dropped' ? 'connection dropped' : 'connection stalled (open, silent)'} for ${relayDesks.length} desktop(s)`);
       const detected = await Promise.all(
-        relayDesks.map((d) => waitUntil(() => !(d.uplink.currentLink?.online() ?? false), 120_000, `a ${kind} connection to be noticed`)),
+        // A desktop can notice and be back through the relay between two looks: its offlineSince says it noticed.
+        relayDesks.map((d) =>
+          waitUntil(
+            () => !(d.uplink.currentLink?.online() ?? false) || d.offlineSince >= at,
+            120_000,
+            `a ${kind} connection to be noticed`,
+          ),
+        ),
       );
       if (kind === 'stalled') {
         await sleep(Math.max(0, at + opts.stallMs - Date.now()));
@@ -438,8 +445,10 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
       if (opts.restartPostgres) {
         await at(0.7);
         const t = Date.now();
-        await restartCluster(dataDir);
-        event(`PostgreSQL restarted (${Date.now() - t} ms)`);
+        const mode = await restartCluster(dataDir);
+        event(
+          `PostgreSQL restarted (${Date.now() - t} ms${mode === 'immediate' ? '; the fast shutdown did not end within 60 s, so it was stopped immediately and recovered from its WAL' : ''})`,
+        );
         await allLiveAndDrained('PostgreSQL restarted', t);
       }
     })().finally(() => {
