@@ -474,7 +474,7 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
         // Slept in steps, so the day ends when it is over rather than when the longest of the
         // operators' random pauses (a minute or more at a low rate) happens to end.
         const until = Date.now() - Math.log(1 - Math.random()) * meanMs;
-        while (Date.now() < until && working()) await sleep(Math.min(1_000, until - Date.now()));
+        while (Date.now() < until && working()) await sleep(Math.max(0, Math.min(1_000, until - Date.now())));
         if (!working()) break;
         const recipient = pickChat();
         const online = !d.offline && (d.uplink.currentLink?.online() ?? false);
