@@ -7,26 +7,13 @@ import { testHost } from '../../electron/testing/host-fixture.ts';
 import { startBridge, type Bridge } from '../../electron/web/bridge.ts';
 import { findChromium } from '../../e2e/targets.ts';
 import { connectZeroLink } from '../client/zero-link.ts';
-import { teamDesktop, testStack, until } from './stack-fixture.ts';
+import { call, pachca, teamDesktop, testStack, until, type Desktop } from './stack-fixture.ts';
 
 /*
  * The operator's team screens in Chromium, on the built renderer, against a real team server:
  * Anna works in the window, Boris is a second desktop's host on the same team.
  */
 const staticDir = join(import.meta.dirname, '..', '..', 'renderer', 'dist');
-
-type Desktop = Awaited<ReturnType<typeof teamDesktop>>;
-
-async function call<T>(d: Desktop, channel: string, input?: unknown): Promise<T> {
-  const r = await d.dispatch(channel, input);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
-  return r.value as T;
-}
-
-const pachca = (entityId: number, content: string) => ({
-  accountId: 'a_sbx_pachca',
-  message: { provider: 'pachca', entityType: 'discussion', entityId, content },
-});
 
 /** WCAG 2.1 AA violations on the screen as it is, in the light and the dark theme, by rule and element. */
 async function violations(page: Page): Promise<string[]> {

@@ -42,3 +42,18 @@ export async function until(ok: () => boolean | Promise<boolean>, what: string, 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+export type Desktop = Awaited<ReturnType<typeof teamDesktop>>;
+
+/** A contract call on a desktop's host, as its window makes it; a refusal fails the test with the channel's name. */
+export async function call<T>(d: Desktop, channel: string, input?: unknown): Promise<T> {
+  const r = await d.dispatch(channel, input);
+  if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
+  return r.value as T;
+}
+
+/** A Pachca text send from the sandbox account to a discussion. */
+export const pachca = (entityId: number, content: string) => ({
+  accountId: 'a_sbx_pachca',
+  message: { provider: 'pachca', entityType: 'discussion', entityId, content },
+});

@@ -2,20 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SendSummary } from '../../shared/sends.ts';
 import type { TeamSend } from '../../shared/team.ts';
 import { migrate } from '../src/stack.ts';
-import { teamDesktop, testStack, until } from './stack-fixture.ts';
-
-type Desktop = Awaited<ReturnType<typeof teamDesktop>>;
-
-async function call<T>(d: Desktop, channel: string, input?: unknown): Promise<T> {
-  const r = await d.dispatch(channel, input);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
-  return r.value as T;
-}
-
-const pachca = (entityId: number, content: string) => ({
-  accountId: 'a_sbx_pachca',
-  message: { provider: 'pachca', entityType: 'discussion', entityId, content },
-});
+import { call, pachca, teamDesktop, testStack, until, type Desktop } from './stack-fixture.ts';
 
 describe('two desktops on one team server (real PostgreSQL + zero-cache on loopback)', () => {
   let stack: Awaited<ReturnType<typeof testStack>>;
