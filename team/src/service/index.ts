@@ -1,0 +1,44 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type postgres from 'postgres';
+import { buckets } from '../../protocol/subjects.ts';
+import { operatorNames } from './operator-names.ts';
+import { startProjection } from './projection.ts';
+import { serveRequests } from './requests.ts';
+
+export { ensureTeam } from './ensure.ts';
+
+export interface TeamService {
+  /** Stops answering and projecting; work under way finishes or is handed back to the stream. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The team server's part inside one team's NATS account: answers the desktops' claim/release/template
+ * requests and projects the streams into PostgreSQL. `nc` is a connection in that account allowed
+ * everything; the streams and buckets must exist (ensureTeam).
+ */
+export async function serveTeam(
+  nc: NatsConnection,
+  deps: { sql: postgres.Sql; teamId: string; log?: (message: string) => void },
+): Promise<TeamService> {
+  const log = deps.log ?? ((message: string) => console.error(`[team ${deps.teamId}] ${message}`));
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  const kvm = new Kvm(js);
+  const [claims, templates, operators] = await Promise.all([
+    kvm.open(buckets.claims),
+    kvm.open(buckets.templates),
+    kvm.open(buckets.operators),
+  ]);
+  const nameOf = operatorNames(operators, deps.sql, deps.teamId);
+  const requests = serveRequests(nc, { js, claims, templates, nameOf }, log);
+  const projection = await startProjection({ js, jsm, sql: deps.sql, teamId: deps.teamId, claims, nameOf, log });
+  return {
+    async stop() {
+      await requests.stop();
+      await projection.stop();
+    },
+  };
+}

@@ -1,0 +1,198 @@
+import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import type { KV } from '@nats-io/kv';
+import type postgres from 'postgres';
+import { previewOfText } from '../../../shared/preview-text.ts';
+import { auditEntrySchema, claimValueSchema, sendRecordSchema, type SendRecord } from '../../protocol/messages.ts';
+import { keyOf, parseSendSubject, streams } from '../../protocol/subjects.ts';
+import { appendAudit } from './audit.ts';
+import type { NameOf } from './operator-names.ts';
+import { isLastingRefusal, pgSafe } from './pg-safe.ts';
+
+export interface ProjectionDeps {
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  sql: postgres.Sql;
+  teamId: string;
+  claims: KV;
+  nameOf: NameOf;
+  log: (message: string) => void;
+}
+
+/** One durable consumer per stream, shared by every service process of the team (they split the work). */
+export const projectionConsumer = 'team-projection';
+const ackWaitMs = 30_000;
+
+function jsonOf(m: JsMsg): unknown {
+  try {
+    return m.json();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A send's record into team_send, once. The first record inserts the row (and its `send` entry in
+ * team_audit); a later one moves status and updatedAt forward only, and only for the operator the
+ * subject names (the send's owner: the first one wins). Replayed or redelivered records change
+ * nothing. The `send` and `status` entries go to PostgreSQL only, not to AUDIT: desktops read a
+ * send's trail from SENDS itself, and AUDIT carries what only the service knows (claims, templates,
+ * conflicts). Returns whether this record made the row.
+ */
+async function projectSend(sql: postgres.Sql, teamId: string, operatorId: string, operatorName: string, record: SendRecord, at: number) {
+  const r = pgSafe(record);
+  operatorName = pgSafe(operatorName);
+  return sql.begin(async (tx) => {
+    const previewData = r.previewData ?? previewOfText(r.provider, r.preview, 'team row');
+    const made =
+      await tx`insert into team_send (id, team_id, operator_id, operator_name, provider, account, chat, recipient, preview, status,
+        provider_message_id, created_at, updated_at, synced_at, preview_data)
+      values (${r.id}, ${teamId}, ${operatorId}, ${operatorName}, ${r.provider}, ${r.account}, ${r.chat}, ${r.recipient}, ${r.preview},
+        ${r.status}, ${r.providerMessageId ?? null}, ${r.createdAt}, ${r.updatedAt}, ${Date.now()}, ${tx.json(previewData as postgres.JSONValue)})
+      on conflict (id) do nothing returning id`;
+    if (made.length) {
+      await tx`insert into team_audit (id, team_id, operator_id, operator_name, kind, subject, detail, at)
+        values (${`send:${r.id}`}, ${teamId}, ${operatorId}, ${operatorName}, 'send', ${r.id},
+          ${tx.json({ chat: r.chat, status: r.status, provider: r.provider })}, ${at})
+        on conflict (id) do nothing`;
+      return true;
+    }
+    const moved = await tx`update team_send set status = ${r.status},
+        provider_message_id = coalesce(${r.providerMessageId ?? null}, provider_message_id), updated_at = ${r.updatedAt}, synced_at = ${Date.now()}
+      where id = ${r.id} and team_id = ${teamId} and operator_id = ${operatorId} and updated_at <= ${r.updatedAt} and status <> ${r.status}`;
+    if (moved.count > 0)
+      await tx`insert into team_audit (id, team_id, operator_id, operator_name, kind, subject, detail, at)
+        values (${`status:${r.id}:${r.status}`}, ${teamId}, ${operatorId}, ${operatorName}, 'status', ${r.id}, ${tx.json({ status: r.status })}, ${at})
+        on conflict (id) do nothing`;
+    return false;
+  });
+}
+
+/**
+ * A send to a chat someone else holds is a double answer: recorded (in AUDIT, where desktops read
+ * conflicts), never hidden. Checked against the claim as it stands when the record is read: for the
+ * send's first record that is the moment the server learns of it (as the old server-side mutation did);
+ * for a later record only a claim taken before the send counts, so a colleague claiming the chat after
+ * it is not blamed on it. A claim released before the record is read goes unnoticed.
+ */
+async function checkConflict(deps: ProjectionDeps, operatorId: string, operatorName: string, r: SendRecord, first: boolean) {
+  const entry = await deps.claims.get(keyOf(r.chat));
+  if (entry?.operation !== 'PUT') return;
+  const held = claimValueSchema.safeParse(entry.json());
+  if (!held.success) return;
+  const h = held.data;
+  if (h.operatorId === operatorId || h.expiresAt <= r.createdAt || (!first && h.claimedAt > r.createdAt)) return;
+  await appendAudit(deps.js, {
+    id: `conflict:send:${r.id}`,
+    kind: 'conflict',
+    subject: r.chat,
+    operatorId,
+    operatorName,
+    detail: { sendId: r.id, heldBy: h.operatorName, heldById: h.operatorId },
+    at: Date.now(),
+  });
+}
+
+async function ensureConsumer(jsm: JetStreamManager, stream: string) {
+  const config = {
+    durable_name: projectionConsumer,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: ackWaitMs * 1_000_000,
+    max_ack_pending: 1_000,
+  };
+  try {
+    await jsm.consumers.add(stream, config);
+  } catch {
+    // Made by an older build with other settings: brought to these.
+    await jsm.consumers.update(stream, projectionConsumer, { ack_wait: config.ack_wait, max_ack_pending: config.max_ack_pending });
+  }
+}
+
+/**
+ * Reads one stream with the durable consumer, a message at a time, in order. A message is acked only
+ * once PostgreSQL holds it: while PostgreSQL is away the same message is tried again (the ack deadline
+ * pushed on meanwhile), so nothing is lost or reordered; on stop it is handed back (nak) for the next
+ * run. A nats-server restart is the consumer's to ride out: it is durable and on disk, and an ack lost
+ * with the connection only brings a redelivery, which the projection ignores.
+ */
+async function follow(deps: ProjectionDeps, stream: string, handle: (m: JsMsg) => Promise<void>): Promise<{ stop(): Promise<void> }> {
+  await ensureConsumer(deps.jsm, stream);
+  const consumer = await deps.js.consumers.get(stream, projectionConsumer);
+  const messages = await consumer.consume({ max_messages: 256 });
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  const pause = (ms: number) =>
+    new Promise<void>((r) => {
+      const t = setTimeout(r, ms);
+      wake = () => {
+        clearTimeout(t);
+        r();
+      };
+    });
+  const loop = (async () => {
+    for await (const m of messages) {
+      for (let attempt = 0; ; attempt++) {
+        if (stopping) {
+          m.nak();
+          break;
+        }
+        try {
+          await handle(m);
+          m.ack();
+          if (attempt > 0) deps.log(`${stream} #${m.seq} projected after ${attempt + 1} attempts`);
+          break;
+        } catch (e) {
+          if (isLastingRefusal(e)) {
+            deps.log(`${stream} #${m.seq} refused by PostgreSQL, skipped: ${e instanceof Error ? e.message : String(e)}`);
+            m.term();
+            break;
+          }
+          if (attempt === 0) deps.log(`${stream} #${m.seq} waits: ${e instanceof Error ? e.message : String(e)}`);
+          m.working();
+          await pause(Math.min(5_000, 200 * 2 ** attempt));
+        }
+      }
+    }
+  })();
+  return {
+    async stop() {
+      stopping = true;
+      wake?.();
+      await messages.close();
+      await loop;
+    },
+  };
+}
+
+/** Projects SENDS and AUDIT into team_send / team_audit and records sends to chats others hold. */
+export async function startProjection(deps: ProjectionDeps): Promise<{ stop(): Promise<void> }> {
+  const sends = await follow(deps, streams.sends, async (m) => {
+    const where = parseSendSubject(m.subject);
+    const record = sendRecordSchema.safeParse(jsonOf(m));
+    if (!where || !record.success || record.data.id !== where.sendId) {
+      // Not a send record: readers ignore it as well. Never redelivered.
+      deps.log(`${streams.sends} #${m.seq} on ${m.subject} is not a send record: skipped`);
+      return;
+    }
+    const name = await deps.nameOf(where.operatorId);
+    const at = Number(m.timestampNanos / 1_000_000n);
+    const first = await projectSend(deps.sql, deps.teamId, where.operatorId, name, record.data, at);
+    await checkConflict(deps, where.operatorId, name, record.data, first);
+  });
+  const audit = await follow(deps, streams.audit, async (m) => {
+    const entry = auditEntrySchema.safeParse(jsonOf(m));
+    if (!entry.success) {
+      deps.log(`${streams.audit} #${m.seq} is not an audit entry: skipped`);
+      return;
+    }
+    const e = pgSafe(entry.data);
+    await deps.sql`insert into team_audit (id, team_id, operator_id, operator_name, kind, subject, detail, at)
+      values (${e.id}, ${deps.teamId}, ${e.operatorId}, ${e.operatorName}, ${e.kind}, ${e.subject}, ${deps.sql.json(e.detail as postgres.JSONValue)}, ${e.at})
+      on conflict (id) do nothing`;
+  });
+  return {
+    async stop() {
+      await Promise.all([sends.stop(), audit.stop()]);
+    },
+  };
+}
