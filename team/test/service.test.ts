@@ -258,6 +258,20 @@ describe('templates', () => {
   });
 });
 
+describe('templates in PostgreSQL', () => {
+  it("keeps team_template a copy of the bucket: each save's text, and no row once deleted", async () => {
+    const id = `t_${randomUUID()}`;
+    const row = () => sql<{ body: string; version: number; updated_by: string }[]>`
+      select body, version, updated_by from team_template where id = ${id} and team_id = ${teamId}`;
+    await ask(anna, 'template-save', { id, name: 'Оплата', body: 'Счёт отправлен', baseVersion: 0, requestId: 'r1' });
+    await ask(boris, 'template-save', { id, name: 'Оплата', body: 'Счёт оплачен', baseVersion: 1, requestId: 'r2' });
+    await until(async () => (await row())[0]?.version === 2, 'the second version in PostgreSQL');
+    expect(await row()).toEqual([{ body: 'Счёт оплачен', version: 2, updated_by: 'Борис' }]);
+    await ask(anna, 'template-delete', { id, baseVersion: 2 });
+    await until(async () => (await row()).length === 0, 'the deleted template to leave PostgreSQL');
+  });
+});
+
 describe('sends', () => {
   async function sendRow(id: string) {
     return sql<{ status: string; operator_id: string; operator_name: string; provider_message_id: string | null }[]>`
@@ -348,5 +362,15 @@ describe('sends', () => {
     const c = chat();
     expect(await ask(anna, 'claim', { chat: c, ttlMs: hour })).toEqual({ ok: true });
     await until(async () => (await auditRows(c, 'claim')).length === 1, 'a claim after the restart in the trail');
+  });
+
+  it('takes up where it stopped when the service is started again', async () => {
+    await service.stop();
+    const r = sendRecord();
+    await publishSend(anna, r);
+    await publishSend(anna, { ...r, status: 'sent', updatedAt: r.updatedAt + 1 });
+    service = await serveTeam(nc, { sql, teamId, log: (m) => serviceLog.push(m) });
+    await until(async () => (await sendRow(r.id))[0]?.status === 'sent', 'the sends made while it was stopped');
+    expect((await auditRows(r.id)).map((a) => a.kind)).toEqual(['send', 'status']);
   });
 });

@@ -6,6 +6,7 @@ import { buckets } from '../../protocol/subjects.ts';
 import { operatorNames } from './operator-names.ts';
 import { startProjection } from './projection.ts';
 import { serveRequests } from './requests.ts';
+import { mirrorTemplates } from './templates-mirror.ts';
 
 export { ensureTeam } from './ensure.ts';
 
@@ -16,7 +17,7 @@ export interface TeamService {
 
 /**
  * The team server's part inside one team's NATS account: answers the desktops' claim/release/template
- * requests and projects the streams into PostgreSQL. `nc` is a connection in that account allowed
+ * requests, projects the streams into PostgreSQL and keeps team_template a copy of the templates bucket. `nc` is a connection in that account allowed
  * everything; the streams and buckets must exist (ensureTeam).
  */
 export async function serveTeam(
@@ -35,10 +36,11 @@ export async function serveTeam(
   const nameOf = operatorNames(operators, deps.sql, deps.teamId);
   const requests = serveRequests(nc, { js, claims, templates, nameOf }, log);
   const projection = await startProjection({ js, jsm, sql: deps.sql, teamId: deps.teamId, claims, nameOf, log });
+  const mirror = await mirrorTemplates(templates, deps.sql, deps.teamId, log);
   return {
     async stop() {
       await requests.stop();
-      await projection.stop();
+      await Promise.all([projection.stop(), mirror.stop()]);
     },
   };
 }

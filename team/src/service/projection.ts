@@ -38,33 +38,37 @@ function jsonOf(m: JsMsg): unknown {
  * send's trail from SENDS itself, and AUDIT carries what only the service knows (claims, templates,
  * conflicts). Returns whether this record made the row.
  */
-async function projectSend(sql: postgres.Sql, teamId: string, operatorId: string, operatorName: string, record: SendRecord, at: number) {
+async function projectSend(
+  tx: postgres.TransactionSql,
+  teamId: string,
+  operatorId: string,
+  operatorName: string,
+  record: SendRecord,
+  at: number,
+): Promise<boolean> {
   const r = pgSafe(record);
-  operatorName = pgSafe(operatorName);
-  return sql.begin(async (tx) => {
-    const previewData = r.previewData ?? previewOfText(r.provider, r.preview, 'team row');
-    const made =
-      await tx`insert into team_send (id, team_id, operator_id, operator_name, provider, account, chat, recipient, preview, status,
-        provider_message_id, created_at, updated_at, synced_at, preview_data)
-      values (${r.id}, ${teamId}, ${operatorId}, ${operatorName}, ${r.provider}, ${r.account}, ${r.chat}, ${r.recipient}, ${r.preview},
-        ${r.status}, ${r.providerMessageId ?? null}, ${r.createdAt}, ${r.updatedAt}, ${Date.now()}, ${tx.json(previewData as postgres.JSONValue)})
-      on conflict (id) do nothing returning id`;
-    if (made.length) {
-      await tx`insert into team_audit (id, team_id, operator_id, operator_name, kind, subject, detail, at)
-        values (${`send:${r.id}`}, ${teamId}, ${operatorId}, ${operatorName}, 'send', ${r.id},
-          ${tx.json({ chat: r.chat, status: r.status, provider: r.provider })}, ${at})
-        on conflict (id) do nothing`;
-      return true;
-    }
-    const moved = await tx`update team_send set status = ${r.status},
-        provider_message_id = coalesce(${r.providerMessageId ?? null}, provider_message_id), updated_at = ${r.updatedAt}, synced_at = ${Date.now()}
-      where id = ${r.id} and team_id = ${teamId} and operator_id = ${operatorId} and updated_at <= ${r.updatedAt} and status <> ${r.status}`;
-    if (moved.count > 0)
-      await tx`insert into team_audit (id, team_id, operator_id, operator_name, kind, subject, detail, at)
-        values (${`status:${r.id}:${r.status}`}, ${teamId}, ${operatorId}, ${operatorName}, 'status', ${r.id}, ${tx.json({ status: r.status })}, ${at})
-        on conflict (id) do nothing`;
-    return false;
-  });
+  const name = pgSafe(operatorName);
+  const previewData = r.previewData ?? previewOfText(r.provider, r.preview, 'team row');
+  const made = await tx`insert into team_send (id, team_id, operator_id, operator_name, provider, account, chat, recipient, preview, status,
+      provider_message_id, created_at, updated_at, synced_at, preview_data)
+    values (${r.id}, ${teamId}, ${operatorId}, ${name}, ${r.provider}, ${r.account}, ${r.chat}, ${r.recipient}, ${r.preview},
+      ${r.status}, ${r.providerMessageId ?? null}, ${r.createdAt}, ${r.updatedAt}, ${Date.now()}, ${tx.json(previewData as postgres.JSONValue)})
+    on conflict (id) do nothing returning id`;
+  if (made.length) {
+    await tx`insert into team_audit (id, team_id, operator_id, operator_name, kind, subject, detail, at)
+      values (${`send:${r.id}`}, ${teamId}, ${operatorId}, ${name}, 'send', ${r.id},
+        ${tx.json({ chat: r.chat, status: r.status, provider: r.provider })}, ${at})
+      on conflict (id) do nothing`;
+    return true;
+  }
+  const moved = await tx`update team_send set status = ${r.status},
+      provider_message_id = coalesce(${r.providerMessageId ?? null}, provider_message_id), updated_at = ${r.updatedAt}, synced_at = ${Date.now()}
+    where id = ${r.id} and team_id = ${teamId} and operator_id = ${operatorId} and updated_at <= ${r.updatedAt} and status <> ${r.status}`;
+  if (moved.count > 0)
+    await tx`insert into team_audit (id, team_id, operator_id, operator_name, kind, subject, detail, at)
+      values (${`status:${r.id}:${r.status}`}, ${teamId}, ${operatorId}, ${name}, 'status', ${r.id}, ${tx.json({ status: r.status })}, ${at})
+      on conflict (id) do nothing`;
+  return false;
 }
 
 /**
@@ -95,6 +99,8 @@ async function checkConflict(deps: ProjectionDeps, operatorId: string, operatorN
 async function ensureConsumer(jsm: JetStreamManager, stream: string) {
   const config = {
     durable_name: projectionConsumer,
+    // Explicit, not All: when several service processes share the consumer, one's ack must not cover
+    // messages another holds and has not written yet.
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     ack_wait: ackWaitMs * 1_000_000,
@@ -108,17 +114,28 @@ async function ensureConsumer(jsm: JetStreamManager, stream: string) {
   }
 }
 
+type Batch = JsMsg[];
+
 /**
- * Reads one stream with the durable consumer, a message at a time, in order. A message is acked only
- * once PostgreSQL holds it: while PostgreSQL is away the same message is tried again (the ack deadline
- * pushed on meanwhile), so nothing is lost or reordered; on stop it is handed back (nak) for the next
- * run. A nats-server restart is the consumer's to ride out: it is durable and on disk, and an ack lost
- * with the connection only brings a redelivery, which the projection ignores.
+ * Reads one stream with the durable consumer, in order, in batches of what has arrived (one PostgreSQL
+ * transaction each, so a busy team costs a commit per batch, not per record). A batch is acked only once
+ * PostgreSQL holds it: while PostgreSQL is away the same batch is tried again, the ack deadline of
+ * everything held pushed on meanwhile, so nothing is lost or reordered; on stop it is handed back (nak)
+ * for the next run. A batch PostgreSQL refuses for good is split to find the record it refuses, which is
+ * skipped and logged. A nats-server restart is the consumer's to ride out: it is durable and on disk,
+ * and an ack lost with the connection only brings a redelivery, which the projection ignores.
  */
-async function follow(deps: ProjectionDeps, stream: string, handle: (m: JsMsg) => Promise<void>): Promise<{ stop(): Promise<void> }> {
+async function follow(
+  deps: ProjectionDeps,
+  stream: string,
+  handle: (batch: Batch, again: boolean) => Promise<void>,
+): Promise<{ stop(): Promise<void> }> {
   await ensureConsumer(deps.jsm, stream);
   const consumer = await deps.js.consumers.get(stream, projectionConsumer);
   const messages = await consumer.consume({ max_messages: 256 });
+  const held: JsMsg[] = [];
+  let arrived: (() => void) | undefined;
+  let ended = false;
   let stopping = false;
   let wake: (() => void) | undefined;
   const pause = (ms: number) =>
@@ -129,29 +146,52 @@ async function follow(deps: ProjectionDeps, stream: string, handle: (m: JsMsg) =
         r();
       };
     });
-  const loop = (async () => {
-    for await (const m of messages) {
-      for (let attempt = 0; ; attempt++) {
-        if (stopping) {
-          m.nak();
-          break;
-        }
-        try {
-          await handle(m);
-          m.ack();
-          if (attempt > 0) deps.log(`${stream} #${m.seq} projected after ${attempt + 1} attempts`);
-          break;
-        } catch (e) {
-          if (isLastingRefusal(e)) {
-            deps.log(`${stream} #${m.seq} refused by PostgreSQL, skipped: ${e instanceof Error ? e.message : String(e)}`);
-            m.term();
-            break;
-          }
-          if (attempt === 0) deps.log(`${stream} #${m.seq} waits: ${e instanceof Error ? e.message : String(e)}`);
-          m.working();
-          await pause(Math.min(5_000, 200 * 2 ** attempt));
-        }
+  const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+  async function settle(batch: Batch): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      if (stopping) {
+        for (const m of batch) m.nak();
+        return;
       }
+      try {
+        await handle(batch, attempt > 0);
+        for (const m of batch) m.ack();
+        if (attempt > 0) deps.log(`${stream} #${batch[0]!.seq}… projected after ${attempt + 1} attempts`);
+        return;
+      } catch (e) {
+        if (isLastingRefusal(e)) {
+          if (batch.length > 1) {
+            for (const m of batch) await settle([m]);
+            return;
+          }
+          deps.log(`${stream} #${batch[0]!.seq} refused by PostgreSQL, skipped: ${describe(e)}`);
+          batch[0]!.term();
+          return;
+        }
+        if (attempt === 0) deps.log(`${stream} #${batch[0]!.seq}… waits: ${describe(e)}`);
+        for (const m of [...batch, ...held]) m.working();
+        await pause(Math.min(5_000, 200 * 2 ** attempt));
+      }
+    }
+  }
+
+  const reading = (async () => {
+    for await (const m of messages) {
+      held.push(m);
+      arrived?.();
+    }
+    ended = true;
+    arrived?.();
+  })();
+  const writing = (async () => {
+    for (;;) {
+      if (!held.length) {
+        if (ended) return;
+        await new Promise<void>((r) => (arrived = r));
+        continue;
+      }
+      await settle(held.splice(0, 256));
     }
   })();
   return {
@@ -159,36 +199,52 @@ async function follow(deps: ProjectionDeps, stream: string, handle: (m: JsMsg) =
       stopping = true;
       wake?.();
       await messages.close();
-      await loop;
+      await reading;
+      await writing;
     },
   };
 }
 
 /** Projects SENDS and AUDIT into team_send / team_audit and records sends to chats others hold. */
 export async function startProjection(deps: ProjectionDeps): Promise<{ stop(): Promise<void> }> {
-  const sends = await follow(deps, streams.sends, async (m) => {
-    const where = parseSendSubject(m.subject);
-    const record = sendRecordSchema.safeParse(jsonOf(m));
-    if (!where || !record.success || record.data.id !== where.sendId) {
-      // Not a send record: readers ignore it as well. Never redelivered.
-      deps.log(`${streams.sends} #${m.seq} on ${m.subject} is not a send record: skipped`);
-      return;
+  const sends = await follow(deps, streams.sends, async (batch, again) => {
+    const records: { m: JsMsg; operatorId: string; name: string; record: SendRecord; at: number }[] = [];
+    for (const m of batch) {
+      const where = parseSendSubject(m.subject);
+      const record = sendRecordSchema.safeParse(jsonOf(m));
+      if (!where || !record.success || record.data.id !== where.sendId) {
+        // Not a send record: readers ignore it as well.
+        deps.log(`${streams.sends} #${m.seq} on ${m.subject} is not a send record: skipped`);
+        continue;
+      }
+      const name = await deps.nameOf(where.operatorId);
+      records.push({ m, operatorId: where.operatorId, name, record: record.data, at: Number(m.timestampNanos / 1_000_000n) });
     }
-    const name = await deps.nameOf(where.operatorId);
-    const at = Number(m.timestampNanos / 1_000_000n);
-    const first = await projectSend(deps.sql, deps.teamId, where.operatorId, name, record.data, at);
-    await checkConflict(deps, where.operatorId, name, record.data, first);
+    const firsts = await deps.sql.begin(async (tx) => {
+      const made: boolean[] = [];
+      for (const r of records) made.push(await projectSend(tx, deps.teamId, r.operatorId, r.name, r.record, r.at));
+      return made;
+    });
+    // A record tried again (here or redelivered) may have made its row before its conflict was written.
+    await Promise.all(
+      records.map((r, i) =>
+        firsts[i] || again || r.m.info.redelivered ? checkConflict(deps, r.operatorId, r.name, r.record, !!firsts[i]) : undefined,
+      ),
+    );
   });
-  const audit = await follow(deps, streams.audit, async (m) => {
-    const entry = auditEntrySchema.safeParse(jsonOf(m));
-    if (!entry.success) {
+  const audit = await follow(deps, streams.audit, async (batch) => {
+    const entries = batch.flatMap((m) => {
+      const entry = auditEntrySchema.safeParse(jsonOf(m));
+      if (entry.success) return [pgSafe(entry.data)];
       deps.log(`${streams.audit} #${m.seq} is not an audit entry: skipped`);
-      return;
-    }
-    const e = pgSafe(entry.data);
-    await deps.sql`insert into team_audit (id, team_id, operator_id, operator_name, kind, subject, detail, at)
-      values (${e.id}, ${deps.teamId}, ${e.operatorId}, ${e.operatorName}, ${e.kind}, ${e.subject}, ${deps.sql.json(e.detail as postgres.JSONValue)}, ${e.at})
-      on conflict (id) do nothing`;
+      return [];
+    });
+    await deps.sql.begin(async (tx) => {
+      for (const e of entries)
+        await tx`insert into team_audit (id, team_id, operator_id, operator_name, kind, subject, detail, at)
+          values (${e.id}, ${deps.teamId}, ${e.operatorId}, ${e.operatorName}, ${e.kind}, ${e.subject}, ${tx.json(e.detail as postgres.JSONValue)}, ${e.at})
+          on conflict (id) do nothing`;
+    });
   });
   return {
     async stop() {
