@@ -54,7 +54,8 @@ function run(args: string[], env: Record<string, string>): Promise<string> {
 
 export async function startTeamServer(): Promise<TeamServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'operator-e2e-team-'));
-  const env = { TEAM_DATA_DIR: dataDir };
+  // TEAM_LEGACY_ZERO: the desktop here still links through Zero.
+  const env = { TEAM_DATA_DIR: dataDir, TEAM_LEGACY_ZERO: '1' };
   // Its own process group: should the server die half-way, what it started can still be stopped by that group's id.
   const proc: ChildProcess = spawn(process.execPath, [teamScript, 'start'], {
     env: { ...process.env, ...env },

@@ -10,7 +10,7 @@ import { createOperator } from '../src/operators.ts';
 
 const t0 = Date.now();
 const dir = mkdtempSync(join(tmpdir(), 'team-proof-'));
-const stack = await startStack(dir, { logLevel: 'warn' });
+const stack = await startStack(dir, { logLevel: 'warn', zero: true });
 console.log('stack up in', Date.now() - t0, 'ms', stack.apiUrl, stack.zeroUrl);
 await createOperator(stack.api.sql, { login: 'a', name: 'Anna', teamId: 't1', password: 'password-a-123' });
 await createOperator(stack.api.sql, { login: 'b', name: 'Boris', teamId: 't1', password: 'password-b-123' });

@@ -4,12 +4,14 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { createOperator } from '../src/operators.ts';
+import { exposureFromEnv, type Exposure } from '../src/exposure.ts';
 import { openCluster } from '../src/postgres-cluster.ts';
 import { migrate, startStack, type Stack } from '../src/stack.ts';
 import { serverState } from '../src/state.ts';
 
 /**
- * `npm run team`                      starts PostgreSQL, the API and zero-cache on loopback
+ * `npm run team`                      starts PostgreSQL, nats-server and the API on loopback
+ *                                     (TEAM_HOST + TEAM_TLS_CERT/TEAM_TLS_KEY: another address, with TLS)
  * `npm run team -- add-operator --team support --login anna --name "Anna K."`
  *                                     creates an operator and prints a one-time password
  * The data directory is TEAM_DATA_DIR or team/.data, created on first start.
@@ -41,6 +43,13 @@ if (command === 'add-operator') {
   console.log(`Operator "${values.login}" added to team "${values.team}".`);
   if (!process.env.TEAM_OPERATOR_PASSWORD) console.log(`One-time password (give it to the operator, it is not stored): ${password}`);
 } else if (command === 'start') {
+  let exposure: Exposure;
+  try {
+    exposure = exposureFromEnv();
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(2);
+  }
   console.log(`Starting the team server (data: ${dataDir}) …`);
   // Stopping is asked for by Ctrl+C, SIGTERM, or (TEAM_STOP_WITH_PARENT, the simulation's server) the
   // parent's end of stdin closing; a request during start-up is served once the stack is up. A second
@@ -58,20 +67,27 @@ if (command === 'add-operator') {
     process.stdin.on('end', stop).on('error', stop);
     process.stdin.resume();
   }
-  stack = await startStack(dataDir, state);
+  try {
+    // TEAM_LEGACY_ZERO=1 also runs zero-cache, for the Zero desktop link until it is replaced.
+    stack = await startStack(dataDir, { ...state, exposure, zero: process.env.TEAM_LEGACY_ZERO === '1' });
+  } catch (e) {
+    console.error(`The team server did not start: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
   if (stopAsked) {
     await stack.stop();
     process.exit(0);
   }
+  const where = exposure.tls ? `on ${exposure.host}, with TLS` : 'on loopback only';
   console.log(`
-Team server is up, on loopback only:
+Team server is up, ${where}:
   API + sign-in : ${stack.apiUrl}
-  sync (Zero)   : ${stack.zeroUrl}
+  sync (NATS)   : ${stack.natsUrl}${stack.zeroUrl ? `\n  sync (Zero)   : ${stack.zeroUrl}` : ''}
   PostgreSQL    : 127.0.0.1:${state.pgPort} (data in ${join(dataDir, 'pg')})
 
 Add an operator:   npm run team -- add-operator --team support --login anna --name "Anna"
 Connect a desktop: Accounts → Team → server ${stack.apiUrl}, the operator's login and password.
-Other machines reach it only through a TLS proxy (docs/team-mode.md, "Past one machine").
+Other machines: TEAM_HOST=<address> TEAM_TLS_CERT=<cert.pem> TEAM_TLS_KEY=<key.pem> (docs/team-mode.md, "Past one machine").
 Ctrl+C stops everything.`);
 } else {
   console.error(`Unknown command "${command}". Commands: start (default), add-operator.`);

@@ -1,28 +1,46 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { mustGetMutator, mustGetQuery } from '@rocicorp/zero';
 import { handleMutateRequest, handleQueryRequest } from '@rocicorp/zero/server';
 import { zeroPostgresJS } from '@rocicorp/zero/server/adapters/postgresjs';
 import postgres from 'postgres';
 import { z } from 'zod';
+import { natsKeySchema } from '../protocol/messages.ts';
 import { accessTtlMs, refreshTtlMs, signToken, verifyPassword, verifyToken, type TokenClaims } from './auth.ts';
 import { mutators } from './mutators.ts';
 import { queries } from './queries.ts';
 import { schema, type TeamContext } from './schema.ts';
 
 /**
- * The small API beside zero-cache: sign-in, and the two endpoints zero-cache calls with the
- * desktop's token (mutate, query). The team in the token, verified here, is the only team a
- * request can read or write.
+ * The team server's HTTP API: sign-in and refresh, which hand the desktop a NATS user JWT for its own
+ * key in its team's account (protocol/messages.ts, signInAnswerSchema). The team in the token,
+ * verified here, is the only team a request can read or write. While Zero is still being replaced,
+ * the two endpoints zero-cache calls with the desktop's token (mutate, query) stay.
  */
 export interface ApiOptions {
   databaseUrl: string;
   tokenKey: Buffer;
-  /** The address desktops use for zero-cache, returned at sign-in. */
-  zeroUrl: () => string;
+  nats: NatsSignIn;
+  /** HTTPS with this certificate and key (required outside loopback, see exposure.ts). */
+  tls?: { cert: Buffer; key: Buffer };
+  /** Only while Zero is still in place: the address desktops use for zero-cache, returned at sign-in. */
+  zeroUrl?: () => string;
 }
 
-const loginSchema = z.object({ login: z.string().min(1).max(200), password: z.string().min(1).max(1000) });
-const refreshSchema = z.object({ refreshToken: z.string().min(1).max(4000) });
+/** What sign-in needs of NATS: where desktops reach it, and a user JWT for a desktop's key. */
+export interface NatsSignIn {
+  url(): string;
+  /** Sets the team up on first need; the JWT expires at `expiresAt`. */
+  userJwt(input: { teamId: string; operatorId: string; operatorName: string; publicKey: string; expiresAt: number }): Promise<string>;
+}
+
+/** `natsKey` is the desktop's public NATS user key; only a legacy Zero desktop signs in without one. */
+const loginSchema = z.object({
+  login: z.string().min(1).max(200),
+  password: z.string().min(1).max(1000),
+  natsKey: natsKeySchema.optional(),
+});
+const refreshSchema = z.object({ refreshToken: z.string().min(1).max(4000), natsKey: natsKeySchema.optional() });
 const maxBody = 8 * 1024 * 1024;
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -85,16 +103,26 @@ export function createApi(opts: ApiOptions): Api {
         on conflict (id) do nothing`;
   }
 
-  function issue(c: Omit<TokenClaims, 'kind' | 'exp'>) {
+  async function issue(c: Omit<TokenClaims, 'kind' | 'exp'>, natsKey: string | undefined) {
     const now = Date.now();
+    const expiresAt = now + accessTtlMs;
+    const nats = natsKey
+      ? {
+          url: opts.nats.url(),
+          jwt: await opts.nats.userJwt({ teamId: c.team, operatorId: c.op, operatorName: c.name, publicKey: natsKey, expiresAt }),
+        }
+      : undefined;
     return {
-      token: signToken(opts.tokenKey, { ...c, kind: 'access', exp: now + accessTtlMs }),
-      expiresAt: now + accessTtlMs,
+      token: signToken(opts.tokenKey, { ...c, kind: 'access', exp: expiresAt }),
+      expiresAt,
       refreshToken: signToken(opts.tokenKey, { ...c, kind: 'refresh', exp: now + refreshTtlMs }),
       operator: { id: c.op, name: c.name, teamId: c.team },
-      zeroUrl: opts.zeroUrl(),
+      ...(nats ? { nats } : {}),
+      ...(opts.zeroUrl ? { zeroUrl: opts.zeroUrl() } : {}),
     };
   }
+  // Without Zero, a sign-in is only of use with a NATS key to sign.
+  const keyMissing = (natsKey: string | undefined) => !natsKey && !opts.zeroUrl;
 
   async function route(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -108,21 +136,22 @@ export function createApi(opts: ApiOptions): Api {
     }
     if (url.pathname === '/v1/login') {
       const input = loginSchema.safeParse(body);
-      if (!input.success) return send(res, 400, { error: 'invalid' });
+      if (!input.success || keyMissing(input.data.natsKey)) return send(res, 400, { error: 'invalid' });
       const [op] = await sql<{ id: string; team_id: string; name: string; password_hash: string; disabled: boolean }[]>`
         select id, team_id, name, password_hash, disabled from team_operator where login = ${input.data.login}`;
       // The hash is computed even for an unknown login, so timing does not tell which logins exist.
       const ok = await verifyPassword(input.data.password, op?.password_hash ?? 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA');
       if (!op || !ok || op.disabled) return send(res, 401, { error: 'bad_credentials' });
-      return send(res, 200, issue({ op: op.id, team: op.team_id, name: op.name }));
+      return send(res, 200, await issue({ op: op.id, team: op.team_id, name: op.name }, input.data.natsKey));
     }
     if (url.pathname === '/v1/refresh') {
       const input = refreshSchema.safeParse(body);
+      if (input.success && keyMissing(input.data.natsKey)) return send(res, 400, { error: 'invalid' });
       const claims = input.success ? verifyToken(opts.tokenKey, input.data.refreshToken, 'refresh') : undefined;
       if (!claims) return send(res, 401, { error: 'bad_token' });
       const [op] = await sql<{ disabled: boolean; team_id: string }[]>`select disabled, team_id from team_operator where id = ${claims.op}`;
       if (!op || op.disabled || op.team_id !== claims.team) return send(res, 401, { error: 'bad_token' });
-      return send(res, 200, issue({ op: claims.op, team: claims.team, name: claims.name }));
+      return send(res, 200, await issue({ op: claims.op, team: claims.team, name: claims.name }, input.data?.natsKey));
     }
     const ctx = bearer(req);
     if (url.pathname === '/zero/mutate' || url.pathname === '/zero/query') {
@@ -154,13 +183,14 @@ export function createApi(opts: ApiOptions): Api {
     return send(res, 404, { error: 'not_found' });
   }
 
-  const server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     route(req, res).catch((e: unknown) => {
       console.error('[team-api]', e instanceof Error ? e.message : e);
       if (!res.headersSent) send(res, 500, { error: 'internal' });
       else res.end();
     });
-  });
+  };
+  const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : createServer(handler);
   return {
     server,
     sql,

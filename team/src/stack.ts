@@ -2,28 +2,56 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { NodeConnectionOptions } from '@nats-io/transport-node';
 import postgres from 'postgres';
 import { createApi, type Api } from './api.ts';
+import { exposure as exposureOf, urlHost, type Exposure } from './exposure.ts';
 import { freePort } from './free-port.ts';
+import { startLegacyZero, type LegacyZero } from './legacy-zero.ts';
 import { migrations } from './migrations.ts';
+import { desktopUserJwt } from './nats/jwts.ts';
+import { openKeyStore, type KeyStore } from './nats/keys.ts';
+import { startSupervisedNats, type SupervisedNats } from './nats/supervised-server.ts';
+import { openTeamAccounts, type TeamAccounts } from './nats/team-accounts.ts';
+import type { TeamService } from './nats/team-service.ts';
 import { openCluster, type Cluster } from './postgres-cluster.ts';
 import { fillPreviewData } from './preview-data.ts';
-import { startZeroCache, type ZeroCacheProcess } from './zero-cache.ts';
 
-/** The whole team server on one machine: PostgreSQL, the API with the mutators, zero-cache. */
+/** The whole team server on one machine: PostgreSQL, nats-server with JetStream, the API. */
 export interface Stack {
   dataDir: string;
   apiUrl: string;
-  zeroUrl: string;
+  /** Where desktops reach NATS (also in every sign-in answer). */
+  natsUrl: string;
   cluster: Cluster;
   api: Api;
-  zero: ZeroCacheProcess;
+  nats: SupervisedNats;
+  keys: KeyStore;
+  teams: TeamAccounts;
   databaseUrl: string;
-  restartZero(signal?: NodeJS.Signals): Promise<void>;
+  /** Stops nats-server with `signal` (SIGKILL: the simulation's fault) and starts it again on the same port. */
+  restartNats(signal?: NodeJS.Signals): Promise<void>;
+  /** How often nats-server was started again after it exited on its own. */
+  readonly natsRestarts: number;
   restartPostgres(): Promise<void>;
-  /** How often zero-cache was started again after it exited on its own. */
-  readonly zeroRestarts: number;
+  /** Only with `zero: true` (until Zero is removed). */
+  zero?: LegacyZero;
+  zeroUrl?: string;
   stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  pgPort?: number;
+  apiPort?: number;
+  natsPort?: number;
+  /** Where to listen and with which certificate; loopback without TLS by default. */
+  exposure?: Exposure;
+  /** The team service run for every team (team/src/service). */
+  service?: TeamService;
+  /** Also run zero-cache, for the Zero desktop link while it is still in use; removed with Zero. */
+  zero?: boolean;
+  zeroPort?: number;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
 function tokenKey(dataDir: string): Buffer {
@@ -42,79 +70,119 @@ export async function migrate(url: string): Promise<void> {
   }
 }
 
-export async function startStack(
-  dataDir: string,
-  opts: { pgPort?: number; apiPort?: number; zeroPort?: number; logLevel?: 'debug' | 'info' | 'warn' | 'error' } = {},
-): Promise<Stack> {
+/**
+ * TLS for the server's own connections: its certificate is trusted (it may be self-signed) and checked
+ * for the public name; nats.js hands the options on to Node's tls.connect, `servername` included.
+ */
+function ownTls(cert: Buffer, publicHost: string): NonNullable<NodeConnectionOptions['tls']> {
+  const options = { ca: cert.toString('utf8'), servername: publicHost };
+  return options;
+}
+
+export async function startStack(dataDir: string, opts: StackOptions = {}): Promise<Stack> {
+  const where = opts.exposure ?? exposureOf({});
   mkdirSync(dataDir, { recursive: true });
   const cluster = openCluster(dataDir, opts.pgPort ?? (await freePort()));
-  const databaseUrl = cluster.url;
-  await migrate(databaseUrl);
-  const zeroPort = opts.zeroPort ?? (await freePort());
-  let zeroUrl = `http://127.0.0.1:${zeroPort}`;
-  const api = createApi({ databaseUrl, tokenKey: tokenKey(dataDir), zeroUrl: () => zeroUrl });
-  await new Promise<void>((r) => api.server.listen(opts.apiPort ?? 0, '127.0.0.1', r));
-  const apiUrl = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
-  const zeroOpts = {
-    dataDir,
-    databaseUrl,
-    port: zeroPort,
-    changeStreamerPort: await freePort(),
-    apiUrl,
-    logLevel: opts.logLevel ?? 'warn',
+  const stopped: (() => Promise<void>)[] = [];
+  const unwind = async () => {
+    for (const stop of stopped.splice(0).reverse()) await stop().catch(() => {});
+    if (cluster.startedHere) cluster.stop('fast');
   };
-  let zero = startZeroCache(zeroOpts);
-  await zero.ready;
-  zeroUrl = zero.url;
-  let stopping = false;
-  const manual = new WeakSet<ZeroCacheProcess>();
-  let restarts = 0;
-  // zero-cache exits when it loses PostgreSQL for too long or is killed: it is started again, as a
-  // service manager would, so desktops reconnect by themselves.
-  const supervise = (z: ZeroCacheProcess) =>
-    z.child.once('exit', () => {
-      if (stopping || zero !== z || manual.has(z)) return;
-      restarts++;
-      void z.stop('SIGKILL');
-      setTimeout(() => {
-        if (stopping || zero !== z) return;
-        zero = startZeroCache(zeroOpts);
-        supervise(zero);
-        zero.ready.catch((e: unknown) => console.error('[team] zero-cache did not come back:', e instanceof Error ? e.message : e));
-      }, 500);
+  try {
+    const databaseUrl = cluster.url;
+    await migrate(databaseUrl);
+    const keys = openKeyStore(dataDir);
+    const natsPort = opts.natsPort ?? (await freePort());
+    const nats = await startSupervisedNats({
+      dataDir,
+      host: where.host,
+      port: natsPort,
+      keys,
+      tls: where.tls && { cert: where.tls.certFile, key: where.tls.keyFile },
     });
-  supervise(zero);
-  const stack: Stack = {
-    dataDir,
-    apiUrl,
-    zeroUrl,
-    cluster,
-    api,
-    databaseUrl,
-    get zero() {
-      return zero;
-    },
-    get zeroRestarts() {
-      return restarts;
-    },
-    async restartZero(signal = 'SIGKILL') {
-      const old = zero;
-      manual.add(old);
-      await old.stop(signal);
-      zero = startZeroCache(zeroOpts);
-      supervise(zero);
-      await zero.ready;
-    },
-    async restartPostgres() {
-      cluster.stop('fast');
-      cluster.start();
-    },
-    async stop() {
-      stopping = true;
-      await zero.stop();
-      await api.close();
-      if (cluster.startedHere) cluster.stop('fast');
-    },
-  };
-  return stack;
+    stopped.push(() => nats.stop());
+    const natsUrl = `${where.tls ? 'tls' : 'nats'}://${urlHost(where.publicHost)}:${natsPort}`;
+
+    let teams: TeamAccounts | undefined;
+    let zeroUrl: string | undefined;
+    const api = createApi({
+      databaseUrl,
+      tokenKey: tokenKey(dataDir),
+      tls: where.tls,
+      zeroUrl: opts.zero ? () => zeroUrl ?? '' : undefined,
+      nats: {
+        url: () => natsUrl,
+        async userJwt(input) {
+          if (!teams) throw new Error('NATS is not set up yet');
+          await teams.ensure(input.teamId);
+          await teams.noteOperator(input.teamId, input.operatorId, input.operatorName);
+          return desktopUserJwt(keys, input);
+        },
+      },
+    });
+    stopped.push(() => api.close());
+    // The server's own connections go to the address it listens on; with TLS they check the
+    // certificate against the name desktops use, as a desktop would.
+    const ownHost = where.host === '0.0.0.0' || where.host === '::' ? '127.0.0.1' : where.host;
+    teams = await openTeamAccounts({
+      keys,
+      sql: api.sql,
+      service: opts.service,
+      target: {
+        servers: `${urlHost(ownHost)}:${natsPort}`,
+        tls: where.tls ? ownTls(where.tls.cert, where.publicHost) : undefined,
+      },
+    });
+    const teamsOpen = teams;
+    stopped.push(() => teamsOpen.close());
+    // Every team that already has operators is served from the start, not only after a sign-in.
+    for (const { team_id } of await api.sql<{ team_id: string }[]>`select distinct team_id from team_operator`) await teams.ensure(team_id);
+
+    await new Promise<void>((resolve, reject) => {
+      api.server.once('error', reject);
+      api.server.listen(opts.apiPort ?? 0, where.host, resolve);
+    });
+    const apiUrl = `${where.tls ? 'https' : 'http'}://${urlHost(where.publicHost)}:${(api.server.address() as AddressInfo).port}`;
+
+    let zero: LegacyZero | undefined;
+    if (opts.zero) {
+      zero = await startLegacyZero({
+        dataDir,
+        databaseUrl,
+        port: opts.zeroPort ?? (await freePort()),
+        changeStreamerPort: await freePort(),
+        apiUrl: `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`,
+        logLevel: opts.logLevel ?? 'warn',
+      });
+      zeroUrl = zero.url;
+      const z = zero;
+      stopped.push(() => z.stop());
+    }
+
+    return {
+      dataDir,
+      apiUrl,
+      natsUrl,
+      cluster,
+      api,
+      nats,
+      keys,
+      teams,
+      databaseUrl,
+      zero,
+      zeroUrl,
+      get natsRestarts() {
+        return nats.restarts;
+      },
+      restartNats: (signal) => nats.restart(signal),
+      async restartPostgres() {
+        cluster.stop('fast');
+        cluster.start();
+      },
+      stop: unwind,
+    };
+  } catch (e) {
+    await unwind();
+    throw e;
+  }
 }

@@ -11,7 +11,8 @@ export async function testStack(): Promise<
   Stack & { dispose(): Promise<void>; addOperator(login: string, name: string, teamId: string): Promise<string> }
 > {
   const dir = mkdtempSync(join(tmpdir(), 'team-stack-'));
-  const stack = await startStack(dir);
+  // Zero as well, while the desktops here still link through it.
+  const stack = await startStack(dir, { zero: true });
   return Object.assign(stack, {
     async addOperator(login: string, name: string, teamId: string) {
       const password = `pw-${login}-0123456789`;

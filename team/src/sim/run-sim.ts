@@ -117,7 +117,7 @@ async function startServer(dataDir: string, log: (l: string) => void, spawned: (
   // Its stdin is a pipe from this process: if this process dies without stopping it (SIGKILL), the pipe
   // closes and the server stops itself, PostgreSQL and zero-cache (TEAM_STOP_WITH_PARENT).
   const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'scripts', 'team.ts'), 'start'], {
-    env: { ...process.env, TEAM_DATA_DIR: dataDir, TEAM_STOP_WITH_PARENT: '1' },
+    env: { ...process.env, TEAM_DATA_DIR: dataDir, TEAM_STOP_WITH_PARENT: '1', TEAM_LEGACY_ZERO: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   spawned(child);

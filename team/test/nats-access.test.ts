@@ -1,0 +1,217 @@
+import { decode } from '@nats-io/jwt';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { createUser, type KeyPair } from '@nats-io/nkeys';
+import { connect, jwtAuthenticator, type NatsConnection } from '@nats-io/transport-node';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInAnswerSchema, type SignInAnswer } from '../protocol/messages.ts';
+import { buckets, streams, subjects } from '../protocol/subjects.ts';
+import { desktopUserJwt } from '../src/nats/jwts.ts';
+import { keysDir } from '../src/nats/keys.ts';
+import { createOperator } from '../src/operators.ts';
+import { startStack, type Stack } from '../src/stack.ts';
+
+/** A desktop's side of sign-in: its own key pair, the public half sent with the password. */
+async function signIn(stack: Stack, login: string, password: string, key: KeyPair = createUser()) {
+  const r = await fetch(`${stack.apiUrl}/v1/login`, {
+    method: 'POST',
+    body: JSON.stringify({ login, password, natsKey: key.getPublicKey() }),
+  });
+  if (r.status !== 200) throw new Error(`sign-in answered ${r.status}`);
+  return { key, answer: signInAnswerSchema.parse(await r.json()) };
+}
+
+const connectDesktop = (answer: SignInAnswer, key: KeyPair, opts: { reconnect?: boolean } = {}) =>
+  connect({
+    servers: answer.nats.url,
+    authenticator: jwtAuthenticator(answer.nats.jwt, key.getSeed()),
+    reconnect: opts.reconnect ?? false,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 200,
+  });
+
+/** The team's send stream and claims bucket, made on the server's own connection to the team's account. */
+async function teamData(stack: Stack, teamId: string) {
+  const nc = stack.teams.connection(teamId);
+  if (!nc) throw new Error(`team ${teamId} is not set up`);
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({ name: streams.sends, subjects: [subjects.allSends], deny_delete: true, deny_purge: true });
+  await new Kvm(nc).create(buckets.claims);
+  return nc;
+}
+
+async function messagesIn(nc: NatsConnection, subject: string): Promise<number> {
+  const info = await (await jetstreamManager(nc)).streams.info(streams.sends, { subjects_filter: subject });
+  return Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0);
+}
+
+describe('NATS access: each team its own account, each desktop its own key and permissions', () => {
+  let dir: string;
+  let stack: Stack;
+  const passwords = { anna: 'pw-anna-0123456789', boris: 'pw-boris-0123456789', carl: 'pw-carl-0123456789' };
+  const ids: Record<string, string> = {};
+  const open: NatsConnection[] = [];
+  const track = (nc: NatsConnection) => (open.push(nc), nc);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'team-nats-access-'));
+    stack = await startStack(dir);
+    ids.anna = (await createOperator(stack.api.sql, { login: 'anna', name: 'Anna', teamId: 'support', password: passwords.anna })).id;
+    ids.boris = (await createOperator(stack.api.sql, { login: 'boris', name: 'Boris', teamId: 'support', password: passwords.boris })).id;
+    ids.carl = (await createOperator(stack.api.sql, { login: 'carl', name: 'Carl', teamId: 'sales', password: passwords.carl })).id;
+  });
+  afterAll(async () => {
+    await Promise.all(open.map((nc) => nc.close().catch(() => {})));
+    await stack?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a sign-in hands out a JWT for the desktop’s own key that connects, in the team’s account, expiring with the token', async () => {
+    const { key, answer } = await signIn(stack, 'anna', passwords.anna);
+    expect(answer.nats.url).toBe(stack.natsUrl);
+    const claims = decode<{ pub: { allow: string[] } }>(answer.nats.jwt);
+    expect(claims.sub).toBe(key.getPublicKey());
+    expect(claims.iss).toBe(stack.keys.team('support').getPublicKey());
+    expect(claims.exp).toBe(Math.floor(answer.expiresAt / 1000));
+    const nc = track(await connectDesktop(answer, key));
+    await nc.flush();
+    expect(nc.isClosed()).toBe(false);
+  });
+
+  it('an operator publishes under their own id; a forged publish under another’s, or a write to the claims bucket, is refused', async () => {
+    const { key, answer } = await signIn(stack, 'anna', passwords.anna);
+    const service = await teamData(stack, 'support');
+    const nc = track(await connectDesktop(answer, key));
+    const refused: string[] = [];
+    void (async () => {
+      for await (const st of nc.status()) if (st.type === 'error') refused.push(st.error.message);
+    })();
+    const js = jetstream(nc);
+    const own = await js.publish(subjects.send(ids.anna!, 's1'), '{}', { msgID: 's1@1:sent' });
+    expect(own.stream).toBe(streams.sends);
+    await expect(js.publish(subjects.send(ids.boris!, 's2'), '{}', { timeout: 1500 })).rejects.toThrow();
+    expect(await messagesIn(service, subjects.send(ids.boris!, 's2'))).toBe(0);
+    const claims = await new Kvm(nc).open(buckets.claims);
+    await expect(claims.put('chat', JSON.stringify({ forged: true }), { timeout: 1500 })).rejects.toThrow();
+    expect(await (await new Kvm(service).open(buckets.claims)).get('chat')).toBeNull();
+    expect(refused.join('\n')).toContain(`Permissions Violation for Publish to "${subjects.send(ids.boris!, 's2')}"`);
+    expect(refused.join('\n')).toContain('Permissions Violation for Publish to "$KV.claims.chat"');
+    // A refused publish is an answer, not the end of the connection.
+    expect(nc.isClosed()).toBe(false);
+  });
+
+  it('an operator of one team sees nothing of another team: a different account, other streams', async () => {
+    // Carl is the first of his team to sign in: that sets the team's account up.
+    const carl = await signIn(stack, 'carl', passwords.carl);
+    const sales = await teamData(stack, 'sales');
+    const cc = track(await connectDesktop(carl.answer, carl.key));
+    await jetstream(cc).publish(subjects.send(ids.carl!, 'c1'), '{}', { msgID: 'c1@1:sent' });
+
+    const anna = await signIn(stack, 'anna', passwords.anna);
+    expect(decode(anna.answer.nats.jwt).iss).not.toBe(decode(carl.answer.nats.jwt).iss);
+    const ac = track(await connectDesktop(anna.answer, anna.key));
+    const consumer = await jetstream(ac).consumers.get(streams.sends);
+    const seen: string[] = [];
+    for (let m = await consumer.next({ expires: 1000 }); m; m = await consumer.next({ expires: 1000 })) seen.push(m.subject);
+    expect(seen).not.toContain(subjects.send(ids.carl!, 'c1'));
+    expect(await messagesIn(sales, subjects.send(ids.carl!, 'c1'))).toBe(1);
+  });
+
+  it('an expired JWT is refused', async () => {
+    const key = createUser();
+    const jwt = await desktopUserJwt(stack.keys, {
+      teamId: 'support',
+      operatorId: ids.anna!,
+      publicKey: key.getPublicKey(),
+      expiresAt: Date.now() - 60_000,
+    });
+    await expect(
+      connect({ servers: stack.natsUrl, authenticator: jwtAuthenticator(jwt, key.getSeed()), reconnect: false }),
+    ).rejects.toThrow(/authoriz|expired/i);
+  });
+
+  it('a JWT for one key is of no use with another key', async () => {
+    const { answer } = await signIn(stack, 'anna', passwords.anna);
+    const thief = createUser();
+    await expect(
+      connect({ servers: stack.natsUrl, authenticator: jwtAuthenticator(answer.nats.jwt, thief.getSeed()), reconnect: false }),
+    ).rejects.toThrow(/authoriz/i);
+  });
+
+  it('a wrong password and a forged refresh token get 401; a real refresh hands out a new JWT', async () => {
+    const wrong = await fetch(`${stack.apiUrl}/v1/login`, {
+      method: 'POST',
+      body: JSON.stringify({ login: 'anna', password: 'not-her-password', natsKey: createUser().getPublicKey() }),
+    });
+    expect(wrong.status).toBe(401);
+    const { key, answer } = await signIn(stack, 'anna', passwords.anna);
+    const [body] = answer.refreshToken.split('.');
+    const forgedBody = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body!, 'base64url').toString()), team: 'sales' })).toString(
+      'base64url',
+    );
+    const forged = await fetch(`${stack.apiUrl}/v1/refresh`, {
+      method: 'POST',
+      body: JSON.stringify({ refreshToken: `${forgedBody}.${answer.refreshToken.split('.')[1]}`, natsKey: key.getPublicKey() }),
+    });
+    expect(forged.status).toBe(401);
+    const real = await fetch(`${stack.apiUrl}/v1/refresh`, {
+      method: 'POST',
+      body: JSON.stringify({ refreshToken: answer.refreshToken, natsKey: key.getPublicKey() }),
+    });
+    expect(real.status).toBe(200);
+    const refreshed = signInAnswerSchema.parse(await real.json());
+    expect(decode(refreshed.nats.jwt).sub).toBe(key.getPublicKey());
+  });
+
+  it('a sign-in without the desktop’s NATS key is refused as invalid', async () => {
+    const r = await fetch(`${stack.apiUrl}/v1/login`, {
+      method: 'POST',
+      body: JSON.stringify({ login: 'anna', password: passwords.anna }),
+    });
+    expect(r.status).toBe(400);
+  });
+
+  it('keys are files only the server’s user can read', () => {
+    for (const name of ['operator.nk', 'system-account.nk', 'team-support.nk'])
+      expect(statSync(join(keysDir(dir), name)).mode & 0o777).toBe(0o600);
+  });
+
+  it('nats-server killed: started again on the same address, the team’s account still there, the desktop back by itself', async () => {
+    const { key, answer } = await signIn(stack, 'anna', passwords.anna);
+    await teamData(stack, 'support');
+    const nc = track(await connectDesktop(answer, key, { reconnect: true }));
+    const back = (async () => {
+      for await (const st of nc.status()) if (st.type === 'reconnect') return;
+    })();
+    const before = stack.natsRestarts;
+    const killed = stack.nats.process;
+    killed.child.kill('SIGKILL');
+    await expect.poll(() => stack.nats.process !== killed, { timeout: 10_000 }).toBe(true);
+    await stack.nats.process.ready;
+    expect(stack.natsRestarts).toBe(before + 1);
+    await back;
+    // Nothing pushed the account again: it came back from the resolver's directory.
+    const ack = await jetstream(nc).publish(subjects.send(ids.anna!, 's-after-kill'), '{}', {
+      msgID: 's-after-kill@1:sent',
+      timeout: 10_000,
+    });
+    expect(ack.stream).toBe(streams.sends);
+  });
+
+  it('a restart of the whole stack keeps the keys: a JWT handed out before still connects, and sign-in still works', async () => {
+    const { key, answer } = await signIn(stack, 'boris', passwords.boris);
+    const teamKey = stack.keys.team('support').getPublicKey();
+    await Promise.all(open.splice(0).map((nc) => nc.close().catch(() => {})));
+    await stack.stop();
+    stack = await startStack(dir);
+    expect(stack.keys.team('support').getPublicKey()).toBe(teamKey);
+    const nc = track(await connectDesktop({ ...answer, nats: { ...answer.nats, url: stack.natsUrl } }, key));
+    const ack = await jetstream(nc).publish(subjects.send(ids.boris!, 'b-after-restart'), '{}', { msgID: 'b1', timeout: 10_000 });
+    expect(ack.stream).toBe(streams.sends);
+    const again = await signIn(stack, 'boris', passwords.boris);
+    expect(decode(again.answer.nats.jwt).iss).toBe(teamKey);
+  });
+});
