@@ -16,6 +16,7 @@ import { openTeamAccounts, type TeamAccounts } from './nats/team-accounts.ts';
 import type { TeamService } from './nats/team-service.ts';
 import { openCluster, type Cluster } from './postgres-cluster.ts';
 import { fillPreviewData } from './preview-data.ts';
+import { ensureTeam, serveTeam } from './service/index.ts';
 
 /** The whole team server on one machine: PostgreSQL, nats-server with JetStream, the API. */
 export interface Stack {
@@ -46,7 +47,7 @@ export interface StackOptions {
   natsPort?: number;
   /** Where to listen and with which certificate; loopback without TLS by default. */
   exposure?: Exposure;
-  /** The team service run for every team (team/src/service). */
+  /** The team service run for every team: team/src/service unless another is given. */
   service?: TeamService;
   /** Also run zero-cache, for the Zero desktop link while it is still in use; removed with Zero. */
   zero?: boolean;
@@ -127,7 +128,7 @@ export async function startStack(dataDir: string, opts: StackOptions = {}): Prom
     teams = await openTeamAccounts({
       keys,
       sql: api.sql,
-      service: opts.service,
+      service: opts.service ?? { ensureTeam, serveTeam },
       target: {
         servers: `${urlHost(ownHost)}:${natsPort}`,
         tls: where.tls ? ownTls(where.tls.cert, where.publicHost) : undefined,

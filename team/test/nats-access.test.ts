@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInAnswerSchema, type SignInAnswer } from '../protocol/messages.ts';
+import { claimAnswerSchema, operatorValueSchema, signInAnswerSchema, type SignInAnswer } from '../protocol/messages.ts';
 import { buckets, streams, subjects } from '../protocol/subjects.ts';
 import { desktopUserJwt } from '../src/nats/jwts.ts';
 import { keysDir } from '../src/nats/keys.ts';
@@ -33,13 +33,10 @@ const connectDesktop = (answer: SignInAnswer, key: KeyPair, opts: { reconnect?: 
     reconnectTimeWait: 200,
   });
 
-/** The team's send stream and claims bucket, made on the server's own connection to the team's account. */
-async function teamData(stack: Stack, teamId: string) {
+/** The server's own connection to a team's account (the team service's), to look at what the server holds. */
+function serverSide(stack: Stack, teamId: string) {
   const nc = stack.teams.connection(teamId);
   if (!nc) throw new Error(`team ${teamId} is not set up`);
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.add({ name: streams.sends, subjects: [subjects.allSends], deny_delete: true, deny_purge: true });
-  await new Kvm(nc).create(buckets.claims);
   return nc;
 }
 
@@ -83,7 +80,7 @@ describe('NATS access: each team its own account, each desktop its own key and p
 
   it('an operator publishes under their own id; a forged publish under another’s, or a write to the claims bucket, is refused', async () => {
     const { key, answer } = await signIn(stack, 'anna', passwords.anna);
-    const service = await teamData(stack, 'support');
+    const service = serverSide(stack, 'support');
     const nc = track(await connectDesktop(answer, key));
     const refused: string[] = [];
     void (async () => {
@@ -106,7 +103,7 @@ describe('NATS access: each team its own account, each desktop its own key and p
   it('an operator of one team sees nothing of another team: a different account, other streams', async () => {
     // Carl is the first of his team to sign in: that sets the team's account up.
     const carl = await signIn(stack, 'carl', passwords.carl);
-    const sales = await teamData(stack, 'sales');
+    const sales = serverSide(stack, 'sales');
     const cc = track(await connectDesktop(carl.answer, carl.key));
     await jetstream(cc).publish(subjects.send(ids.carl!, 'c1'), '{}', { msgID: 'c1@1:sent' });
 
@@ -118,6 +115,17 @@ describe('NATS access: each team its own account, each desktop its own key and p
     for (let m = await consumer.next({ expires: 1000 }); m; m = await consumer.next({ expires: 1000 })) seen.push(m.subject);
     expect(seen).not.toContain(subjects.send(ids.carl!, 'c1'));
     expect(await messagesIn(sales, subjects.send(ids.carl!, 'c1'))).toBe(1);
+  });
+
+  it('a sign-in names the operator in the team’s operators bucket, and the team’s service answers the desktop', async () => {
+    const { key, answer } = await signIn(stack, 'boris', passwords.boris);
+    const operators = await new Kvm(serverSide(stack, 'support')).open(buckets.operators);
+    expect(operatorValueSchema.parse((await operators.get(ids.boris!))?.json())).toEqual({ name: 'Boris' });
+    const nc = track(await connectDesktop(answer, key));
+    const reply = await nc.request(subjects.service(ids.boris!, 'claim'), JSON.stringify({ chat: 'pachca|1|chat-7', ttlMs: 60_000 }), {
+      timeout: 10_000,
+    });
+    expect(claimAnswerSchema.parse(reply.json())).toEqual({ ok: true });
   });
 
   it('an expired JWT is refused', async () => {
@@ -181,7 +189,6 @@ describe('NATS access: each team its own account, each desktop its own key and p
 
   it('nats-server killed: started again on the same address, the team’s account still there, the desktop back by itself', async () => {
     const { key, answer } = await signIn(stack, 'anna', passwords.anna);
-    await teamData(stack, 'support');
     const nc = track(await connectDesktop(answer, key, { reconnect: true }));
     const back = (async () => {
       for await (const st of nc.status()) if (st.type === 'reconnect') return;

@@ -52,7 +52,7 @@ export async function openTeamAccounts(opts: {
   keys: KeyStore;
   target: NatsClientTarget;
   sql: postgres.Sql;
-  service?: TeamService;
+  service: TeamService;
 }): Promise<TeamAccounts> {
   const sys = await connectAs(opts.target, await systemUser(opts.keys), 'team-server system');
   const teams = new Map<string, Promise<{ nc: NatsConnection; stop(): Promise<void> }>>();
@@ -71,7 +71,6 @@ export async function openTeamAccounts(opts: {
     await pushAccount(teamId);
     const nc = await connectAs(opts.target, await serviceUser(opts.keys, teamId), `team-service ${teamId}`);
     try {
-      if (!opts.service) return { nc, stop: async () => {} };
       await opts.service.ensureTeam(await jetstreamManager(nc));
       const served = await opts.service.serveTeam(nc, { sql: opts.sql, teamId });
       return { nc, stop: () => served.stop() };
@@ -93,9 +92,9 @@ export async function openTeamAccounts(opts: {
       ready.set(teamId, (await team).nc);
     },
     async noteOperator(teamId, operatorId, name) {
-      // The bucket is the service's (ensureTeam makes it): without a service there is none to write.
+      // The bucket is the service's (ensureTeam made it when the team was set up).
       const nc = ready.get(teamId);
-      if (!opts.service || !nc) return;
+      if (!nc) throw new Error(`team ${teamId} is not set up`);
       let bucket = operatorBuckets.get(teamId);
       if (!bucket) {
         bucket = new Kvm(nc).open(buckets.operators);
