@@ -118,6 +118,29 @@ async function publishSend(operatorId: string, r: SendRecord, msgID = sendMsgId(
   return js.publish(subjects.send(operatorId, r.id), JSON.stringify(r), { msgID });
 }
 
+describe('ensureTeam', () => {
+  it('makes streams no one can take a record out of, which refuse a replay within a day', async () => {
+    const jsm = await jetstreamManager(desk);
+    const r = sendRecord();
+    await publishSend(anna, r);
+    expect((await publishSend(anna, r)).duplicate).toBe(true);
+    for (const name of [streams.sends, streams.audit]) {
+      const info = await jsm.streams.info(name);
+      expect(info.config).toMatchObject({ deny_delete: true, deny_purge: true, duplicate_window: 24 * hour * 1e6, storage: 'file' });
+      await expect(jsm.streams.purge(name)).rejects.toThrow();
+      await expect(jsm.streams.deleteMessage(name, 1)).rejects.toThrow();
+    }
+  });
+
+  it('makes the buckets; claims forget a value older than the longest claim, templates keep versions for retried saves', async () => {
+    const jsm = await jetstreamManager(desk);
+    const bucket = async (name: string) => (await jsm.streams.info(`KV_${name}`)).config;
+    expect(await bucket('claims')).toMatchObject({ max_msgs_per_subject: 1, max_age: 25 * hour * 1e6 });
+    expect(await bucket('templates')).toMatchObject({ max_msgs_per_subject: 5, max_age: 0 });
+    for (const name of ['presence', 'operators']) expect(await bucket(name)).toMatchObject({ max_msgs_per_subject: 1, max_age: 0 });
+  });
+});
+
 describe('claims', () => {
   it('grants a chat to exactly one of two operators racing for it; the other is told who holds it and since when', async () => {
     const c = chat();

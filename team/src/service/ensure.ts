@@ -27,6 +27,13 @@ export const bucketHistory: Record<(typeof buckets)[keyof typeof buckets], numbe
   operators: 1,
 };
 
+/**
+ * A claim lives at most 24 hours from its last write (claimRequestSchema's ttlMs), so the bucket drops
+ * any value older than 25: nats-server 2.9 has no per-key TTL, and without this every chat ever claimed
+ * would stay in the bucket (and in every desktop's watch at start) for ever.
+ */
+const claimsMaxAgeMs = 25 * 3_600_000;
+
 /** Creates the team account's streams and buckets; safe to call at every start. */
 export async function ensureTeam(jsm: JetStreamManager): Promise<void> {
   for (const config of streamConfigs) {
@@ -37,5 +44,6 @@ export async function ensureTeam(jsm: JetStreamManager): Promise<void> {
     if (!existing) await jsm.streams.add(config);
   }
   const kvm = new Kvm(jsm.jetstream());
-  for (const [name, history] of Object.entries(bucketHistory)) await kvm.create(name, { history, storage: StorageType.File });
+  for (const [name, history] of Object.entries(bucketHistory))
+    await kvm.create(name, { history, storage: StorageType.File, ...(name === buckets.claims ? { ttl: claimsMaxAgeMs } : {}) });
 }

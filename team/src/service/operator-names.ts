@@ -19,10 +19,11 @@ export function operatorNames(kv: KV, sql: postgres.Sql, teamId: string, keepMs 
       const [row] = await sql<{ name: string }[]>`select name from team_operator where id = ${operatorId} and team_id = ${teamId}`;
       name = row?.name;
     }
-    // An id the team does not know still gets its answer; the trail then names it by its id.
-    const known = name ?? operatorId;
-    cache.set(operatorId, { name: known, until: Date.now() + keepMs });
-    return known;
+    // An id the team does not know (yet: sign-in writes the bucket) still gets its answer; the trail then
+    // names it by its id, and the next request looks again.
+    if (name === undefined) return operatorId;
+    cache.set(operatorId, { name, until: Date.now() + keepMs });
+    return name;
   };
 }
 export type NameOf = ReturnType<typeof operatorNames>;
