@@ -3,12 +3,15 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { createUser, type KeyPair } from '@nats-io/nkeys';
 import { connect, jwtAuthenticator, type NatsConnection } from '@nats-io/transport-node';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimAnswerSchema, operatorValueSchema, signInAnswerSchema, type SignInAnswer } from '../protocol/messages.ts';
 import { buckets, streams, subjects } from '../protocol/subjects.ts';
+import { exposure } from '../src/exposure.ts';
 import { desktopUserJwt } from '../src/nats/jwts.ts';
 import { keysDir } from '../src/nats/keys.ts';
 import { createOperator } from '../src/operators.ts';
@@ -222,3 +225,70 @@ describe('NATS access: each team its own account, each desktop its own key and p
     expect(decode(again.answer.nats.jwt).iss).toBe(teamKey);
   });
 });
+
+describe('outside loopback only with TLS', () => {
+  it('refuses another address without a certificate, and a certificate without its key', () => {
+    expect(() => exposure({ host: '0.0.0.0' })).toThrow(/will not listen on 0\.0\.0\.0 without TLS/);
+    expect(() => exposure({ host: '192.0.2.10', certFile: '/nonexistent.pem' })).toThrow(/both a certificate and its key/);
+  });
+
+  it('with a certificate: the API answers over HTTPS, NATS requires TLS, and a desktop that trusts it signs in and connects', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'team-nats-tls-'));
+    // Its own directory: PostgreSQL (run as its own user when the tests run as root) must reach it.
+    const dataDir = mkdtempSync(join(tmpdir(), 'team-nats-tls-data-'));
+    const certFile = join(dir, 'cert.pem');
+    const keyFile = join(dir, 'key.pem');
+    execFileSync(
+      '/usr/bin/openssl',
+      [
+        ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1'],
+        ...['-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', keyFile, '-out', certFile],
+      ],
+      { stdio: 'ignore' },
+    );
+    const ca = readFileSync(certFile, 'utf8');
+    const stack = await startStack(dataDir, {
+      exposure: exposure({ host: '127.0.0.1', publicHost: 'localhost', certFile, keyFile }),
+    });
+    const open: NatsConnection[] = [];
+    try {
+      expect(stack.apiUrl).toMatch(/^https:\/\/localhost:\d+$/);
+      expect(stack.natsUrl).toMatch(/^tls:\/\/localhost:\d+$/);
+      await createOperator(stack.api.sql, { login: 'dana', name: 'Dana', teamId: 'support', password: 'pw-dana-0123456789' });
+      const key = createUser();
+      const answer = signInAnswerSchema.parse(
+        await postOverHttps(`${stack.apiUrl}/v1/login`, { login: 'dana', password: 'pw-dana-0123456789', natsKey: key.getPublicKey() }, ca),
+      );
+      const nc = await connect({
+        servers: answer.nats.url,
+        tls: { ca },
+        authenticator: jwtAuthenticator(answer.nats.jwt, key.getSeed()),
+        reconnect: false,
+      });
+      open.push(nc);
+      await nc.flush();
+      // A desktop that does not trust the certificate gets no connection, even with a valid JWT.
+      await expect(
+        connect({ servers: answer.nats.url, authenticator: jwtAuthenticator(answer.nats.jwt, key.getSeed()), reconnect: false }),
+      ).rejects.toThrow(/certificate/i);
+    } finally {
+      await Promise.all(open.map((nc) => nc.close()));
+      await stack.stop();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A POST over HTTPS trusting one certificate (fetch cannot be given a CA). */
+function postOverHttps(url: string, body: unknown, ca: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method: 'POST', ca, headers: { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`${res.statusCode}: ${text}`))));
+    });
+    req.once('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
