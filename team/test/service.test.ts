@@ -173,11 +173,26 @@ describe('claims', () => {
     expect(await ask(anna, 'release', { chat: c })).toEqual({ ok: true });
     expect(await ask(boris, 'claim', { chat: c, ttlMs: hour })).toEqual({ ok: true });
     await until(async () => (await auditRows(c)).length === 3, 'claim, release, claim in the trail');
+    // In the order they happened, even within one millisecond (the rows are read by time).
     expect((await auditRows(c)).map((r) => [r.kind, r.operator_id])).toEqual([
       ['claim', anna],
       ['release', anna],
       ['claim', boris],
     ]);
+  });
+
+  it('puts a release before the claim that follows it in the trail, even within one millisecond', async () => {
+    const chats = Array.from({ length: 10 }, chat);
+    for (const c of chats) await ask(anna, 'claim', { chat: c, ttlMs: hour });
+    // Asked back to back on one connection: served in that order, the claim right after the release.
+    const answers = await Promise.all(
+      chats.map(async (c) => (await Promise.all([ask(anna, 'release', { chat: c }), ask(boris, 'claim', { chat: c, ttlMs: hour })]))[1]),
+    );
+    expect(answers.every((a) => a.ok)).toBe(true);
+    for (const c of chats) {
+      await until(async () => (await auditRows(c)).length === 3, 'claim, release, claim in the trail');
+      expect((await auditRows(c)).map((r) => `${r.kind} ${r.operator_id}`)).toEqual([`claim ${anna}`, `release ${anna}`, `claim ${boris}`]);
+    }
   });
 
   it('refuses a claim made offline on a chat someone else holds and leaves a conflict entry', async () => {
