@@ -67,7 +67,7 @@ export interface HostOptions {
   evidenceTiming?: EvidenceTiming;
   /** The HTTP stack provider calls go through; Node's `fetch` when absent. */
   fetch?: HttpFetch;
-  /** Team mode: how to reach a team server (team/client/zero-link.ts). Absent: the desktop works alone, as before. */
+  /** Team mode: how to reach a team server (team/client/nats-link.ts). Absent: the desktop works alone, as before. */
   team?: { factory: TeamLinkFactory };
   /** Only the crash test's host process passes one (see outbox/kill-points.ts). */
   killPoint?: KillPointHook;

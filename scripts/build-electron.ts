@@ -40,7 +40,7 @@ await build({
 });
 console.log(`built ${electronOutputs.main} and ${electronOutputs.preload}`);
 
-// The main process's team link: one ES module with the Zero client and zod inside, nothing external
+// The main process's team link: one ES module with the NATS client and zod inside, nothing external
 // but Node's own modules. Built only when the team package is installed; otherwise the app has no team mode.
 if (existsSync(resolve(root, teamClientPackage))) {
   await build({
@@ -52,7 +52,7 @@ if (existsSync(resolve(root, teamClientPackage))) {
       minify: false,
       ssr: true,
       lib: { entry: resolve(root, teamLinkSource), formats: ['es'] },
-      // One file: the client's lazily loaded inspector goes inside it too.
+      // One file, whatever the client loads lazily.
       rollupOptions: {
         external: nodeBuiltins,
         output: { entryFileNames: basename(teamLinkOutput), codeSplitting: false },

@@ -23,7 +23,7 @@ describe('the team link bundled beside main.js', () => {
 
   it('hands over its factory when it is there', async () => {
     const file = join(tempDir(), 'team-link.js');
-    writeFileSync(file, `export const connectZeroLink = async (server) => ({ server });\n`);
+    writeFileSync(file, `export const connectTeamLink = async (server) => ({ server });\n`);
     const loaded = await loadBundledTeamLink(file, () => {});
     expect(await loaded?.factory('https://team.example', { refreshToken: 'r' })).toEqual({ server: 'https://team.example' });
   });
@@ -36,6 +36,6 @@ describe('the team link bundled beside main.js', () => {
     writeFileSync(broken, `throw new Error('half a file');\n`);
     expect(await loadBundledTeamLink(wrong, (m) => warnings.push(m))).toBeUndefined();
     expect(await loadBundledTeamLink(broken, (m) => warnings.push(m))).toBeUndefined();
-    expect(warnings).toEqual([expect.stringContaining('exports no connectZeroLink'), expect.stringContaining('half a file')]);
+    expect(warnings).toEqual([expect.stringContaining('exports no connectTeamLink'), expect.stringContaining('half a file')]);
   });
 });

@@ -1,9 +1,9 @@
 import type { SendPreview } from '../../shared/send-labels.ts';
 
 /**
- * What the desktop needs from a team server, whatever carries it. The Zero-backed link lives in
- * the team package (team/client/zero-link.ts) and is handed to the host, so the desktop's own
- * install never pulls the sync engine's server side.
+ * What the desktop needs from a team server, whatever carries it. The NATS-backed link lives in
+ * the team package (team/client/nats-link.ts) and is handed to the host, so the desktop's own
+ * install never pulls the team client's packages.
  */
 export interface TeamSendRow {
   id: string;
