@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimAnswerSchema, operatorValueSchema, signInAnswerSchema, type SignInAnswer } from '../protocol/messages.ts';
 import { buckets, streams, subjects } from '../protocol/subjects.ts';
 import { exposure } from '../src/exposure.ts';
+import { projectionConsumer } from '../src/service/projection.ts';
 import { desktopUserJwt } from '../src/nats/jwts.ts';
 import { keysDir } from '../src/nats/keys.ts';
 import { createOperator } from '../src/operators.ts';
@@ -101,6 +102,23 @@ describe('NATS access: each team its own account, each desktop its own key and p
     expect(refused.join('\n')).toContain('Permissions Violation for Publish to "$KV.claims.chat"');
     // A refused publish is an answer, not the end of the connection.
     expect(nc.isClosed()).toBe(false);
+  });
+
+  it('a desktop can neither pull from the service’s projection consumer nor delete it', async () => {
+    const { key, answer } = await signIn(stack, 'anna', passwords.anna);
+    const nc = track(await connectDesktop(answer, key));
+    const refused: string[] = [];
+    void (async () => {
+      for await (const st of nc.status()) if (st.type === 'error') refused.push(st.error.message);
+    })();
+    const pull = `$JS.API.CONSUMER.MSG.NEXT.${streams.sends}.${projectionConsumer}`;
+    const remove = `$JS.API.CONSUMER.DELETE.${streams.sends}.${projectionConsumer}`;
+    await expect(nc.request(pull, JSON.stringify({ batch: 10, expires: 500_000_000 }), { timeout: 1500 })).rejects.toThrow();
+    await expect(nc.request(remove, '', { timeout: 1500 })).rejects.toThrow();
+    await expect.poll(() => refused.join('\n')).toContain(`Permissions Violation for Publish to "${pull}"`);
+    expect(refused.join('\n')).toContain(`Permissions Violation for Publish to "${remove}"`);
+    const info = await (await jetstreamManager(serverSide(stack, 'support'))).consumers.info(streams.sends, projectionConsumer);
+    expect(info.name).toBe(projectionConsumer);
   });
 
   it('an operator of one team sees nothing of another team: a different account, other streams', async () => {

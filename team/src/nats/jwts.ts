@@ -2,7 +2,7 @@ import { encodeAccount, encodeOperator, encodeUser } from '@nats-io/jwt';
 import { createUser, type KeyPair } from '@nats-io/nkeys';
 import { isToken } from '../../protocol/subjects.ts';
 import type { KeyStore } from './keys.ts';
-import { desktopPublishAllow, desktopSubscribeAllow } from './permissions.ts';
+import { desktopPublishAllow, desktopPublishDeny, desktopSubscribeAllow } from './permissions.ts';
 
 /**
  * The JWTs the team server signs. @nats-io/jwt leaves every limit it is not given at 0, which the
@@ -52,7 +52,11 @@ export async function desktopUserJwt(
     input.operatorId,
     input.publicKey,
     keys.team(input.teamId),
-    { ...userLimits, pub: { allow: desktopPublishAllow(input.operatorId) }, sub: { allow: desktopSubscribeAllow } },
+    {
+      ...userLimits,
+      pub: { allow: desktopPublishAllow(input.operatorId), deny: desktopPublishDeny },
+      sub: { allow: desktopSubscribeAllow },
+    },
     { exp: Math.floor(input.expiresAt / 1000) },
   );
 }

@@ -1,4 +1,5 @@
 import { buckets, subjects } from '../../protocol/subjects.ts';
+import { projectionConsumer } from '../service/projection.ts';
 
 /**
  * What a desktop may do on NATS, signed into its user JWT. Everything not listed is refused by the
@@ -34,6 +35,20 @@ export function desktopPublishAllow(operatorId: string): string[] {
     '$JS.ACK.>',
   ];
 }
+
+/**
+ * Taken back out of the consumer API allowed above: the service's durable projection consumer. A desktop
+ * pulling (and acking) from it would take records before they reach PostgreSQL; deleting or redefining it
+ * would stop the projection. Acks carry the consumer's name at the 4th token (`$JS.ACK.<stream>.<consumer>…`)
+ * or, in the newer form with domain and account hash, at the 6th.
+ */
+export const desktopPublishDeny = [
+  `$JS.API.CONSUMER.*.*.${projectionConsumer}`,
+  `$JS.API.CONSUMER.*.*.${projectionConsumer}.>`,
+  `$JS.API.CONSUMER.MSG.NEXT.*.${projectionConsumer}`,
+  `$JS.ACK.*.${projectionConsumer}.>`,
+  `$JS.ACK.*.*.*.${projectionConsumer}.>`,
+];
 
 /** Replies to its own requests come on its inbox; deliveries of its consumers too. */
 export const desktopSubscribeAllow = ['_INBOX.>'];
