@@ -4,7 +4,7 @@ import { Kvm } from '@nats-io/kv';
 import { createUser, type KeyPair } from '@nats-io/nkeys';
 import { connect, jwtAuthenticator, type NatsConnection } from '@nats-io/transport-node';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -241,6 +241,22 @@ describe('NATS access: each team its own account, each desktop its own key and p
     expect(ack.stream).toBe(streams.sends);
     const again = await signIn(stack, 'boris', passwords.boris);
     expect(decode(again.answer.nats.jwt).iss).toBe(teamKey);
+  });
+});
+
+describe('nats-server itself', () => {
+  it('a missing nats-server is said in words, and nothing the start began is left running', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'team-no-nats-'));
+    const before = process.env.TEAM_NATS_SERVER;
+    process.env.TEAM_NATS_SERVER = join(dir, 'no-such-nats-server');
+    try {
+      await expect(startStack(dir)).rejects.toThrow(/no-such-nats-server, which does not exist/);
+      expect(existsSync(join(dir, 'pg', 'postmaster.pid'))).toBe(false);
+    } finally {
+      if (before === undefined) delete process.env.TEAM_NATS_SERVER;
+      else process.env.TEAM_NATS_SERVER = before;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -15,11 +15,12 @@ export interface NatsServerProcess {
 }
 
 /**
- * A nats-server left running by a team server that died without stopping it still holds the port and
- * JetStream's store: it is ended first. Only a process whose command line names this data
- * directory's config is touched.
+ * Ends the nats-server of a data directory if one still runs: one left by a team server that died
+ * without stopping it holds the port and JetStream's store (it is ended before a new start), and a
+ * failed simulation or test must not leave it behind. Only a process whose command line names this
+ * data directory's config is touched.
  */
-function endLeftover(dataDir: string) {
+export function stopNatsServerIfRunning(dataDir: string): void {
   const p = natsPaths(dataDir);
   if (!existsSync(p.pidFile)) return;
   const pid = Number(readFileSync(p.pidFile, 'utf8').trim());
@@ -35,7 +36,7 @@ function endLeftover(dataDir: string) {
 export function startNatsServer(dataDir: string): NatsServerProcess {
   const bin = natsServerBinary();
   const { config } = natsPaths(dataDir);
-  endLeftover(dataDir);
+  stopNatsServerIfRunning(dataDir);
   const child = spawn(bin, ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const keep = (b: Buffer) => {
