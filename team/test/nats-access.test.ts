@@ -162,6 +162,19 @@ describe('NATS access: each team its own account, each desktop its own key and p
     ).rejects.toThrow(/authoriz|expired/i);
   });
 
+  it('a connected desktop whose JWT expires is disconnected by the server', async () => {
+    const key = createUser();
+    const jwt = await desktopUserJwt(stack.keys, {
+      teamId: 'support',
+      operatorId: ids.anna!,
+      publicKey: key.getPublicKey(),
+      expiresAt: Date.now() + 2_000,
+    });
+    const nc = track(await connect({ servers: stack.natsUrl, authenticator: jwtAuthenticator(jwt, key.getSeed()), reconnect: false }));
+    const ended = await nc.closed();
+    expect(String(ended)).toMatch(/expired/i);
+  });
+
   it('a JWT for one key is of no use with another key', async () => {
     const { answer } = await signIn(stack, 'anna', passwords.anna);
     const thief = createUser();

@@ -7,8 +7,8 @@ export function natsPaths(dataDir: string) {
   return {
     root,
     config: join(root, 'nats-server.conf'),
-    /** JetStream's streams and buckets. */
-    store: join(root, 'jetstream'),
+    /** JetStream's streams and buckets: nats-server keeps them in `jetstream/` under this. */
+    store: root,
     /** The full resolver's copy of every account JWT pushed to it: accounts outlive a restart. */
     resolver: join(root, 'accounts'),
     pidFile: join(root, 'nats-server.pid'),
