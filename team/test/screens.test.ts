@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testHost } from '../../electron/testing/host-fixture.ts';
 import { startBridge, type Bridge } from '../../electron/web/bridge.ts';
 import { findChromium } from '../../e2e/targets.ts';
-import { connectZeroLink } from '../client/zero-link.ts';
+import { connectTeamLink } from '../client/nats-link.ts';
 import { call, pachca, teamDesktop, testStack, until, type Desktop } from './stack-fixture.ts';
 
 /*
@@ -42,7 +42,7 @@ describe('the team screens against a real team server', () => {
     stack = await testStack();
     annaPassword = await stack.addOperator('anna', 'Анна', 'support');
     boris = await teamDesktop(stack, 'boris', await stack.addOperator('boris', 'Борис', 'support'));
-    anna = await testHost({ sandbox: true, team: { factory: connectZeroLink } });
+    anna = await testHost({ sandbox: true, team: { factory: connectTeamLink } });
     bridge = await startBridge(anna, { staticDir });
     browser = await chromium.launch({ executablePath });
     // axe opens pages of its own in the page's context, which must be one the test made.

@@ -2,17 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testHost } from '../../electron/testing/host-fixture.ts';
-import { connectZeroLink } from '../client/zero-link.ts';
+import { connectTeamLink } from '../client/nats-link.ts';
 import { createOperator } from '../src/operators.ts';
 import { startStack, type Stack } from '../src/stack.ts';
 
-/** A real team server on loopback with its own data directory: PostgreSQL, the API, zero-cache. */
+/** A real team server on loopback with its own data directory: PostgreSQL, nats-server, the API. */
 export async function testStack(): Promise<
   Stack & { dispose(): Promise<void>; addOperator(login: string, name: string, teamId: string): Promise<string> }
 > {
   const dir = mkdtempSync(join(tmpdir(), 'team-stack-'));
-  // Zero as well, while the desktops here still link through it.
-  const stack = await startStack(dir, { zero: true });
+  const stack = await startStack(dir);
   return Object.assign(stack, {
     async addOperator(login: string, name: string, teamId: string) {
       const password = `pw-${login}-0123456789`;
@@ -28,7 +27,7 @@ export async function testStack(): Promise<
 
 /** A desktop's host with team mode, signed in as one operator, with the Sandbox accounts. */
 export async function teamDesktop(stack: Stack, login: string, password: string) {
-  const host = await testHost({ sandbox: true, team: { factory: connectZeroLink } });
+  const host = await testHost({ sandbox: true, team: { factory: connectTeamLink } });
   await host.dispatch('accounts.createSandbox', undefined);
   const r = await host.dispatch('team.connect', { server: stack.apiUrl, login, password });
   if (!r.ok) throw new Error(r.error.message);

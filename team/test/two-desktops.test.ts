@@ -2,9 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SendSummary } from '../../shared/sends.ts';
 import type { TeamSend } from '../../shared/team.ts';
 import { migrate } from '../src/stack.ts';
+import { connectTeamLink } from '../client/nats-link.ts';
+import { subjects } from '../protocol/subjects.ts';
+import { connectWithForgedJwt } from './forged-jwt.ts';
 import { call, pachca, teamDesktop, testStack, until, type Desktop } from './stack-fixture.ts';
 
-describe('two desktops on one team server (real PostgreSQL + zero-cache on loopback)', () => {
+describe('two desktops on one team server (real PostgreSQL + nats-server on loopback)', () => {
   let stack: Awaited<ReturnType<typeof testStack>>;
   let anna: Desktop;
   let boris: Desktop;
@@ -81,12 +84,17 @@ describe('two desktops on one team server (real PostgreSQL + zero-cache on loopb
     boris.team!.currentLink!.goOnline();
     expect(await boris.team!.settled(60_000)).toBe(true);
     await until(async () => (await call<TeamSend[]>(anna, 'team.sends')).some((s) => s.id === offline.id), 'Anna to see the offline send');
-    const rows = await stack.api.sql<{ n: number }[]>`select count(*)::int as n from team_send where id = ${offline.id}`;
-    expect(rows[0]?.n).toBe(1);
-    const audit = await stack.api.sql<
-      { n: number }[]
-    >`select count(*)::int as n from team_audit where kind = 'send' and subject = ${offline.id}`;
-    expect(audit[0]?.n).toBe(1);
+    // PostgreSQL gets it from the stream (the service's projection), a moment later.
+    const count = async () =>
+      (await stack.api.sql<{ n: number }[]>`select count(*)::int as n from team_send where id = ${offline.id}`)[0]?.n;
+    await until(async () => (await count()) === 1, 'the send in PostgreSQL');
+    const audited = async () =>
+      (await stack.api.sql<{ n: number }[]>`select count(*)::int as n from team_audit where kind = 'send' and subject = ${offline.id}`)[0]
+        ?.n;
+    await until(async () => (await audited()) === 1, 'the send in the audit trail');
+    // The journal's replays of it changed neither.
+    await new Promise((r) => setTimeout(r, 500));
+    expect([await count(), await audited()]).toEqual([1, 1]);
   });
 
   it('settles a claim made offline on reconnect and shows the refusal as a conflict', async () => {
@@ -136,8 +144,10 @@ describe('two desktops on one team server (real PostgreSQL + zero-cache on loopb
       baseVersion: fromBoris.conflict.version,
     });
     expect(merged).toMatchObject({ ok: true, version: 3 });
-    const trail = await stack.api.sql<{ kind: string }[]>`select kind from team_audit where subject = ${created.id} order by at`;
-    expect(trail.map((t) => t.kind)).toEqual(['template', 'template', 'conflict', 'template']);
+    const trail = async () =>
+      (await stack.api.sql<{ kind: string }[]>`select kind from team_audit where subject = ${created.id} order by at`).map((t) => t.kind);
+    await until(async () => (await trail()).length >= 4, 'the audit trail in PostgreSQL');
+    expect(await trail()).toEqual(['template', 'template', 'conflict', 'template']);
   });
 
   it('anyone in the team deletes a template, but only the version they saw; the delete stays in the audit trail', async () => {
@@ -167,9 +177,10 @@ describe('two desktops on one team server (real PostgreSQL + zero-cache on loopb
       async () => !(await call<{ id: string }[]>(anna, 'team.templates')).some((t) => t.id === created.id),
       'the template to be gone from Anna’s desktop',
     );
-    const trail = await stack.api.sql<{ kind: string; operator_name: string; detail: { version?: number; name?: string } }[]>`
+    const trail = () => stack.api.sql<{ kind: string; operator_name: string; detail: { version?: number; name?: string } }[]>`
       select kind, operator_name, detail from team_audit where subject = ${created.id} order by at`;
-    expect(trail.at(-1)).toEqual({ kind: 'template_delete', operator_name: 'Boris', detail: { version: 2, name: 'Возврат' } });
+    await until(async () => (await trail()).at(-1)?.kind === 'template_delete', 'the delete in the audit trail');
+    expect((await trail()).at(-1)).toEqual({ kind: 'template_delete', operator_name: 'Boris', detail: { version: 2, name: 'Возврат' } });
     // Anna still had it open: her save says it was deleted and by whom, and keeps her text for a new template.
     const late = await call(anna, 'team.saveTemplate', { id: created.id, name: 'Возврат', body: 'Мой вариант', baseVersion: 2 });
     expect(late).toEqual({ ok: false, conflict: { version: 0, body: '', name: 'Возврат', by: 'Boris', deleted: true } });
@@ -217,9 +228,30 @@ describe('two desktops on one team server (real PostgreSQL + zero-cache on loopb
       { id: 'old-diadoc', preview_data: { kind: 'documents', count: 2, names: ['Акт', 'Счёт'] } },
       { id: 'old-files', preview_data: { kind: 'files', count: 2, names: ['акт.pdf', 'счёт.pdf'] } },
     ]);
+    // On the desktop: records an older desktop published with the text only (no previewData), as SENDS holds them.
+    const server = stack.teams.connection('support')!;
+    for (const [id, provider, preview] of [
+      ['old-diadoc', 'diadoc', '2 documents: Акт · Счёт'],
+      ['old-files', 'pachca', '📎 акт.pdf 📎 счёт.pdf'],
+      ['old-counted', 'diadoc', '📄 × 3'],
+    ] as const)
+      server.publish(
+        subjects.send('op_old', id),
+        JSON.stringify({
+          id,
+          provider,
+          account: `${provider}|sandbox|`,
+          chat: `${provider}|sandbox||x`,
+          recipient: 'x',
+          preview,
+          status: 'sent',
+          createdAt: Date.now(),
+          updatedAt: Date.now(),
+        }),
+      );
     await until(
       async () => (await call<TeamSend[]>(boris, 'team.sends')).some((s) => s.id === 'old-counted'),
-      'the old rows to reach Boris',
+      'the old records to reach Boris',
     );
     const seen = new Map((await call<TeamSend[]>(boris, 'team.sends')).map((s) => [s.id, s.preview]));
     expect(seen.get('old-diadoc')).toEqual({ kind: 'documents', count: 2, names: ['Акт', 'Счёт'] });
@@ -232,13 +264,9 @@ describe('two desktops on one team server (real PostgreSQL + zero-cache on loopb
     await expect(stack.api.sql`update team_audit set kind = 'x'`).rejects.toThrow(/append-only/);
   });
 
-  it('refuses the sync endpoints without a valid token', async () => {
-    const r = await fetch(`${stack.apiUrl}/zero/query`, { method: 'POST', body: '[]', headers: { authorization: 'Bearer forged.token' } });
-    expect(r.status).toBe(401);
-    const login = await fetch(`${stack.apiUrl}/v1/login`, {
-      method: 'POST',
-      body: JSON.stringify({ login: 'anna', password: 'wrong-password' }),
-    });
-    expect(login.status).toBe(401);
+  it('refuses a sign-in with a wrong password or a forged refresh token, and a NATS connection the team server did not sign', async () => {
+    await expect(connectTeamLink(stack.apiUrl, { login: 'anna', password: 'wrong-password' })).rejects.toThrow('team_bad_credentials');
+    await expect(connectTeamLink(stack.apiUrl, { refreshToken: 'forged.token' })).rejects.toThrow('team_bad_credentials');
+    expect(await connectWithForgedJwt(stack.natsUrl)).toBe('refused');
   });
 });
