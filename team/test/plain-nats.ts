@@ -5,7 +5,7 @@ import { freePort } from '../src/free-port.ts';
 
 /**
  * A plain `nats-server -js` on loopback (no auth: its default account behaves like a team's account),
- * on a port from the OS, with its store in the given directory. `restart` stops it and starts it again
+ * on a port from the OS, with its store in the given directory. `restart` stops it (killed, if so asked) and starts it again
  * on the same port and store, as a crash and a service manager would.
  */
 export async function plainNats(storeDir: string) {
@@ -44,8 +44,9 @@ export async function plainNats(storeDir: string) {
     url,
     /** A client that keeps reconnecting for as long as the test runs. */
     connect: (): Promise<NatsConnection> => connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 200 }),
-    async restart(signal: NodeJS.Signals = 'SIGTERM') {
+    async restart(signal: NodeJS.Signals = 'SIGTERM', downMs = 0) {
       await stop(signal);
+      await new Promise((r) => setTimeout(r, downMs));
       await start();
     },
     stop,

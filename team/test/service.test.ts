@@ -384,8 +384,16 @@ describe('sends', () => {
     }
   });
 
-  it('goes on projecting after nats-server restarts', async () => {
-    await nats.restart();
+  it('makes its consumer again when someone deletes it', async () => {
+    const jsm = await jetstreamManager(desk);
+    await jsm.consumers.delete(streams.sends, 'team-projection');
+    const r = sendRecord();
+    await publishSend(anna, r);
+    await until(async () => (await sendRow(r.id)).length === 1, 'the send after the consumer was deleted', 60_000);
+  });
+
+  it('goes on projecting and answering after nats-server was killed and away for seconds', async () => {
+    await nats.restart('SIGKILL', 8_000);
     await until(() => !desk.isClosed() && nc.info !== undefined, 'the connections to come back');
     const r = sendRecord();
     await until(async () => {
@@ -400,6 +408,9 @@ describe('sends', () => {
     const c = chat();
     expect(await ask(anna, 'claim', { chat: c, ttlMs: hour })).toEqual({ ok: true });
     await until(async () => (await auditRows(c, 'claim')).length === 1, 'a claim after the restart in the trail');
+    const id = `t_${randomUUID()}`;
+    await ask(anna, 'template-save', { id, name: 'После', body: 'перезапуска', baseVersion: 0, requestId: 'r1' });
+    await until(async () => (await sql`select 1 from team_template where id = ${id}`).length === 1, 'the template copy after the restart');
   });
 
   it('takes up where it stopped when the service is started again', async () => {

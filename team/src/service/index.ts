@@ -35,7 +35,7 @@ export async function serveTeam(
   ]);
   const nameOf = operatorNames(operators, deps.sql, deps.teamId);
   const requests = serveRequests(nc, { js, claims, templates, nameOf }, log);
-  const projection = await startProjection({ js, jsm, sql: deps.sql, teamId: deps.teamId, claims, nameOf, log });
+  const projection = await startProjection({ nc, js, jsm, sql: deps.sql, teamId: deps.teamId, claims, nameOf, log });
   const mirror = await mirrorTemplates(templates, deps.sql, deps.teamId, log);
   return {
     async stop() {

@@ -1,5 +1,13 @@
-import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type postgres from 'postgres';
 import { previewOfText } from '../../../shared/preview-text.ts';
 import { auditEntrySchema, claimValueSchema, sendRecordSchema, type SendRecord } from '../../protocol/messages.ts';
@@ -9,6 +17,7 @@ import type { NameOf } from './operator-names.ts';
 import { isLastingRefusal, pgSafe } from './pg-safe.ts';
 
 export interface ProjectionDeps {
+  nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
   sql: postgres.Sql;
@@ -130,21 +139,38 @@ async function follow(
   stream: string,
   handle: (batch: Batch, again: boolean) => Promise<void>,
 ): Promise<{ stop(): Promise<void> }> {
-  await ensureConsumer(deps.jsm, stream);
-  const consumer = await deps.js.consumers.get(stream, projectionConsumer);
-  const messages = await consumer.consume({ max_messages: 256 });
+  const open = async () => {
+    await ensureConsumer(deps.jsm, stream);
+    // Pulls that expire after 10 s (not 30): a consumer gone is noticed by the next pull.
+    const m = await (await deps.js.consumers.get(stream, projectionConsumer)).consume({ max_messages: 256, expires: 10_000 });
+    void remake(m);
+    return m;
+  };
+  // A consumer deleted by hand (or lost with a store) is made again: the reader keeps pulling and
+  // finds it. Made anew, it reads the stream from its start; the projection ignores what it has.
+  async function remake(m: ConsumerMessages) {
+    for await (const s of m.status())
+      if (s.type === 'consumer_deleted' || s.type === 'consumer_not_found')
+        await ensureConsumer(deps.jsm, stream).then(
+          () => deps.log(`${stream}: the projection's consumer was gone and is made again`),
+          (e: unknown) => deps.log(`${stream}: the projection's consumer is gone and could not be made again: ${String(e)}`),
+        );
+  }
+  let messages = await open();
   const held: JsMsg[] = [];
   let arrived: (() => void) | undefined;
   let ended = false;
   let stopping = false;
-  let wake: (() => void) | undefined;
+  const sleepers = new Set<() => void>();
   const pause = (ms: number) =>
     new Promise<void>((r) => {
-      const t = setTimeout(r, ms);
-      wake = () => {
+      const done = () => {
         clearTimeout(t);
+        sleepers.delete(done);
         r();
       };
+      const t = setTimeout(done, ms);
+      sleepers.add(done);
     });
   const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -177,9 +203,25 @@ async function follow(
   }
 
   const reading = (async () => {
-    for await (const m of messages) {
-      held.push(m);
-      arrived?.();
+    // The consumer rides out reconnections by itself; should its messages end anyway while this
+    // connection lives (the consumer deleted by hand, say), it is made and read again, not left stopped.
+    while (!stopping && !deps.nc.isClosed()) {
+      try {
+        for await (const m of messages) {
+          held.push(m);
+          arrived?.();
+        }
+      } catch (e) {
+        deps.log(`${stream}: reading stopped: ${describe(e)}`);
+      }
+      if (stopping || deps.nc.isClosed()) break;
+      await pause(1_000);
+      try {
+        if (!stopping) messages = await open();
+        if (stopping) await messages.close();
+      } catch (e) {
+        deps.log(`${stream}: the consumer could not be opened again: ${describe(e)}`);
+      }
     }
     ended = true;
     arrived?.();
@@ -197,7 +239,7 @@ async function follow(
   return {
     async stop() {
       stopping = true;
-      wake?.();
+      for (const wake of [...sleepers]) wake();
       await messages.close();
       await reading;
       await writing;
