@@ -16,7 +16,7 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 const [script = 'start', ...args] = process.argv.slice(2);
-// `install`: only the dependencies (the desktop's build bundles the Zero client from them).
+// `install`: only the dependencies (the desktop's build bundles the NATS link and its client from them).
 if (script === 'install') process.exit(0);
 // Its own process group, and this process hands Ctrl+C and SIGTERM to the whole group once: the
 // script (the server, the simulation) then stops what it started, instead of dying here while its

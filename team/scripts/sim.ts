@@ -30,7 +30,7 @@ const r = await runSim({
   sendsPerDay: operators * Number(values['sends-per-operator']),
   minutes: Number(values.minutes),
   offlineShare: values.faults === 'none' ? 0 : 0.2,
-  restartZero: faults,
+  killNats: faults,
   restartPostgres: faults,
   connectionFaults: faults,
   stallMs: 20_000,

@@ -3,7 +3,7 @@ import { runSim } from '../src/sim/run-sim.ts';
 
 describe('the team simulation, small (the full day is `npm run team:sim`)', () => {
   it(
-    'keeps its invariants through an offline period, a dropped and a stalled connection, and restarts of zero-cache and PostgreSQL',
+    'keeps its invariants through an offline period, a dropped and a stalled connection, nats-server killed and PostgreSQL restarted',
     { timeout: 900_000 },
     async () => {
       const r = await runSim({
@@ -11,7 +11,7 @@ describe('the team simulation, small (the full day is `npm run team:sim`)', () =
         sendsPerDay: 120,
         minutes: 1,
         offlineShare: 0.25,
-        restartZero: true,
+        killNats: true,
         restartPostgres: true,
         connectionFaults: true,
         stallMs: 15_000,
@@ -20,8 +20,10 @@ describe('the team simulation, small (the full day is `npm run team:sim`)', () =
         ...(process.env.TEAM_SIM_VERBOSE ? { log: (l: string) => console.log(l) } : {}),
       });
       expect(r.sends).toBeGreaterThan(40);
-      // Every send reached the server once and every desktop shows it.
+      // Every send reached the server once, at the status it ended in, PostgreSQL's copy too, and every desktop shows it.
       expect(r.missingSends).toBe(0);
+      expect(r.staleSends).toBe(0);
+      expect(r.missingInProjection).toBe(0);
       expect(r.unseen).toBe(0);
       expect(r.duplicatedSends).toBe(0);
       expect(r.claims.onlineDoubleClaims).toBe(0);
@@ -37,8 +39,9 @@ describe('the team simulation, small (the full day is `npm run team:sim`)', () =
         expect(Number.isFinite(f.detectedMs) && Number.isFinite(f.reconnectedMs)).toBe(true);
         expect(f.drainedMs).toBeLessThan(Number.POSITIVE_INFINITY);
       }
-      expect(r.restarts.map((x) => x.what)).toEqual(['zero-cache killed', 'PostgreSQL restarted']);
+      expect(r.restarts.map((x) => x.what)).toEqual(['nats-server killed', 'PostgreSQL restarted']);
       for (const x of r.restarts) expect(x.drainedMs).toBeLessThan(Number.POSITIVE_INFINITY);
+      expect(r.restarts[1]!.projectedMs).toBeLessThan(Number.POSITIVE_INFINITY);
     },
   );
 });

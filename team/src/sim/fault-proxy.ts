@@ -2,15 +2,16 @@ import { createServer, connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A TCP relay on loopback between some simulated desktops and zero-cache, so the simulation can
+ * A TCP relay on loopback between some simulated desktops and nats-server, so the simulation can
  * break their connections the two ways a network does: `drop()` resets every open connection (the
  * desktop hears it at once), `stall()` keeps every connection open and silently stops carrying
  * bytes in both directions — no FIN, no RST — as a dead NAT entry or a frozen Wi-Fi link does. Only
- * a liveness check of the client's own (Zero's ping) can notice that. New connections made while
+ * a liveness check of the client's own (the NATS client's ping) can notice that. New connections made while
  * stalled are accepted and stall too, until `resume()`.
  */
 export interface FaultProxy {
-  url: string;
+  host: string;
+  port: number;
   drop(): void;
   stall(): void;
   resume(): void;
@@ -43,7 +44,8 @@ export async function startFaultProxy(target: { host: string; port: number }): P
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    host: '127.0.0.1',
+    port,
     drop() {
       for (const { a, b } of pairs) {
         a.resetAndDestroy();

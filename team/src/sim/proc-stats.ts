@@ -3,7 +3,7 @@ export { treeOf } from '../proc-tree.ts';
 
 /**
  * CPU and memory of a process tree, read from /proc (Linux): the simulation reports them per
- * component (PostgreSQL, zero-cache, the API, the simulated desktops).
+ * component (PostgreSQL, nats-server, the API, the simulated desktops).
  */
 const ticks = 100; // USER_HZ on Linux
 
@@ -25,6 +25,15 @@ export function sample(pids: readonly number[]): { cpuSeconds: number; rssBytes:
   return { cpuSeconds: cpu, rssBytes: rss };
 }
 
+/** A process's command name (`/proc/<pid>/comm`); '' once it is gone. */
+export function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
 export interface ComponentStats {
   cpuPercentAvg: number;
   /** CPU time used while watched: divided by the sends made, a figure that a busy machine does not inflate. */
@@ -37,7 +46,7 @@ export function watchComponents(components: Record<string, () => number[]>, ever
   const start = Date.now();
   const first = new Map<string, number>();
   const peak = new Map<string, number>();
-  // CPU of processes that exited (a killed zero-cache) would be lost from a per-sample sum; the
+  // CPU of processes that exited (a killed nats-server) would be lost from a per-sample sum; the
   // total is accumulated per pid instead.
   const perPid = new Map<string, Map<number, number>>();
   const tick = () => {

@@ -15,7 +15,7 @@ ${r.loadAverage.map((l) => l.toFixed(1)).join(' / ')} on a 2-core machine shared
 Load: ${o.operators} operators × ${Math.round(o.sendsPerDay / o.operators)} sends a day (${o.sendsPerDay} in all), one day compressed into
 ${o.minutes} min; ${o.chats} chats, a fifth of the traffic on ten hot ones; each answer claims the chat first and
 releases it after; one hot template edited by everyone; ${Math.round(o.offlineShare * 100)} % of operators offline once for
-30 s … 30 min of the day; ${o.restartZero ? 'zero-cache killed with SIGKILL at 30 % of the day' : 'no zero-cache kill'};
+30 s … 30 min of the day; ${o.killNats ? 'nats-server killed with SIGKILL at 30 % of the day' : 'no nats-server kill'};
 ${o.connectionFaults ? `a dropped connection at 15 % and a stalled one (open, silent for ${o.stallMs / 1000} s) at 50 % for the desktops behind a TCP relay` : 'no connection faults'};
 ${o.restartPostgres ? 'PostgreSQL restarted at 70 %' : 'no PostgreSQL restart'}. Faults run one after another (each waits for
 the last to be over), and the day goes on until they are.
@@ -28,11 +28,11 @@ the last to be over), and the day goes on until they are.
 | longest offline period (${r.drains.longestOfflineDayMinutes.toFixed(1)} min of the day) | backlog ${r.drains.backlogOfLongest} rows drained in ${ms(r.drains.drainOfLongest)} | ≤ 30 s ${pass(r.drains.drainOfLongest <= 30_000)} |
 | claims granted / refused (online) | ${r.claims.granted} / ${r.claims.refused} | |
 | claims made offline (soft) / refused on reconnect (shown as conflicts) | ${r.claims.soft} / ${r.claims.softRefused} | |
-| online double claims (from the server's audit trail) | ${r.claims.onlineDoubleClaims} | 0 ${pass(r.claims.onlineDoubleClaims === 0)} |
+| online double claims (from the AUDIT stream, in the order the service decided them) | ${r.claims.onlineDoubleClaims} | 0 ${pass(r.claims.onlineDoubleClaims === 0)} |
 | template edits saved / asked to merge / given up after 6 tries | ${r.templates.edits} / ${r.templates.conflictsAsked} / ${r.templates.gaveUp} | |
-| lost template edits (a saved edit missing from the final text) | ${r.templates.lostEdits} | 0 ${pass(r.templates.lostEdits === 0)} |
-| duplicated sends (a send stored or audited twice) | ${r.duplicatedSends} | 0 ${pass(r.duplicatedSends === 0)} |
-| sends missing on the server after every journal drained | ${r.missingSends} | 0 ${pass(r.missingSends === 0)} |
+| lost template edits (a saved edit missing from the final text in the templates bucket) | ${r.templates.lostEdits} | 0 ${pass(r.templates.lostEdits === 0)} |
+| duplicated sends (a record stored twice in the SENDS stream, or a send stored or audited twice in PostgreSQL) | ${r.duplicatedSends} | 0 ${pass(r.duplicatedSends === 0)} |
+| sends missing on the server after every journal drained: from the SENDS stream / at an older status there / from PostgreSQL's projection | ${r.missingSends} / ${r.staleSends} / ${r.missingInProjection} | 0 ${pass(r.missingSends + r.staleSends + r.missingInProjection === 0)} |
 | (send, desktop) pairs never shown | ${r.sends <= 2000 ? r.unseen : "not checked (more sends than a desktop's view of 2000)"} | 0 |
 ${r.connectionFaults
   .map(
@@ -41,7 +41,11 @@ ${r.connectionFaults
   )
   .join('\n')}
 ${r.restarts
-  .map((x) => `| ${x.what}: every desktop live again / every journal empty | ${ms(x.allLiveMs)} / ${ms(x.drainedMs)} | |`)
+  .map((x) =>
+    x.projectedMs === undefined
+      ? `| ${x.what}: every desktop live again / every journal empty | ${ms(x.allLiveMs)} / ${ms(x.drainedMs)} | |`
+      : `| ${x.what}: PostgreSQL's projection holding every earlier send / every desktop live / every journal empty | ${ms(x.projectedMs)} / ${ms(x.allLiveMs)} / ${ms(x.drainedMs)} | |`,
+  )
   .join('\n')}
 
 CPU (average, % of one core; and CPU seconds per 100 sends made, which a busy machine does not inflate)
@@ -60,10 +64,13 @@ Events:
 
 ${r.events.map((e) => `- ${e}`).join('\n')}
 
-Offline periods close the desktop's Zero client and open it again; the dropped and the stalled connection
-are real network faults made by a TCP relay between some desktops and zero-cache (\`fault-proxy.ts\`): a
-drop resets the sockets, a stall keeps them open and carries nothing, so only Zero's own ping notices it. The desktops are the real uplink (journal, Zero
-client, claims, templates) over an in-memory history, all in one process; their convergence figures include
-that process's own scheduling delay on a loaded machine.
+Offline periods close the desktop's NATS connection and open it again; the dropped and the stalled
+connection are real network faults made by a TCP relay between some desktops and nats-server
+(\`fault-proxy.ts\`): a drop resets the sockets, a stall keeps them open and carries nothing, so only the
+NATS client's own ping notices it. The desktops are the real uplink (journal, NATS link, claims, templates)
+over an in-memory history, all in one process; their convergence figures include that process's own
+scheduling delay on a loaded machine. The invariants are read from what the server keeps: the SENDS and
+AUDIT streams whole (every stored message, not a desktop's fold of them), the templates bucket, and
+PostgreSQL's projection of the streams (\`server-record.ts\`, \`invariants.ts\`).
 `;
 }

@@ -10,17 +10,21 @@ import type { SendSummary } from '../../../shared/sends.ts';
 import { chatKeyOf, teamIdentityOf } from '../../../electron/team/identity.ts';
 import { TeamUplink } from '../../../electron/team/uplink.ts';
 import { keyedSecretBox } from '../../../electron/vault/secret-box.ts';
-import { connectZeroLink, zeroLinkFactory } from '../../client/zero-link.ts';
+import { connectTeamLink, natsLinkFactory } from '../../client/nats-link.ts';
+import { stopNatsServerIfRunning } from '../nats/server-process.ts';
 import { createOperator } from '../operators.ts';
 import { clusterUrl, restartCluster, stopClusterIfRunning } from '../postgres-cluster.ts';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
-import { treeOf, watchComponents, type ComponentStats } from './proc-stats.ts';
+import { invariantsOf, type MadeSend } from './invariants.ts';
+import { commandOf, treeOf, watchComponents, type ComponentStats } from './proc-stats.ts';
+import { readProjection, readServerRecord } from './server-record.ts';
 
 /**
- * The team simulation: a real team server (its own process: PostgreSQL, the API, zero-cache) and
- * N simulated desktops, each the desktop's real uplink (journal + Zero client) over an in-memory
- * history. One working day is compressed into `minutes`; operators share hot chats, claim before
- * answering, edit one hot template, go offline, and the sync engine and PostgreSQL are restarted.
+ * The team simulation: a real team server (its own process: PostgreSQL, nats-server, the API with
+ * the team service) and N simulated desktops, each the desktop's real uplink (journal + NATS link)
+ * over an in-memory history. One working day is compressed into `minutes`; operators share hot
+ * chats, claim before answering, edit one hot template, go offline; nats-server is killed and
+ * PostgreSQL restarted.
  */
 export interface SimOptions {
   operators: number;
@@ -28,7 +32,8 @@ export interface SimOptions {
   minutes: number;
   /** Share of operators that go offline once during the day (30 s … 30 min of the day). */
   offlineShare: number;
-  restartZero: boolean;
+  /** nats-server killed with SIGKILL (the team server starts it again). */
+  killNats: boolean;
   restartPostgres: boolean;
   /** A dropped and a stalled connection for the desktops behind the fault relay. */
   connectionFaults: boolean;
@@ -57,16 +62,30 @@ export interface SimResults {
   templates: { edits: number; conflictsAsked: number; lostEdits: number; gaveUp: number };
   duplicatedSends: number;
   missingSends: number;
+  /** Sends whose newest record on the server is not the status they ended in. */
+  staleSends: number;
+  /** Sends PostgreSQL's projection of the stream lacks (or holds at an older status). */
+  missingInProjection: number;
   /** (send, desktop) pairs where a desktop never showed the send (checked when the day's sends fit the view). */
   unseen: number;
   /** The dropped and the stalled connection, per desktop behind the relay. */
   connectionFaults: ConnectionFault[];
-  /** zero-cache killed / PostgreSQL restarted: until every desktop was live again and every journal empty. */
-  restarts: { what: string; allLiveMs: number; drainedMs: number }[];
+  /**
+   * nats-server killed / PostgreSQL restarted: until every desktop was live again and every journal
+   * empty; for PostgreSQL also until its projection held every send made before the restart.
+   */
+  restarts: Restart[];
   events: string[];
   components: Record<string, ComponentStats>;
   wallSeconds: number;
   loadAverage: number[];
+}
+
+export interface Restart {
+  what: string;
+  allLiveMs: number;
+  drainedMs: number;
+  projectedMs?: number;
 }
 
 export interface ConnectionFault {
@@ -106,7 +125,8 @@ function memorySettings() {
 interface Server {
   child: ChildProcess;
   apiUrl: string;
-  zero: { host: string; port: number };
+  /** Where nats-server listens (the fault relay's target). */
+  nats: { host: string; port: number };
   dataDir: string;
   pgPort: number;
   stop(): Promise<void>;
@@ -115,9 +135,9 @@ interface Server {
 /** `npm run team` in a child process with its own data directory, so its CPU and memory are its own. */
 async function startServer(dataDir: string, log: (l: string) => void, spawned: (child: ChildProcess) => void): Promise<Server> {
   // Its stdin is a pipe from this process: if this process dies without stopping it (SIGKILL), the pipe
-  // closes and the server stops itself, PostgreSQL and zero-cache (TEAM_STOP_WITH_PARENT).
+  // closes and the server stops itself, PostgreSQL and nats-server (TEAM_STOP_WITH_PARENT).
   const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'scripts', 'team.ts'), 'start'], {
-    env: { ...process.env, TEAM_DATA_DIR: dataDir, TEAM_STOP_WITH_PARENT: '1', TEAM_LEGACY_ZERO: '1' },
+    env: { ...process.env, TEAM_DATA_DIR: dataDir, TEAM_STOP_WITH_PARENT: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   spawned(child);
@@ -128,8 +148,7 @@ async function startServer(dataDir: string, log: (l: string) => void, spawned: (
   child.stderr?.on('data', (b: Buffer) => {
     if (serverLog) appendFileSync(serverLog, b);
     const t = b.toString();
-    if (/error/i.test(t) && !/ApplicationError|Someone else answers|changed since you opened/.test(t))
-      log(`[server] ${t.trim().slice(0, 300)}`);
+    if (/error/i.test(t)) log(`[server] ${t.trim().slice(0, 300)}`);
   });
   const until = Date.now() + 300_000;
   while (!/API \+ sign-in : (\S+)/.test(out)) {
@@ -139,18 +158,18 @@ async function startServer(dataDir: string, log: (l: string) => void, spawned: (
   }
   const apiUrl = /API \+ sign-in : (\S+)/.exec(out)![1]!;
   const ports = z.object({ pgPort: z.number().int() }).parse(JSON.parse(readFileSync(join(dataDir, 'ports.json'), 'utf8')));
-  const zeroUrl = new URL(/sync \(Zero\)\s+: (\S+)/.exec(out)?.[1] ?? '');
+  const natsUrl = new URL(/sync \(NATS\)\s+: (\S+)/.exec(out)?.[1] ?? '');
   return {
     child,
     apiUrl,
-    zero: { host: zeroUrl.hostname, port: Number(zeroUrl.port) },
+    nats: { host: natsUrl.hostname, port: Number(natsUrl.port) },
     dataDir,
     pgPort: ports.pgPort,
     stop: () => stopChild(child),
   };
 }
 
-/** SIGTERM, and SIGKILL if it has not stopped within a minute (its own clean-up waits for zero-cache's workers). */
+/** SIGTERM, and SIGKILL if it has not stopped within a minute (its own clean-up stops nats-server and PostgreSQL). */
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
@@ -180,13 +199,14 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
   };
   const cleanups: (() => Promise<unknown>)[] = [];
   // Whatever happens — an error, the end of the run, Ctrl+C or a SIGTERM — nothing of the run is left
-  // behind: desktops, relay, team server (which stops zero-cache), PostgreSQL, the data directory.
+  // behind: desktops, relay, team server (which stops nats-server), PostgreSQL, the data directory.
   let serverChild: ChildProcess | undefined;
   let stopping: Promise<void> | undefined;
   const stopAll = () =>
     (stopping ??= (async () => {
       for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
       if (serverChild) await stopChild(serverChild);
+      stopNatsServerIfRunning(dataDir);
       stopClusterIfRunning(dataDir);
       rmSync(root, { recursive: true, force: true });
     })());
@@ -231,9 +251,9 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
       offline: boolean;
       seen: Set<string>;
     }
-    // The last few desktops reach zero-cache through the fault relay (one in 25, at least one).
+    // The last few desktops reach nats-server through the fault relay (one in 25, at least one).
     const relayed = opts.connectionFaults ? Math.max(1, Math.round(ops.length / 25)) : 0;
-    const relay: FaultProxy | undefined = relayed ? await startFaultProxy(server.zero) : undefined;
+    const relay: FaultProxy | undefined = relayed ? await startFaultProxy(server.nats) : undefined;
     if (relay) cleanups.push(() => relay.close());
     const desks: Desk[] = [];
     for (let i = 0; i < ops.length; i++) {
@@ -254,7 +274,7 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
         accountOf: () => teamAccount,
         settings: memorySettings(),
         secretBox: keyedSecretBox(),
-        factory: behindRelay ? zeroLinkFactory({ cacheUrlOf: () => relay.url }) : connectZeroLink,
+        factory: behindRelay ? natsLinkFactory({ natsUrlOf: () => `nats://${relay.host}:${relay.port}` }) : connectTeamLink,
         now: () => Date.now(),
         changed: () => {
           const link = desk.uplink.currentLink;
@@ -289,6 +309,7 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
       await sleep(100);
     }
     event(`${desks.length} desktops online`);
+    const operatorIds = desks.map((d) => d.uplink.currentLink!.operator.id);
 
     // The hot template, created by the first operator.
     const hot = `tt_hot_${randomUUID()}`;
@@ -308,16 +329,12 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
           return [];
         }
       },
-      'zero-cache': () => (server.child.pid ? treeOf(server.child.pid).filter((p) => p !== server.child.pid && !isPostgres(p)) : []),
-      'team API': () => (server.child.pid ? [server.child.pid] : []),
+      'nats-server': () => natsPids(),
+      'team API (with the service)': () => (server.child.pid ? [server.child.pid] : []),
       'desktops (all, one process)': () => [process.pid],
     });
-    function isPostgres(pid: number) {
-      try {
-        return readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres');
-      } catch {
-        return false;
-      }
+    function natsPids() {
+      return server.child.pid ? treeOf(server.child.pid).filter((p) => commandOf(p) === 'nats-server') : [];
     }
 
     // Offline periods: 30 s … 30 min of the day, one per chosen operator, somewhere in the day.
@@ -335,7 +352,7 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
       d.offline = false;
       d.uplink.currentLink?.goOnline();
       // The drain is timed from the moment the desktop is connected again: when the period ends while
-      // zero-cache is being restarted, the wait for it is the restart's figure, not the drain's.
+      // nats-server is being restarted, the wait for it is the restart's figure, not the drain's.
       const wentOnline = Date.now();
       let connected = wentOnline;
       while (!(d.uplink.currentLink?.online() ?? false) && Date.now() - wentOnline < 300_000) {
@@ -355,10 +372,12 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
     // short run does not pile them on top of each other. Each wait is bounded: a fault that never
     // ends is recorded as never (the report says missed) instead of hanging the run.
     const connectionFaults: ConnectionFault[] = [];
-    const restarts: { what: string; allLiveMs: number; drainedMs: number }[] = [];
+    const restarts: Restart[] = [];
     const live = (d: Desk) => !d.offline && (d.uplink.currentLink?.online() ?? false);
-    const waitUntil = async (ok: () => boolean, ms: number, what: string) => {
+    /** `probe` refreshes what `ok` reads, when that is asked of a server (every 50 ms at most). */
+    const waitUntil = async (ok: () => boolean, ms: number, what: string, probe?: () => Promise<void>) => {
       const until = Date.now() + ms;
+      if (probe) await probe();
       while (!ok()) {
         if (Date.now() > until) {
           // Recorded as never (the report says "missed"), and the day goes on: a struggling run still reports.
@@ -366,6 +385,7 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
           return Number.POSITIVE_INFINITY;
         }
         await sleep(50);
+        if (probe) await probe();
       }
       return Date.now();
     };
@@ -412,14 +432,24 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
         `${kind} connection: noticed after ${Math.max(...detected) - at} ms, live again ${Math.max(...reconnected) - back} ms after the network came back`,
       );
     }
-    async function allLiveAndDrained(what: string, since: number) {
-      // First the desktops must notice (a restart they never notice costs them nothing): up to 20 s.
-      await waitUntil(() => desks.some((d) => !d.offline && !live(d)), 20_000, `${what} to be noticed`).catch(() => undefined);
+    async function allLiveAndDrained(what: string, since: number, extra: Partial<Restart> = {}) {
       const liveAt = await waitUntil(() => desks.every((d) => d.offline || live(d)), 300_000, `every desktop to be live after ${what}`);
       const ok = await Promise.all(desks.filter((d) => !d.offline).map((d) => d.uplink.settled(180_000)));
       const drainedAt = ok.every(Boolean) ? Date.now() : Number.POSITIVE_INFINITY;
-      restarts.push({ what, allLiveMs: liveAt - since, drainedMs: drainedAt - since });
+      restarts.push({ what, allLiveMs: liveAt - since, drainedMs: drainedAt - since, ...extra });
       event(`${what}: every desktop live after ${liveAt - since} ms, journals empty after ${drainedAt - since} ms`);
+    }
+    /** Rows of PostgreSQL's projection for these sends, once it answers again. */
+    async function projected(ids: readonly string[]) {
+      if (!ids.length) return 0;
+      try {
+        const [row] = await sql<
+          { n: number }[]
+        >`select count(*)::int as n from team_send where team_id = 'sim' and id = any(${ids as string[]})`;
+        return row?.n ?? 0;
+      } catch {
+        return -1;
+      }
     }
     let faultsOver = false;
     const faults = (async () => {
@@ -428,15 +458,16 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
         await at(0.15);
         await connectionFault('dropped');
       }
-      if (opts.restartZero) {
+      if (opts.killNats) {
         await at(0.3);
-        const zeroPids = treeOf(server.child.pid!).filter((p) => p !== server.child.pid && !isPostgres(p));
-        const top = zeroPids.find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('cli.js'));
-        if (!top) throw new Error('zero-cache was not found to kill');
+        const [pid, ...more] = natsPids();
+        if (!pid || more.length) throw new Error(`expected one nats-server under the team server, found ${more.length + (pid ? 1 : 0)}`);
         const t = Date.now();
-        process.kill(top, 'SIGKILL');
-        event('zero-cache killed (SIGKILL); the server starts it again');
-        await allLiveAndDrained('zero-cache killed', t);
+        process.kill(pid, 'SIGKILL');
+        event('nats-server killed (SIGKILL); the team server starts it again');
+        // The desktops hear the connection close at once; a kill they never notice would cost them nothing.
+        await waitUntil(() => desks.some((d) => !d.offline && !live(d)), 10_000, 'the kill to be noticed');
+        await allLiveAndDrained('nats-server killed', t);
       }
       if (relay) {
         await at(0.5);
@@ -444,12 +475,22 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
       }
       if (opts.restartPostgres) {
         await at(0.7);
+        const before = [...commitAt.keys()];
         const t = Date.now();
         const mode = await restartCluster(dataDir);
         event(
           `PostgreSQL restarted (${Date.now() - t} ms${mode === 'immediate' ? '; the fast shutdown did not end within 60 s, so it was stopped immediately and recovered from its WAL' : ''})`,
         );
-        await allLiveAndDrained('PostgreSQL restarted', t);
+        // The desktops do not talk to PostgreSQL (only sign-in and the service's projection do): what a
+        // restart can cost is the projection falling behind the stream, so that is timed too.
+        let n = 0;
+        const caughtUp = await waitUntil(
+          () => n === before.length,
+          180_000,
+          'PostgreSQL to hold every send made before its restart',
+          async () => void (n = await projected(before)),
+        );
+        await allLiveAndDrained('PostgreSQL restarted', t, { projectedMs: caughtUp - t });
       }
     })().finally(() => {
       faultsOver = true;
@@ -567,34 +608,32 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
         const have = new Set((d.uplink.currentLink?.view().sends ?? []).map((x) => x.id));
         return ids.filter((id) => !have.has(id)).length;
       };
-      await waitUntil(() => desks.every((d) => seenAll(d) === 0), 120_000, 'every desktop to see every send').catch(() => 0);
+      const first = desks.map((d) => `#${d.i + 1}:${seenAll(d)}`).filter((x) => !x.endsWith(':0'));
+      const lookedAt = Date.now();
+      await waitUntil(() => desks.every((d) => seenAll(d) === 0), 120_000, 'every desktop to see every send');
       unseen = desks.reduce((n, d) => n + seenAll(d), 0);
-      event(`every send on every desktop: ${unseen === 0 ? 'yes' : `${unseen} (send, desktop) pairs missing`}`);
+      event(
+        `every send on every desktop: ${unseen === 0 ? 'yes' : `${unseen} (send, desktop) pairs missing`}${first.length ? ` (${Date.now() - lookedAt} ms after the journals drained; missing then: ${first.join(', ')})` : ''}`,
+      );
     }
 
-    // Invariants, from the server's own tables.
-    const rows = await sql<{ id: string; n: number }[]>`select id, count(*)::int as n from team_send where team_id = 'sim' group by id`;
-    const inDb = new Map(rows.map((r) => [r.id, r.n]));
-    const sendAudit = await sql<
-      { subject: string; n: number }[]
-    >`select subject, count(*)::int as n from team_audit where kind = 'send' group by subject having count(*) > 1`;
-    const duplicatedSends = rows.filter((r) => r.n > 1).length + sendAudit.length;
-    const missingSends = ids.filter((id) => !inDb.has(id)).length;
-    const [final] = await sql<{ body: string }[]>`select body from team_template where id = ${hot}`;
-    templates.lostEdits = ackedEdits.filter((t) => !(final?.body ?? '').includes(t)).length;
-    // Online double claims: a claim granted while another operator's unexpired, unreleased claim held the chat.
-    const trail = await sql<{ kind: string; subject: string; operator_id: string; at: number; detail: { offline?: boolean } }[]>`
-    select kind, subject, operator_id, at, detail from team_audit where kind in ('claim', 'release') and team_id = 'sim' order by at, id`;
-    const holder = new Map<string, { op: string; until: number }>();
-    for (const t of trail) {
-      const h = holder.get(t.subject);
-      if (t.kind === 'release') {
-        if (h?.op === t.operator_id) holder.delete(t.subject);
-        continue;
-      }
-      if (h && h.op !== t.operator_id && h.until > t.at && !t.detail.offline) claims.onlineDoubleClaims++;
-      holder.set(t.subject, { op: t.operator_id, until: Number(t.at) + 2 * 3_600_000 });
-    }
+    // Invariants, from what the server keeps (server-record.ts says why the streams are read whole).
+    // PostgreSQL's projection follows the stream by a consumer: it is given time to catch up first.
+    let inProjection = 0;
+    await waitUntil(
+      () => inProjection === ids.length,
+      120_000,
+      "PostgreSQL's projection to hold every send",
+      async () => {
+        inProjection = await projected(ids);
+      },
+    );
+    const made: MadeSend[] = ids.map((id) => ({ id, operatorId: operatorIds[senderOf.get(id)!]!, finalStatus: 'sent' }));
+    const record = await readServerRecord(server.apiUrl, ops[0]!, [hot]);
+    if (record.unreadable) event(`${record.unreadable} messages on the server no schema could read`);
+    const inv = invariantsOf(made, record, await readProjection(sql, 'sim'), { templateId: hot, acked: ackedEdits });
+    templates.lostEdits = inv.lostEdits;
+    claims.onlineDoubleClaims = inv.onlineDoubleClaims;
     const softRefused = desks.reduce((n, d) => n + d.uplink.conflicts().filter((c) => c.kind === 'claim_refused').length, 0);
     claims.softRefused = softRefused;
 
@@ -616,8 +655,10 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
       },
       claims,
       templates,
-      duplicatedSends,
-      missingSends,
+      duplicatedSends: inv.duplicatedSends,
+      missingSends: inv.missingSends,
+      staleSends: inv.staleSends,
+      missingInProjection: inv.missingInProjection,
       unseen,
       connectionFaults,
       restarts,
