@@ -6,7 +6,7 @@ import { root } from './targets.ts';
 
 /**
  * The team server as an administrator runs it (`npm run team`, team/scripts/team.ts): its own
- * process with a private PostgreSQL and zero-cache on loopback and a data directory of its own.
+ * process with a private PostgreSQL and nats-server on loopback and a data directory of its own.
  * The e2e specs talk to it only over its API and through the desktops, as the app does.
  */
 const teamScript = join(root, 'team', 'scripts', 'team.ts');
@@ -29,7 +29,7 @@ export function postgresMissing(): string | undefined {
 
 /** What the team specs need from the build, said plainly instead of failing somewhere later. */
 export function teamBuildMissing(): string | undefined {
-  if (!existsSync(join(root, 'team', 'node_modules', '@rocicorp', 'zero')))
+  if (!existsSync(join(root, 'team', 'node_modules', '@nats-io', 'transport-node')))
     return 'The team package is not installed: run `node scripts/team.ts install` (npm test does it before building).';
   if (!existsSync(join(root, 'dist-electron', 'team-link.js')))
     return 'dist-electron/team-link.js is not built: run `npm run build` after the team package is installed.';
@@ -54,8 +54,7 @@ function run(args: string[], env: Record<string, string>): Promise<string> {
 
 export async function startTeamServer(): Promise<TeamServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'operator-e2e-team-'));
-  // TEAM_LEGACY_ZERO: the desktop here still links through Zero.
-  const env = { TEAM_DATA_DIR: dataDir, TEAM_LEGACY_ZERO: '1' };
+  const env = { TEAM_DATA_DIR: dataDir };
   // Its own process group: should the server die half-way, what it started can still be stopped by that group's id.
   const proc: ChildProcess = spawn(process.execPath, [teamScript, 'start'], {
     env: { ...process.env, ...env },

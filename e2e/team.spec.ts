@@ -8,7 +8,7 @@ import { postgresMissing, startTeamServer, teamBuildMissing, type TeamServer } f
 
 /*
  * Team mode on the operator's screens, against a real team server started as an administrator
- * starts it (`npm run team`: PostgreSQL + zero-cache + the API on loopback, its own data directory).
+ * starts it (`npm run team`: PostgreSQL + nats-server + the API on loopback, its own data directory).
  * Anna works in the window; Boris is a second desktop (another harness process with its own data)
  * signed in to the same team, driven over his contract channels.
  */
@@ -56,7 +56,7 @@ for (const target of targets) {
   });
 
   test.describe(`Team mode [${target}]`, () => {
-    // A team server starts PostgreSQL and zero-cache: a minute or two on a loaded two-core machine.
+    // A team server starts PostgreSQL and nats-server: up to a minute or two on a loaded two-core machine.
     test.describe.configure({ timeout: 480_000 });
 
     test('Anna signs in from settings, sees Boris online, opens his send from History → Team, is warned before answering his chat, finds team and personal templates apart and deletes a team template only at the version she confirmed', async ({
