@@ -221,6 +221,15 @@ describe('claims', () => {
     ]);
   });
 
+  it('claims and releases a chat of the longest name the protocol allows, with its trail', async () => {
+    const c = `${chat()}|${'я'.repeat(512)}`.slice(0, 512);
+    expect(await ask(anna, 'claim', { chat: c, ttlMs: hour })).toEqual({ ok: true });
+    expect(await ask(boris, 'claim', { chat: c, ttlMs: hour, offlineAt: Date.now() })).toMatchObject({ ok: false, by: 'Анна' });
+    expect(await ask(anna, 'release', { chat: c })).toEqual({ ok: true });
+    await until(async () => (await auditRows(c)).length === 3, 'claim, conflict, release in the trail');
+    expect((await auditRows(c)).map((r) => r.kind)).toEqual(['claim', 'conflict', 'release']);
+  });
+
   it('answers a body that does not parse as invalid, and keeps serving', async () => {
     const m = await desk.request(subjects.service(anna, 'claim'), JSON.stringify({ chat: 'x', ttlMs: 5 }), { timeout: 10_000 });
     expect(m.json()).toEqual({ ok: false, error: 'invalid' });
@@ -420,6 +429,8 @@ describe('sends', () => {
     await publishSend(anna, { ...r, status: 'sent', updatedAt: r.updatedAt + 1 });
     service = await serveTeam(nc, { sql, teamId, log: (m) => serviceLog.push(m) });
     await until(async () => (await sendRow(r.id))[0]?.status === 'sent', 'the sends made while it was stopped');
-    expect((await auditRows(r.id)).map((a) => a.kind)).toEqual(['send', 'status']);
+    // The stopped service's last pull may have taken the first record with it: it comes again later, and
+    // changes nothing then (the row is already past it).
+    expect((await auditRows(r.id, 'send')).map((a) => a.id)).toEqual([`send:${r.id}`]);
   });
 });

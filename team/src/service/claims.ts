@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { z } from 'zod';
@@ -12,6 +13,15 @@ export interface Caller {
 }
 
 type ClaimAnswer = z.infer<typeof claimAnswerSchema>;
+
+/**
+ * A chat as it appears in audit ids (at most 600 characters with the rest of the id): its bucket key
+ * when short, else a digest of it — deterministic either way, so the trail still never doubles.
+ */
+export function chatRef(chat: string): string {
+  const key = keyOf(chat);
+  return key.length <= 200 ? key : `h_${createHash('sha256').update(chat).digest('base64url')}`;
+}
 
 function holderOf(entry: KvEntry | null): ClaimValue | undefined {
   if (entry?.operation !== 'PUT') return undefined;
@@ -40,7 +50,7 @@ export async function takeClaim(
     if (holder && holder.operatorId !== me.operatorId && holder.expiresAt > now) {
       if (req.offlineAt !== undefined)
         await appendAudit(js, {
-          id: `conflict:claim:${key}:${me.operatorId}:${req.offlineAt}`,
+          id: `conflict:claim:${chatRef(req.chat)}:${me.operatorId}:${req.offlineAt}`,
           kind: 'conflict',
           subject: req.chat,
           operatorId: me.operatorId,
@@ -66,7 +76,7 @@ export async function takeClaim(
       throw e;
     }
     await appendAudit(js, {
-      id: `claim:${key}:${me.operatorId}:${claimedAt}`,
+      id: `claim:${chatRef(req.chat)}:${me.operatorId}:${claimedAt}`,
       kind: 'claim',
       subject: req.chat,
       operatorId: me.operatorId,
@@ -93,7 +103,7 @@ export async function releaseClaim(js: JetStreamClient, claims: KV, me: Caller, 
       throw e;
     }
     await appendAudit(js, {
-      id: `release:${key}:${me.operatorId}:${holder.claimedAt}`,
+      id: `release:${chatRef(chat)}:${me.operatorId}:${holder.claimedAt}`,
       kind: 'release',
       subject: chat,
       operatorId: me.operatorId,

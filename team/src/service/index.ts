@@ -17,8 +17,9 @@ export interface TeamService {
 
 /**
  * The team server's part inside one team's NATS account: answers the desktops' claim/release/template
- * requests, projects the streams into PostgreSQL and keeps team_template a copy of the templates bucket. `nc` is a connection in that account allowed
- * everything; the streams and buckets must exist (ensureTeam).
+ * requests, projects the streams into PostgreSQL and keeps team_template a copy of the templates
+ * bucket. `nc` is a connection in that account allowed everything; the streams and buckets must exist
+ * (ensureTeam).
  */
 export async function serveTeam(
   nc: NatsConnection,

@@ -29,7 +29,11 @@ export interface ProjectionDeps {
 
 /** One durable consumer per stream, shared by every service process of the team (they split the work). */
 export const projectionConsumer = 'team-projection';
-const ackWaitMs = 30_000;
+/**
+ * A pull still open at the server when a service stops may be handed a message no one reads any more;
+ * it comes again after this long. A batch takes well under it; one waiting for PostgreSQL pushes it on.
+ */
+const ackWaitMs = 15_000;
 
 function jsonOf(m: JsMsg): unknown {
   try {

@@ -35,9 +35,10 @@ function bodyOf(m: Msg): unknown {
  * Answers `svc.<operatorId>.<method>`. Who asks is the subject's operator token: the server's
  * permissions let a desktop publish only under its own id, so it is never read from the body. Every
  * body is parsed with the protocol's schema; anything else is answered `invalid`, a failure `internal`
- * (the desktop keeps its write and says so).
+ * (the desktop keeps its write and says so). Requests on one chat or template are queued in the order
+ * they arrived before anything is awaited, the operator's name included.
  */
-export async function answer(deps: RequestDeps, queue: ReturnType<typeof keyedQueue>, m: Msg): Promise<unknown> {
+async function answer(deps: RequestDeps, queue: ReturnType<typeof keyedQueue>, m: Msg): Promise<unknown> {
   const where = parseServiceSubject(m.subject);
   if (!where || !isToken(where.operatorId)) return invalid;
   const body = bodyOf(m);
@@ -46,26 +47,22 @@ export async function answer(deps: RequestDeps, queue: ReturnType<typeof keyedQu
     case 'claim': {
       const req = claimRequestSchema.safeParse(body);
       if (!req.success) return invalid;
-      const caller = await me();
-      return queue(`claim:${keyOf(req.data.chat)}`, () => takeClaim(deps.js, deps.claims, caller, req.data));
+      return queue(`claim:${keyOf(req.data.chat)}`, async () => takeClaim(deps.js, deps.claims, await me(), req.data));
     }
     case 'release': {
       const req = releaseRequestSchema.safeParse(body);
       if (!req.success) return invalid;
-      const caller = await me();
-      return queue(`claim:${keyOf(req.data.chat)}`, () => releaseClaim(deps.js, deps.claims, caller, req.data.chat));
+      return queue(`claim:${keyOf(req.data.chat)}`, async () => releaseClaim(deps.js, deps.claims, await me(), req.data.chat));
     }
     case 'template-save': {
       const req = templateSaveRequestSchema.safeParse(body);
       if (!req.success) return invalid;
-      const caller = await me();
-      return queue(`template:${req.data.id}`, () => saveTemplate(deps.js, deps.templates, caller, req.data));
+      return queue(`template:${req.data.id}`, async () => saveTemplate(deps.js, deps.templates, await me(), req.data));
     }
     case 'template-delete': {
       const req = templateDeleteRequestSchema.safeParse(body);
       if (!req.success) return invalid;
-      const caller = await me();
-      return queue(`template:${req.data.id}`, () => deleteTemplate(deps.js, deps.templates, caller, req.data));
+      return queue(`template:${req.data.id}`, async () => deleteTemplate(deps.js, deps.templates, await me(), req.data));
     }
   }
 }
