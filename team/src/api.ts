@@ -25,6 +25,8 @@ export interface ApiOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** Only while Zero is still in place: the address desktops use for zero-cache, returned at sign-in. */
   zeroUrl?: () => string;
+  /** How long an access token (and the NATS JWT with it) lives; tests shorten it to see a refresh. */
+  accessTtlMs?: number;
 }
 
 /** What sign-in needs of NATS: where desktops reach it, and a user JWT for a desktop's key. */
@@ -105,7 +107,7 @@ export function createApi(opts: ApiOptions): Api {
 
   async function issue(c: Omit<TokenClaims, 'kind' | 'exp'>, natsKey: string | undefined) {
     const now = Date.now();
-    const expiresAt = now + accessTtlMs;
+    const expiresAt = now + (opts.accessTtlMs ?? accessTtlMs);
     const nats = natsKey
       ? {
           url: opts.nats.url(),

@@ -53,6 +53,8 @@ export interface StackOptions {
   zero?: boolean;
   zeroPort?: number;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** How long a sign-in's access token and NATS JWT live (15 minutes unless a test shortens it). */
+  accessTtlMs?: number;
 }
 
 function tokenKey(dataDir: string): Buffer {
@@ -110,6 +112,7 @@ export async function startStack(dataDir: string, opts: StackOptions = {}): Prom
       databaseUrl,
       tokenKey: tokenKey(dataDir),
       tls: where.tls,
+      ...(opts.accessTtlMs !== undefined ? { accessTtlMs: opts.accessTtlMs } : {}),
       zeroUrl: opts.zero ? () => zeroUrl ?? '' : undefined,
       nats: {
         url: () => natsUrl,

@@ -1,6 +1,6 @@
 import { encodeUser } from '@nats-io/jwt';
 import { createAccount, createUser } from '@nats-io/nkeys';
-import { connect, jwtAuthenticator } from '@nats-io/transport-node';
+import { connect, jwtAuthenticator, type NatsConnection } from '@nats-io/transport-node';
 
 /**
  * Connects to nats-server with a user JWT the team server did not sign: a well-formed JWT for a fresh
@@ -16,4 +16,11 @@ export async function connectWithForgedJwt(natsUrl: string): Promise<'refused' |
   } catch {
     return 'refused';
   }
+}
+
+/** A connection with a fresh key and the JWT `jwtFor` makes for it (a test choosing what the JWT allows). */
+export async function connectWithJwt(natsUrl: string, jwtFor: (publicKey: string) => Promise<string>): Promise<NatsConnection> {
+  const key = createUser();
+  const jwt = await jwtFor(key.getPublicKey());
+  return connect({ servers: natsUrl, authenticator: jwtAuthenticator(jwt, key.getSeed()) });
 }

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { testHost } from '../../electron/testing/host-fixture.ts';
 import { connectTeamLink } from '../client/nats-link.ts';
 import { createOperator } from '../src/operators.ts';
-import { startStack, type Stack } from '../src/stack.ts';
+import { startStack, type Stack, type StackOptions } from '../src/stack.ts';
 
 /** A real team server on loopback with its own data directory: PostgreSQL, nats-server, the API. */
-export async function testStack(): Promise<
-  Stack & { dispose(): Promise<void>; addOperator(login: string, name: string, teamId: string): Promise<string> }
-> {
+export async function testStack(
+  opts: StackOptions = {},
+): Promise<Stack & { dispose(): Promise<void>; addOperator(login: string, name: string, teamId: string): Promise<string> }> {
   const dir = mkdtempSync(join(tmpdir(), 'team-stack-'));
-  const stack = await startStack(dir);
+  const stack = await startStack(dir, opts);
   return Object.assign(stack, {
     async addOperator(login: string, name: string, teamId: string) {
       const password = `pw-${login}-0123456789`;
