@@ -2,9 +2,14 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import {
+  claimAnswerSchema,
   claimRequestSchema,
+  releaseAnswerSchema,
   releaseRequestSchema,
+  serviceErrorSchema,
+  templateDeleteAnswerSchema,
   templateDeleteRequestSchema,
+  templateSaveAnswerSchema,
   templateSaveRequestSchema,
 } from '../../protocol/messages.ts';
 import { isToken, keyOf, parseServiceSubject, serviceQueue, subjects } from '../../protocol/subjects.ts';
@@ -20,8 +25,8 @@ export interface RequestDeps {
   nameOf: NameOf;
 }
 
-const invalid = { ok: false, error: 'invalid' } as const;
-const internal = { ok: false, error: 'internal' } as const;
+const invalid = serviceErrorSchema.parse({ ok: false, error: 'invalid' });
+const internal = serviceErrorSchema.parse({ ok: false, error: 'internal' });
 
 function bodyOf(m: Msg): unknown {
   try {
@@ -34,9 +39,10 @@ function bodyOf(m: Msg): unknown {
 /**
  * Answers `svc.<operatorId>.<method>`. Who asks is the subject's operator token: the server's
  * permissions let a desktop publish only under its own id, so it is never read from the body. Every
- * body is parsed with the protocol's schema; anything else is answered `invalid`, a failure `internal`
- * (the desktop keeps its write and says so). Requests on one chat or template are queued in the order
- * they arrived before anything is awaited, the operator's name included.
+ * body is parsed with the protocol's schema, and so is every answer before it leaves; a body that does
+ * not parse is answered `invalid`, a failure `internal` (the desktop keeps its write and says so).
+ * Requests on one chat or template are queued in the order they arrived before anything is awaited,
+ * the operator's name included.
  */
 async function answer(deps: RequestDeps, queue: ReturnType<typeof keyedQueue>, m: Msg): Promise<unknown> {
   const where = parseServiceSubject(m.subject);
@@ -47,22 +53,30 @@ async function answer(deps: RequestDeps, queue: ReturnType<typeof keyedQueue>, m
     case 'claim': {
       const req = claimRequestSchema.safeParse(body);
       if (!req.success) return invalid;
-      return queue(`claim:${keyOf(req.data.chat)}`, async () => takeClaim(deps.js, deps.claims, await me(), req.data));
+      return queue(`claim:${keyOf(req.data.chat)}`, async () =>
+        claimAnswerSchema.parse(await takeClaim(deps.js, deps.claims, await me(), req.data)),
+      );
     }
     case 'release': {
       const req = releaseRequestSchema.safeParse(body);
       if (!req.success) return invalid;
-      return queue(`claim:${keyOf(req.data.chat)}`, async () => releaseClaim(deps.js, deps.claims, await me(), req.data.chat));
+      return queue(`claim:${keyOf(req.data.chat)}`, async () =>
+        releaseAnswerSchema.parse(await releaseClaim(deps.js, deps.claims, await me(), req.data.chat)),
+      );
     }
     case 'template-save': {
       const req = templateSaveRequestSchema.safeParse(body);
       if (!req.success) return invalid;
-      return queue(`template:${req.data.id}`, async () => saveTemplate(deps.js, deps.templates, await me(), req.data));
+      return queue(`template:${req.data.id}`, async () =>
+        templateSaveAnswerSchema.parse(await saveTemplate(deps.js, deps.templates, await me(), req.data)),
+      );
     }
     case 'template-delete': {
       const req = templateDeleteRequestSchema.safeParse(body);
       if (!req.success) return invalid;
-      return queue(`template:${req.data.id}`, async () => deleteTemplate(deps.js, deps.templates, await me(), req.data));
+      return queue(`template:${req.data.id}`, async () =>
+        templateDeleteAnswerSchema.parse(await deleteTemplate(deps.js, deps.templates, await me(), req.data)),
+      );
     }
   }
 }
