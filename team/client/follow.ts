@@ -26,25 +26,38 @@ export function followTeam(
   log: (message: string) => void,
 ): Following {
   let stopped = false;
+  /** What stops the runs and pauses under way now; each removes itself when it ends, so none piles up. */
   const stops = new Set<() => void>();
+  const stopAll = () => {
+    for (const s of stops) s();
+    stops.clear();
+  };
+  void nc.closed().then(stopAll);
+
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
       const stop = () => {
         clearTimeout(t);
+        stops.delete(stop);
         resolve();
       };
+      const t = setTimeout(stop, ms);
       stops.add(stop);
-      void nc.closed().then(stop);
     });
 
   const keep = (what: string, run: (onStop: (stop: () => void) => void) => Promise<void>) => {
     void (async () => {
       while (!stopped && !nc.isClosed()) {
+        let stopRun: (() => void) | undefined;
         try {
-          await run((stop) => stops.add(stop));
+          await run((stop) => {
+            stopRun = stop;
+            stops.add(stop);
+          });
         } catch (e) {
           if (!stopped && !nc.isClosed()) log(`team link: following ${what} stopped (${e instanceof Error ? e.message : String(e)})`);
+        } finally {
+          if (stopRun) stops.delete(stopRun);
         }
         if (!stopped && !nc.isClosed()) await pause(2_000);
       }
@@ -83,8 +96,7 @@ export function followTeam(
   return {
     stop() {
       stopped = true;
-      for (const s of stops) s();
-      stops.clear();
+      stopAll();
     },
   };
 }
