@@ -15,6 +15,8 @@ import { exposure } from '../src/exposure.ts';
 import { projectionConsumer } from '../src/service/projection.ts';
 import { desktopUserJwt } from '../src/nats/jwts.ts';
 import { keysDir } from '../src/nats/keys.ts';
+import { natsPaths } from '../src/nats/server-config.ts';
+import { serverLog } from '../src/nats/server-log.ts';
 import { createOperator } from '../src/operators.ts';
 import { startStack, type Stack } from '../src/stack.ts';
 
@@ -216,6 +218,10 @@ describe('NATS access: each team its own account, each desktop its own key and p
     expect(r.status).toBe(400);
   });
 
+  it('nats-server’s log is in the data directory', () => {
+    expect(readFileSync(natsPaths(dir).log, 'utf8')).toContain('Server is ready');
+  });
+
   it('keys are files only the server’s user can read', () => {
     for (const name of ['operator.nk', 'system-account.nk', 'team-support.nk'])
       expect(statSync(join(keysDir(dir), name)).mode & 0o777).toBe(0o600);
@@ -258,6 +264,21 @@ describe('NATS access: each team its own account, each desktop its own key and p
 });
 
 describe('nats-server itself', () => {
+  it('its log is kept in two files at most, the older one replaced when the current one is full', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'team-nats-log-'));
+    try {
+      const file = join(dir, 'nats-server.log');
+      const log = serverLog(file, 100);
+      for (let i = 0; i < 7; i++) log.write(Buffer.from(`line ${i} ${'x'.repeat(30)}\n`));
+      log.close();
+      expect(readFileSync(`${file}.1`, 'utf8')).toContain('line 5');
+      expect(readFileSync(`${file}.1`, 'utf8')).not.toContain('line 0');
+      expect(readFileSync(file, 'utf8')).toBe(`line 6 ${'x'.repeat(30)}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a missing nats-server is said in words, and nothing the start began is left running', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'team-no-nats-'));
     const before = process.env.TEAM_NATS_SERVER;

@@ -12,6 +12,8 @@ export function natsPaths(dataDir: string) {
     /** The full resolver's copy of every account JWT pushed to it: accounts outlive a restart. */
     resolver: join(root, 'accounts'),
     pidFile: join(root, 'nats-server.pid'),
+    /** Its log (server-log.ts); the team server prints only fatal lines. */
+    log: join(root, 'nats-server.log'),
   };
 }
 

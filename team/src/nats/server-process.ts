@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { natsServerBinary } from './binary.ts';
 import { natsPaths } from './server-config.ts';
+import { serverLog } from './server-log.ts';
 
 /** nats-server as a child process of the team server, started from the config in the data directory. */
 export interface NatsServerProcess {
@@ -35,17 +36,23 @@ export function stopNatsServerIfRunning(dataDir: string): void {
 
 export function startNatsServer(dataDir: string): NatsServerProcess {
   const bin = natsServerBinary();
-  const { config } = natsPaths(dataDir);
+  const { config, log: logFile } = natsPaths(dataDir);
   stopNatsServerIfRunning(dataDir);
   const child = spawn(bin, ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const file = serverLog(logFile);
   let log = '';
   const keep = (b: Buffer) => {
     log = (log + b.toString('utf8')).slice(-8000);
+    file.write(b);
     if (process.env.TEAM_DEBUG) process.stderr.write(b);
+    // A fatal error ends the server: that much is said where the team server's operator looks.
+    else for (const line of b.toString('utf8').split('\n')) if (line.includes('[FTL]')) console.error(`[team] nats-server: ${line}`);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': output still in the pipes arrives after the process has exited.
+  child.once('close', () => file.close());
   const ready = new Promise<void>((resolve, reject) => {
     child.once('error', (e) => reject(new Error(`nats-server could not be started (${bin}): ${e.message}`)));
     const onData = () => {
