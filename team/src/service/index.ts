@@ -3,6 +3,7 @@ import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type postgres from 'postgres';
 import { buckets } from '../../protocol/subjects.ts';
+import { watchClaims } from './claims-view.ts';
 import { operatorNames } from './operator-names.ts';
 import { startProjection } from './projection.ts';
 import { serveRequests } from './requests.ts';
@@ -36,12 +37,14 @@ export async function serveTeam(
   ]);
   const nameOf = operatorNames(operators, deps.sql, deps.teamId);
   const requests = serveRequests(nc, { js, claims, templates, nameOf }, log);
-  const projection = await startProjection({ nc, js, jsm, sql: deps.sql, teamId: deps.teamId, claims, nameOf, log });
+  const held = await watchClaims(claims);
+  const projection = await startProjection({ nc, js, jsm, sql: deps.sql, teamId: deps.teamId, holderOf: held.holderOf, nameOf, log });
   const mirror = await mirrorTemplates(templates, deps.sql, deps.teamId, log);
   return {
     async stop() {
       await requests.stop();
       await Promise.all([projection.stop(), mirror.stop()]);
+      held.stop();
     },
   };
 }

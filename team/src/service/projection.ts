@@ -6,12 +6,11 @@ import {
   type JetStreamManager,
   type JsMsg,
 } from '@nats-io/jetstream';
-import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type postgres from 'postgres';
 import { previewOfText } from '../../../shared/preview-text.ts';
-import { auditEntrySchema, claimValueSchema, sendRecordSchema, type SendRecord } from '../../protocol/messages.ts';
-import { keyOf, parseSendSubject, streams } from '../../protocol/subjects.ts';
+import { auditEntrySchema, sendRecordSchema, type ClaimValue, type SendRecord } from '../../protocol/messages.ts';
+import { parseSendSubject, streams } from '../../protocol/subjects.ts';
 import { appendAudit } from './audit.ts';
 import type { NameOf } from './operator-names.ts';
 import { isLastingRefusal, pgSafe } from './pg-safe.ts';
@@ -22,7 +21,8 @@ export interface ProjectionDeps {
   jsm: JetStreamManager;
   sql: postgres.Sql;
   teamId: string;
-  claims: KV;
+  /** The claim on a chat as it stands (claims-view.ts). */
+  holderOf(chat: string): Promise<ClaimValue | undefined>;
   nameOf: NameOf;
   log: (message: string) => void;
 }
@@ -92,12 +92,8 @@ async function projectSend(
  * it is not blamed on it. A claim released before the record is read goes unnoticed.
  */
 async function checkConflict(deps: ProjectionDeps, operatorId: string, operatorName: string, r: SendRecord, first: boolean) {
-  const entry = await deps.claims.get(keyOf(r.chat));
-  if (entry?.operation !== 'PUT') return;
-  const held = claimValueSchema.safeParse(entry.json());
-  if (!held.success) return;
-  const h = held.data;
-  if (h.operatorId === operatorId || h.expiresAt <= r.createdAt || (!first && h.claimedAt > r.createdAt)) return;
+  const h = await deps.holderOf(r.chat);
+  if (!h || h.operatorId === operatorId || h.expiresAt <= r.createdAt || (!first && h.claimedAt > r.createdAt)) return;
   await appendAudit(deps.js, {
     id: `conflict:send:${r.id}`,
     kind: 'conflict',
