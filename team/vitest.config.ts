@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// The team stack's tests start PostgreSQL and zero-cache: slow to start on a loaded 2-core machine.
+// The team stack's tests start PostgreSQL and nats-server: slow to start on a loaded 2-core machine.
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],

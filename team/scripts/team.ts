@@ -68,8 +68,7 @@ if (command === 'add-operator') {
     process.stdin.resume();
   }
   try {
-    // TEAM_LEGACY_ZERO=1 also runs zero-cache, for the Zero desktop link until it is replaced.
-    stack = await startStack(dataDir, { ...state, exposure, zero: process.env.TEAM_LEGACY_ZERO === '1' });
+    stack = await startStack(dataDir, { ...state, exposure });
   } catch (e) {
     console.error(`The team server did not start: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
@@ -82,7 +81,7 @@ if (command === 'add-operator') {
   console.log(`
 Team server is up, ${where}:
   API + sign-in : ${stack.apiUrl}
-  sync (NATS)   : ${stack.natsUrl}${stack.zeroUrl ? `\n  sync (Zero)   : ${stack.zeroUrl}` : ''}
+  sync (NATS)   : ${stack.natsUrl}
   PostgreSQL    : 127.0.0.1:${state.pgPort} (data in ${join(dataDir, 'pg')})
 
 Add an operator:   npm run team -- add-operator --team support --login anna --name "Anna"

@@ -3,8 +3,8 @@ import { z } from 'zod';
 
 /**
  * Passwords are hashed with scrypt (memory-hard: N=2^15, r=8 uses 32 MiB per guess), tokens are
- * short-lived HMAC-signed claims the API verifies on every call zero-cache forwards. The signing
- * key lives in the server's data directory and never leaves it.
+ * HMAC-signed claims: the API verifies the refresh token when it signs a desktop a new NATS user JWT,
+ * which expires with the access token. The signing key lives in the server's data directory and never leaves it.
  */
 const N = 1 << 15;
 const r = 8;

@@ -1,10 +1,7 @@
 /**
- * The team database, created on first start. Shared tables go into one publication that Zero
- * replicates; `team_operator` (password hashes) stays out of it, so it never reaches zero-cache
- * or a desktop.
+ * The team database, created on first start and brought up to date at every start: each statement
+ * is safe to run again. `team_operator` (password hashes) is read only by the API.
  */
-export const publication = 'team_shared';
-
 export const migrations: readonly string[] = [
   `create table if not exists team_operator (
      id text primary key,
@@ -74,9 +71,16 @@ export const migrations: readonly string[] = [
   `alter table team_send add column if not exists preview_data jsonb`,
   // A send's detail reads its status changes from the audit trail by subject.
   `create index if not exists team_audit_team_subject on team_audit (team_id, subject, at)`,
-  `do $$ begin
-     if not exists (select 1 from pg_publication where pubname = '${publication}') then
-       create publication ${publication} for table team_send, team_template, team_claim, team_audit, team_presence;
-     end if;
+  // Zero is gone (team mode runs on NATS JetStream). What zero-cache (app id "team", shard 0) left in a
+  // database it ran on goes too: above all its replication slot, which from then on would keep every
+  // WAL segment PostgreSQL writes (a slot holds WAL until its reader confirms it) until the disk is full;
+  // then its publications, and its schemas (its client view records, its change log, its shard's
+  // bookkeeping, and the event triggers it put on DDL). Nothing of ours lives in them.
+  `do $$ declare s text; begin
+     for s in select slot_name from pg_replication_slots where slot_name like 'team\\_0%' and not active loop
+       perform pg_drop_replication_slot(s);
+     end loop;
    end $$`,
+  `drop publication if exists team_shared, _team_metadata_0, _team_public_0`,
+  `drop schema if exists "team_0/cvr", "team_0/cdc", team_0, team cascade`,
 ];

@@ -89,6 +89,8 @@ export function openCluster(root: string, port: number): Cluster {
       '-t',
       '60',
       '-o',
+      // wal_level stays logical although nothing replicates any more: a cluster Zero ran on keeps zero-cache's
+      // slot until the first start's migration drops it, and PostgreSQL will not start below logical while it exists.
       `-p ${port} -c listen_addresses=127.0.0.1 -c wal_level=logical -c unix_socket_directories=${dir} -c max_wal_senders=10 -c max_replication_slots=10 -c fsync=on`,
       'start',
     ]);
@@ -127,9 +129,9 @@ export function openCluster(root: string, port: number): Cluster {
 export async function restartCluster(root: string): Promise<'fast' | 'immediate'> {
   const dir = join(root, 'pg');
   const log = join(dir, 'server.log');
-  // A fast shutdown waits for every WAL sender to hand over what it holds; when zero-cache's replication
-  // stream is not taking it (busy, or blocked on this same server), that wait outlasts any bound. The
-  // restart then becomes the crash a power cut would be: an immediate stop, and recovery from the WAL.
+  // A fast shutdown waits for every client and WAL sender to finish; when one does not (as zero-cache's
+  // replication once did), that wait outlasts any bound. The restart then becomes the crash a power cut
+  // would be: an immediate stop, and recovery from the WAL.
   if ((await pgCtl(['-D', dir, '-l', log, '-m', 'fast', '-w', '-t', '60', 'restart'])) === 0) return 'fast';
   const stopped = await pgCtl(['-D', dir, '-m', 'immediate', '-w', '-t', '60', 'stop']);
   if (stopped !== 0 && existsSync(join(dir, 'postmaster.pid'))) throw new Error(`pg_ctl stop -m immediate exited with ${stopped}`);

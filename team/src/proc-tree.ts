@@ -21,12 +21,3 @@ export function treeOf(root: number): number[] {
   walk(root);
   return out;
 }
-
-/** Still a zero-cache process (and not a reused pid). */
-export function isZeroProcess(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('@rocicorp/zero');
-  } catch {
-    return false;
-  }
-}

@@ -7,7 +7,6 @@ import postgres from 'postgres';
 import { createApi, type Api } from './api.ts';
 import { exposure as exposureOf, urlHost, type Exposure } from './exposure.ts';
 import { freePort } from './free-port.ts';
-import { startLegacyZero, type LegacyZero } from './legacy-zero.ts';
 import { migrations } from './migrations.ts';
 import { desktopUserJwt } from './nats/jwts.ts';
 import { openKeyStore, type KeyStore } from './nats/keys.ts';
@@ -35,9 +34,6 @@ export interface Stack {
   /** How often nats-server was started again after it exited on its own. */
   readonly natsRestarts: number;
   restartPostgres(): Promise<void>;
-  /** Only with `zero: true` (until Zero is removed). */
-  zero?: LegacyZero;
-  zeroUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -49,10 +45,6 @@ export interface StackOptions {
   exposure?: Exposure;
   /** The team service run for every team: team/src/service unless another is given. */
   service?: TeamService;
-  /** Also run zero-cache, for the Zero desktop link while it is still in use; removed with Zero. */
-  zero?: boolean;
-  zeroPort?: number;
-  logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** How long a sign-in's access token and NATS JWT live (15 minutes unless a test shortens it). */
   accessTtlMs?: number;
 }
@@ -107,13 +99,11 @@ export async function startStack(dataDir: string, opts: StackOptions = {}): Prom
     const natsUrl = `${where.tls ? 'tls' : 'nats'}://${urlHost(where.publicHost)}:${natsPort}`;
 
     let teams: TeamAccounts | undefined;
-    let zeroUrl: string | undefined;
     const api = createApi({
       databaseUrl,
       tokenKey: tokenKey(dataDir),
       tls: where.tls,
       ...(opts.accessTtlMs !== undefined ? { accessTtlMs: opts.accessTtlMs } : {}),
-      zeroUrl: opts.zero ? () => zeroUrl ?? '' : undefined,
       nats: {
         url: () => natsUrl,
         async userJwt(input) {
@@ -148,21 +138,6 @@ export async function startStack(dataDir: string, opts: StackOptions = {}): Prom
     });
     const apiUrl = `${where.tls ? 'https' : 'http'}://${urlHost(where.publicHost)}:${(api.server.address() as AddressInfo).port}`;
 
-    let zero: LegacyZero | undefined;
-    if (opts.zero) {
-      zero = await startLegacyZero({
-        dataDir,
-        databaseUrl,
-        port: opts.zeroPort ?? (await freePort()),
-        changeStreamerPort: await freePort(),
-        apiUrl: `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`,
-        logLevel: opts.logLevel ?? 'warn',
-      });
-      zeroUrl = zero.url;
-      const z = zero;
-      stopped.push(() => z.stop());
-    }
-
     return {
       dataDir,
       apiUrl,
@@ -173,8 +148,6 @@ export async function startStack(dataDir: string, opts: StackOptions = {}): Prom
       keys,
       teams,
       databaseUrl,
-      zero,
-      zeroUrl,
       get natsRestarts() {
         return nats.restarts;
       },

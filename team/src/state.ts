@@ -10,8 +10,7 @@ import { freePort } from './free-port.ts';
 const stateSchema = z.object({
   pgPort: z.number().int(),
   apiPort: z.number().int(),
-  zeroPort: z.number().int(),
-  /** Added with NATS: a data directory from before it gets one on its next start. */
+  /** Added with NATS: a data directory from before it (Zero's, whose `zeroPort` is ignored) gets one on its next start. */
   natsPort: z.number().int().optional(),
 });
 export type ServerState = z.infer<typeof stateSchema> & { natsPort: number };
@@ -27,7 +26,7 @@ export async function serverState(dataDir: string): Promise<ServerState> {
       return state;
     }
   }
-  const state = { pgPort: await freePort(), apiPort: await freePort(), zeroPort: await freePort(), natsPort: await freePort() };
+  const state = { pgPort: await freePort(), apiPort: await freePort(), natsPort: await freePort() };
   writeFileSync(file, JSON.stringify(state, null, 2));
   return state;
 }
