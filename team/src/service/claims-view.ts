@@ -28,6 +28,8 @@ export async function watchClaims(claims: KV): Promise<{ holderOf(chat: string):
       else held.delete(e.key);
       if (e.delta === 0) caughtUp = true;
     }
+    // Ended (stopped, or the connection closed): no longer followed, so the bucket is asked again.
+    caughtUp = false;
   })();
   return {
     async holderOf(chat) {
