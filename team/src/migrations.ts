@@ -83,4 +83,10 @@ export const migrations: readonly string[] = [
    end $$`,
   `drop publication if exists team_shared, _team_metadata_0, _team_public_0`,
   `drop schema if exists "team_0/cvr", "team_0/cdc", team_0, team cascade`,
+  // A team whose Zero-era rows were published into its NATS streams and buckets (zero-era-import.ts):
+  // one row, written once the import was acknowledged, so later starts do not read the tables again.
+  `create table if not exists team_nats_import (
+     team_id text primary key,
+     imported_at double precision not null,
+     detail jsonb not null)`,
 ];

@@ -8,6 +8,7 @@ import { operatorNames } from './operator-names.ts';
 import { startProjection } from './projection.ts';
 import { serveRequests } from './requests.ts';
 import { mirrorTemplates } from './templates-mirror.ts';
+import { importZeroEra } from './zero-era-import.ts';
 
 export { ensureTeam } from './ensure.ts';
 
@@ -17,7 +18,8 @@ export interface TeamService {
 }
 
 /**
- * The team server's part inside one team's NATS account: answers the desktops' claim/release/template
+ * The team server's part inside one team's NATS account: first publishes what a Zero-era server left in
+ * PostgreSQL (once, zero-era-import.ts), then answers the desktops' claim/release/template
  * requests, projects the streams into PostgreSQL and keeps team_template a copy of the templates
  * bucket. `nc` is a connection in that account allowed everything; the streams and buckets must exist
  * (ensureTeam).
@@ -35,6 +37,12 @@ export async function serveTeam(
     kvm.open(buckets.templates),
     kvm.open(buckets.operators),
   ]);
+  // Before the projection and the templates' mirror start: what a Zero-era server left in PostgreSQL is
+  // in the streams and buckets by the time desktops are served. Not fatal: the team is served without
+  // it, and the next start tries again (nothing is remembered as done until it was).
+  await importZeroEra({ js, jsm, templates, sql: deps.sql, teamId: deps.teamId, log }).catch((e: unknown) =>
+    log(`Zero-era data not imported into NATS (tried again at the next start): ${e instanceof Error ? e.message : String(e)}`),
+  );
   const nameOf = operatorNames(operators, deps.sql, deps.teamId);
   const requests = serveRequests(nc, { js, claims, templates, nameOf }, log);
   const held = await watchClaims(claims);
