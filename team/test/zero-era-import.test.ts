@@ -14,7 +14,9 @@ import { openCluster, type Cluster } from '../src/postgres-cluster.ts';
 import { ensureTeam, serveTeam, type TeamService } from '../src/service/index.ts';
 import { projectionConsumer } from '../src/service/projection.ts';
 import { importZeroEra } from '../src/service/zero-era-import.ts';
+import type { TeamSend } from '../../shared/team.ts';
 import { plainNats, until } from './plain-nats.ts';
+import { call, teamDesktop, testStack, type Desktop } from './stack-fixture.ts';
 
 const teamId = 'team_old';
 const anna = 'op_anna';
@@ -125,6 +127,10 @@ beforeAll(async () => {
     await sql`insert into team_audit (id, team_id, operator_id, operator_name, kind, subject, detail, at)
       values (${id}, ${teamId}, ${anna}, 'Анна', ${kind}, ${subject}, ${sql.json({ heldBy: 'Борис' })}, 1700000002000)`;
 
+  // Boris is still in the team, renamed since his old sends: the team's operator table names him.
+  await sql`insert into team_operator (id, team_id, login, name, password_hash, created_at)
+    values (${boris}, ${teamId}, 'boris', 'Борис Петров', 'x', 1700000000000)`;
+
   nc = await nats.connect();
   jsm = await jetstreamManager(nc);
   await ensureTeam(jsm);
@@ -232,8 +238,15 @@ describe('a team server upgraded from the Zero-era build', () => {
     expect(serviceLog.filter((l) => l.startsWith('Zero-era data imported'))).toEqual([
       'Zero-era data imported into NATS: sends 4 published, 1 there already, 2 skipped (id not a subject token), 0 skipped (does not parse); ' +
         'templates 1 created, 1 there already, 1 skipped (id not a subject token), 0 skipped (does not parse); ' +
-        'conflicts 2 published, 0 there already, 0 skipped (id not a subject token), 0 skipped (does not parse)',
+        'conflicts 2 published, 0 there already, 0 skipped (id not a subject token), 0 skipped (does not parse); ' +
+        'operator names 2 created, 0 there already, 1 skipped (id not a subject token), 0 skipped (does not parse)',
     ]);
+  });
+
+  it('names the operators of the old rows where the operators bucket does not (the team table first)', async () => {
+    const operators = await new Kvm(nc).open(buckets.operators);
+    expect((await operators.get(anna))?.json()).toEqual({ name: 'Анна' });
+    expect((await operators.get(boris))?.json()).toEqual({ name: 'Борис Петров' });
   });
 
   it('keeps a template the bucket already holds', async () => {
@@ -271,6 +284,7 @@ describe('a team server upgraded from the Zero-era build', () => {
       js: jetstream(nc),
       jsm,
       templates,
+      operators: await new Kvm(nc).open(buckets.operators),
       sql,
       teamId,
       log: (m) => serviceLog.push(m),
@@ -279,8 +293,59 @@ describe('a team server upgraded from the Zero-era build', () => {
     expect(counts?.templates).toEqual({ created: 0, present: 2, badId: 1, invalid: 0 });
     // Within the stream's 24-hour duplicate window the conflicts' ids are refused as replays.
     expect(counts?.conflicts).toEqual({ published: 0, present: 2, badId: 0, invalid: 0 });
+    expect(counts?.operators).toEqual({ created: 0, present: 2, badId: 1, invalid: 0 });
     expect((await jsm.streams.info(streams.sends)).state.messages).toBe(sendsBefore);
     await until(projected, 'the projection to read SENDS and AUDIT');
     expect(await teamSendRows()).toEqual(before);
+  });
+});
+
+describe('a desktop signing in to a team whose data the Zero-era build left in PostgreSQL', () => {
+  let stack: Awaited<ReturnType<typeof testStack>> | undefined;
+  let boris: Desktop | undefined;
+
+  afterAll(async () => {
+    await boris?.dispose();
+    await stack?.dispose();
+  });
+
+  it('sees the old sends, templates and conflicts in its team view at once', async () => {
+    stack = await testStack();
+    // A team not set up yet on this server (its first sign-in sets it up), with rows only in the old tables.
+    const password = await stack.addOperator('boris', 'Boris', 'legacy');
+    const at = Date.now() - 3_600_000;
+    await stack.api.sql`insert into team_send (id, team_id, operator_id, operator_name, provider, account, chat, recipient, preview, status,
+        provider_message_id, created_at, updated_at, synced_at, preview_data)
+      values ('old-send', 'legacy', 'op_old', 'Old desktop', 'pachca', 'pachca|sandbox|', 'pachca|sandbox||x', 'x', 'Счёт отправлен', 'delivered',
+        'p-1', ${at}, ${at + 500}, ${at + 600}, ${stack.api.sql.json({ kind: 'text', text: 'Счёт отправлен' })})`;
+    await stack.api.sql`insert into team_template (id, team_id, name, body, version, updated_by, updated_at)
+      values ('old_tpl', 'legacy', 'Старый шаблон', 'Добрый день!', 4, 'Old desktop', ${at})`;
+    await stack.api.sql`insert into team_audit (id, team_id, operator_id, operator_name, kind, subject, detail, at)
+      values ('conflict:old-client:3', 'legacy', 'op_old', 'Old desktop', 'conflict', 'pachca|sandbox||x',
+        ${stack.api.sql.json({ sendId: 'old-send', heldBy: 'Boris', heldById: 'op_boris' })}, ${at})`;
+
+    boris = await teamDesktop(stack, 'boris', password);
+    const desk = boris;
+    await until(async () => (await call<TeamSend[]>(desk, 'team.sends')).some((s) => s.id === 'old-send'), 'the old send in the view');
+    expect((await call<TeamSend[]>(desk, 'team.sends')).find((s) => s.id === 'old-send')).toMatchObject({
+      status: 'delivered',
+      operatorName: 'Old desktop',
+      preview: { kind: 'text', text: 'Счёт отправлен' },
+      mine: false,
+    });
+    await until(
+      async () => (await call<{ id: string }[]>(desk, 'team.templates')).some((t) => t.id === 'old_tpl'),
+      'the old template in the view',
+    );
+    expect((await call<{ id: string; version: number }[]>(desk, 'team.templates')).find((t) => t.id === 'old_tpl')).toMatchObject({
+      name: 'Старый шаблон',
+      body: 'Добрый день!',
+      version: 4,
+    });
+    await until(
+      async () =>
+        (await call<{ kind: string; by: string }[]>(desk, 'team.conflicts')).some((c) => c.kind === 'team' && c.by === 'Old desktop'),
+      'the old conflict in the view',
+    );
   });
 });

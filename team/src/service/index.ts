@@ -40,7 +40,7 @@ export async function serveTeam(
   // Before the projection and the templates' mirror start: what a Zero-era server left in PostgreSQL is
   // in the streams and buckets by the time desktops are served. Not fatal: the team is served without
   // it, and the next start tries again (nothing is remembered as done until it was).
-  await importZeroEra({ js, jsm, templates, sql: deps.sql, teamId: deps.teamId, log }).catch((e: unknown) =>
+  await importZeroEra({ js, jsm, templates, operators, sql: deps.sql, teamId: deps.teamId, log }).catch((e: unknown) =>
     log(`Zero-era data not imported into NATS (tried again at the next start): ${e instanceof Error ? e.message : String(e)}`),
   );
   const nameOf = operatorNames(operators, deps.sql, deps.teamId);

@@ -2,7 +2,14 @@ import type { JetStreamClient, JetStreamManager, PubAck } from '@nats-io/jetstre
 import type { KV } from '@nats-io/kv';
 import type postgres from 'postgres';
 import { sendPreviewSchema } from '../../../shared/send-labels-schema.ts';
-import { auditEntrySchema, sendMsgId, sendRecordSchema, templateValueSchema, type SendRecord } from '../../protocol/messages.ts';
+import {
+  auditEntrySchema,
+  operatorValueSchema,
+  sendMsgId,
+  sendRecordSchema,
+  templateValueSchema,
+  type SendRecord,
+} from '../../protocol/messages.ts';
 import { isToken, streams, subjects } from '../../protocol/subjects.ts';
 import { isStaleWrite } from './stale-write.ts';
 
@@ -16,6 +23,7 @@ export interface ZeroEraImportDeps {
   js: JetStreamClient;
   jsm: JetStreamManager;
   templates: KV;
+  operators: KV;
   sql: postgres.Sql;
   teamId: string;
   log: (message: string) => void;
@@ -25,6 +33,7 @@ export interface ZeroEraCounts {
   sends: { published: number; present: number; badId: number; invalid: number };
   templates: { created: number; present: number; badId: number; invalid: number };
   conflicts: { published: number; present: number; badId: number; invalid: number };
+  operators: { created: number; present: number; badId: number; invalid: number };
 }
 
 type SendRow = {
@@ -187,6 +196,40 @@ async function importConflicts(deps: ZeroEraImportDeps): Promise<ZeroEraCounts['
   return { ...counts, ...done };
 }
 
+/**
+ * Desktops name a send's operator from the `operators` bucket, which the server writes at sign-in: an
+ * operator who sent in the Zero era and has not signed in since (or has left the team) would show no
+ * name. Their name goes there too, where the key is absent: the team's operator table's, else the one
+ * their newest send or conflict was recorded with.
+ */
+async function importOperators(deps: ZeroEraImportDeps): Promise<ZeroEraCounts['operators']> {
+  const counts = { created: 0, present: 0, badId: 0, invalid: 0 };
+  const rows = await deps.sql<{ id: string; name: string }[]>`
+    select distinct on (o.id) o.id, coalesce(t.name, o.name) as name
+    from (select operator_id as id, operator_name as name, updated_at as at from team_send where team_id = ${deps.teamId}
+          union all
+          select operator_id, operator_name, at from team_audit where team_id = ${deps.teamId} and kind = 'conflict') o
+    left join team_operator t on t.id = o.id and t.team_id = ${deps.teamId}
+    order by o.id, o.at desc`;
+  for (let i = 0; i < rows.length; i += window) {
+    await Promise.all(
+      rows.slice(i, i + window).map(async (row) => {
+        if (!isToken(row.id)) return counts.badId++;
+        const value = operatorValueSchema.safeParse({ name: row.name });
+        if (!value.success) return counts.invalid++;
+        try {
+          await deps.operators.create(row.id, JSON.stringify(value.data));
+          return counts.created++;
+        } catch (e) {
+          if (isStaleWrite(e)) return counts.present++;
+          throw e;
+        }
+      }),
+    );
+  }
+  return counts;
+}
+
 /** Whether this team's Zero-era rows were imported already (by this build, at an earlier start). */
 async function importedBefore(sql: postgres.Sql, teamId: string): Promise<boolean> {
   const [row] = await sql`select 1 from team_nats_import where team_id = ${teamId}`;
@@ -198,7 +241,8 @@ async function importedBefore(sql: postgres.Sql, teamId: string): Promise<boolea
  * team_template, team_audit); on NATS the desktops read it from the streams and buckets. At the team's
  * set-up, what those lack is published there once: each send as its record (msgID = sendMsgId, and
  * skipped when SENDS holds its subject already), each template created only where its key is absent,
- * each conflict with its id as msgID. Ids that cannot be subject tokens are skipped and counted.
+ * each conflict with its id as msgID, and the names of the operators they name where the `operators`
+ * bucket has none. Ids that cannot be subject tokens are skipped and counted.
  *
  * Done is remembered in team_nats_import, written only once everything was acknowledged: a later
  * start asks PostgreSQL one row instead of reading the stream's subjects and the tables again, and an
@@ -210,14 +254,19 @@ export async function importZeroEra(deps: ZeroEraImportDeps): Promise<ZeroEraCou
   const sends = await importSends(deps);
   const templates = await importTemplates(deps);
   const conflicts = await importConflicts(deps);
+  const operators = await importOperators(deps);
+  const counts = { sends, templates, conflicts, operators };
   await deps.sql`insert into team_nats_import (team_id, imported_at, detail)
-    values (${deps.teamId}, ${Date.now()}, ${deps.sql.json({ sends, templates, conflicts })})
+    values (${deps.teamId}, ${Date.now()}, ${deps.sql.json(counts)})
     on conflict (team_id) do nothing`;
   const line = (what: string, c: { present: number; badId: number; invalid: number }, made: number, verb: string) =>
     `${what} ${made} ${verb}, ${c.present} there already, ${c.badId} skipped (id not a subject token), ${c.invalid} skipped (does not parse)`;
+  // A team that never ran the Zero-era build (every team made since) has nothing to say here.
+  if (Object.values(counts).every((c) => Object.values(c).every((n) => n === 0))) return counts;
   deps.log(
     `Zero-era data imported into NATS: ${line('sends', sends, sends.published, 'published')}; ` +
-      `${line('templates', templates, templates.created, 'created')}; ${line('conflicts', conflicts, conflicts.published, 'published')}`,
+      `${line('templates', templates, templates.created, 'created')}; ${line('conflicts', conflicts, conflicts.published, 'published')}; ` +
+      `${line('operator names', operators, operators.created, 'created')}`,
   );
-  return { sends, templates, conflicts };
+  return counts;
 }
