@@ -1,6 +1,7 @@
 import { createUser } from '@nats-io/nkeys';
 import { connect, jwtAuthenticator } from '@nats-io/transport-node';
 import type { TeamLink, TeamLinkFactory } from '../../electron/team/link.ts';
+import { desktopInbox } from '../protocol/subjects.ts';
 import { openNatsLink } from './link-core.ts';
 import { signIn, type Credentials, type Session } from './sign-in.ts';
 
@@ -78,6 +79,8 @@ async function connectOverNats(server: string, credentials: Credentials, opts: N
         return connect({
           servers: url,
           name: `operator-console ${session.operator.id}`,
+          // The only inbox its JWT may subscribe to (permissions.ts): replies, consumer and watch deliveries come there.
+          inboxPrefix: desktopInbox(session.operator.id),
           authenticator: jwtAuthenticator(
             () => session.nats.jwt,
             () => seed,

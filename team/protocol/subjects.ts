@@ -48,6 +48,13 @@ export const subjects = {
   allService: 'svc.*.*',
 } as const;
 
+/**
+ * Each desktop's own inbox prefix (its connection's `inboxPrefix`): replies to its requests and the
+ * deliveries of its consumers and watches come under it, and its JWT lets it subscribe there only, so
+ * one operator cannot read what was meant for another. Added with the per-operator inboxes.
+ */
+export const desktopInbox = (operatorId: string) => `_INBOX_${operatorId}`;
+
 export const serviceMethods = ['claim', 'release', 'template-save', 'template-delete'] as const;
 export type ServiceMethod = (typeof serviceMethods)[number];
 

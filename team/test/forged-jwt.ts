@@ -18,9 +18,16 @@ export async function connectWithForgedJwt(natsUrl: string): Promise<'refused' |
   }
 }
 
-/** A connection with a fresh key and the JWT `jwtFor` makes for it (a test choosing what the JWT allows). */
-export async function connectWithJwt(natsUrl: string, jwtFor: (publicKey: string) => Promise<string>): Promise<NatsConnection> {
+/**
+ * A connection with a fresh key and the JWT `jwtFor` makes for it (a test choosing what the JWT allows),
+ * with the inbox prefix a desktop's JWT allows it to subscribe to.
+ */
+export async function connectWithJwt(
+  natsUrl: string,
+  jwtFor: (publicKey: string) => Promise<string>,
+  inboxPrefix?: string,
+): Promise<NatsConnection> {
   const key = createUser();
   const jwt = await jwtFor(key.getPublicKey());
-  return connect({ servers: natsUrl, authenticator: jwtAuthenticator(jwt, key.getSeed()) });
+  return connect({ servers: natsUrl, authenticator: jwtAuthenticator(jwt, key.getSeed()), ...(inboxPrefix ? { inboxPrefix } : {}) });
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimAnswerSchema, operatorValueSchema, signInAnswerSchema, type SignInAnswer } from '../protocol/messages.ts';
-import { buckets, streams, subjects } from '../protocol/subjects.ts';
+import { buckets, desktopInbox, streams, subjects } from '../protocol/subjects.ts';
 import { exposure } from '../src/exposure.ts';
 import { projectionConsumer } from '../src/service/projection.ts';
 import { desktopUserJwt } from '../src/nats/jwts.ts';
@@ -33,6 +33,7 @@ async function signIn(stack: Stack, login: string, password: string, key: KeyPai
 const connectDesktop = (answer: SignInAnswer, key: KeyPair, opts: { reconnect?: boolean } = {}) =>
   connect({
     servers: answer.nats.url,
+    inboxPrefix: desktopInbox(answer.operator.id),
     authenticator: jwtAuthenticator(answer.nats.jwt, key.getSeed()),
     reconnect: opts.reconnect ?? false,
     maxReconnectAttempts: -1,

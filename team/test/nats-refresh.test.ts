@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TeamLink, TeamSendRow } from '../../electron/team/link.ts';
 import { openNatsLink } from '../client/link-core.ts';
 import { connectTeamLink } from '../client/nats-link.ts';
+import { desktopInbox } from '../protocol/subjects.ts';
 import { desktopUserJwt } from '../src/nats/jwts.ts';
 import { connectWithJwt } from './forged-jwt.ts';
 import { testStack, until } from './stack-fixture.ts';
@@ -73,8 +74,11 @@ describe('a desktop’s NATS sign-in over time (real team server, short-lived to
         operator: anna.operator,
         refreshToken: () => '',
         dial: () =>
-          connectWithJwt(stack.natsUrl, (publicKey) =>
-            desktopUserJwt(stack.keys, { teamId: 'support', operatorId: boris.operator.id, publicKey, expiresAt: Date.now() + 60_000 }),
+          connectWithJwt(
+            stack.natsUrl,
+            (publicKey) =>
+              desktopUserJwt(stack.keys, { teamId: 'support', operatorId: boris.operator.id, publicKey, expiresAt: Date.now() + 60_000 }),
+            desktopInbox(boris.operator.id),
           ),
       },
       { log: () => {} },

@@ -17,9 +17,18 @@ export const operatorJwt = (keys: KeyStore) => encodeOperator('team-server', key
 
 export const systemAccountJwt = (keys: KeyStore) => encodeAccount('SYS', keys.system, { limits: accountLimits }, { signer: keys.operator });
 
-/** A team's own account: nothing in it is visible from another team's. */
-export const teamAccountJwt = (keys: KeyStore, teamId: string) =>
-  encodeAccount(`team ${teamId}`, keys.team(teamId), { limits: { ...accountLimits, ...jetStreamLimits } }, { signer: keys.operator });
+/**
+ * A team's own account: nothing in it is visible from another team's. `revocations` (a user's public
+ * key → unix seconds) makes nats-server refuse, and drop at once if connected, every user JWT for that
+ * key issued at or before that second: how a disabled operator's desktops are cut off before their JWTs expire.
+ */
+export const teamAccountJwt = (keys: KeyStore, teamId: string, revocations: Record<string, number> = {}) =>
+  encodeAccount(
+    `team ${teamId}`,
+    keys.team(teamId),
+    { limits: { ...accountLimits, ...jetStreamLimits }, ...(Object.keys(revocations).length ? { revocations } : {}) },
+    { signer: keys.operator },
+  );
 
 /** A user made here, for one of the server's own connections: its JWT and the key that proves it. */
 export interface OwnUser {
@@ -55,7 +64,7 @@ export async function desktopUserJwt(
     {
       ...userLimits,
       pub: { allow: desktopPublishAllow(input.operatorId), deny: desktopPublishDeny },
-      sub: { allow: desktopSubscribeAllow },
+      sub: { allow: desktopSubscribeAllow(input.operatorId) },
     },
     { exp: Math.floor(input.expiresAt / 1000) },
   );

@@ -1,4 +1,4 @@
-import { buckets, subjects } from '../../protocol/subjects.ts';
+import { buckets, desktopInbox, subjects } from '../../protocol/subjects.ts';
 import { projectionConsumer } from '../service/projection.ts';
 
 /**
@@ -50,5 +50,10 @@ export const desktopPublishDeny = [
   `$JS.ACK.*.*.*.${projectionConsumer}.>`,
 ];
 
-/** Replies to its own requests come on its inbox; deliveries of its consumers too. */
-export const desktopSubscribeAllow = ['_INBOX.>'];
+/**
+ * Replies to its own requests come on its inbox, deliveries of its consumers and KV watches too: under
+ * the operator's own prefix only (the link connects with it as `inboxPrefix`; nats.js 3.4's request
+ * mux, pull and ordered consumers, push consumers behind KV watches, direct gets and publish acks all
+ * take it from the connection). With `_INBOX.>` one operator could read another's replies and deliveries.
+ */
+export const desktopSubscribeAllow = (operatorId: string) => [`${desktopInbox(operatorId)}.>`];

@@ -13,7 +13,7 @@ import {
   type SendRecord,
   type TemplateValue,
 } from '../../protocol/messages.ts';
-import { parseSendSubject, streams, buckets } from '../../protocol/subjects.ts';
+import { buckets, desktopInbox, parseSendSubject, streams } from '../../protocol/subjects.ts';
 
 /**
  * What the team server keeps, read once the day is over, for the simulation's invariants. The
@@ -80,6 +80,8 @@ export async function readServerRecord(
   const nc = await connect({
     servers: answer.nats.url.replace(/^nats:\/\//, ''),
     authenticator: jwtAuthenticator(answer.nats.jwt, key.getSeed()),
+    // A desktop's JWT lets it subscribe under its own inbox prefix only.
+    inboxPrefix: desktopInbox(answer.operator.id),
     name: 'team-sim-invariants',
   });
   try {
