@@ -89,4 +89,16 @@ export const migrations: readonly string[] = [
      team_id text primary key,
      imported_at double precision not null,
      detail jsonb not null)`,
+  // Every NATS user key the API signed a JWT for, until its newest JWT expires: disabling an operator
+  // revokes their keys in the team's account JWT at once (src/nats/revocations.ts) instead of leaving
+  // their JWTs working until they expire.
+  `create table if not exists team_nats_key (
+     public_key text not null,
+     operator_id text not null,
+     team_id text not null,
+     expires_at double precision not null,
+     revoked_at double precision,
+     primary key (public_key, operator_id))`,
+  `create index if not exists team_nats_key_team on team_nats_key (team_id) where revoked_at is not null`,
+  `create index if not exists team_nats_key_operator on team_nats_key (operator_id)`,
 ];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import { hashPassword } from './auth.ts';
+import { revokeOperatorKeys } from './nats/revocations.ts';
 
 /** The admin's side: operators belong to one team; only a password's scrypt hash is stored. */
 export async function createOperator(
@@ -12,4 +13,22 @@ export async function createOperator(
   await sql`insert into team_operator (id, team_id, login, name, password_hash, created_at)
     values (${id}, ${input.teamId}, ${input.login}, ${input.name}, ${await hashPassword(input.password)}, ${Date.now()})`;
   return { id };
+}
+
+/**
+ * Disables an operator: sign-in and refresh refuse them from now on, and every NATS user key signed for
+ * them is revoked, so their connected desktops are dropped as soon as the running team server has pushed
+ * the team's account JWT again (it is told on commit; a server that is down does it at its next start).
+ * Undefined for an unknown login.
+ */
+export async function disableOperator(
+  sql: postgres.Sql,
+  login: string,
+): Promise<{ id: string; teamId: string; revokedKeys: number } | undefined> {
+  return sql.begin(async (tx) => {
+    const [op] = await tx<{ id: string; team_id: string }[]>`
+      update team_operator set disabled = true where login = ${login} returning id, team_id`;
+    if (!op) return undefined;
+    return { id: op.id, teamId: op.team_id, revokedKeys: await revokeOperatorKeys(tx, op.id, op.team_id) };
+  });
 }

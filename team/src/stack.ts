@@ -10,6 +10,7 @@ import { freePort } from './free-port.ts';
 import { migrations } from './migrations.ts';
 import { desktopUserJwt } from './nats/jwts.ts';
 import { openKeyStore, type KeyStore } from './nats/keys.ts';
+import { noteUserKey } from './nats/revocations.ts';
 import { startSupervisedNats, type SupervisedNats } from './nats/supervised-server.ts';
 import { openTeamAccounts, type TeamAccounts } from './nats/team-accounts.ts';
 import type { TeamService } from './nats/team-service.ts';
@@ -110,6 +111,8 @@ export async function startStack(dataDir: string, opts: StackOptions = {}): Prom
           if (!teams) throw new Error('NATS is not set up yet');
           await teams.ensure(input.teamId);
           await teams.noteOperator(input.teamId, input.operatorId, input.operatorName);
+          // Noted before the JWT leaves: whatever is handed out can be revoked.
+          await noteUserKey(api.sql, input);
           return desktopUserJwt(keys, input);
         },
       },

@@ -7,6 +7,7 @@ import { operatorValueSchema } from '../../protocol/messages.ts';
 import { buckets } from '../../protocol/subjects.ts';
 import type { KeyStore } from './keys.ts';
 import { serviceUser, systemUser, teamAccountJwt, type OwnUser } from './jwts.ts';
+import { revocationsChannel, revocationsOf } from './revocations.ts';
 import type { TeamService } from './team-service.ts';
 
 /**
@@ -59,13 +60,42 @@ export async function openTeamAccounts(opts: {
   const ready = new Map<string, NatsConnection>();
   const operatorBuckets = new Map<string, Promise<KV>>();
 
-  async function pushAccount(teamId: string) {
-    const jwt = await teamAccountJwt(opts.keys, teamId);
+  async function signAndPush(teamId: string) {
+    const jwt = await teamAccountJwt(opts.keys, teamId, await revocationsOf(opts.sql, teamId));
     const reply = await sys.request('$SYS.REQ.CLAIMS.UPDATE', jwt, { timeout: 10_000 });
     const answer = claimsUpdateAnswer.safeParse(reply.json());
     if (!answer.success) throw new Error(`nats-server answered the account update of team ${teamId} with ${reply.string()}`);
     if ('error' in answer.data) throw new Error(`nats-server refused the account of team ${teamId}: ${answer.data.error.description}`);
   }
+
+  /** One push at a time per team, in order: an older account JWT never lands after a newer one. */
+  const pushes = new Map<string, Promise<void>>();
+  function pushAccount(teamId: string): Promise<void> {
+    const next = (pushes.get(teamId) ?? Promise.resolve()).catch(() => {}).then(() => signAndPush(teamId));
+    pushes.set(teamId, next);
+    return next;
+  }
+
+  /**
+   * An operator disabled by the admin command (another process) is revoked here: the command tells this
+   * process through PostgreSQL, which the team server already depends on, so it needs neither the NATS
+   * keys nor the address and certificate of nats-server, and the account JWT keeps one signer. Whenever
+   * the listening connection comes (back) up — a PostgreSQL restart may have lost a notification — every
+   * team served here is pushed again.
+   */
+  const repush = (teamId: string) => {
+    if (!teams.has(teamId)) return;
+    pushAccount(teamId).catch((e: unknown) => {
+      console.error(`[team-nats] the account of team ${teamId} was not pushed again: ${e instanceof Error ? e.message : String(e)}`);
+    });
+  };
+  const listening = await opts.sql.listen(
+    revocationsChannel,
+    (teamId) => repush(teamId),
+    () => {
+      for (const teamId of teams.keys()) repush(teamId);
+    },
+  );
 
   async function setUp(teamId: string) {
     await pushAccount(teamId);
@@ -118,6 +148,7 @@ export async function openTeamAccounts(opts: {
           // It never came up: nothing to close.
         }
       }
+      await listening.unlisten().catch(() => {});
       await sys.close();
     },
   };
