@@ -2,15 +2,20 @@ import { decode } from '@nats-io/jwt';
 import { createUser, type KeyPair } from '@nats-io/nkeys';
 import { connect, jwtAuthenticator, type NatsConnection } from '@nats-io/transport-node';
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TeamLink, TeamSendRow } from '../../electron/team/link.ts';
 import { claimAnswerSchema, signInAnswerSchema, type SignInAnswer } from '../protocol/messages.ts';
 import { desktopInbox, subjects } from '../protocol/subjects.ts';
 import { connectTeamLink } from '../client/nats-link.ts';
 import { revocationsOf } from '../src/nats/revocations.ts';
+import { createOperator, disableOperator } from '../src/operators.ts';
+import { openCluster } from '../src/postgres-cluster.ts';
+import { startStack } from '../src/stack.ts';
 import { testStack, until } from './stack-fixture.ts';
 
 const run = promisify(execFile);
@@ -193,5 +198,38 @@ describe('per-operator inboxes and revocation of a disabled operator (real team 
     const live = await revocationsOf(stack.api.sql, 'support');
     expect(Object.keys(live).length).toBeGreaterThan(0);
     expect(await revocationsOf(stack.api.sql, 'support', Date.now() + 16 * 60_000)).toEqual({});
+  });
+});
+
+describe('an operator disabled while the team server is stopped', () => {
+  it('is revoked when the server starts again: the JWT handed out before no longer connects', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'team-revoke-stopped-'));
+    let stack = await startStack(dir);
+    try {
+      const password = 'pw-dora-0123456789';
+      await createOperator(stack.api.sql, { login: 'dora', name: 'Dora', teamId: 'support', password });
+      await createOperator(stack.api.sql, { login: 'emil', name: 'Emil', teamId: 'support', password: 'pw-emil-0123456789' });
+      const dora = await signIn(stack.apiUrl, 'dora', password);
+      const emil = await signIn(stack.apiUrl, 'emil', 'pw-emil-0123456789');
+      await stack.stop();
+      // Nobody listens for the notification now: only PostgreSQL knows (its cluster started for the command, as the command would).
+      const cluster = openCluster(dir, stack.cluster.port);
+      const sql = postgres(cluster.url, { max: 1, onnotice: () => {} });
+      try {
+        expect(await disableOperator(sql, 'dora')).toMatchObject({ teamId: 'support', revokedKeys: 1 });
+      } finally {
+        await sql.end({ timeout: 2 });
+        cluster.stop();
+      }
+      stack = await startStack(dir);
+      const moved = (a: SignInAnswer) => ({ ...a, nats: { ...a.nats, url: stack.natsUrl } });
+      await expect(connectDesktop(moved(dora.answer), dora.key)).rejects.toThrow(/authoriz/i);
+      const nc = await connectDesktop(moved(emil.answer), emil.key);
+      await nc.flush();
+      await nc.close();
+    } finally {
+      await stack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

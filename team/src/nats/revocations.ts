@@ -20,6 +20,9 @@ export async function noteUserKey(
       where id = ${key.operatorId} and team_id = ${key.teamId} and not disabled for share
     on conflict (public_key, operator_id) do update set expires_at = greatest(team_nats_key.expires_at, excluded.expires_at)`;
   if (noted.count !== 1) throw new Error(`operator ${key.operatorId} is disabled or not in team ${key.teamId}: no NATS JWT is signed`);
+  // Each session of a desktop is a new key: the operator's keys whose JWTs have all expired go here,
+  // so the table stays as small as the set of live JWTs without waiting for the account's next signing.
+  await sql`delete from team_nats_key where operator_id = ${key.operatorId} and expires_at < ${Date.now()}`;
 }
 
 /**
