@@ -13,24 +13,9 @@ import { openCluster, type Cluster } from '../src/postgres-cluster.ts';
 import { serveTeam, type TeamService } from '../src/service/index.ts';
 import { plainNats, until } from './plain-nats.ts';
 import { plainTeam } from './plain-team.ts';
+import { sendRow } from './send-row.ts';
 
-let seq = 0;
-const row = (over: Partial<TeamSendRow> = {}): TeamSendRow => {
-  const now = Date.now();
-  return {
-    id: `s${++seq}x${now}`,
-    provider: 'pachca',
-    account: 'pachca|sandbox|',
-    chat: 'pachca|sandbox||discussion 1',
-    recipient: 'discussion 1',
-    preview: 'Добрый день',
-    previewData: { kind: 'text', text: 'Добрый день' },
-    status: 'sending',
-    createdAt: now,
-    updatedAt: now,
-    ...over,
-  };
-};
+const row = sendRow;
 
 describe('the desktop’s team link on a real nats-server and the team service (after the sign-in)', () => {
   let dir: string;

@@ -6,25 +6,11 @@ import { desktopInbox } from '../protocol/subjects.ts';
 import { desktopUserJwt } from '../src/nats/jwts.ts';
 import { connectWithJwt } from './forged-jwt.ts';
 import { testStack, until } from './stack-fixture.ts';
+import { sendRow } from './send-row.ts';
 
 /** Access tokens (and the NATS JWTs with them) that live 8 seconds: a sign-in is refreshed several times in one test. */
 const ttlMs = 8_000;
-let seq = 0;
-const row = (): TeamSendRow => {
-  const now = Date.now();
-  const id = `r${++seq}x${now}`;
-  return {
-    id,
-    provider: 'pachca',
-    account: 'pachca|sandbox|',
-    chat: 'pachca|sandbox||discussion 9',
-    recipient: 'discussion 9',
-    preview: 'Добрый день',
-    status: 'sent',
-    createdAt: now,
-    updatedAt: now,
-  };
-};
+const row = () => sendRow({ chat: 'pachca|sandbox||discussion 9', status: 'sent' });
 
 describe('a desktop’s NATS sign-in over time (real team server, short-lived tokens)', () => {
   let stack: Awaited<ReturnType<typeof testStack>>;

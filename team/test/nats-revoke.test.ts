@@ -17,6 +17,7 @@ import { createOperator, disableOperator } from '../src/operators.ts';
 import { openCluster } from '../src/postgres-cluster.ts';
 import { startStack } from '../src/stack.ts';
 import { testStack, until } from './stack-fixture.ts';
+import { sendRow } from './send-row.ts';
 
 const run = promisify(execFile);
 
@@ -44,21 +45,7 @@ function refusals(nc: NatsConnection): string[] {
   return seen;
 }
 
-let seq = 0;
-const row = (chat = 'pachca|sandbox||discussion 4'): TeamSendRow => {
-  const now = Date.now();
-  return {
-    id: `rv${++seq}x${now}`,
-    provider: 'pachca',
-    account: 'pachca|sandbox|',
-    chat,
-    recipient: 'discussion 4',
-    preview: 'Добрый день',
-    status: 'sent',
-    createdAt: now,
-    updatedAt: now,
-  };
-};
+const row = (chat = 'pachca|sandbox||discussion 4') => sendRow({ chat, status: 'sent' });
 
 describe('per-operator inboxes and revocation of a disabled operator (real team server)', () => {
   let stack: Awaited<ReturnType<typeof testStack>>;
