@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
-import { createOperator, disableOperator } from '../src/operators.ts';
+import { createOperator, disableOperator, enableOperator } from '../src/operators.ts';
 import { exposureFromEnv, type Exposure } from '../src/exposure.ts';
 import { openCluster } from '../src/postgres-cluster.ts';
 import { migrate, startStack, type Stack } from '../src/stack.ts';
@@ -17,6 +17,8 @@ import { serverState } from '../src/state.ts';
  * `npm run team -- disable-operator --login anna`
  *                                     disables an operator: no sign-in or refresh, and their connected
  *                                     desktops are cut off at once by the running team server
+ * `npm run team -- enable-operator --login anna`
+ *                                     lets them sign in again (the keys revoked before stay revoked)
  * The data directory is TEAM_DATA_DIR or team/.data, created on first start.
  */
 const dataDir = resolve(process.env.TEAM_DATA_DIR ?? join(import.meta.dirname, '..', '.data'));
@@ -71,6 +73,27 @@ if (command === 'add-operator') {
       ? `The team server is not running: the ${disabled.revokedKeys} NATS key(s) revoked take effect when it starts.`
       : `${disabled.revokedKeys} NATS key(s) revoked: a running team server cuts their desktops off within seconds (one that is stopped, when it starts).`,
   );
+} else if (command === 'enable-operator') {
+  const { values } = parseArgs({ args: rest, options: { login: { type: 'string' } } });
+  if (!values.login) {
+    console.error('Usage: npm run team -- enable-operator --login <login>');
+    process.exit(2);
+  }
+  const cluster = openCluster(dataDir, state.pgPort);
+  await migrate(cluster.url);
+  const sql = postgres(cluster.url, { max: 1, onnotice: () => {} });
+  let enabled: Awaited<ReturnType<typeof enableOperator>>;
+  try {
+    enabled = await enableOperator(sql, values.login);
+  } finally {
+    await sql.end({ timeout: 2 });
+    if (cluster.startedHere) cluster.stop();
+  }
+  if (!enabled) {
+    console.error(`No operator with the login "${values.login}".`);
+    process.exit(1);
+  }
+  console.log(`Operator "${values.login}" (team "${enabled.teamId}") may sign in again; the keys revoked before stay revoked.`);
 } else if (command === 'start') {
   let exposure: Exposure;
   try {
@@ -118,6 +141,6 @@ Connect a desktop: Accounts → Team → server ${stack.apiUrl}, the operator's 
 Other machines: TEAM_HOST=<address> TEAM_TLS_CERT=<cert.pem> TEAM_TLS_KEY=<key.pem> (docs/team-mode.md, "Past one machine").
 Ctrl+C stops everything.`);
 } else {
-  console.error(`Unknown command "${command}". Commands: start (default), add-operator, disable-operator.`);
+  console.error(`Unknown command "${command}". Commands: start (default), add-operator, disable-operator, enable-operator.`);
   process.exit(2);
 }

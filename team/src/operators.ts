@@ -32,3 +32,13 @@ export async function disableOperator(
     return { id: op.id, teamId: op.team_id, revokedKeys: await revokeOperatorKeys(tx, op.id, op.team_id) };
   });
 }
+
+/**
+ * Lets an operator sign in again. The keys revoked when they were disabled stay revoked (the JWTs signed
+ * for them before never work again); the next sign-in is given a new key's JWT.
+ */
+export async function enableOperator(sql: postgres.Sql, login: string): Promise<{ id: string; teamId: string } | undefined> {
+  const [op] = await sql<{ id: string; team_id: string }[]>`
+    update team_operator set disabled = false where login = ${login} returning id, team_id`;
+  return op ? { id: op.id, teamId: op.team_id } : undefined;
+}

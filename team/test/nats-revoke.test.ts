@@ -179,6 +179,19 @@ describe('per-operator inboxes and revocation of a disabled operator (real team 
     expect(claimAnswerSchema.parse(claimed.json())).toEqual({ ok: true });
     expect(borisLink.online()).toBe(true);
     expect(await borisLink.pushSend(row())).toEqual({ ok: true });
+
+    // Enabled again, she signs in with a new key; the JWT revoked before stays refused.
+    const { stdout: enabledOut } = await run(
+      process.execPath,
+      [join(import.meta.dirname, '..', 'scripts', 'team.ts'), 'enable-operator', '--login', 'anna'],
+      { env: { ...process.env, TEAM_DATA_DIR: stack.dataDir } },
+    );
+    expect(enabledOut).toContain('"anna" (team "support") may sign in again');
+    const back = await connectTeamLink(stack.apiUrl, { login: 'anna', password: passwords.anna! });
+    links.push(back);
+    await until(() => back.online(), 'Anna’s new sign-in online');
+    expect(await back.pushSend(row())).toEqual({ ok: true });
+    await expect(connectDesktop(anna.answer, anna.key)).rejects.toThrow(/authoriz/i);
   });
 
   it('a revoked key leaves the account JWT’s revocations once its newest JWT has expired', async () => {
