@@ -36,6 +36,11 @@ export const serverWaitMs = 20_000;
 /** One attempt of a service request: a lost request is asked again within the same wait. */
 const attemptMs = 10_000;
 const redialMs = 1_000;
+/**
+ * The followers' requests (stream info, consumer create) wait less than a write: one lost to a dead
+ * connection or asked while JetStream is still starting is asked again soon instead of holding the view.
+ */
+const followWaitMs = 5_000;
 
 /** What the link needs from the sign-in: who the operator is, and a way to open a connection as them. */
 export interface LinkSession {
@@ -134,7 +139,7 @@ export function openNatsLink(session: LinkSession, opts: LinkOptions = {}): Team
 
   function attach(nc: NatsConnection, gen: number) {
     const js = jetstream(nc, { timeout: serverWaitMs });
-    const following = followTeam(nc, js, state, changed, log);
+    const following = followTeam(nc, jetstream(nc, { timeout: followWaitMs }), state, changed, log);
     live = { nc, js, following };
     connected = true;
     changed();

@@ -43,6 +43,11 @@ export function writeNatsConfig(dataDir: string, input: NatsConfigInput): string
     `listen: ${q(`${input.host.includes(':') ? `[${input.host}]` : input.host}:${input.port}`)}`,
     `pid_file: ${q(p.pidFile)}`,
     `jetstream { store_dir: ${q(p.store)} }`,
+    // A desktop whose link died silently reconnects on a new connection within seconds (its own ping);
+    // the server drops the dead one after 3 unanswered pings 20 s apart instead of the default 2 × 2 min,
+    // so it stops writing that desktop's deliveries into the void and its subscriptions go.
+    `ping_interval: "20s"`,
+    `ping_max: 3`,
     `operator: ${q(input.operatorJwt)}`,
     `system_account: ${input.systemAccount}`,
     `resolver: { type: full, dir: ${q(p.resolver)}, allow_delete: false }`,
