@@ -6,15 +6,8 @@ import type { SecretBox } from '../vault/secret-box.ts';
 import type { SettingsStore } from '../vault/accounts.ts';
 import { chatKeyOf, teamIdentityOf } from './identity.ts';
 import { TeamJournal } from './journal.ts';
-import type {
-  ClaimResult,
-  TeamLink,
-  TeamLinkFactory,
-  TeamSendRow,
-  TeamTrailEntry,
-  TemplateDeleteResult,
-  TemplateSaveResult,
-} from './link.ts';
+import { TrailCache } from './trail-cache.ts';
+import type { ClaimResult, TeamLink, TeamLinkFactory, TeamSendRow, TemplateDeleteResult, TemplateSaveResult } from './link.ts';
 
 /**
  * The desktop's uplink to its team. It works strictly after the local commit: the history's
@@ -55,6 +48,7 @@ const savedTeam = (v: unknown) => savedTeamSchema.safeParse(v).data;
 export class TeamUplink {
   private readonly journal: TeamJournal;
   private link: TeamLink | undefined;
+  private readonly trails = new TrailCache();
   private unsubscribe: (() => void) | undefined;
   private draining: Promise<void> | undefined;
   private queued = new Set<string>();
@@ -344,7 +338,7 @@ export class TeamUplink {
     const link = this.link;
     const send = link?.view().sends.find((s) => s.id === id);
     if (!link || !send) return undefined;
-    const trail: TeamTrailEntry[] = await link.sendTrail(id).catch(() => []);
+    const trail = await this.trails.get(id, send, link.online(), () => link.sendTrail(id));
     return { send, trail, mine: send.operatorId === link.operator.id };
   }
 
