@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { claimValueSchema, type claimAnswerSchema, type claimRequestSchema, type ClaimValue } from '../../protocol/messages.ts';
 import { keyOf } from '../../protocol/subjects.ts';
 import { appendAudit } from './audit.ts';
+import { untilServerAnswers } from './server-return.ts';
 import { isStaleWrite, raceAttempts } from './stale-write.ts';
 
 export interface Caller {
@@ -73,7 +74,10 @@ export async function takeClaim(
       else await claims.create(key, JSON.stringify(value));
     } catch (e) {
       if (isStaleWrite(e)) continue;
-      throw e;
+      // The answer was lost (nats-server went away): whether the claim landed is read back once it
+      // answers, so a claim that did land is in the trail like any other.
+      const after = holderOf(await untilServerAnswers(() => claims.get(key)));
+      if (after?.operatorId !== me.operatorId || after.expiresAt !== value.expiresAt) throw e;
     }
     await appendAudit(js, {
       id: `claim:${chatRef(req.chat)}:${me.operatorId}:${claimedAt}`,
@@ -100,7 +104,11 @@ export async function releaseClaim(js: JetStreamClient, claims: KV, me: Caller, 
       await claims.delete(key, { previousSeq: entry.revision });
     } catch (e) {
       if (isStaleWrite(e)) continue;
-      throw e;
+      // The answer was lost: only a chat's holder deletes its key, and this chat's requests are queued
+      // here one at a time, so a delete marker after the revision read is this release, landed — and a
+      // release the desktop does not ask again (it sees the chat free) must still reach the trail.
+      const after = await untilServerAnswers(() => claims.get(key));
+      if (after?.operation === 'PUT' || !after || after.revision <= entry.revision) throw e;
     }
     await appendAudit(js, {
       id: `release:${chatRef(chat)}:${me.operatorId}:${holder.claimedAt}`,

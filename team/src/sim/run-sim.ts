@@ -511,10 +511,15 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
       let nextTemplate = Math.floor(Math.random() * sendsPerEdit);
       // The day lasts at least until the faults are over, so each one meets traffic.
       const working = () => Date.now() < end || !faultsOver;
+      // Arrivals are planned on the clock (a Poisson process), not as a pause after each answer: the time an
+      // answer takes (the claim's round trip, the send, the template edit) must not lower the load offered.
+      // An operator behind its plan catches up, but not by more than ten sends in a burst.
+      let next = Date.now();
       while (working()) {
+        next = Math.max(next, Date.now() - 10 * meanMs) - Math.log(1 - Math.random()) * meanMs;
+        const until = next;
         // Slept in steps, so the day ends when it is over rather than when the longest of the
         // operators' random pauses (a minute or more at a low rate) happens to end.
-        const until = Date.now() - Math.log(1 - Math.random()) * meanMs;
         while (Date.now() < until && working()) await sleep(Math.max(0, Math.min(1_000, until - Date.now())));
         if (!working()) break;
         const recipient = pickChat();
