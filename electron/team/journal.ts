@@ -1,4 +1,4 @@
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { TeamSendRow } from './link.ts';
 import { settledClaimSchema, teamSendRowSchema } from './rows.ts';
 import { storedJson } from '../stored-json.ts';
@@ -17,6 +17,28 @@ export interface SoftClaim {
 
 export class TeamJournal {
   private readonly db: DatabaseSync;
+  /** Statements compiled once: the uplink notes and confirms rows many times a second on a busy team. */
+  private readonly statements = new Map<string, StatementSync>();
+  private sql(text: string): StatementSync {
+    let st = this.statements.get(text);
+    if (!st) {
+      st = this.db.prepare(text);
+      this.statements.set(text, st);
+    }
+    return st;
+  }
+
+  /** One commit (one fsync) for a batch: a drain confirms up to 100 rows at once, a flush notes a burst. */
+  private inOneCommit(run: () => void): void {
+    this.db.exec('begin');
+    try {
+      run();
+      this.db.exec('commit');
+    } catch (e) {
+      this.db.exec('rollback');
+      throw e;
+    }
+  }
 
   constructor(file: string) {
     this.db = new DatabaseSync(file);
@@ -29,24 +51,27 @@ export class TeamJournal {
 
   /** Keeps the newest summary of a send; an older one (a late event) never replaces a newer one. */
   note(row: TeamSendRow): void {
-    this.db
-      .prepare(
-        `insert into pending_send (id, row, updated_at) values (?, ?, ?)
+    this.noteAll([row]);
+  }
+
+  noteAll(rows: readonly TeamSendRow[]): void {
+    const st = this.sql(
+      `insert into pending_send (id, row, updated_at) values (?, ?, ?)
          on conflict (id) do update set row = excluded.row, updated_at = excluded.updated_at, refused = null
          where excluded.updated_at > pending_send.updated_at
             or (excluded.updated_at = pending_send.updated_at and excluded.row <> pending_send.row)`,
-      )
-      .run(row.id, JSON.stringify(row), row.updatedAt);
+    );
+    this.inOneCommit(() => {
+      for (const row of rows) st.run(row.id, JSON.stringify(row), row.updatedAt);
+    });
   }
 
   /** Rows whose latest version the server has not confirmed, oldest first. */
   unsynced(limit = 200): TeamSendRow[] {
-    const rows = this.db
-      .prepare(
-        `select row from pending_send where refused is null and (synced_version is null or synced_version < updated_at)
+    const rows = this.sql(
+      `select row from pending_send where refused is null and (synced_version is null or synced_version < updated_at)
          order by updated_at limit ?`,
-      )
-      .all(limit);
+    ).all(limit);
     const out: TeamSendRow[] = [];
     for (const r of rows) {
       const parsed = teamSendRowSchema.safeParse(storedJson(r.row));
@@ -57,18 +82,29 @@ export class TeamJournal {
   }
 
   unsyncedCount(): number {
-    const r = this.db
-      .prepare(`select count(*) as n from pending_send where refused is null and (synced_version is null or synced_version < updated_at)`)
-      .get() as { n: number };
+    const r = this.sql(
+      `select count(*) as n from pending_send where refused is null and (synced_version is null or synced_version < updated_at)`,
+    ).get() as { n: number };
     return r.n;
   }
 
   markSynced(id: string, version: number): void {
-    this.db.prepare(`update pending_send set synced_version = max(coalesce(synced_version, 0), ?) where id = ?`).run(version, id);
+    this.settleRows([{ id, version }], []);
   }
 
   markRefused(id: string, reason: string): void {
-    this.db.prepare(`update pending_send set refused = ? where id = ?`).run(reason, id);
+    this.settleRows([], [{ id, reason }]);
+  }
+
+  /** What one drain's batch came to, in one commit. */
+  settleRows(synced: readonly { id: string; version: number }[], refused: readonly { id: string; reason: string }[]): void {
+    if (!synced.length && !refused.length) return;
+    const markSynced = this.sql(`update pending_send set synced_version = max(coalesce(synced_version, 0), ?) where id = ?`);
+    const markRefused = this.sql(`update pending_send set refused = ? where id = ?`);
+    this.inOneCommit(() => {
+      for (const r of synced) markSynced.run(r.version, r.id);
+      for (const r of refused) markRefused.run(r.reason, r.id);
+    });
   }
 
   isSynced(id: string): boolean {
@@ -94,17 +130,15 @@ export class TeamJournal {
 
   /** A soft claim the server settled: kept as a line the operator can read (refused ones are conflicts). */
   settle(chat: string, outcome: { kind: 'granted' | 'refused'; by?: string; since?: number }, at: number): void {
-    this.db.exec('begin');
-    try {
-      this.db.prepare(`delete from soft_claim where chat = ?`).run(chat);
-      this.db
-        .prepare(`insert or replace into settled (id, kind, detail, at) values (?, ?, ?, ?)`)
-        .run(`claim:${chat}:${at}`, outcome.kind, JSON.stringify({ chat, ...outcome }), at);
-      this.db.exec('commit');
-    } catch (e) {
-      this.db.exec('rollback');
-      throw e;
-    }
+    this.inOneCommit(() => {
+      this.sql(`delete from soft_claim where chat = ?`).run(chat);
+      this.sql(`insert or replace into settled (id, kind, detail, at) values (?, ?, ?, ?)`).run(
+        `claim:${chat}:${at}`,
+        outcome.kind,
+        JSON.stringify({ chat, ...outcome }),
+        at,
+      );
+    });
   }
 
   refusedClaims(): { chat: string; by: string; since: number; at: number }[] {

@@ -133,10 +133,7 @@ export class TeamUplink {
       this.flushTimer = undefined;
       const ids = [...this.queued];
       this.queued.clear();
-      for (const id of ids) {
-        const row = this.rowOf(id);
-        if (row) this.journal.note(row);
-      }
+      this.journal.noteAll(ids.flatMap((id) => this.rowOf(id) ?? []));
       this.kick();
     });
   }
@@ -188,11 +185,14 @@ export class TeamUplink {
       // Pushed together, confirmed one by one: the server's order per send is kept by updatedAt.
       const results = await Promise.all(rows.map((row) => link.pushSend(row).then((r) => ({ row, r }))));
       let unreachable = false;
+      const synced: { id: string; version: number }[] = [];
+      const refused: { id: string; reason: string }[] = [];
       for (const { row, r } of results) {
-        if (r.ok) this.journal.markSynced(row.id, row.updatedAt);
+        if (r.ok) synced.push({ id: row.id, version: row.updatedAt });
         else if (r.retry) unreachable = true;
-        else this.journal.markRefused(row.id, r.reason);
+        else refused.push({ id: row.id, reason: r.reason });
       }
+      this.journal.settleRows(synced, refused);
       this.d.changed();
       if (unreachable) return this.retryLater();
     }

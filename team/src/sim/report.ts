@@ -24,6 +24,7 @@ the last to be over), and the day goes on until they are.
 | --- | --- | --- |
 | sends made (offered by the plan: ${o.sendsPerDay}) | ${r.sends} (${((100 * r.sends) / o.sendsPerDay).toFixed(0)} % of the plan; arrivals follow the plan on the clock, an answer waits for its claim, and a chat someone else holds is not answered: see the claims refused) | |
 | convergence p50 / p95 / p99 / max (commit on one desktop → seen on each other live desktop; ${r.convergence.samples} pairs) | ${r.convergence.p50} / ${r.convergence.p95} / ${r.convergence.p99} / ${r.convergence.max} ms | p95 ≤ 1000 ms ${pass(r.convergence.p95 <= 1000)}, p99 ≤ 3000 ms ${pass(r.convergence.p99 <= 3000)} |
+| the simulated desktops' shared event loop: callbacks late by p50 / p99 / max (part of every convergence sample; a real desktop runs alone) | ${r.desktopsLoopDelay.p50.toFixed(0)} / ${r.desktopsLoopDelay.p99.toFixed(0)} / ${r.desktopsLoopDelay.max.toFixed(0)} ms | |
 | reconnect drains | ${r.drains.count}; largest backlog ${r.drains.backlogMax} rows; drain p50 ${ms(r.drains.p50)}, max ${ms(r.drains.max)} | |
 | longest offline period (${r.drains.longestOfflineDayMinutes.toFixed(1)} min of the day) | backlog ${r.drains.backlogOfLongest} rows drained in ${ms(r.drains.drainOfLongest)} | ≤ 30 s ${pass(r.drains.drainOfLongest <= 30_000)} |
 | claims granted / refused (online) | ${r.claims.granted} / ${r.claims.refused} | |

@@ -18,6 +18,7 @@ import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
 import { invariantsOf, type MadeSend } from './invariants.ts';
 import { commandOf, treeOf, watchComponents, type ComponentStats } from './proc-stats.ts';
 import { readProjection, readServerRecord } from './server-record.ts';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 /**
  * The team simulation: a real team server (its own process: PostgreSQL, nats-server, the API with
@@ -49,6 +50,12 @@ export interface SimResults {
   options: SimOptions;
   sends: number;
   convergence: { samples: number; p50: number; p95: number; p99: number; max: number };
+  /**
+   * How late the desktops' shared event loop ran its callbacks (p50 / p99 / max, ms): the simulated
+   * desktops live in one Node process, so a delivery waits behind the others' work, which a real desktop,
+   * alone on its machine, does not. Part of every convergence sample.
+   */
+  desktopsLoopDelay: { p50: number; p99: number; max: number };
   drains: {
     count: number;
     backlogMax: number;
@@ -236,6 +243,8 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
     const commitAt = new Map<string, number>();
     const senderOf = new Map<string, number>();
     const lags: number[] = [];
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const drains: { backlog: number; ms: number; offlineDayMs: number }[] = [];
     const claims = { granted: 0, refused: 0, soft: 0, softRefused: 0, onlineDoubleClaims: 0 };
     const templates = { edits: 0, conflictsAsked: 0, lostEdits: 0, gaveUp: 0 };
@@ -649,6 +658,7 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
       options: opts,
       sends: ids.length,
       convergence: { samples: lags.length, p50: pct(lags, 50), p95: pct(lags, 95), p99: pct(lags, 99), max: lags.at(-1) ?? 0 },
+      desktopsLoopDelay: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
       drains: {
         count: drains.length,
         backlogMax: Math.max(0, ...drains.map((d) => d.backlog)),
