@@ -26,6 +26,34 @@ mkdirSync(dataDir, { recursive: true });
 const [command = 'start', ...rest] = process.argv.slice(2);
 const state = await serverState(dataDir);
 
+/**
+ * An admin command against the operators table: PostgreSQL is used where it runs (the team server's) or
+ * started for the command and stopped after it. Says whether the team server was running.
+ */
+async function withOperators<T>(run: (sql: postgres.Sql) => Promise<T>): Promise<{ out: T; serverRunning: boolean }> {
+  const cluster = openCluster(dataDir, state.pgPort);
+  await migrate(cluster.url);
+  const sql = postgres(cluster.url, { max: 1, onnotice: () => {} });
+  try {
+    return { out: await run(sql), serverRunning: !cluster.startedHere };
+  } finally {
+    await sql.end({ timeout: 2 });
+    if (cluster.startedHere) cluster.stop();
+  }
+}
+
+function loginArg(usage: string): string {
+  const { values } = parseArgs({ args: rest, options: { login: { type: 'string' } } });
+  if (values.login) return values.login;
+  console.error(`Usage: npm run team -- ${usage} --login <login>`);
+  process.exit(2);
+}
+
+function noSuchLogin(login: string): never {
+  console.error(`No operator with the login "${login}".`);
+  process.exit(1);
+}
+
 if (command === 'add-operator') {
   const { values } = parseArgs({
     args: rest,
@@ -35,65 +63,26 @@ if (command === 'add-operator') {
     console.error('Usage: npm run team -- add-operator --team <a-z0-9_-> --login <login> --name "<shown name>"');
     process.exit(2);
   }
-  const cluster = openCluster(dataDir, state.pgPort);
-  await migrate(cluster.url);
-  const sql = postgres(cluster.url, { max: 1, onnotice: () => {} });
+  const { login, name, team } = values;
   const password = process.env.TEAM_OPERATOR_PASSWORD ?? randomBytes(12).toString('base64url');
-  try {
-    await createOperator(sql, { login: values.login, name: values.name, teamId: values.team, password });
-  } finally {
-    await sql.end({ timeout: 2 });
-    if (cluster.startedHere) cluster.stop();
-  }
-  console.log(`Operator "${values.login}" added to team "${values.team}".`);
+  await withOperators((sql) => createOperator(sql, { login, name, teamId: team, password }));
+  console.log(`Operator "${login}" added to team "${team}".`);
   if (!process.env.TEAM_OPERATOR_PASSWORD) console.log(`One-time password (give it to the operator, it is not stored): ${password}`);
 } else if (command === 'disable-operator') {
-  const { values } = parseArgs({ args: rest, options: { login: { type: 'string' } } });
-  if (!values.login) {
-    console.error('Usage: npm run team -- disable-operator --login <login>');
-    process.exit(2);
-  }
-  const cluster = openCluster(dataDir, state.pgPort);
-  await migrate(cluster.url);
-  const sql = postgres(cluster.url, { max: 1, onnotice: () => {} });
-  let disabled: Awaited<ReturnType<typeof disableOperator>>;
-  try {
-    disabled = await disableOperator(sql, values.login);
-  } finally {
-    await sql.end({ timeout: 2 });
-    if (cluster.startedHere) cluster.stop();
-  }
-  if (!disabled) {
-    console.error(`No operator with the login "${values.login}".`);
-    process.exit(1);
-  }
-  console.log(`Operator "${values.login}" (team "${disabled.teamId}") is disabled: sign-in and refresh refuse them.`);
+  const login = loginArg('disable-operator');
+  const { out: disabled, serverRunning } = await withOperators((sql) => disableOperator(sql, login));
+  if (!disabled) noSuchLogin(login);
+  console.log(`Operator "${login}" (team "${disabled.teamId}") is disabled: sign-in and refresh refuse them.`);
   console.log(
-    cluster.startedHere
-      ? `The team server is not running: the ${disabled.revokedKeys} NATS key(s) revoked take effect when it starts.`
-      : `${disabled.revokedKeys} NATS key(s) revoked: a running team server cuts their desktops off within seconds (one that is stopped, when it starts).`,
+    serverRunning
+      ? `${disabled.revokedKeys} NATS key(s) revoked: a running team server cuts their desktops off within seconds (one that is stopped, when it starts).`
+      : `The team server is not running: the ${disabled.revokedKeys} NATS key(s) revoked take effect when it starts.`,
   );
 } else if (command === 'enable-operator') {
-  const { values } = parseArgs({ args: rest, options: { login: { type: 'string' } } });
-  if (!values.login) {
-    console.error('Usage: npm run team -- enable-operator --login <login>');
-    process.exit(2);
-  }
-  const cluster = openCluster(dataDir, state.pgPort);
-  await migrate(cluster.url);
-  const sql = postgres(cluster.url, { max: 1, onnotice: () => {} });
-  let enabled: Awaited<ReturnType<typeof enableOperator>>;
-  try {
-    enabled = await enableOperator(sql, values.login);
-  } finally {
-    await sql.end({ timeout: 2 });
-    if (cluster.startedHere) cluster.stop();
-  }
-  if (!enabled) {
-    console.error(`No operator with the login "${values.login}".`);
-    process.exit(1);
-  }
-  console.log(`Operator "${values.login}" (team "${enabled.teamId}") may sign in again; the keys revoked before stay revoked.`);
+  const login = loginArg('enable-operator');
+  const { out: enabled } = await withOperators((sql) => enableOperator(sql, login));
+  if (!enabled) noSuchLogin(login);
+  console.log(`Operator "${login}" (team "${enabled.teamId}") may sign in again; the keys revoked before stay revoked.`);
 } else if (command === 'start') {
   let exposure: Exposure;
   try {
