@@ -135,7 +135,7 @@ describe('ensureTeam', () => {
   it('makes the buckets; claims forget a value older than the longest claim, templates keep versions for retried saves', async () => {
     const jsm = await jetstreamManager(desk);
     const bucket = async (name: string) => (await jsm.streams.info(`KV_${name}`)).config;
-    expect(await bucket('claims')).toMatchObject({ max_msgs_per_subject: 1, max_age: 25 * hour * 1e6 });
+    expect(await bucket('claims')).toMatchObject({ max_msgs_per_subject: 64, max_age: 25 * hour * 1e6 });
     expect(await bucket('templates')).toMatchObject({ max_msgs_per_subject: 5, max_age: 0 });
     for (const name of ['presence', 'operators']) expect(await bucket(name)).toMatchObject({ max_msgs_per_subject: 1, max_age: 0 });
   });
