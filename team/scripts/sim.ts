@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { reportOf } from '../src/sim/report.ts';
-import { runSim } from '../src/sim/run-sim.ts';
+import { runSim } from '../src/sim/coordinator.ts';
 
 /**
  * `npm run team:sim` — the full day: 50 operators × 500 sends, compressed into --minutes (default 10).
@@ -11,10 +11,12 @@ import { runSim } from '../src/sim/run-sim.ts';
  * for measuring what a send costs each component; `--faults offline` keeps only the offline periods
  * (the drain after reconnecting) without the restarts and connection faults. `--template-edits` is the
  * day's edits of the hot template (200 at full load: a run at a fraction of it should pass that fraction).
+ * `--processes` is how many worker processes the desktops are spread over (5; 1 puts them all on one event loop).
  */
 const { values } = parseArgs({
   options: {
     operators: { type: 'string', default: '50' },
+    processes: { type: 'string', default: '5' },
     'sends-per-operator': { type: 'string', default: '500' },
     minutes: { type: 'string', default: '10' },
     faults: { type: 'string', default: 'all' },
@@ -29,6 +31,7 @@ const r = await runSim({
   operators,
   sendsPerDay: operators * Number(values['sends-per-operator']),
   minutes: Number(values.minutes),
+  processes: Number(values.processes),
   offlineShare: values.faults === 'none' ? 0 : 0.2,
   killNats: faults,
   restartPostgres: faults,

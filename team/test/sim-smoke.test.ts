@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runSim } from '../src/sim/run-sim.ts';
+import { runSim } from '../src/sim/coordinator.ts';
 
 describe('the team simulation, small (the full day is `npm run team:sim`)', () => {
   it(
@@ -10,6 +10,8 @@ describe('the team simulation, small (the full day is `npm run team:sim`)', () =
         operators: 4,
         sendsPerDay: 120,
         minutes: 1,
+        // Two desk workers of two desktops each: sends, claims and template edits cross processes.
+        processes: 2,
         offlineShare: 0.25,
         killNats: true,
         restartPostgres: true,
@@ -33,6 +35,11 @@ describe('the team simulation, small (the full day is `npm run team:sim`)', () =
       expect(r.drains.count).toBe(1);
       expect(r.drains.max).toBeLessThan(Number.POSITIVE_INFINITY);
       expect(r.convergence.samples).toBeGreaterThan(0);
+      // Each worker measured its own event loop over the day.
+      expect(r.processes).toBe(2);
+      expect(r.workersLoopDelay.map((w) => w.desktops)).toEqual([2, 2]);
+      for (const w of r.workersLoopDelay) expect(w.max).toBeGreaterThan(0);
+      expect(r.components['desktops (all 2 worker processes)']?.cpuSeconds).toBeGreaterThan(0);
       // The desktop behind the relay noticed the drop and the silent stall by itself and came back.
       expect(r.connectionFaults.map((f) => f.kind)).toEqual(['dropped', 'stalled']);
       for (const f of r.connectionFaults) {
