@@ -1,4 +1,4 @@
-import type { KV, KvEntry } from '@nats-io/kv';
+import { KvWatchInclude, type KV, type KvEntry } from '@nats-io/kv';
 import { claimValueSchema, type ClaimValue } from '../../protocol/messages.ts';
 import { keyOf } from '../../protocol/subjects.ts';
 
@@ -8,35 +8,101 @@ const valueOf = (e: KvEntry): ClaimValue | undefined => {
   return v.success ? v.data : undefined;
 };
 
+/** One change of a chat's claim: from `at` (the server's time of the write) on, `value` holds it, or no one. */
+interface Change {
+  at: number;
+  value: ClaimValue | undefined;
+}
+
+/** As long as the bucket keeps a change (its values' age limit and history, ensure.ts). */
+const keepMs = 25 * 3_600_000;
+const keepChanges = 64;
+
 /**
- * Who holds each chat, kept from a watch of the claims bucket: the projection asks this for every new
- * send, and a busy team makes many more sends than claims, so reading it here spares a request to
- * nats-server per send. It is not behind the bucket for that question: a claim written before a send
- * was published is pushed to this connection before the send can be pulled over the same connection,
- * and the watch's message is taken in before the projection, which waits for PostgreSQL first, reads
- * the send. Until the watch has delivered the bucket's values (or the first change, for an empty
- * bucket) the bucket itself is asked.
+ * Who held a chat at a moment, from its changes in order. The change in force then decides: a claim
+ * counts from its `claimedAt` until its `expiresAt`, a release (a delete) ends it. A moment before the
+ * oldest change still known is answered by that change when it is a claim taken before the moment (a
+ * renewal keeps its `claimedAt`); otherwise no one is known to have held the chat.
  */
-export async function watchClaims(claims: KV): Promise<{ holderOf(chat: string): Promise<ClaimValue | undefined>; stop(): void }> {
-  const held = new Map<string, ClaimValue>();
+export function holderAt(changes: readonly Change[], at: number): ClaimValue | undefined {
+  let inForce: Change | undefined;
+  for (const c of changes) {
+    if (c.at > at) break;
+    inForce = c;
+  }
+  const v = inForce ? inForce.value : changes[0]?.value;
+  if (!v || v.claimedAt > at || (inForce && v.expiresAt <= at)) return undefined;
+  return v;
+}
+
+function keep(changes: Change[], now: number): void {
+  while (changes.length > keepChanges || (changes.length > 1 && changes[0]!.at < now - keepMs)) changes.shift();
+}
+
+export interface ClaimsView {
+  /** Who held `chat` at `at` (ms): a send is judged by the claim as it stood when the send was made. */
+  holderAt(chat: string, at: number): Promise<ClaimValue | undefined>;
+  /** Called with every claim change in the bucket's order (first the bucket's history), and once caught up. */
+  onChange(listener: { change(key: string, value: ClaimValue | undefined): void; caughtUp(): void }): void;
+  stop(): void;
+}
+
+/**
+ * Each chat's recent claims and releases, kept from one watch of the claims bucket that starts with
+ * everything the bucket still holds (its history, ensure.ts): the projection asks it for every new
+ * send, and a busy team makes many more sends than claims, so reading it here spares nats-server a
+ * consumer per send. It is not behind the bucket for that question: a claim written before a send was
+ * published is pushed to this connection before the send can be pulled over the same connection, and
+ * the watch's message is taken in before the projection, which waits for PostgreSQL first, reads the
+ * send. Until the watch has delivered the bucket's history it is waited for (10 s at most); once the
+ * watch has ended, the bucket's history of the chat is read instead.
+ */
+export async function watchClaims(claims: KV): Promise<ClaimsView> {
+  const chats = new Map<string, Change[]>();
+  const listeners: Parameters<ClaimsView['onChange']>[0][] = [];
   let caughtUp = false;
-  const watch = await claims.watch();
+  let ended = false;
+  let markCaughtUp!: () => void;
+  const ready = new Promise<void>((r) => (markCaughtUp = r));
+  const reachCaughtUp = () => {
+    if (caughtUp) return;
+    caughtUp = true;
+    markCaughtUp();
+    for (const l of listeners) l.caughtUp();
+  };
+  const empty = (await claims.status()).values === 0;
+  const watch = await claims.watch({ include: KvWatchInclude.AllHistory });
+  if (empty) reachCaughtUp();
   void (async () => {
     for await (const e of watch) {
-      const v = valueOf(e);
-      if (v) held.set(e.key, v);
-      else held.delete(e.key);
-      if (e.delta === 0) caughtUp = true;
+      const value = valueOf(e);
+      const at = e.created.getTime();
+      const changes = chats.get(e.key) ?? [];
+      changes.push({ at, value });
+      keep(changes, Date.now());
+      chats.set(e.key, changes);
+      for (const l of listeners) l.change(e.key, value);
+      if (e.delta === 0 || e.isUpdate) reachCaughtUp();
     }
     // Ended (stopped, or the connection closed): no longer followed, so the bucket is asked again.
-    caughtUp = false;
+    ended = true;
   })();
+  const fromBucket = async (key: string): Promise<Change[]> => {
+    const changes: Change[] = [];
+    for await (const e of await claims.history({ key })) changes.push({ at: e.created.getTime(), value: valueOf(e) });
+    return changes;
+  };
   return {
-    async holderOf(chat) {
+    async holderAt(chat, at) {
       const key = keyOf(chat);
-      if (caughtUp) return held.get(key);
-      const e = await claims.get(key);
-      return e ? valueOf(e) : undefined;
+      if (!caughtUp && !ended) await Promise.race([ready, new Promise((r) => setTimeout(r, 10_000).unref())]);
+      if (caughtUp && !ended) return holderAt(chats.get(key) ?? [], at);
+      return holderAt(await fromBucket(key), at);
+    },
+    onChange(listener) {
+      listeners.push(listener);
+      for (const [key, changes] of chats) listener.change(key, changes.at(-1)?.value);
+      if (caughtUp) listener.caughtUp();
     },
     stop: () => watch.stop(),
   };

@@ -46,7 +46,7 @@ export async function serveTeam(
   const nameOf = operatorNames(operators, deps.sql, deps.teamId);
   const requests = serveRequests(nc, { js, claims, templates, nameOf }, log);
   const held = await watchClaims(claims);
-  const projection = await startProjection({ nc, js, jsm, sql: deps.sql, teamId: deps.teamId, holderOf: held.holderOf, nameOf, log });
+  const projection = await startProjection({ nc, js, jsm, sql: deps.sql, teamId: deps.teamId, holderAt: held.holderAt, nameOf, log });
   const mirror = await mirrorTemplates(templates, deps.sql, deps.teamId, log);
   return {
     async stop() {

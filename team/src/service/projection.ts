@@ -21,8 +21,8 @@ export interface ProjectionDeps {
   jsm: JetStreamManager;
   sql: postgres.Sql;
   teamId: string;
-  /** The claim on a chat as it stands (claims-view.ts). */
-  holderOf(chat: string): Promise<ClaimValue | undefined>;
+  /** Who held a chat at a moment (claims-view.ts). */
+  holderAt(chat: string, at: number): Promise<ClaimValue | undefined>;
   nameOf: NameOf;
   log: (message: string) => void;
 }
@@ -85,15 +85,15 @@ async function projectSend(
 }
 
 /**
- * A send to a chat someone else holds is a double answer: recorded (in AUDIT, where desktops read
- * conflicts), never hidden. Checked against the claim as it stands when the record is read: for the
- * send's first record that is the moment the server learns of it (as the old server-side mutation did);
- * for a later record only a claim taken before the send counts, so a colleague claiming the chat after
- * it is not blamed on it. A claim released before the record is read goes unnoticed.
+ * A send to a chat someone else held is a double answer: recorded (in AUDIT, where desktops read
+ * conflicts), never hidden. Judged by the claim as it stood when the send was made (its `createdAt`),
+ * whenever the record is read: a holder who released the chat before the service got to the send (it
+ * waited for PostgreSQL, or the desktop was offline) does not hide it, and a colleague who claimed the
+ * chat after the send is not blamed on it.
  */
-async function checkConflict(deps: ProjectionDeps, operatorId: string, operatorName: string, r: SendRecord, first: boolean) {
-  const h = await deps.holderOf(r.chat);
-  if (!h || h.operatorId === operatorId || h.expiresAt <= r.createdAt || (!first && h.claimedAt > r.createdAt)) return;
+async function checkConflict(deps: ProjectionDeps, operatorId: string, operatorName: string, r: SendRecord) {
+  const h = await deps.holderAt(r.chat, r.createdAt);
+  if (!h || h.operatorId === operatorId) return;
   await appendAudit(deps.js, {
     id: `conflict:send:${r.id}`,
     kind: 'conflict',
@@ -269,9 +269,7 @@ export async function startProjection(deps: ProjectionDeps): Promise<{ stop(): P
     });
     // A record tried again (here or redelivered) may have made its row before its conflict was written.
     await Promise.all(
-      records.map((r, i) =>
-        firsts[i] || again || r.m.info.redelivered ? checkConflict(deps, r.operatorId, r.name, r.record, !!firsts[i]) : undefined,
-      ),
+      records.map((r, i) => (firsts[i] || again || r.m.info.redelivered ? checkConflict(deps, r.operatorId, r.name, r.record) : undefined)),
     );
   });
   const audit = await follow(deps, streams.audit, async (batch) => {
