@@ -3,6 +3,7 @@ import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type postgres from 'postgres';
 import { buckets } from '../../protocol/subjects.ts';
+import { copyClaimsAndPresence } from './claims-presence-copy.ts';
 import { watchClaims } from './claims-view.ts';
 import { operatorNames } from './operator-names.ts';
 import { startProjection } from './projection.ts';
@@ -20,8 +21,8 @@ export interface TeamService {
 /**
  * The team server's part inside one team's NATS account: first publishes what a Zero-era server left in
  * PostgreSQL (once, zero-era-import.ts), then answers the desktops' claim/release/template
- * requests, projects the streams into PostgreSQL and keeps team_template a copy of the templates
- * bucket. `nc` is a connection in that account allowed everything; the streams and buckets must exist
+ * requests, projects the streams into PostgreSQL and keeps team_template, team_claim and team_presence
+ * copies of their buckets. `nc` is a connection in that account allowed everything; the streams and buckets must exist
  * (ensureTeam).
  */
 export async function serveTeam(
@@ -32,10 +33,11 @@ export async function serveTeam(
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   const kvm = new Kvm(js);
-  const [claims, templates, operators] = await Promise.all([
+  const [claims, templates, operators, presence] = await Promise.all([
     kvm.open(buckets.claims),
     kvm.open(buckets.templates),
     kvm.open(buckets.operators),
+    kvm.open(buckets.presence),
   ]);
   // Before the projection and the templates' mirror start: what a Zero-era server left in PostgreSQL is
   // in the streams and buckets by the time desktops are served. Not fatal: the team is served without
@@ -48,11 +50,13 @@ export async function serveTeam(
   const held = await watchClaims(claims);
   const projection = await startProjection({ nc, js, jsm, sql: deps.sql, teamId: deps.teamId, holderAt: held.holderAt, nameOf, log });
   const mirror = await mirrorTemplates(templates, deps.sql, deps.teamId, log);
+  const copies = await copyClaimsAndPresence({ claims: held, presence, sql: deps.sql, teamId: deps.teamId, nameOf, log });
   return {
     async stop() {
       await requests.stop();
       await Promise.all([projection.stop(), mirror.stop()]);
       held.stop();
+      await copies.stop();
     },
   };
 }
