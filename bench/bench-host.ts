@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Reply } from '../shared/contract.ts';
-import { createHost, type Host } from '../electron/host.ts';
+import { createHost, type Host, type HostOptions } from '../electron/host.ts';
 import { confSettings } from '../electron/vault/conf-settings.ts';
 import { keyedSecretBox } from '../electron/vault/secret-box.ts';
 
@@ -13,7 +13,11 @@ export function value<T>(r: Reply): T {
 }
 
 /** A real host on a fresh data directory, with no in-process simulators (they run in their own process). */
-export async function benchHost(name: string, timeoutMs?: number): Promise<{ host: Host; dataDir: string; dispose: () => Promise<void> }> {
+export async function benchHost(
+  name: string,
+  timeoutMs?: number,
+  team?: HostOptions['team'],
+): Promise<{ host: Host; dataDir: string; dispose: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
   const host = await createHost({
     dataDir,
@@ -22,6 +26,7 @@ export async function benchHost(name: string, timeoutMs?: number): Promise<{ hos
     version: 'bench',
     sandbox: false,
     ...(timeoutMs ? { timeoutMs } : {}),
+    ...(team ? { team } : {}),
   });
   return {
     host,

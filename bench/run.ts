@@ -13,6 +13,7 @@ import { preloadWeight, rendererWeight } from './renderer-weight.ts';
 import { benchSendOverhead } from './send-overhead.ts';
 import { startSimProcess } from './sims.ts';
 import { fmt } from './stats.ts';
+import { benchTeamSendPath, fullLoadTeamRate, teamSendPathMissing, teamSendPathRows } from './team-send-path.ts';
 
 /**
  * `npm run bench`: every figure of the benchmark issue in one run on this machine, printed as
@@ -50,6 +51,10 @@ try {
     '≤ 0.3 ms',
     overhead.historyPerSend.p50 <= 0.3,
   );
+  // Issue 15: the same sends with team mode off and on (signed in to a real local team server).
+  const teamMissing = teamSendPathMissing();
+  if (teamMissing) row('Send path with team mode on', `not measured: ${teamMissing}`, 'no more than without team mode', false);
+  else teamSendPathRows(await benchTeamSendPath(sims, smoke ? 30 : 1000, smoke ? 20 : fullLoadTeamRate), smoke, row, (ms) => fmt(ms));
 
   // 2. History scale.
   const sizes = smoke ? [2_000] : [10_000, 100_000, 1_000_000];

@@ -56,9 +56,11 @@ export async function startTeamServer(): Promise<TeamServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'operator-e2e-team-'));
   const env = { TEAM_DATA_DIR: dataDir };
   // Its own process group: should the server die half-way, what it started can still be stopped by that group's id.
+  // Its stdin is a pipe from this process (TEAM_STOP_WITH_PARENT): should this process die without stopping it
+  // (a killed test run or benchmark), the pipe closes and the server stops its PostgreSQL and nats-server.
   const proc: ChildProcess = spawn(process.execPath, [teamScript, 'start'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env, TEAM_STOP_WITH_PARENT: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });
   let out = '';
