@@ -11,7 +11,8 @@ export interface SimProcess {
 export async function startSimProcess(token = 'bench-token-0000', opts: { marketChats?: number } = {}): Promise<SimProcess> {
   const proc: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, '../electron/testing/sim-process.ts')], {
     env: { ...process.env, SIM_TOKEN: token, ...(opts.marketChats ? { SIM_MARKET_CHATS: String(opts.marketChats) } : {}) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // stdin is a pipe held by this process: its end tells the simulators their parent is gone.
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const urls = await new Promise<SimProcess['urls']>((resolve, reject) => {
     let out = '';

@@ -43,7 +43,11 @@ interface Desk {
 }
 
 function startDesk(name: string): Desk {
-  const proc: ChildProcess = fork(join(import.meta.dirname, 'send-path-desk.ts'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // Its own process group, so a Ctrl+C reaches this process alone, which then closes each desk in turn (its host, its temp directory).
+  const proc: ChildProcess = fork(join(import.meta.dirname, 'send-path-desk.ts'), [], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    detached: true,
+  });
   let waiting: { resolve(r: DeskReply): void; reject(e: Error): void } | undefined;
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   proc.on('message', (raw) => {
@@ -90,6 +94,16 @@ export function teamSendPathMissing(): string | undefined {
 export async function benchTeamSendPath(sims: SimProcess, n: number, colleagueRate: number): Promise<TeamSendPathReport> {
   const desks: Desk[] = [];
   let server: TeamServer | undefined;
+  let closing: Promise<void> | undefined;
+  const cleanUp = () =>
+    (closing ??= (async () => {
+      await Promise.all(desks.map((d) => d.close()));
+      await server?.stop();
+    })());
+  // Ctrl+C or a SIGTERM mid-run: the desks, PostgreSQL, nats-server and their temp directories go before this process does.
+  const interrupted = (signal: NodeJS.Signals) => void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     server = await startTeamServer();
     const pOn = await server.addOperator('anna', 'Anna', 'support');
@@ -158,8 +172,9 @@ export async function benchTeamSendPath(sims: SimProcess, n: number, colleagueRa
       colleagueRate,
     };
   } finally {
-    await Promise.all(desks.map((d) => d.close()));
-    await server?.stop();
+    await cleanUp();
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
   }
 }
 

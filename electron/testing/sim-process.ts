@@ -5,7 +5,8 @@ import { PachcaSimulator } from '../sandbox/pachca.ts';
 
 /**
  * The simulators in a process of their own, so a measurement of the host's memory does not
- * count the simulator's buffers. Prints one line `SIMS {json urls}` and runs until killed.
+ * count the simulator's buffers. Prints one line `SIMS {json urls}` and runs until killed, or until
+ * its parent is gone (the end of its stdin): a benchmark killed half-way leaves no simulator behind.
  */
 const token = process.env.SIM_TOKEN ?? 'bench-token-0000';
 const green = new GreenApiV1Simulator({ tokens: [token] });
@@ -27,3 +28,5 @@ setInterval(() => {
   diadoc.messages.length = 0;
 }, 1000).unref();
 process.on('SIGTERM', () => process.exit(0));
+process.stdin.on('end', () => process.exit(0)).on('error', () => process.exit(0));
+process.stdin.resume();
