@@ -25,13 +25,15 @@ const { values } = parseArgs({
   },
 });
 const operators = Number(values.operators);
+const processes = Number(values.processes);
+if (!Number.isInteger(processes) || processes < 1) throw new Error('--processes is a whole number of worker processes, 1 or more');
 if (!['all', 'offline', 'none'].includes(values.faults)) throw new Error('--faults is all, offline or none');
 const faults = values.faults === 'all';
 const r = await runSim({
   operators,
   sendsPerDay: operators * Number(values['sends-per-operator']),
   minutes: Number(values.minutes),
-  processes: Number(values.processes),
+  processes,
   offlineShare: values.faults === 'none' ? 0 : 0.2,
   killNats: faults,
   restartPostgres: faults,

@@ -37,8 +37,11 @@ describe('the team simulation, small (the full day is `npm run team:sim`)', () =
       expect(r.convergence.samples).toBeGreaterThan(0);
       // Each worker measured its own event loop over the day.
       expect(r.processes).toBe(2);
-      expect(r.workersLoopDelay.map((w) => w.desktops)).toEqual([2, 2]);
-      for (const w of r.workersLoopDelay) expect(w.max).toBeGreaterThan(0);
+      expect(r.workers.map((w) => w.desktops)).toEqual([2, 2]);
+      for (const w of r.workers) {
+        expect(w.loopDelay.max).toBeGreaterThan(0);
+        expect(w.cpuSeconds).toBeGreaterThan(0);
+      }
       expect(r.components['desktops (all 2 worker processes)']?.cpuSeconds).toBeGreaterThan(0);
       // The desktop behind the relay noticed the drop and the silent stall by itself and came back.
       expect(r.connectionFaults.map((f) => f.kind)).toEqual(['dropped', 'stalled']);

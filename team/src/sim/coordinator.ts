@@ -13,7 +13,7 @@ import { startFaultProxy } from './fault-proxy.ts';
 import { projected, runFaults } from './faults.ts';
 import { invariantsOf, type MadeSend } from './invariants.ts';
 import { commandOf, treeOf, watchComponents } from './proc-stats.ts';
-import type { SimOptions, SimResults } from './results.ts';
+import type { LoopDelay, SimOptions, SimResults } from './results.ts';
 import { readProjection, readServerRecord } from './server-record.ts';
 import { postmasterPid, startServer, stopChild } from './team-server.ts';
 import { waitUntilWith } from './wait-until.ts';
@@ -266,18 +266,20 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
     const drainMs = drains.map((d) => d.ms).sort((a, b) => a - b);
     const longest = [...drains].sort((a, b) => b.offlineDayMs - a.offlineDayMs)[0];
     const sum = (pick: (f: ResultOf<'results'>) => number) => figures.reduce((n, f) => n + pick(f), 0);
-    const workersLoopDelay = figures.map((f, n) => ({ worker: n + 1, desktops: pool[n]!.desks.length, ...f.loopDelay }));
+    const workerFigures = figures.map((f, n) => ({
+      worker: n + 1,
+      desktops: pool[n]!.desks.length,
+      loopDelay: f.loopDelay,
+      cpuSeconds: f.cpuSeconds,
+    }));
+    const worst = (pick: (d: LoopDelay) => number) => Math.max(...figures.map((f) => pick(f.loopDelay)));
     return {
       options: opts,
       processes: pool.length,
       sends: ids.length,
       convergence: { samples: lags.length, p50: pct(lags, 50), p95: pct(lags, 95), p99: pct(lags, 99), max: lags.at(-1) ?? 0 },
-      workersLoopDelay,
-      desktopsLoopDelay: {
-        p50: Math.max(...workersLoopDelay.map((w) => w.p50)),
-        p99: Math.max(...workersLoopDelay.map((w) => w.p99)),
-        max: Math.max(...workersLoopDelay.map((w) => w.max)),
-      },
+      workers: workerFigures,
+      desktopsLoopDelay: { p50: worst((d) => d.p50), p99: worst((d) => d.p99), max: worst((d) => d.max) },
       coordinatorLoopDelay: {
         p50: coordinatorLoop.percentile(50) / 1e6,
         p99: coordinatorLoop.percentile(99) / 1e6,

@@ -11,13 +11,18 @@ import { toWorkerSchema, type Call, type FromWorker, type Method, type ResultOf 
  * It stops — closing every desktop's connection — when the coordinator says so, on SIGINT/SIGTERM,
  * and when the coordinator is gone (the IPC channel closes, even after a SIGKILL).
  */
-const send = (m: FromWorker) => process.send?.(m);
+// Nothing is said once the coordinator has closed the channel (an answer still in flight when it stopped us).
+const send = (m: FromWorker) => {
+  if (process.connected) process.send?.(m);
+};
 const desks = new Map<number, Desk>();
 const lags: number[] = [];
 const tally = emptyTally();
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 let faultsOver = false;
 let apiUrl = '';
+let dayCpu = process.cpuUsage();
+let dayCpuSeconds = 0;
 let offlineTasks: Promise<void>[] = [];
 
 const stateChanged = (d: Desk) => send({ type: 'desk', state: stateOf(d) });
@@ -53,6 +58,7 @@ async function answer(c: Call): Promise<ResultOf<Method>> {
       // Measured from the day's start: the sign-ins before it are not the desktops' steady work.
       loopDelay.reset();
       loopDelay.enable();
+      dayCpu = process.cpuUsage();
       const day: Day = { ...c, faultsOver: () => faultsOver };
       offlineTasks = c.offline.map((p) => offlinePeriod(deskOf(p.i), p, tally, stateChanged, event));
       await Promise.all(all().map((d) => operator(d, day, tally)));
@@ -63,6 +69,8 @@ async function answer(c: Call): Promise<ResultOf<Method>> {
       for (const d of all()) d.uplink.currentLink?.goOnline();
       const settled = await Promise.all(all().map((d) => d.uplink.settled(c.ms)));
       loopDelay.disable();
+      const used = process.cpuUsage(dayCpu);
+      dayCpuSeconds = (used.user + used.system) / 1e6;
       return { settled: settled.filter(Boolean).length, desks: desks.size };
     }
     case 'pending':
@@ -92,6 +100,7 @@ async function answer(c: Call): Promise<ResultOf<Method>> {
         ackedEdits: tally.ackedEdits,
         made: tally.made,
         softRefused: all().reduce((n, d) => n + d.uplink.conflicts().filter((x) => x.kind === 'claim_refused').length, 0),
+        cpuSeconds: dayCpuSeconds,
         loopDelay: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
       };
   }

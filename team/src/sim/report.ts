@@ -26,7 +26,7 @@ the last to be over), and the day goes on until they are.
 | sends made (offered by the plan: ${o.sendsPerDay}) | ${r.sends} (${((100 * r.sends) / o.sendsPerDay).toFixed(0)} % of the plan; arrivals follow the plan on the clock, an answer waits for its claim, and a chat someone else holds is not answered: see the claims refused) | |
 | convergence p50 / p95 / p99 / max (commit on one desktop → seen on each other live desktop; ${r.convergence.samples} pairs) | ${r.convergence.p50} / ${r.convergence.p95} / ${r.convergence.p99} / ${r.convergence.max} ms | p95 ≤ 1000 ms ${pass(r.convergence.p95 <= 1000)}, p99 ≤ 3000 ms ${pass(r.convergence.p99 <= 3000)} |
 | the desktops' event loops (${r.processes} worker processes): callbacks late by p50 / p99 / max in the worst worker (part of every convergence sample measured there; a real desktop runs alone) | ${delay(r.desktopsLoopDelay)} | |
-${r.workersLoopDelay.map((w) => `| … worker ${w.worker} (${w.desktops} desktops) | ${delay(w)} | |`).join('\n')}
+${r.workers.map((w) => `| … worker ${w.worker} (${w.desktops} desktops; ${w.cpuSeconds.toFixed(0)} CPU s in the day) | ${delay(w.loopDelay)} | |`).join('\n')}
 | the coordinator's event loop (fault relay, plan, the workers' messages) | ${delay(r.coordinatorLoopDelay)} | |
 | reconnect drains | ${r.drains.count}; largest backlog ${r.drains.backlogMax} rows; drain p50 ${ms(r.drains.p50)}, max ${ms(r.drains.max)} | |
 | longest offline period (${r.drains.longestOfflineDayMinutes.toFixed(1)} min of the day) | backlog ${r.drains.backlogOfLongest} rows drained in ${ms(r.drains.drainOfLongest)} | ≤ 30 s ${pass(r.drains.drainOfLongest <= 30_000)} |

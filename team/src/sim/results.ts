@@ -34,9 +34,12 @@ export interface LoopDelay {
   max: number;
 }
 
-export interface WorkerLoopDelay extends LoopDelay {
+/** One desk worker's day: its event loop's delay and the CPU time it used (from the day's start to its journals drained). */
+export interface WorkerFigures {
   worker: number;
   desktops: number;
+  loopDelay: LoopDelay;
+  cpuSeconds: number;
 }
 
 export interface SimResults {
@@ -50,7 +53,7 @@ export interface SimResults {
    * behind the other desktops of its process, which a real desktop, alone on its machine, does not.
    * Part of every convergence sample measured in that worker.
    */
-  workersLoopDelay: WorkerLoopDelay[];
+  workers: WorkerFigures[];
   /** The worst of the workers: the highest p50, p99 and max among them. */
   desktopsLoopDelay: LoopDelay;
   /** The coordinator's own event loop (the fault relay's traffic, the workers' messages). */

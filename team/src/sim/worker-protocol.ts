@@ -77,6 +77,8 @@ export const resultSchemas = {
     made: z.array(z.object({ id: z.string(), i: count })),
     softRefused: count,
     loopDelay: z.object({ p50: ms, p99: ms, max: ms }),
+    /** CPU time this process used from the day's start until its journals drained. */
+    cpuSeconds: z.number().nonnegative(),
   }),
 } satisfies Record<Method, z.ZodType>;
 export type ResultOf<M extends Method> = z.infer<(typeof resultSchemas)[M]>;
