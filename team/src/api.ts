@@ -12,6 +12,8 @@ import { accessTtlMs, refreshTtlMs, signToken, verifyPassword, verifyToken, type
  */
 export interface ApiOptions {
   databaseUrl: string;
+  /** Where a request that failed inside is said, one line each (stderr unless given). */
+  log?: (message: string) => void;
   tokenKey: Buffer;
   nats: NatsSignIn;
   /** HTTPS with this certificate and key (required outside loopback, see exposure.ts). */
@@ -116,7 +118,7 @@ export function createApi(opts: ApiOptions): Api {
 
   const handler: RequestListener = (req, res) => {
     route(req, res).catch((e: unknown) => {
-      console.error('[team-api]', e instanceof Error ? e.message : e);
+      (opts.log ?? console.error)(`[team-api] ${e instanceof Error ? e.message : String(e)}`);
       if (!res.headersSent) send(res, 500, { error: 'internal' });
       else res.end();
     });

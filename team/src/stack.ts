@@ -48,6 +48,11 @@ export interface StackOptions {
   service?: TeamService;
   /** How long a sign-in's access token and NATS JWT live (15 minutes unless a test shortens it). */
   accessTtlMs?: number;
+  /**
+   * Where the server's own lines go (stderr unless given): the team service's (PostgreSQL waited for, a
+   * record skipped), the API's failed requests, an account push that failed. A test keeps them to check.
+   */
+  log?: (message: string) => void;
 }
 
 function tokenKey(dataDir: string): Buffer {
@@ -102,6 +107,7 @@ export async function startStack(dataDir: string, opts: StackOptions = {}): Prom
     let teams: TeamAccounts | undefined;
     const api = createApi({
       databaseUrl,
+      log: opts.log,
       tokenKey: tokenKey(dataDir),
       tls: where.tls,
       ...(opts.accessTtlMs !== undefined ? { accessTtlMs: opts.accessTtlMs } : {}),
@@ -125,6 +131,7 @@ export async function startStack(dataDir: string, opts: StackOptions = {}): Prom
       keys,
       sql: api.sql,
       service: opts.service ?? { ensureTeam, serveTeam },
+      log: opts.log,
       target: {
         servers: `${urlHost(ownHost)}:${natsPort}`,
         tls: where.tls ? ownTls(where.tls.cert, where.publicHost) : undefined,

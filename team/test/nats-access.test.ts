@@ -59,10 +59,15 @@ describe('NATS access: each team its own account, each desktop its own key and p
   const ids: Record<string, string> = {};
   const open: NatsConnection[] = [];
   const track = (nc: NatsConnection) => (open.push(nc), nc);
+  /** What the team server says, kept: the records these tests publish are not send records, and it says so. */
+  const logged: string[] = [];
+  const log = (m: string) => logged.push(m);
+  const skipped = (team: string, seq: number, subject: string) =>
+    `[team ${team}] SENDS #${seq} on ${subject} is not a send record: skipped`;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'team-nats-access-'));
-    stack = await startStack(dir);
+    stack = await startStack(dir, { log });
     ids.anna = (await createOperator(stack.api.sql, { login: 'anna', name: 'Anna', teamId: 'support', password: passwords.anna })).id;
     ids.boris = (await createOperator(stack.api.sql, { login: 'boris', name: 'Boris', teamId: 'support', password: passwords.boris })).id;
     ids.carl = (await createOperator(stack.api.sql, { login: 'carl', name: 'Carl', teamId: 'sales', password: passwords.carl })).id;
@@ -96,6 +101,7 @@ describe('NATS access: each team its own account, each desktop its own key and p
     const js = jetstream(nc);
     const own = await js.publish(subjects.send(ids.anna!, 's1'), '{}', { msgID: 's1@1:sent' });
     expect(own.stream).toBe(streams.sends);
+    await expect.poll(() => logged).toContain(skipped('support', 1, subjects.send(ids.anna!, 's1')));
     await expect(js.publish(subjects.send(ids.boris!, 's2'), '{}', { timeout: 1500 })).rejects.toThrow();
     expect(await messagesIn(service, subjects.send(ids.boris!, 's2'))).toBe(0);
     const claims = await new Kvm(nc).open(buckets.claims);
@@ -139,6 +145,7 @@ describe('NATS access: each team its own account, each desktop its own key and p
     for (let m = await consumer.next({ expires: 1000 }); m; m = await consumer.next({ expires: 1000 })) seen.push(m.subject);
     expect(seen).not.toContain(subjects.send(ids.carl!, 'c1'));
     expect(await messagesIn(sales, subjects.send(ids.carl!, 'c1'))).toBe(1);
+    await expect.poll(() => logged).toContain(skipped('sales', 1, subjects.send(ids.carl!, 'c1')));
   });
 
   it('a sign-in names the operator in the team’s operators bucket, and the team’s service answers the desktop', async () => {
@@ -247,6 +254,7 @@ describe('NATS access: each team its own account, each desktop its own key and p
       timeout: 10_000,
     });
     expect(ack.stream).toBe(streams.sends);
+    await expect.poll(() => logged, { timeout: 10_000 }).toContain(skipped('support', 2, subjects.send(ids.anna!, 's-after-kill')));
   });
 
   it('a restart of the whole stack keeps the keys: a JWT handed out before still connects, and sign-in still works', async () => {
@@ -254,13 +262,21 @@ describe('NATS access: each team its own account, each desktop its own key and p
     const teamKey = stack.keys.team('support').getPublicKey();
     await Promise.all(open.splice(0).map((nc) => nc.close().catch(() => {})));
     await stack.stop();
-    stack = await startStack(dir);
+    stack = await startStack(dir, { log });
     expect(stack.keys.team('support').getPublicKey()).toBe(teamKey);
     const nc = track(await connectDesktop({ ...answer, nats: { ...answer.nats, url: stack.natsUrl } }, key));
     const ack = await jetstream(nc).publish(subjects.send(ids.boris!, 'b-after-restart'), '{}', { msgID: 'b1', timeout: 10_000 });
     expect(ack.stream).toBe(streams.sends);
     const again = await signIn(stack, 'boris', passwords.boris);
     expect(decode(again.answer.nats.jwt).iss).toBe(teamKey);
+    // Across every test of this stack, the server said that much and nothing else.
+    await expect.poll(() => logged).toContain(skipped('support', 3, subjects.send(ids.boris!, 'b-after-restart')));
+    expect(logged).toEqual([
+      skipped('support', 1, subjects.send(ids.anna!, 's1')),
+      skipped('sales', 1, subjects.send(ids.carl!, 'c1')),
+      skipped('support', 2, subjects.send(ids.anna!, 's-after-kill')),
+      skipped('support', 3, subjects.send(ids.boris!, 'b-after-restart')),
+    ]);
   });
 });
 

@@ -6,13 +6,20 @@ import { connectTeamLink } from '../client/nats-link.ts';
 import { createOperator } from '../src/operators.ts';
 import { startStack, type Stack, type StackOptions } from '../src/stack.ts';
 
-/** A real team server on loopback with its own data directory: PostgreSQL, nats-server, the API. */
+/**
+ * A real team server on loopback with its own data directory: PostgreSQL, nats-server, the API. What the
+ * server says (its `log`) is kept in `logged` for the test to check, not printed.
+ */
 export async function testStack(
   opts: StackOptions = {},
-): Promise<Stack & { dispose(): Promise<void>; addOperator(login: string, name: string, teamId: string): Promise<string> }> {
+): Promise<
+  Stack & { logged: string[]; dispose(): Promise<void>; addOperator(login: string, name: string, teamId: string): Promise<string> }
+> {
   const dir = mkdtempSync(join(tmpdir(), 'team-stack-'));
-  const stack = await startStack(dir, opts);
+  const logged: string[] = [];
+  const stack = await startStack(dir, { log: (m) => logged.push(m), ...opts });
   return Object.assign(stack, {
+    logged,
     async addOperator(login: string, name: string, teamId: string) {
       const password = `pw-${login}-0123456789`;
       await createOperator(stack.api.sql, { login, name, teamId, password });

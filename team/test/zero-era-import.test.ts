@@ -347,5 +347,11 @@ describe('a desktop signing in to a team whose data the Zero-era build left in P
         (await call<{ kind: string; by: string }[]>(desk, 'team.conflicts')).some((c) => c.kind === 'team' && c.by === 'Old desktop'),
       'the old conflict in the view',
     );
+    // The team server says once what it imported, and nothing else.
+    expect(stack.logged).toEqual([
+      expect.stringMatching(
+        /^\[team legacy\] Zero-era data imported into NATS: sends 1 published, 0 there already, .*; templates 1 created, .*; conflicts 1 published, /,
+      ),
+    ]);
   });
 });

@@ -54,7 +54,10 @@ export async function openTeamAccounts(opts: {
   target: NatsClientTarget;
   sql: postgres.Sql;
   service: TeamService;
+  /** Where what goes wrong is said, one line each (stderr unless given). */
+  log?: (message: string) => void;
 }): Promise<TeamAccounts> {
+  const log = opts.log ?? ((message: string) => console.error(message));
   const sys = await connectAs(opts.target, await systemUser(opts.keys), 'team-server system');
   const teams = new Map<string, Promise<{ nc: NatsConnection; stop(): Promise<void> }>>();
   const ready = new Map<string, NatsConnection>();
@@ -86,7 +89,7 @@ export async function openTeamAccounts(opts: {
   const repush = (teamId: string) => {
     if (!teams.has(teamId)) return;
     pushAccount(teamId).catch((e: unknown) => {
-      console.error(`[team-nats] the account of team ${teamId} was not pushed again: ${e instanceof Error ? e.message : String(e)}`);
+      log(`[team-nats] the account of team ${teamId} was not pushed again: ${e instanceof Error ? e.message : String(e)}`);
     });
   };
   const listening = await opts.sql.listen(
@@ -102,7 +105,7 @@ export async function openTeamAccounts(opts: {
     const nc = await connectAs(opts.target, await serviceUser(opts.keys, teamId), `team-service ${teamId}`);
     try {
       await opts.service.ensureTeam(await jetstreamManager(nc));
-      const served = await opts.service.serveTeam(nc, { sql: opts.sql, teamId });
+      const served = await opts.service.serveTeam(nc, { sql: opts.sql, teamId, log: (m) => log(`[team ${teamId}] ${m}`) });
       return { nc, stop: () => served.stop() };
     } catch (e) {
       await nc.close();

@@ -9,6 +9,9 @@ import type postgres from 'postgres';
 export interface TeamService {
   /** Streams and buckets of a team's account; idempotent. */
   ensureTeam(jsm: JetStreamManager): Promise<void>;
-  /** Serves the team's requests on the service's own connection until stopped. */
-  serveTeam(nc: NatsConnection, deps: { sql: postgres.Sql; teamId: string }): Promise<{ stop(): Promise<void> }>;
+  /** Serves the team's requests on the service's own connection until stopped; says what went wrong to `log`. */
+  serveTeam(
+    nc: NatsConnection,
+    deps: { sql: postgres.Sql; teamId: string; log?: (message: string) => void },
+  ): Promise<{ stop(): Promise<void> }>;
 }
