@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import type { AccountView } from '../shared/accounts.ts';
 import type { OutgoingMessage } from '../shared/messages/index.ts';
@@ -31,14 +32,15 @@ const setupSchema = z.object({
 const commandSchema = z.discriminatedUnion('kind', [
   setupSchema,
   z.object({ kind: z.literal('send'), provider: z.enum(['greenapi', 'pachca']), i: z.number() }),
-  /** Desk: waits for its journal to empty and for the colleague's last record; colleague: stops publishing. */
+  /** Desk: waits for its journal to empty and for the colleague's last record (team off: at once); colleague: stops publishing. */
   z.object({ kind: z.literal('drained'), colleagueLast: z.string().optional() }),
 ]);
 export type DeskCommand = z.infer<typeof commandSchema>;
 
 export const deskReplySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ready') }),
-  z.object({ kind: z.literal('sent'), ms: z.number(), online: z.boolean() }),
+  /** uplinkMs: the time the uplink's journal writes took while this send was in flight (they run on its event loop). */
+  z.object({ kind: z.literal('sent'), ms: z.number(), online: z.boolean(), uplinkMs: z.number() }),
   z.object({
     kind: z.literal('drained'),
     /** Desk: its journal held nothing unsynced within the wait. */
@@ -48,6 +50,8 @@ export const deskReplySchema = z.discriminatedUnion('kind', [
     /** Colleague: how many records it published, and the last one's id. */
     published: z.number(),
     last: z.string().optional(),
+    /** The share of wall time this desk's event loop was busy from set-up to now. */
+    busy: z.number(),
   }),
   z.object({ kind: z.literal('error'), message: z.string() }),
 ]);
@@ -61,6 +65,32 @@ let accounts: { greenapi: string; pachca: string } | undefined;
 let chatBase = 0;
 let publisher: ReturnType<typeof setInterval> | undefined;
 let published = 0;
+let role: 'desk' | 'colleague' = 'desk';
+let sending = false;
+let uplinkMs = 0;
+let eluAtSetup: ReturnType<typeof performance.eventLoopUtilization> | undefined;
+
+/**
+ * Times the uplink's journal writes (one SQLite commit each, on the main thread) that run while one
+ * of this desk's sends is in flight: the part of the team's work that can land inside a send's time.
+ * The journal is the uplink's own; it is reached at run time, as the send-overhead figure wraps the history.
+ */
+function timeJournal(team: object) {
+  const journal: unknown = Reflect.get(team, 'journal');
+  if (typeof journal !== 'object' || journal === null) throw new Error('the uplink has no journal to time');
+  for (const name of ['noteAll', 'settleRows']) {
+    const original: unknown = Reflect.get(journal, name);
+    if (typeof original !== 'function') throw new Error(`the team journal has no ${name}`);
+    Reflect.set(journal, name, (...args: unknown[]): unknown => {
+      const t0 = performance.now();
+      try {
+        return Reflect.apply(original, journal, args);
+      } finally {
+        if (sending) uplinkMs += performance.now() - t0;
+      }
+    });
+  }
+}
 
 async function setup(cmd: z.infer<typeof setupSchema>) {
   const team = cmd.team
@@ -71,6 +101,7 @@ async function setup(cmd: z.infer<typeof setupSchema>) {
   host = made.host;
   dispose = made.dispose;
   chatBase = cmd.chatBase ?? 0;
+  role = cmd.role;
   const green = value<AccountView>(
     await host.dispatch('accounts.create', {
       name: 'WA',
@@ -96,7 +127,9 @@ async function setup(cmd: z.infer<typeof setupSchema>) {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-  if (cmd.role === 'colleague') startPublishing(cmd.rate ?? 20);
+  if (host.team) timeJournal(host.team);
+  if (cmd.role === 'colleague' && (cmd.rate ?? 20) > 0) startPublishing(cmd.rate ?? 20);
+  eluAtSetup = performance.eventLoopUtilization();
 }
 
 /** A colleague's sends as its desktop's uplink publishes them: one record each, at a steady pace. */
@@ -134,18 +167,28 @@ async function send(provider: 'greenapi' | 'pachca', i: number) {
       ? { provider: 'greenapi', recipientType: 'individual', to: '79001234567', text: 'Ваш заказ №42 отправлен' }
       : // Spread over many chats: Pachca's per-chat pace is not what is measured here.
         { provider: 'pachca', entityType: 'discussion', entityId: chatBase + (i % 2000), content: 'Ваш заказ №42 отправлен' };
+  uplinkMs = 0;
+  sending = true;
   const t0 = performance.now();
-  const r = await host.dispatch('sends.send', { accountId: accounts[provider], message });
+  const r = await host.dispatch('sends.send', { accountId: accounts[provider], message }).finally(() => (sending = false));
   const ms = performance.now() - t0;
   if (!r.ok || (r.value as { status: string }).status !== 'sent')
     throw new Error(`${provider} send did not go: ${JSON.stringify(r).slice(0, 300)}`);
-  reply({ kind: 'sent', ms, online: host.team?.status().online ?? false });
+  reply({ kind: 'sent', ms, online: host.team?.status().online ?? false, uplinkMs });
 }
 
 async function drained(colleagueLast: string | undefined) {
-  if (publisher) {
-    clearInterval(publisher);
-    reply({ kind: 'drained', journalEmpty: true, followed: true, published, last: `colleague-${process.pid}-${published - 1}` });
+  const busy = performance.eventLoopUtilization(eluAtSetup).utilization;
+  if (role === 'colleague') {
+    if (publisher) clearInterval(publisher);
+    reply({
+      kind: 'drained',
+      journalEmpty: true,
+      followed: true,
+      published,
+      ...(published > 0 ? { last: `colleague-${process.pid}-${published - 1}` } : {}),
+      busy,
+    });
     return;
   }
   const team = host?.team;
@@ -153,7 +196,7 @@ async function drained(colleagueLast: string | undefined) {
   const end = Date.now() + 30_000;
   const seen = () => team?.currentLink?.view().sends.some((s) => s.id === colleagueLast) ?? false;
   while (colleagueLast && !seen() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-  reply({ kind: 'drained', journalEmpty, followed: colleagueLast !== undefined && seen(), published: 0 });
+  reply({ kind: 'drained', journalEmpty, followed: colleagueLast === undefined || seen(), published: 0, busy });
 }
 
 process.on('message', (raw) => {

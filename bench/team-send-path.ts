@@ -33,6 +33,11 @@ export interface TeamSendPathReport {
   /** The colleague's last record reached the team-on desktop's view: it followed the traffic to the end. */
   colleagueFollowed: boolean;
   colleagueRate: number;
+  /** The team-on desktop's journal writes that ran while one of its sends was in flight, per send. */
+  uplinkInSend: Stats;
+  /** Share of the time each desktop's event loop was busy over the run (team off: the two desktops' mean). */
+  busyOn: number;
+  busyOff: number;
 }
 
 interface Desk {
@@ -80,7 +85,7 @@ function startDesk(name: string): Desk {
   };
 }
 
-async function sent(desk: Desk, cmd: DeskCommand): Promise<{ ms: number; online: boolean }> {
+async function sent(desk: Desk, cmd: DeskCommand): Promise<{ ms: number; online: boolean; uplinkMs: number }> {
   const r = await desk.ask(cmd);
   if (r.kind !== 'sent') throw new Error(`${desk.name}: expected a send, got ${r.kind}`);
   return r;
@@ -137,6 +142,7 @@ export async function benchTeamSendPath(sims: SimProcess, n: number, colleagueRa
 
     const results: SendPathResult[] = [];
     let offlineSends = 0;
+    const uplinkInSend: number[] = [];
     const warm = Math.min(200, n);
     const turns = [offA, on, offB];
     for (const provider of ['greenapi', 'pachca'] as const) {
@@ -146,7 +152,9 @@ export async function benchTeamSendPath(sims: SimProcess, n: number, colleagueRa
           const desk = turns[(i + k) % turns.length]!;
           const r = await sent(desk, { kind: 'send', provider, i });
           if (desk === on && !r.online) offlineSends++;
-          if (i >= warm) times.get(desk)!.push(r.ms);
+          if (i < warm) continue;
+          times.get(desk)!.push(r.ms);
+          if (desk === on) uplinkInSend.push(r.uplinkMs);
         }
       }
       const a = stats(times.get(offA)!);
@@ -163,6 +171,7 @@ export async function benchTeamSendPath(sims: SimProcess, n: number, colleagueRa
     if (published.kind !== 'drained') throw new Error('the colleague did not report what it published');
     const seen = await on.ask({ kind: 'drained', ...(published.last ? { colleagueLast: published.last } : {}) });
     if (seen.kind !== 'drained') throw new Error('the team-on desktop did not report its drain');
+    const busyOff = await Promise.all([offA, offB].map((d) => d.ask({ kind: 'drained' })));
     return {
       results,
       offlineSends,
@@ -170,6 +179,9 @@ export async function benchTeamSendPath(sims: SimProcess, n: number, colleagueRa
       colleaguePublished: published.published,
       colleagueFollowed: seen.followed,
       colleagueRate,
+      uplinkInSend: stats(uplinkInSend),
+      busyOn: seen.busy,
+      busyOff: busyOff.reduce((sum, r) => sum + (r.kind === 'drained' ? r.busy : NaN), 0) / busyOff.length,
     };
   } finally {
     await cleanUp();
@@ -208,13 +220,21 @@ export function teamSendPathRows(report: TeamSendPathReport, smoke: boolean, row
   const sends = report.results.reduce((n, r) => n + r.on.n, 0);
   row(
     `The team-on desktop in that run (${sends} measured sends; the colleague published ${report.colleaguePublished}): sends made while its team link was not live / its journal after the run / the colleague's last send in its team view`,
-    `${report.offlineSends} / ${report.journalEmpty ? 'empty' : 'not empty'} / ${report.colleagueFollowed ? 'seen' : 'not seen'}`,
+    `${report.offlineSends} / ${report.journalEmpty ? 'empty' : 'not empty'} / ${report.colleaguePublished === 0 ? 'none published' : report.colleagueFollowed ? 'seen' : 'not seen'}`,
     '0 / empty (every send reached the team server) / seen',
     report.offlineSends === 0 && report.journalEmpty && report.colleagueFollowed,
   );
+  const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
+  row(
+    `Where team mode's cost can show: the team-on desktop's journal writes while one of its sends was in flight (p95 ${fmt(report.uplinkInSend.p95)} ms; max ${fmt(report.uplinkInSend.max)} ms) / its event loop busy, team on vs off`,
+    `${fmt(report.uplinkInSend.p50)} ms p50 / ${pct(report.busyOn)} vs ${pct(report.busyOff)}`,
+    'report',
+    undefined,
+  );
 }
 
-// `node bench/team-send-path.ts [--smoke] [--sends=N]`: this figure alone, with simulators of its own.
+// `node bench/team-send-path.ts [--smoke] [--sends=N] [--colleague-rate=R]`: this figure alone, with simulators of its own
+// (a rate of 0 leaves the colleague signed in but silent: what the desktop's own uplink costs, without following anyone).
 if (import.meta.main) {
   const { startSimProcess } = await import('./sims.ts');
   const { fmt } = await import('./stats.ts');
@@ -227,7 +247,10 @@ if (import.meta.main) {
   const sims = await startSimProcess();
   try {
     const n = Number(process.argv.find((a) => a.startsWith('--sends='))?.slice('--sends='.length) ?? (smoke ? 30 : 1000));
-    const report = await benchTeamSendPath(sims, n, smoke ? 20 : fullLoadTeamRate);
+    const rate = Number(
+      process.argv.find((a) => a.startsWith('--colleague-rate='))?.slice('--colleague-rate='.length) ?? (smoke ? 20 : fullLoadTeamRate),
+    );
+    const report = await benchTeamSendPath(sims, n, rate);
     teamSendPathRows(
       report,
       smoke,
