@@ -25,13 +25,20 @@ export interface UplinkDeps {
   now(): number;
   /** Told when the team view, the connection or the journal changed. */
   changed(): void;
+  /** The pauses before the journal is pushed again after the server could not be reached (retryPausesMs unless told). */
+  retryPausesMs?: readonly number[];
 }
 
 export const claimTtlMs = 2 * 3_600_000;
 /** How far back a send by someone else makes the composer warn. */
 export const recentAnswerMs = 4 * 3_600_000;
 const presenceEveryMs = 30_000;
-const retryMs = 2_000;
+/**
+ * Pauses before a drain that could not reach the server is tried again: short at first, because a
+ * publish lost with a connection that is back at once should not wait; longer while the server stays
+ * away. The link becoming live again starts a drain at once whatever the pause.
+ */
+export const retryPausesMs: readonly number[] = [250, 500, 1_000, 2_000];
 /**
  * A send still on its way (queued, sending, waiting for the provider) mostly reaches its outcome
  * within a fraction of a second: its row waits that long in the journal, so the team server gets one
@@ -57,6 +64,8 @@ export class TeamUplink {
   private holdTimer: ReturnType<typeof setTimeout> | undefined;
   private beatTimer: ReturnType<typeof setInterval> | undefined;
   private wasOnline = false;
+  /** Drains in a row that could not reach the server: which retry pause comes next. */
+  private failedDrains = 0;
   /** When the team view was last known to be current: "as of" while offline. */
   private freshAt: number | undefined;
   private closed = false;
@@ -118,6 +127,7 @@ export class TeamUplink {
     if (online) this.freshAt = undefined;
     else if (this.wasOnline) this.freshAt = this.d.now();
     if (online && !this.wasOnline) {
+      this.failedDrains = 0;
       void this.link?.beat().catch(() => {});
       this.kick();
     }
@@ -195,10 +205,14 @@ export class TeamUplink {
       this.journal.settleRows(synced, refused);
       this.d.changed();
       if (unreachable) return this.retryLater();
+      this.failedDrains = 0;
     }
     for (;;) {
       const claims = this.journal.softClaims().slice(0, 100);
-      if (!claims.length) return;
+      if (!claims.length) {
+        this.failedDrains = 0;
+        return;
+      }
       const results = await Promise.all(
         claims.map((c) =>
           link.claim(c.chat, c.ttlMs, c.at).then(
@@ -229,10 +243,12 @@ export class TeamUplink {
 
   private retryLater() {
     if (this.retryTimer || this.closed) return;
+    const pauses = this.d.retryPausesMs ?? retryPausesMs;
+    const pause = pauses[Math.min(this.failedDrains++, pauses.length - 1)]!;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.kick();
-    }, retryMs);
+    }, pause);
     this.retryTimer.unref?.();
   }
 

@@ -61,6 +61,19 @@ interface Live {
   js: JetStreamClient;
   following: Following;
   presence?: Promise<KV>;
+  /** Settles when this connection is lost; a fresh one after each reconnect. */
+  lost: Loss;
+}
+
+interface Loss {
+  settled: Promise<'lost'>;
+  now(): void;
+}
+
+function loss(): Loss {
+  let now!: () => void;
+  const settled = new Promise<'lost'>((r) => (now = () => r('lost')));
+  return { settled, now };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -140,20 +153,26 @@ export function openNatsLink(session: LinkSession, opts: LinkOptions = {}): Team
   function attach(nc: NatsConnection, gen: number) {
     const js = jetstream(nc, { timeout: serverWaitMs });
     const following = followTeam(nc, jetstream(nc, { timeout: followWaitMs }), state, changed, log);
-    live = { nc, js, following };
+    const l: Live = { nc, js, following, lost: loss() };
+    live = l;
     connected = true;
     changed();
     void (async () => {
       for await (const s of nc.status()) {
-        if (s.type === 'disconnect') connected = false;
-        else if (s.type === 'reconnect') connected = true;
-        else if (s.type === 'error' && s.error instanceof PermissionViolationError && s.error.operation === 'publish') {
+        if (s.type === 'disconnect') {
+          connected = false;
+          l.lost.now();
+        } else if (s.type === 'reconnect') {
+          connected = true;
+          l.lost = loss();
+        } else if (s.type === 'error' && s.error instanceof PermissionViolationError && s.error.operation === 'publish') {
           for (const reject of refusedBy.get(s.error.subject) ?? []) reject(s.error);
         } else continue;
         changed();
       }
     })();
     void nc.closed().then(() => {
+      l.lost.now();
       following.stop();
       if (live?.nc !== nc) return;
       live = undefined;
@@ -169,6 +188,7 @@ export function openNatsLink(session: LinkSession, opts: LinkOptions = {}): Team
     const l = live;
     live = undefined;
     connected = false;
+    l?.lost.now();
     l?.following.stop();
     void l?.nc.close();
   }
@@ -185,8 +205,16 @@ export function openNatsLink(session: LinkSession, opts: LinkOptions = {}): Team
     waiting.add(refuse!);
     refusedBy.set(subject, waiting);
     try {
-      const out = await Promise.race([l.js.publish(subject, data, { msgID, timeout: serverWaitMs }).then(() => 'ok' as const), refused]);
+      // A publish on the wire when the connection goes has lost its answer with it: without the race it
+      // would wait out the whole 20 s, holding the journal's drain (and every row behind it) that long
+      // after the link is live again. Published again under the same message id, it is stored once.
+      const out = await Promise.race([
+        l.js.publish(subject, data, { msgID, timeout: serverWaitMs }).then(() => 'ok' as const),
+        refused,
+        l.lost.settled,
+      ]);
       if (out === 'ok') return { ok: true };
+      if (out === 'lost') return { ok: false, retry: true, reason: 'unreachable' };
       return { ok: false, retry: false, reason: `refused: ${out.message}` };
     } catch {
       // No answer in time, no connection, no stream: the journal keeps it and tries again.
@@ -211,9 +239,13 @@ export function openNatsLink(session: LinkSession, opts: LinkOptions = {}): Team
         if (first) return 'unreachable';
       } else {
         try {
-          const m = await l.nc.request(subjects.service(me, method), payload, {
-            timeout: Math.max(1, Math.min(attemptMs, until - Date.now())),
-          });
+          // A request on the wire when the connection goes is asked again once it is back, not after its whole attempt.
+          const m = await Promise.race([
+            l.nc.request(subjects.service(me, method), payload, {
+              timeout: Math.max(1, Math.min(attemptMs, until - Date.now())),
+            }),
+            l.lost.settled.then(() => Promise.reject(new Error('connection lost'))),
+          ]);
           const parsed = answer.safeParse(parsedJson(m.data));
           if (parsed.success) return parsed.data;
           // The service could not serve it (or answered something this desktop cannot read): kept for later.

@@ -42,6 +42,10 @@ export async function plainNats(storeDir: string) {
   await start();
   return {
     url,
+    /** The running nats-server's pid (a test freezes it with SIGSTOP). */
+    get pid() {
+      return child?.pid;
+    },
     /** A client that keeps reconnecting for as long as the test runs. */
     connect: (): Promise<NatsConnection> => connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 200 }),
     async restart(signal: NodeJS.Signals = 'SIGTERM', downMs = 0) {
