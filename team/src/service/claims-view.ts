@@ -11,12 +11,14 @@ const valueOf = (e: KvEntry): ClaimValue | undefined => {
 /** One change of a chat's claim: from `at` (the server's time of the write) on, `value` holds it, or no one. */
 interface Change {
   at: number;
+  revision: number;
   value: ClaimValue | undefined;
 }
 
 /** As long as the bucket keeps a change (its values' age limit and history, ensure.ts). */
 const keepMs = 25 * 3_600_000;
 const keepChanges = 64;
+const sweepEveryMs = 10 * 60_000;
 
 /**
  * Who held a chat at a moment, from its changes in order. The change in force then decides: a claim
@@ -76,9 +78,10 @@ export async function watchClaims(claims: KV): Promise<ClaimsView> {
   void (async () => {
     for await (const e of watch) {
       const value = valueOf(e);
-      const at = e.created.getTime();
       const changes = chats.get(e.key) ?? [];
-      changes.push({ at, value });
+      // A watch started again after a reconnect may hand over a change it had delivered: kept once, in order.
+      if ((changes.at(-1)?.revision ?? 0) >= e.revision) continue;
+      changes.push({ at: e.created.getTime(), revision: e.revision, value });
       keep(changes, Date.now());
       chats.set(e.key, changes);
       for (const l of listeners) l.change(e.key, value);
@@ -87,9 +90,20 @@ export async function watchClaims(claims: KV): Promise<ClaimsView> {
     // Ended (stopped, or the connection closed): no longer followed, so the bucket is asked again.
     ended = true;
   })();
+  // The bucket lets a value go 25 hours after its last write without a word to its watchers (a claim
+  // lives 24 at most): a chat whose last change is that old goes from here and from the copies too.
+  const sweep = setInterval(() => {
+    const old = Date.now() - keepMs;
+    for (const [key, changes] of chats)
+      if (changes.at(-1)!.at < old) {
+        chats.delete(key);
+        if (changes.at(-1)!.value) for (const l of listeners) l.change(key, undefined);
+      }
+  }, sweepEveryMs);
+  sweep.unref();
   const fromBucket = async (key: string): Promise<Change[]> => {
     const changes: Change[] = [];
-    for await (const e of await claims.history({ key })) changes.push({ at: e.created.getTime(), value: valueOf(e) });
+    for await (const e of await claims.history({ key })) changes.push({ at: e.created.getTime(), revision: e.revision, value: valueOf(e) });
     return changes;
   };
   return {
@@ -104,6 +118,9 @@ export async function watchClaims(claims: KV): Promise<ClaimsView> {
       for (const [key, changes] of chats) listener.change(key, changes.at(-1)?.value);
       if (caughtUp) listener.caughtUp();
     },
-    stop: () => watch.stop(),
+    stop() {
+      clearInterval(sweep);
+      watch.stop();
+    },
   };
 }
