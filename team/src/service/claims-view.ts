@@ -16,9 +16,8 @@ interface Change {
 }
 
 /** As long as the bucket keeps a change (its values' age limit and history, ensure.ts). */
-const keepMs = 25 * 3_600_000;
+const keeping = { keepMs: 25 * 3_600_000, sweepEveryMs: 10 * 60_000 };
 const keepChanges = 64;
-const sweepEveryMs = 10 * 60_000;
 
 /**
  * Who held a chat at a moment, from its changes in order. The change in force then decides: a claim
@@ -37,8 +36,8 @@ export function holderAt(changes: readonly Change[], at: number): ClaimValue | u
   return v;
 }
 
-function keep(changes: Change[], now: number): void {
-  while (changes.length > keepChanges || (changes.length > 1 && changes[0]!.at < now - keepMs)) changes.shift();
+function keep(changes: Change[], oldest: number): void {
+  while (changes.length > keepChanges || (changes.length > 1 && changes[0]!.at < oldest)) changes.shift();
 }
 
 export interface ClaimsView {
@@ -59,7 +58,8 @@ export interface ClaimsView {
  * send. Until the watch has delivered the bucket's history it is waited for (10 s at most); once the
  * watch has ended, the bucket's history of the chat is read instead.
  */
-export async function watchClaims(claims: KV): Promise<ClaimsView> {
+export async function watchClaims(claims: KV, opts: typeof keeping = keeping): Promise<ClaimsView> {
+  const { keepMs, sweepEveryMs } = opts;
   const chats = new Map<string, Change[]>();
   const listeners: Parameters<ClaimsView['onChange']>[0][] = [];
   let caughtUp = false;
@@ -82,7 +82,7 @@ export async function watchClaims(claims: KV): Promise<ClaimsView> {
       // A watch started again after a reconnect may hand over a change it had delivered: kept once, in order.
       if ((changes.at(-1)?.revision ?? 0) >= e.revision) continue;
       changes.push({ at: e.created.getTime(), revision: e.revision, value });
-      keep(changes, Date.now());
+      keep(changes, Date.now() - keepMs);
       chats.set(e.key, changes);
       for (const l of listeners) l.change(e.key, value);
       if (e.delta === 0 || e.isUpdate) reachCaughtUp();
