@@ -19,6 +19,24 @@ export interface NatsLinkOptions {
   log?: (message: string) => void;
 }
 
+/**
+ * The pause between attempts to reconnect: nats-server started again by its supervisor listens within
+ * 1–3 s, so for the first 10 s of an outage the link tries every 250–500 ms (a fixed 1 s made every
+ * desktop wait up to a second more, and all of them arrive in the same instant); after that every
+ * 1–1.25 s. The random part spreads the desktops' arrivals.
+ */
+export function reconnectPause(now: () => number = Date.now, random: () => number = Math.random): () => number {
+  let outageFrom = 0;
+  let askedAt = Number.NEGATIVE_INFINITY;
+  return () => {
+    const t = now();
+    // The client asks again while it waits between attempts: a gap this long means a new outage.
+    if (t - askedAt > 5_000) outageFrom = t;
+    askedAt = t;
+    return (t - outageFrom < 10_000 ? 250 : 1_000) + Math.floor(random() * 250);
+  };
+}
+
 /** A refresh this long before the access token expires; retried every few seconds while it fails. */
 const refreshAheadMs = 60_000;
 const refreshRetryMs = 5_000;
@@ -86,7 +104,7 @@ async function connectOverNats(server: string, credentials: Credentials, opts: N
             () => seed,
           ),
           maxReconnectAttempts: -1,
-          reconnectTimeWait: 1_000,
+          reconnectDelayHandler: reconnectPause(),
           // A JWT refused at a reconnect (expired while the refresh was failing) is not the end: the next one is fresh.
           ignoreAuthErrorAbort: true,
           // A dead peer (a link that stopped passing bytes, no FIN, no RST) is noticed in 6–8 s, not the default
