@@ -108,7 +108,10 @@ async function answer(c: Call): Promise<ResultOf<Method>> {
 
 let stopping: Promise<void> | undefined;
 function stop(code: number) {
-  stopping ??= Promise.all(all().map((d) => d.uplink.close().catch(() => {}))).then(() => process.exit(code));
+  if (stopping) return;
+  // A close that hangs (a connection stuck on a dead peer) must not keep the worker past its coordinator.
+  setTimeout(() => process.exit(code), 10_000).unref();
+  stopping = Promise.all(all().map((d) => d.uplink.close().catch(() => {}))).then(() => process.exit(code));
 }
 
 process.on('message', (raw) => {
