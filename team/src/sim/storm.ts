@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import postgres from 'postgres';
 import type { AccountView } from '../../../shared/accounts.ts';
 import type { SendSummary } from '../../../shared/sends.ts';
@@ -49,6 +50,8 @@ export interface StormRound {
   liveToDrained: { p50: number; max: number };
   /** Sends committed in [kill, caught up]: commit → held by every desktop's view. */
   seenEverywhere: { samples: number; p50: number; p99: number; max: number };
+  /** How late the desktops' shared event loop ran its callbacks from the kill until every view caught up (p99, max). */
+  loopDelay: { p99: number; max: number };
   /** Sends the journals held unsynced when nats-server was back, over all desktops. */
   backlog: number;
   /** What the links logged during the round, by kind. */
@@ -253,7 +256,9 @@ export async function runStorm(opts: StormOptions): Promise<StormResults> {
     const rounds: StormRound[] = [];
     for (let r = 0; r < opts.rounds; r++) {
       linkLog.clear();
-      watchFrom = Date.now() - 10_000;
+      watchFrom = Date.now() - 3_000;
+      const loop = monitorEventLoopDelay({ resolution: 10 });
+      loop.enable();
       const pid = server.natsPid();
       const t = Date.now();
       process.kill(pid, 'SIGKILL');
@@ -283,6 +288,7 @@ export async function runStorm(opts: StormOptions): Promise<StormResults> {
         if (caughtUpAt && liveAt.every(Boolean) && drainedAt.every(Boolean)) break;
         await sleep(10);
       }
+      loop.disable();
       const miss = (x: number) => (x ? x - t : Number.NaN);
       const roundEnd = caughtUpAt || Date.now();
       // The sends of the round's last moments are given the quiet time to reach every view before the lags are read.
@@ -302,6 +308,7 @@ export async function runStorm(opts: StormOptions): Promise<StormResults> {
         caughtUpMs: miss(caughtUpAt),
         liveToDrained: { p50: pct(gaps, 50), max: gaps.at(-1) ?? Number.NaN },
         seenEverywhere: { samples: lags.length, p50: pct(lags, 50), p99: pct(lags, 99), max: lags.at(-1) ?? Number.NaN },
+        loopDelay: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
         backlog,
         linkLog: Object.fromEntries(linkLog),
       };
@@ -324,7 +331,8 @@ export function roundLine(k: number, r: StormRound): string {
   return (
     `round ${k}: back ${ms(r.backMs)} ms, live ${ms(r.firstLiveMs)}–${ms(r.allLiveMs)} ms, drained ${ms(r.drainedMs)} ms, ` +
     `caught up ${ms(r.caughtUpMs)} ms (backlog ${r.backlog}; live→drained p50 ${ms(r.liveToDrained.p50)} / max ${ms(r.liveToDrained.max)} ms; ` +
-    `seen everywhere p50 ${ms(r.seenEverywhere.p50)} / p99 ${ms(r.seenEverywhere.p99)} / max ${ms(r.seenEverywhere.max)} ms of ${r.seenEverywhere.samples})`
+    `seen everywhere p50 ${ms(r.seenEverywhere.p50)} / p99 ${ms(r.seenEverywhere.p99)} / max ${ms(r.seenEverywhere.max)} ms of ${r.seenEverywhere.samples}; ` +
+    `desktops' loop late p99 ${ms(r.loopDelay.p99)} / max ${ms(r.loopDelay.max)} ms)`
   );
 }
 
@@ -345,6 +353,7 @@ export function stormReport(res: StormResults): string {
   figure('every journal drained', (r) => r.drainedMs);
   figure('every follower caught up', (r) => r.caughtUpMs);
   figure('seen everywhere p99', (r) => r.seenEverywhere.p99);
+  figure("desktops' loop late max", (r) => r.loopDelay.max);
   const logs = new Map<string, number>();
   for (const r of rounds) for (const [k, v] of Object.entries(r.linkLog)) logs.set(k, (logs.get(k) ?? 0) + v);
   if (logs.size) {
