@@ -1,8 +1,9 @@
 import { createUser } from '@nats-io/nkeys';
-import { connect, jwtAuthenticator } from '@nats-io/transport-node';
+import { connect } from '@nats-io/transport-node';
 import type { TeamLink, TeamLinkFactory } from '../../electron/team/link.ts';
 import { desktopInbox } from '../protocol/subjects.ts';
 import { openNatsLink } from './link-core.ts';
+import { nonceSigner } from './nonce-signer.ts';
 import { signIn, type Credentials, type Session } from './sign-in.ts';
 
 /**
@@ -50,8 +51,8 @@ export const connectTeamLink: TeamLinkFactory = natsLinkFactory();
 async function connectOverNats(server: string, credentials: Credentials, opts: NatsLinkOptions): Promise<TeamLink> {
   const key = createUser();
   const natsKey = key.getPublicKey();
-  const seed = key.getSeed();
   let session: Session = await signIn(server, credentials, natsKey);
+  const authenticator = nonceSigner(() => session.nats.jwt, key);
   let closed = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let refreshing: Promise<void> | undefined;
@@ -99,10 +100,7 @@ async function connectOverNats(server: string, credentials: Credentials, opts: N
           name: `operator-console ${session.operator.id}`,
           // The only inbox its JWT may subscribe to (permissions.ts): replies, consumer and watch deliveries come there.
           inboxPrefix: desktopInbox(session.operator.id),
-          authenticator: jwtAuthenticator(
-            () => session.nats.jwt,
-            () => seed,
-          ),
+          authenticator,
           maxReconnectAttempts: -1,
           reconnectDelayHandler: reconnectPause(),
           // A JWT refused at a reconnect (expired while the refresh was failing) is not the end: the next one is fresh.
