@@ -152,7 +152,9 @@ export function openNatsLink(session: LinkSession, opts: LinkOptions = {}): Team
 
   function attach(nc: NatsConnection, gen: number) {
     const js = jetstream(nc, { timeout: serverWaitMs });
-    const following = followTeam(nc, jetstream(nc, { timeout: followWaitMs }), state, changed, log);
+    // No API check (an account info request) before each bucket is opened: four of them per reconnect
+    // of every desktop, all at once after nats-server's restart, and a bucket that is not there fails its watch anyway.
+    const following = followTeam(nc, jetstream(nc, { timeout: followWaitMs, checkAPI: false }), state, changed, log);
     const l: Live = { nc, js, following, lost: loss() };
     live = l;
     connected = true;
