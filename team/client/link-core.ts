@@ -61,19 +61,28 @@ interface Live {
   js: JetStreamClient;
   following: Following;
   presence?: Promise<KV>;
-  /** Settles when this connection is lost; a fresh one after each reconnect. */
-  lost: Loss;
+  /** Between a disconnect and the reconnect (or for good once closed). */
+  down: boolean;
+  /** Told when the connection is lost: the writes waiting for an answer on it. */
+  onLost: Set<() => void>;
 }
 
-interface Loss {
-  settled: Promise<'lost'>;
-  now(): void;
+function lose(l: Live) {
+  l.down = true;
+  for (const tell of l.onLost) tell();
+  l.onLost.clear();
 }
 
-function loss(): Loss {
-  let now!: () => void;
-  const settled = new Promise<'lost'>((r) => (now = () => r('lost')));
-  return { settled, now };
+/**
+ * Settles with 'lost' if the connection is lost before `done()`; `done()` forgets it, so a connection
+ * that lives for days does not keep one waiter per write it ever made.
+ */
+function untilLost(l: Live): { settled: Promise<'lost'>; done(): void } {
+  let tell!: () => void;
+  const settled = new Promise<'lost'>((r) => (tell = () => r('lost')));
+  if (l.down) tell();
+  else l.onLost.add(tell);
+  return { settled, done: () => void l.onLost.delete(tell) };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -155,7 +164,7 @@ export function openNatsLink(session: LinkSession, opts: LinkOptions = {}): Team
     // No API check (an account info request) before each bucket is opened: four of them per reconnect
     // of every desktop, all at once after nats-server's restart, and a bucket that is not there fails its watch anyway.
     const following = followTeam(nc, jetstream(nc, { timeout: followWaitMs, checkAPI: false }), state, changed, log);
-    const l: Live = { nc, js, following, lost: loss() };
+    const l: Live = { nc, js, following, down: false, onLost: new Set() };
     live = l;
     connected = true;
     changed();
@@ -163,10 +172,10 @@ export function openNatsLink(session: LinkSession, opts: LinkOptions = {}): Team
       for await (const s of nc.status()) {
         if (s.type === 'disconnect') {
           connected = false;
-          l.lost.now();
+          lose(l);
         } else if (s.type === 'reconnect') {
           connected = true;
-          l.lost = loss();
+          l.down = false;
         } else if (s.type === 'error' && s.error instanceof PermissionViolationError && s.error.operation === 'publish') {
           for (const reject of refusedBy.get(s.error.subject) ?? []) reject(s.error);
         } else continue;
@@ -174,7 +183,7 @@ export function openNatsLink(session: LinkSession, opts: LinkOptions = {}): Team
       }
     })();
     void nc.closed().then(() => {
-      l.lost.now();
+      lose(l);
       following.stop();
       if (live?.nc !== nc) return;
       live = undefined;
@@ -190,7 +199,7 @@ export function openNatsLink(session: LinkSession, opts: LinkOptions = {}): Team
     const l = live;
     live = undefined;
     connected = false;
-    l?.lost.now();
+    if (l) lose(l);
     l?.following.stop();
     void l?.nc.close();
   }
@@ -206,6 +215,7 @@ export function openNatsLink(session: LinkSession, opts: LinkOptions = {}): Team
     const waiting = refusedBy.get(subject) ?? new Set();
     waiting.add(refuse!);
     refusedBy.set(subject, waiting);
+    const lost = untilLost(l);
     try {
       // A publish on the wire when the connection goes has lost its answer with it: without the race it
       // would wait out the whole 20 s, holding the journal's drain (and every row behind it) that long
@@ -213,7 +223,7 @@ export function openNatsLink(session: LinkSession, opts: LinkOptions = {}): Team
       const out = await Promise.race([
         l.js.publish(subject, data, { msgID, timeout: serverWaitMs }).then(() => 'ok' as const),
         refused,
-        l.lost.settled,
+        lost.settled,
       ]);
       if (out === 'ok') return { ok: true };
       if (out === 'lost') return { ok: false, retry: true, reason: 'unreachable' };
@@ -222,6 +232,7 @@ export function openNatsLink(session: LinkSession, opts: LinkOptions = {}): Team
       // No answer in time, no connection, no stream: the journal keeps it and tries again.
       return { ok: false, retry: true, reason: 'unreachable' };
     } finally {
+      lost.done();
       waiting.delete(refuse!);
       if (!waiting.size) refusedBy.delete(subject);
     }
@@ -240,13 +251,14 @@ export function openNatsLink(session: LinkSession, opts: LinkOptions = {}): Team
       if (!l) {
         if (first) return 'unreachable';
       } else {
+        const lost = untilLost(l);
         try {
           // A request on the wire when the connection goes is asked again once it is back, not after its whole attempt.
           const m = await Promise.race([
             l.nc.request(subjects.service(me, method), payload, {
               timeout: Math.max(1, Math.min(attemptMs, until - Date.now())),
             }),
-            l.lost.settled.then(() => Promise.reject(new Error('connection lost'))),
+            lost.settled.then(() => Promise.reject(new Error('connection lost'))),
           ]);
           const parsed = answer.safeParse(parsedJson(m.data));
           if (parsed.success) return parsed.data;
@@ -255,6 +267,8 @@ export function openNatsLink(session: LinkSession, opts: LinkOptions = {}): Team
           return 'unreachable';
         } catch {
           // Asked again below while the wait lasts.
+        } finally {
+          lost.done();
         }
       }
       if (Date.now() + 250 >= until) return 'unreachable';
