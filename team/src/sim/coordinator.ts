@@ -36,6 +36,8 @@ const coordinatorName = 'simulation coordinator (fault relay, plan)';
 export async function runSim(opts: SimOptions): Promise<SimResults> {
   const log = opts.log ?? (() => {});
   const t0 = Date.now();
+  // Before anything of the run starts: what else the machine was doing (the run's own processes load it too).
+  const loadBefore = loadavg();
   const root = mkdtempSync(join(tmpdir(), 'team-sim-'));
   // PostgreSQL runs as its own user when we are root: it must be able to walk to its directory.
   chmodSync(root, 0o755);
@@ -318,6 +320,7 @@ export async function runSim(opts: SimOptions): Promise<SimResults> {
       components: stats,
       wallSeconds: (Date.now() - t0) / 1000,
       loadAverage: loadavg(),
+      loadAverageBefore: loadBefore,
     };
   } finally {
     await stopAll();

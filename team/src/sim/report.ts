@@ -2,6 +2,7 @@ import type { LoopDelay, SimResults } from './results.ts';
 
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 const delay = (d: LoopDelay) => `${d.p50.toFixed(0)} / ${d.p99.toFixed(0)} / ${d.max.toFixed(0)} ms`;
+const load = (l: readonly number[]) => l.map((x) => x.toFixed(1)).join(' / ');
 const ms = (n: number) => (Number.isFinite(n) ? `${Math.round(n)} ms` : 'did not drain');
 
 /** bench/team-results.md: the figures against the issue's targets, and what was and was not simulated. */
@@ -10,8 +11,8 @@ export function reportOf(r: SimResults, when: Date): string {
   const pass = (ok: boolean) => (ok ? 'met' : '**missed**');
   return `# Team simulation results
 
-Written by \`npm run team:sim\` on ${when.toISOString()} (wall ${r.wallSeconds.toFixed(0)} s; load average at the end
-${r.loadAverage.map((l) => l.toFixed(1)).join(' / ')} on a 2-core machine shared with other work).
+Written by \`npm run team:sim\` on ${when.toISOString()} (wall ${r.wallSeconds.toFixed(0)} s) on a 2-core machine; load average
+before the run ${load(r.loadAverageBefore)} (the machine's other work), at its end ${load(r.loadAverage)} (the run's own processes included).
 
 Load: ${o.operators} operators × ${Math.round(o.sendsPerDay / o.operators)} sends a day (${o.sendsPerDay} in all), one day compressed into
 ${o.minutes} min; ${o.chats} chats, a fifth of the traffic on ten hot ones; each answer claims the chat first and

@@ -87,7 +87,10 @@ export interface SimResults {
   events: string[];
   components: Record<string, ComponentStats>;
   wallSeconds: number;
+  /** At the end of the run (its own processes included). */
   loadAverage: number[];
+  /** Before the run started anything: the machine's other work. */
+  loadAverageBefore: number[];
 }
 
 export interface Restart {
