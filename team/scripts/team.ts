@@ -104,6 +104,13 @@ if (command === 'add-operator') {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // A crash still stops what this process started: without this, Node exits at once and nats-server and
+  // PostgreSQL run on without their API, holding their ports and data directory until someone kills them.
+  process.on('uncaughtException', (e) => {
+    console.error('The team server failed and stops:', e);
+    setTimeout(() => process.exit(1), 30_000).unref();
+    void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
+  });
   if (process.env.TEAM_STOP_WITH_PARENT === '1') {
     process.stdin.on('end', stop).on('error', stop);
     process.stdin.resume();
