@@ -1,9 +1,9 @@
+import { memorySettings, teamPachcaAccount as account } from '../testing/team-account.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountView } from '../../shared/accounts.ts';
 import type { SendSummary } from '../../shared/sends.ts';
 import { keyedSecretBox } from '../vault/secret-box.ts';
 import { teamSendRowSchema } from './rows.ts';
@@ -15,18 +15,6 @@ import { onItsWayWindowMs, TeamUplink } from './uplink.ts';
  * it made team mode's sends slower (bench/team-send-path.ts). No team server is needed for this: the
  * journal is written whether or not the desktop is connected.
  */
-const account: AccountView = {
-  id: 'a1',
-  name: 'Pachca',
-  provider: 'pachca',
-  baseUrl: 'https://api.pachca.com/api/shared/v1',
-  settings: { provider: 'pachca', isBot: true },
-  secretState: { token: { set: true, mask: '••••' } },
-  isDefault: true,
-  sandbox: false,
-  plaintextSecrets: false,
-  createdAt: 0,
-};
 
 const summary = (id: string, status: SendSummary['status'], at: number): SendSummary => ({
   id,
@@ -63,12 +51,11 @@ describe('the team journal and a send on its way', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'uplink-journal-'));
     history.clear();
-    const settings = new Map<string, unknown>();
     uplink = new TeamUplink({
       journalFile: join(dir, 'team.sqlite'),
       summaryOf: (id) => history.get(id),
       accountOf: () => account,
-      settings: { get: (k) => settings.get(k), set: (k, v) => void settings.set(k, v) },
+      settings: memorySettings(),
       secretBox: keyedSecretBox(),
       factory: () => Promise.reject(new Error('not signed in in this test')),
       now: () => Date.now(),

@@ -1,8 +1,8 @@
+import { teamPachcaAccount as account } from '../../electron/testing/team-account.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountView } from '../../shared/accounts.ts';
 import type { SendSummary } from '../../shared/sends.ts';
 import type { PushResult, TeamLink } from '../../electron/team/link.ts';
 import { TeamUplink } from '../../electron/team/uplink.ts';
@@ -12,19 +12,6 @@ import { streams } from '../protocol/subjects.ts';
 import { plainNats, until } from './plain-nats.ts';
 import { plainTeam } from './plain-team.ts';
 import { sendRow } from './send-row.ts';
-
-const account: AccountView = {
-  id: 'a_pachca',
-  name: 'Pachca',
-  provider: 'pachca',
-  baseUrl: 'https://api.pachca.com/api/shared/v1',
-  settings: { provider: 'pachca', isBot: true },
-  secretState: { token: { set: true, mask: '••••' } },
-  isDefault: true,
-  sandbox: false,
-  plaintextSecrets: false,
-  createdAt: 0,
-};
 
 /**
  * nats-server killed while a desktop's publish is on the wire: the server is frozen (SIGSTOP) so the

@@ -1,6 +1,6 @@
+import { memorySettings, teamPachcaAccount } from '../../../electron/testing/team-account.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AccountView } from '../../../shared/accounts.ts';
 import type { SendSummary } from '../../../shared/sends.ts';
 import { TeamUplink } from '../../../electron/team/uplink.ts';
 import { keyedSecretBox } from '../../../electron/vault/secret-box.ts';
@@ -22,23 +22,7 @@ export interface Desk {
   summaries: Map<string, SendSummary>;
 }
 
-export const teamAccount: AccountView = {
-  id: 'a_team_pachca',
-  name: 'Pachca',
-  provider: 'pachca',
-  baseUrl: 'https://api.pachca.com/api/shared/v1',
-  settings: { provider: 'pachca', isBot: true },
-  secretState: { token: { set: true, mask: '••••' } },
-  isDefault: true,
-  sandbox: false,
-  plaintextSecrets: false,
-  createdAt: 0,
-};
-
-function memorySettings() {
-  const m = new Map<string, unknown>();
-  return { get: (k: string) => m.get(k), set: (k: string, v: unknown) => void m.set(k, v) };
-}
+export const teamAccount = teamPachcaAccount;
 
 export const stateOf = (d: Desk): DeskState => ({
   i: d.i,

@@ -1,10 +1,10 @@
+import { memorySettings, teamPachcaAccount as account } from '../../../electron/testing/team-account.ts';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import postgres from 'postgres';
-import type { AccountView } from '../../../shared/accounts.ts';
 import type { SendSummary } from '../../../shared/sends.ts';
 import { TeamUplink } from '../../../electron/team/uplink.ts';
 import { keyedSecretBox } from '../../../electron/vault/secret-box.ts';
@@ -66,24 +66,6 @@ export interface StormResults {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const pct = (sorted: readonly number[], p: number): number =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : Number.NaN;
-
-const account: AccountView = {
-  id: 'a_team_pachca',
-  name: 'Pachca',
-  provider: 'pachca',
-  baseUrl: 'https://api.pachca.com/api/shared/v1',
-  settings: { provider: 'pachca', isBot: true },
-  secretState: { token: { set: true, mask: '••••' } },
-  isDefault: true,
-  sandbox: false,
-  plaintextSecrets: false,
-  createdAt: 0,
-};
-
-function memorySettings() {
-  const m = new Map<string, unknown>();
-  return { get: (k: string) => m.get(k), set: (k: string, v: unknown) => void m.set(k, v) };
-}
 
 /** A log line without its ids and numbers, so lines of one kind count together. */
 const kindOf = (line: string) =>
