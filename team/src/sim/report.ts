@@ -12,7 +12,7 @@ export function reportOf(r: SimResults, when: Date): string {
   return `# Team simulation results
 
 Written by \`npm run team:sim\` on ${when.toISOString()} (wall ${r.wallSeconds.toFixed(0)} s) on a 2-core machine; load average
-before the run ${load(r.loadAverageBefore)} (the machine's other work), at its end ${load(r.loadAverage)} (the run's own processes included).
+before the run ${load(r.loadAverageBefore)} (what ran in the minutes before it), at its end ${load(r.loadAverage)} (the run's own processes included).
 
 Load: ${o.operators} operators × ${Math.round(o.sendsPerDay / o.operators)} sends a day (${o.sendsPerDay} in all), one day compressed into
 ${o.minutes} min; ${o.chats} chats, a fifth of the traffic on ten hot ones; each answer claims the chat first and

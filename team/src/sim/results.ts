@@ -89,7 +89,7 @@ export interface SimResults {
   wallSeconds: number;
   /** At the end of the run (its own processes included). */
   loadAverage: number[];
-  /** Before the run started anything: the machine's other work. */
+  /** Before the run started anything: what the machine ran in the minutes before (a run just ended shows here too). */
   loadAverageBefore: number[];
 }
 
