@@ -1,5 +1,5 @@
+import { sendingSummary } from '../../../electron/testing/team-account.ts';
 import { randomUUID } from 'node:crypto';
-import type { SendSummary } from '../../../shared/sends.ts';
 import { chatKeyOf, teamIdentityOf } from '../../../electron/team/identity.ts';
 import { teamAccount, type Desk } from './desktop.ts';
 import type { Drain } from './results.ts';
@@ -73,20 +73,8 @@ export async function operator(d: Desk, day: Day, tally: Tally): Promise<void> {
     else tally.claims.granted++;
     const id = `s_${d.i}_${n++}_${randomUUID().slice(0, 8)}`;
     const now = Date.now();
-    const summary: SendSummary = {
-      id,
-      provider: 'pachca',
-      accountId: teamAccount.id,
-      accountName: teamAccount.name,
-      sandbox: false,
-      status: 'sending',
-      recipient,
-      to: { kind: 'chat', id: recipient },
-      preview: { kind: 'text', text: `Ответ ${n} от оператора ${d.i + 1}` },
-      createdAt: now,
-      updatedAt: now,
-      attemptCount: 1,
-    };
+    const summary = sendingSummary({ id, recipient, text: `Ответ ${n} от оператора ${d.i + 1}`, at: now });
+
     d.summaries.set(id, summary);
     tally.made.push({ id, i: d.i });
     d.uplink.noteChanged([id]);

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
 import { natsPaths } from '../nats/server-config.ts';
+import { startServer } from './team-server.ts';
 
 /**
  * The team server for the storm measurement: `scripts/team.ts start` in its own process (as the
@@ -19,36 +20,19 @@ export interface StormServer {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The simulation's way of starting the server, with the pid of nats-server to kill beside it. */
 export async function startStormServer(dataDir: string): Promise<StormServer> {
-  // stdin a pipe from this process: when this process dies, the server stops itself and what it started.
-  const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'scripts', 'team.ts'), 'start'], {
-    env: { ...process.env, TEAM_DATA_DIR: dataDir, TEAM_STOP_WITH_PARENT: '1' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
-  const until = Date.now() + 300_000;
-  while (!/API \+ sign-in : (\S+)/.test(out)) {
-    if (child.exitCode !== null) throw new Error(`the team server exited:\n${out}`);
-    if (Date.now() > until) throw new Error(`the team server did not start:\n${out}`);
-    await sleep(100);
-  }
-  const apiUrl = /API \+ sign-in : (\S+)/.exec(out)![1]!;
-  const natsUrl = new URL(/sync \(NATS\)\s+: (\S+)/.exec(out)?.[1] ?? '');
+  const server = await startServer(
+    dataDir,
+    (line) => console.error(line),
+    () => {},
+  );
   return {
-    child,
-    apiUrl,
-    nats: { host: natsUrl.hostname, port: Number(natsUrl.port) },
+    child: server.child,
+    apiUrl: server.apiUrl,
+    nats: server.nats,
     natsPid: () => Number(readFileSync(natsPaths(dataDir).pidFile, 'utf8').trim()),
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 60_000);
-      await exited;
-      clearTimeout(t);
-    },
+    stop: server.stop,
   };
 }
 

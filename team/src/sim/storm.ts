@@ -1,4 +1,4 @@
-import { memorySettings, teamPachcaAccount as account } from '../../../electron/testing/team-account.ts';
+import { memorySettings, sendingSummary, teamPachcaAccount as account } from '../../../electron/testing/team-account.ts';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -201,20 +201,8 @@ export async function runStorm(opts: StormOptions): Promise<StormResults> {
         const d = desks[n % desks.length]!;
         const id = `s_${d.i}_${n++}_${randomUUID().slice(0, 8)}`;
         const at = Date.now();
-        const summary: SendSummary = {
-          id,
-          provider: 'pachca',
-          accountId: account.id,
-          accountName: account.name,
-          sandbox: false,
-          status: 'sending',
-          recipient: `chat ${n % 300}`,
-          to: { kind: 'chat', id: `chat ${n % 300}` },
-          preview: { kind: 'text', text: `Ответ ${n}` },
-          createdAt: at,
-          updatedAt: at,
-          attemptCount: 1,
-        };
+        const summary = sendingSummary({ id, recipient: `chat ${n % 300}`, text: `Ответ ${n}`, at });
+
         summaries.set(id, summary);
         const m: Made = { desk: d.i, at, final: false, heldBy: 0, heldEverywhereAt: 0 };
         made.set(id, m);
