@@ -1,5 +1,4 @@
 import type { AccountView } from '../../shared/accounts.ts';
-import type { SendSummary } from '../../shared/sends.ts';
 
 /**
  * The account a team shares in tests, the simulation and the storm: its team identity (provider,
@@ -22,22 +21,4 @@ export const teamPachcaAccount: AccountView = {
 export function memorySettings() {
   const m = new Map<string, unknown>();
   return { get: (k: string) => m.get(k), set: (k: string, v: unknown) => void m.set(k, v) };
-}
-
-/** A send to a chat of the team's account as the history holds it while it is on its way. */
-export function sendingSummary(s: { id: string; recipient: string; text: string; at: number }): SendSummary {
-  return {
-    id: s.id,
-    provider: 'pachca',
-    accountId: teamPachcaAccount.id,
-    accountName: teamPachcaAccount.name,
-    sandbox: false,
-    status: 'sending',
-    recipient: s.recipient,
-    to: { kind: 'chat', id: s.recipient },
-    preview: { kind: 'text', text: s.text },
-    createdAt: s.at,
-    updatedAt: s.at,
-    attemptCount: 1,
-  };
 }

@@ -89,3 +89,21 @@ export function createDesk(
   });
   return desk;
 }
+
+/** A send to a chat of the team's account as the history holds it while it is on its way. */
+export function sendingSummary(s: { id: string; recipient: string; text: string; at: number }): SendSummary {
+  return {
+    id: s.id,
+    provider: 'pachca',
+    accountId: teamAccount.id,
+    accountName: teamAccount.name,
+    sandbox: false,
+    status: 'sending',
+    recipient: s.recipient,
+    to: { kind: 'chat', id: s.recipient },
+    preview: { kind: 'text', text: s.text },
+    createdAt: s.at,
+    updatedAt: s.at,
+    attemptCount: 1,
+  };
+}

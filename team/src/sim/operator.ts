@@ -1,7 +1,6 @@
-import { sendingSummary } from '../../../electron/testing/team-account.ts';
 import { randomUUID } from 'node:crypto';
 import { chatKeyOf, teamIdentityOf } from '../../../electron/team/identity.ts';
-import { teamAccount, type Desk } from './desktop.ts';
+import { sendingSummary, teamAccount, type Desk } from './desktop.ts';
 import type { Drain } from './results.ts';
 import type { OfflinePeriod } from './worker-protocol.ts';
 

@@ -1,4 +1,5 @@
-import { memorySettings, sendingSummary, teamPachcaAccount as account } from '../../../electron/testing/team-account.ts';
+import { memorySettings, teamPachcaAccount as account } from '../../../electron/testing/team-account.ts';
+import { sendingSummary } from './desktop.ts';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
